@@ -1,0 +1,10 @@
+# ReadStat (Debian libreadstat-dev) for Stata .dta output, as firmsim::readstat.
+find_path(READSTAT_INCLUDE_DIR readstat.h)
+find_library(READSTAT_LIBRARY readstat)
+if(NOT READSTAT_INCLUDE_DIR OR NOT READSTAT_LIBRARY)
+  message(FATAL_ERROR "ReadStat not found: apt-get install libreadstat-dev")
+endif()
+add_library(firmsim_readstat INTERFACE)
+add_library(firmsim::readstat ALIAS firmsim_readstat)
+target_include_directories(firmsim_readstat SYSTEM INTERFACE ${READSTAT_INCLUDE_DIR})
+target_link_libraries(firmsim_readstat INTERFACE ${READSTAT_LIBRARY})

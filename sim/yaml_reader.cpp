@@ -1,0 +1,204 @@
+#include "sim/yaml_reader.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+namespace firmsim {
+
+YamlReader::YamlReader(YAML::Node node, std::string file, std::string path)
+    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)),
+      seen_(std::make_shared<std::set<std::string>>()) {}
+
+YamlReader YamlReader::load_file(const std::string& file) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, 0, "", "cannot open file");
+  try {
+    return YamlReader(YAML::Load(in), file);
+  } catch (const YAML::Exception& e) {
+    throw InputError(file, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
+  }
+}
+
+std::string YamlReader::key_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+int YamlReader::line() const {
+  const auto mark = node_.Mark();
+  return mark.is_null() ? 0 : mark.line + 1;
+}
+
+int YamlReader::line_of(const std::string& key) const {
+  if (node_.IsMap()) {
+    for (const auto& kv : node_) {
+      if (kv.first.Scalar() == key) {
+        const auto mark = kv.first.Mark();
+        return mark.is_null() ? line() : mark.line + 1;
+      }
+    }
+  }
+  return line();
+}
+
+void YamlReader::fail(const std::string& key, const std::string& message) const {
+  throw InputError(file_, line_of(key), key_path(key), message);
+}
+
+void YamlReader::fail_here(const std::string& message) const {
+  throw InputError(file_, line(), path_, message);
+}
+
+bool YamlReader::has(const std::string& key) const {
+  return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
+}
+
+YAML::Node YamlReader::value(const std::string& key) const {
+  if (!node_.IsMap()) fail_here("expected a mapping");
+  seen_->insert(key);
+  YAML::Node v = node_[key];
+  if (!v.IsDefined() || v.IsNull()) fail(key, "required key is missing");
+  return v;
+}
+
+YamlReader YamlReader::child(const std::string& key) const {
+  YAML::Node v = value(key);
+  return YamlReader(v, file_, key_path(key));
+}
+
+std::optional<YamlReader> YamlReader::optional_child(const std::string& key) const {
+  if (node_.IsMap()) seen_->insert(key);
+  if (!has(key)) return std::nullopt;
+  return child(key);
+}
+
+std::vector<YamlReader> YamlReader::items() const {
+  if (!node_.IsSequence()) fail_here("expected a list");
+  std::vector<YamlReader> out;
+  for (std::size_t i = 0; i < node_.size(); ++i)
+    out.emplace_back(node_[i], file_, path_ + "[" + std::to_string(i) + "]");
+  return out;
+}
+
+std::vector<std::string> YamlReader::keys() const {
+  if (!node_.IsMap()) fail_here("expected a mapping");
+  std::vector<std::string> out;
+  for (const auto& kv : node_) out.push_back(kv.first.Scalar());
+  return out;
+}
+
+static bool parse_number(const YAML::Node& v, double& out) {
+  if (!v.IsScalar()) return false;
+  try {
+    out = v.as<double>();
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+  return std::isfinite(out);
+}
+
+double YamlReader::number(const std::string& key) const {
+  double out = 0;
+  if (!parse_number(value(key), out)) fail(key, "expected a finite number");
+  return out;
+}
+
+double YamlReader::number(const std::string& key, double fallback) const {
+  seen_->insert(key);
+  return has(key) ? number(key) : fallback;
+}
+
+static std::string range_text(double lo, double hi) {
+  std::ostringstream s;
+  s << "[" << lo << ", " << hi << "]";
+  return s.str();
+}
+
+double YamlReader::number_in(const std::string& key, double lo, double hi) const {
+  const double v = number(key);
+  if (v < lo || v > hi) {
+    std::ostringstream s;
+    s << "value " << v << " is out of range " << range_text(lo, hi);
+    fail(key, s.str());
+  }
+  return v;
+}
+
+double YamlReader::number_in(const std::string& key, double lo, double hi, double fallback) const {
+  seen_->insert(key);
+  return has(key) ? number_in(key, lo, hi) : fallback;
+}
+
+long YamlReader::integer_in(const std::string& key, long lo, long hi) const {
+  const double v = number_in(key, static_cast<double>(lo), static_cast<double>(hi));
+  if (v != std::floor(v)) fail(key, "expected a whole number");
+  return static_cast<long>(v);
+}
+
+long YamlReader::integer_in(const std::string& key, long lo, long hi, long fallback) const {
+  seen_->insert(key);
+  return has(key) ? integer_in(key, lo, hi) : fallback;
+}
+
+bool YamlReader::boolean(const std::string& key) const {
+  const YAML::Node v = value(key);
+  try {
+    if (v.IsScalar()) return v.as<bool>();
+  } catch (const YAML::Exception&) {
+  }
+  fail(key, "expected true or false");
+}
+
+bool YamlReader::boolean(const std::string& key, bool fallback) const {
+  seen_->insert(key);
+  return has(key) ? boolean(key) : fallback;
+}
+
+std::string YamlReader::text(const std::string& key) const {
+  const YAML::Node v = value(key);
+  if (!v.IsScalar()) fail(key, "expected a text value");
+  return v.Scalar();
+}
+
+std::string YamlReader::text(const std::string& key, const std::string& fallback) const {
+  seen_->insert(key);
+  return has(key) ? text(key) : fallback;
+}
+
+std::vector<double> YamlReader::numbers(const std::string& key) const {
+  std::vector<double> out;
+  for (const auto& item : child(key).items()) out.push_back(item.as_number());
+  return out;
+}
+
+std::vector<std::string> YamlReader::texts(const std::string& key) const {
+  std::vector<std::string> out;
+  for (const auto& item : child(key).items()) out.push_back(item.as_text());
+  return out;
+}
+
+double YamlReader::as_number() const {
+  double out = 0;
+  if (!parse_number(node_, out)) fail_here("expected a finite number");
+  return out;
+}
+
+std::string YamlReader::as_text() const {
+  if (!node_.IsScalar()) fail_here("expected a text value");
+  return node_.Scalar();
+}
+
+void YamlReader::finish() const {
+  if (!node_.IsMap()) return;
+  for (const auto& kv : node_) {
+    const std::string k = kv.first.Scalar();
+    if (!seen_->count(k)) {
+      const auto mark = kv.first.Mark();
+      throw InputError(file_, mark.is_null() ? line() : mark.line + 1, key_path(k),
+                       "unknown key");
+    }
+  }
+}
+
+}  // namespace firmsim
