@@ -1,0 +1,57 @@
+// Small linear-algebra and distribution helpers shared by the estimators.
+//
+// Everything here works on plain Eigen objects. The estimators never see the
+// simulator; callers turn panel columns into Eigen vectors with to_vector().
+#pragma once
+
+#include <Eigen/Dense>
+
+#include <string>
+#include <vector>
+
+namespace firmsim::est {
+
+using Vector = Eigen::VectorXd;
+using Matrix = Eigen::MatrixXd;
+
+// Copies any arithmetic column (e.g. a std::vector<float> from the panel) into a double vector.
+template <class T>
+Vector to_vector(const std::vector<T>& column) {
+  Vector v(static_cast<Eigen::Index>(column.size()));
+  for (std::size_t i = 0; i < column.size(); ++i) v[static_cast<Eigen::Index>(i)] = static_cast<double>(column[i]);
+  return v;
+}
+
+// Stacks equally long columns side by side; throws std::invalid_argument on a length mismatch.
+Matrix column_stack(const std::vector<Vector>& columns);
+
+// Appends a column of ones at the right (Stata lists _cons last).
+Matrix with_intercept(const Matrix& X);
+
+// Inverse of the cross-product X'X (X of full column rank). Throws
+// std::invalid_argument naming the first collinear column (names may be empty)
+// when X is rank deficient, so no estimator silently returns NaN.
+Matrix cross_product_inverse(const Matrix& X, const std::vector<std::string>& names = {});
+
+// Throws std::invalid_argument("<what>: ...") if any entry is NaN or infinite.
+void require_finite(const Matrix& M, const std::string& what);
+void require_finite(const Vector& v, const std::string& what);
+
+// Two-sided p-values.
+double p_value_t(double t, double df);   // Student t
+double p_value_normal(double z);         // standard normal
+// Upper-tail p-values.
+double p_value_chi2(double chi2, double df);
+double p_value_f(double f, double df1, double df2);
+// Quantiles used for confidence intervals.
+double t_quantile(double p, double df);
+double normal_quantile(double p);
+
+// Standard normal pdf, cdf and log cdf (the last stable far into the lower tail).
+double normal_pdf(double x);
+double normal_cdf(double x);
+double normal_log_cdf(double x);
+// Inverse Mills ratio phi(x)/Phi(x), stable for very negative x.
+double inverse_mills(double x);
+
+}  // namespace firmsim::est
