@@ -9,7 +9,33 @@ namespace firmsim {
 
 YamlReader::YamlReader(YAML::Node node, std::string file, std::string path)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)),
-      seen_(std::make_shared<std::set<std::string>>()) {}
+      seen_(std::make_shared<std::map<std::string, std::set<std::string>>>()) {}
+
+YamlReader YamlReader::make_child(YAML::Node node, std::string path) const {
+  YamlReader r(std::move(node), file_, std::move(path));
+  r.seen_ = seen_;
+  r.origins_ = origins_;
+  r.file_ = r.file_of(r.path_);
+  return r;
+}
+
+std::string YamlReader::file_of(const std::string& path) const {
+  if (!origins_) return file_;
+  std::string best;
+  std::size_t best_len = 0;
+  bool found = false;
+  for (const auto& [prefix, file] : *origins_) {
+    const bool matches = prefix.empty() || path == prefix ||
+                         (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+                          (path[prefix.size()] == '.' || path[prefix.size()] == '['));
+    if (matches && (!found || prefix.size() >= best_len)) {
+      best = file;
+      best_len = prefix.size();
+      found = true;
+    }
+  }
+  return found ? best : file_;
+}
 
 YamlReader YamlReader::load_file(const std::string& file) {
   std::ifstream in(file);
@@ -43,7 +69,7 @@ int YamlReader::line_of(const std::string& key) const {
 }
 
 void YamlReader::fail(const std::string& key, const std::string& message) const {
-  throw InputError(file_, line_of(key), key_path(key), message);
+  throw InputError(file_of(key_path(key)), line_of(key), key_path(key), message);
 }
 
 void YamlReader::fail_here(const std::string& message) const {
@@ -56,7 +82,7 @@ bool YamlReader::has(const std::string& key) const {
 
 YAML::Node YamlReader::value(const std::string& key) const {
   if (!node_.IsMap()) fail_here("expected a mapping");
-  seen_->insert(key);
+  seen().insert(key);
   YAML::Node v = node_[key];
   if (!v.IsDefined() || v.IsNull()) fail(key, "required key is missing");
   return v;
@@ -64,11 +90,11 @@ YAML::Node YamlReader::value(const std::string& key) const {
 
 YamlReader YamlReader::child(const std::string& key) const {
   YAML::Node v = value(key);
-  return YamlReader(v, file_, key_path(key));
+  return make_child(v, key_path(key));
 }
 
 std::optional<YamlReader> YamlReader::optional_child(const std::string& key) const {
-  if (node_.IsMap()) seen_->insert(key);
+  if (node_.IsMap()) seen().insert(key);
   if (!has(key)) return std::nullopt;
   return child(key);
 }
@@ -77,7 +103,7 @@ std::vector<YamlReader> YamlReader::items() const {
   if (!node_.IsSequence()) fail_here("expected a list");
   std::vector<YamlReader> out;
   for (std::size_t i = 0; i < node_.size(); ++i)
-    out.emplace_back(node_[i], file_, path_ + "[" + std::to_string(i) + "]");
+    out.push_back(make_child(node_[i], path_ + "[" + std::to_string(i) + "]"));
   return out;
 }
 
@@ -105,7 +131,7 @@ double YamlReader::number(const std::string& key) const {
 }
 
 double YamlReader::number(const std::string& key, double fallback) const {
-  seen_->insert(key);
+  seen().insert(key);
   return has(key) ? number(key) : fallback;
 }
 
@@ -126,7 +152,7 @@ double YamlReader::number_in(const std::string& key, double lo, double hi) const
 }
 
 double YamlReader::number_in(const std::string& key, double lo, double hi, double fallback) const {
-  seen_->insert(key);
+  seen().insert(key);
   return has(key) ? number_in(key, lo, hi) : fallback;
 }
 
@@ -137,7 +163,7 @@ long YamlReader::integer_in(const std::string& key, long lo, long hi) const {
 }
 
 long YamlReader::integer_in(const std::string& key, long lo, long hi, long fallback) const {
-  seen_->insert(key);
+  seen().insert(key);
   return has(key) ? integer_in(key, lo, hi) : fallback;
 }
 
@@ -151,7 +177,7 @@ bool YamlReader::boolean(const std::string& key) const {
 }
 
 bool YamlReader::boolean(const std::string& key, bool fallback) const {
-  seen_->insert(key);
+  seen().insert(key);
   return has(key) ? boolean(key) : fallback;
 }
 
@@ -162,7 +188,7 @@ std::string YamlReader::text(const std::string& key) const {
 }
 
 std::string YamlReader::text(const std::string& key, const std::string& fallback) const {
-  seen_->insert(key);
+  seen().insert(key);
   return has(key) ? text(key) : fallback;
 }
 
@@ -193,9 +219,9 @@ void YamlReader::finish() const {
   if (!node_.IsMap()) return;
   for (const auto& kv : node_) {
     const std::string k = kv.first.Scalar();
-    if (!seen_->count(k)) {
+    if (!seen().count(k)) {
       const auto mark = kv.first.Mark();
-      throw InputError(file_, mark.is_null() ? line() : mark.line + 1, key_path(k),
+      throw InputError(file_of(key_path(k)), mark.is_null() ? line() : mark.line + 1, key_path(k),
                        "unknown key");
     }
   }

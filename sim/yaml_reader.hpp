@@ -7,6 +7,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -52,6 +54,11 @@ class YamlReader {
   [[noreturn]] void fail(const std::string& key, const std::string& message) const;
   [[noreturn]] void fail_here(const std::string& message) const;
 
+  // Where each key path came from when a document was merged from several
+  // files (includes, scenario overlays); errors then name the right file.
+  using Origins = std::map<std::string, std::string>;
+  void set_origins(std::shared_ptr<const Origins> origins) { origins_ = std::move(origins); }
+
   const YAML::Node& node() const { return node_; }
   const std::string& file() const { return file_; }
   const std::string& path() const { return path_; }
@@ -61,11 +68,16 @@ class YamlReader {
   YAML::Node value(const std::string& key) const;
   std::string key_path(const std::string& key) const;
   int line_of(const std::string& key) const;
+  std::string file_of(const std::string& path) const;
+  YamlReader make_child(YAML::Node node, std::string path) const;
+  std::set<std::string>& seen() const { return (*seen_)[path_]; }
 
   YAML::Node node_;
   std::string file_;
   std::string path_;
-  std::shared_ptr<std::set<std::string>> seen_;
+  // Keys asked for, per node path, shared by every reader of one document.
+  std::shared_ptr<std::map<std::string, std::set<std::string>>> seen_;
+  std::shared_ptr<const Origins> origins_;
 };
 
 }  // namespace firmsim

@@ -1,0 +1,456 @@
+// The only translation unit that touches Thrust: device storage for the
+// population and the Thrust calls that run the functors of firm_year.hpp.
+// Compiled by nvcc for the CUDA backend and as C++ (THRUST_DEVICE_SYSTEM=OMP)
+// for the CPU backend.
+#include "kernels/engine.hpp"
+
+#include <thrust/copy.h>
+#include <thrust/device_vector.h>
+#include <thrust/for_each.h>
+#include <thrust/gather.h>
+#include <thrust/transform.h>
+#include <thrust/host_vector.h>
+#include <thrust/iterator/counting_iterator.h>
+#include <thrust/reduce.h>
+#include <thrust/scan.h>
+#include <thrust/transform_reduce.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#if defined(FIRMSIM_BACKEND_CUDA)
+#include <cuda_runtime.h>
+#else
+#include <unistd.h>
+#endif
+
+#include "kernels/firm_year.hpp"
+
+namespace firmsim {
+
+namespace {
+
+template <class T>
+T* raw(thrust::device_vector<T>& v) {
+  return thrust::raw_pointer_cast(v.data());
+}
+
+template <class T>
+std::vector<T> to_host(const thrust::device_vector<T>& v) {
+  std::vector<T> out(v.size());
+  thrust::copy(v.begin(), v.end(), out.begin());
+  return out;
+}
+
+template <class T>
+thrust::device_vector<T> to_device(const std::vector<T>& v) {
+  return thrust::device_vector<T>(v.begin(), v.end());
+}
+
+// A row for year t: alive now, or died during t.
+struct HasRow {
+  FirmStateView s;
+  int year;
+  FIRMSIM_HD bool operator()(std::int64_t i) const {
+    return s.status[i] == static_cast<std::uint8_t>(FirmStatus::alive) ||
+           (s.status[i] == static_cast<std::uint8_t>(FirmStatus::dead) && s.exit_year[i] == year);
+  }
+};
+
+struct CountFlows {
+  FirmStateView s;
+  int n_markets;
+  FIRMSIM_HD std::int64_t operator()(std::int64_t i) const {
+    std::int64_t n = 0;
+    for (int m = 0; m < n_markets; ++m)
+      if (s.export_value[s.at(m, i)] > 0 || s.import_value[s.at(m, i)] > 0) ++n;
+    return n;
+  }
+};
+
+struct FlowColumnsView {
+  std::int64_t* id;
+  std::uint8_t* market;
+  float *exports_true, *imports_true, *exports_observed, *imports_observed;
+};
+
+struct WriteFlows {
+  FirmStateView s;
+  int n_markets;
+  const std::int64_t* rows;
+  const std::int64_t* offsets;
+  FlowColumnsView out;
+  FIRMSIM_HD void operator()(std::int64_t r) const {
+    const std::int64_t i = rows[r];
+    std::int64_t k = offsets[r];
+    for (int m = 0; m < n_markets; ++m) {
+      const float x = s.export_value[s.at(m, i)];
+      const float mv = s.import_value[s.at(m, i)];
+      if (!(x > 0 || mv > 0)) continue;
+      out.id[k] = i;
+      out.market[k] = static_cast<std::uint8_t>(m);
+      out.exports_true[k] = x;
+      out.imports_true[k] = mv;
+      out.exports_observed[k] = ((s.export_mask_observed[i] >> m) & 1u) ? x : 0.0f;
+      out.imports_observed[k] = ((s.import_mask_observed[i] >> m) & 1u) ? mv : 0.0f;
+      ++k;
+    }
+  }
+};
+
+struct ReadSupport {
+  const float* support;
+  FIRMSIM_HD double operator()(std::int64_t i) const { return support[i]; }
+};
+
+}  // namespace
+
+struct Engine::Impl {
+  EngineSetup setup;
+  std::int64_t n = 0;
+  int last_year = 0;
+
+  // firm-level state
+  thrust::device_vector<std::uint8_t> status, industry, strategy, exported_1993_1997, n_export_products,
+      n_import_products;
+  thrust::device_vector<std::int16_t> founding_year, exit_year, export_start_year;
+  thrust::device_vector<float> efficiency_shock, belief_mean, belief_precision, import_gain, fte, cash,
+      export_intensity, support;
+  thrust::device_vector<MarketMask> export_mask, import_mask, ever_exported_mask, export_mask_observed,
+      import_mask_observed;
+  thrust::device_vector<float> value_added, turnover, fixed_assets, intangible_assets, rnd, tfp, exports_true,
+      imports_true, exports_observed, imports_observed;
+  // per-market state, market-major
+  thrust::device_vector<float> appeal_belief, appeal_precision, export_value, import_value;
+  thrust::device_vector<std::int8_t> export_tenure, import_tenure;
+  // the world
+  thrust::device_vector<IndustryParams> industries;
+  thrust::device_vector<MarketParams> markets;
+  thrust::device_vector<MarketYear> market_year;
+  thrust::device_vector<PolicyProgram> policies;
+  thrust::device_vector<float> founding_cdf, industry_cdf;
+
+  FirmStateView view;
+
+  explicit Impl(const EngineSetup& s) : setup(s), n(s.firms_per_replicate * s.replicates) {
+    allocate();
+    industries = to_device(s.industries);
+    markets = to_device(s.markets);
+    market_year.resize(s.markets.size());
+    founding_cdf = to_device(s.founding_cdf);
+    industry_cdf = to_device(s.industry_cdf);
+  }
+
+  void allocate() {
+    const std::size_t fn = static_cast<std::size_t>(n);
+    const std::size_t mn = fn * setup.markets.size();
+    for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products})
+      v->resize(fn);
+    for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
+    for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash,
+                    &export_intensity, &support, &value_added, &turnover, &fixed_assets, &intangible_assets, &rnd,
+                    &tfp, &exports_true, &imports_true, &exports_observed, &imports_observed})
+      v->resize(fn);
+    for (auto* v : {&export_mask, &import_mask, &ever_exported_mask, &export_mask_observed, &import_mask_observed})
+      v->resize(fn);
+    for (auto* v : {&appeal_belief, &appeal_precision, &export_value, &import_value}) v->resize(mn);
+    for (auto* v : {&export_tenure, &import_tenure}) v->resize(mn);
+
+    view.n = n;
+    view.status = raw(status);
+    view.industry = raw(industry);
+    view.founding_year = raw(founding_year);
+    view.exit_year = raw(exit_year);
+    view.efficiency_shock = raw(efficiency_shock);
+    view.belief_mean = raw(belief_mean);
+    view.belief_precision = raw(belief_precision);
+    view.import_gain = raw(import_gain);
+    view.fte = raw(fte);
+    view.cash = raw(cash);
+    view.export_intensity = raw(export_intensity);
+    view.strategy = raw(strategy);
+    view.export_start_year = raw(export_start_year);
+    view.export_mask = raw(export_mask);
+    view.import_mask = raw(import_mask);
+    view.ever_exported_mask = raw(ever_exported_mask);
+    view.exported_1993_1997 = raw(exported_1993_1997);
+    view.support = raw(support);
+    view.appeal_belief = raw(appeal_belief);
+    view.appeal_precision = raw(appeal_precision);
+    view.export_tenure = raw(export_tenure);
+    view.import_tenure = raw(import_tenure);
+    view.export_value = raw(export_value);
+    view.import_value = raw(import_value);
+    view.value_added = raw(value_added);
+    view.turnover = raw(turnover);
+    view.fixed_assets = raw(fixed_assets);
+    view.intangible_assets = raw(intangible_assets);
+    view.rnd = raw(rnd);
+    view.tfp = raw(tfp);
+    view.exports_true = raw(exports_true);
+    view.imports_true = raw(imports_true);
+    view.exports_observed = raw(exports_observed);
+    view.imports_observed = raw(imports_observed);
+    view.export_mask_observed = raw(export_mask_observed);
+    view.import_mask_observed = raw(import_mask_observed);
+    view.n_export_products = raw(n_export_products);
+    view.n_import_products = raw(n_import_products);
+  }
+
+  YearInputs inputs(int year) {
+    YearInputs in;
+    in.year = year;
+    in.rng = RngKey{setup.seed, 0};
+    in.firms_per_replicate = setup.firms_per_replicate;
+    in.params = setup.params;
+    in.measurement = setup.measurement;
+    in.industries = raw(industries);
+    in.markets = raw(markets);
+    in.market_year = raw(market_year);
+    in.policies = policies.empty() ? nullptr : raw(policies);
+    in.n_policies = static_cast<int>(policies.size());
+    in.founding_cdf = raw(founding_cdf);
+    in.n_founding_years = static_cast<int>(founding_cdf.size());
+    in.first_founding_year = setup.first_founding_year;
+    in.industry_cdf = raw(industry_cdf);
+    return in;
+  }
+
+  // Replicates are batched into one population; the replicate goes into the
+  // RNG key, so each firm's functor sets it from its own index.
+  template <class F>
+  void for_each_batch(F f) {
+    const std::int64_t batch = std::max<std::int64_t>(1, setup.batch);
+    for (std::int64_t begin = 0; begin < n; begin += batch) {
+      const std::int64_t end = std::min(n, begin + batch);
+      thrust::for_each(thrust::counting_iterator<std::int64_t>(begin), thrust::counting_iterator<std::int64_t>(end),
+                       f);
+    }
+  }
+};
+
+// The replicate enters the RNG key per firm: wrap the step so each firm sees
+// its own replicate's key.
+namespace {
+struct StepReplicateFirm {
+  YearInputs in;
+  FirmStateView s;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    YearInputs local = in;
+    local.rng.replicate = static_cast<std::uint32_t>(i / in.firms_per_replicate);
+    FirmStateView view = s;
+    step_firm_year(local, view, i);
+  }
+};
+struct InitializeReplicateSlot {
+  YearInputs in;
+  FirmStateView s;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    YearInputs local = in;
+    local.rng.replicate = static_cast<std::uint32_t>(i / in.firms_per_replicate);
+    FirmStateView view = s;
+    initialize_slot(local, view, i);
+  }
+};
+}  // namespace
+
+Engine::Engine(const EngineSetup& setup) {
+  if (setup.markets.empty() || setup.markets.size() > static_cast<std::size_t>(kMaxMarkets))
+    throw std::invalid_argument("the world needs between 1 and 64 markets");
+  if (setup.industries.empty() || setup.industries.size() > static_cast<std::size_t>(kMaxIndustries))
+    throw std::invalid_argument("the world needs between 1 and 64 industries");
+  impl_ = std::make_unique<Impl>(setup);
+  impl_->for_each_batch(InitializeReplicateSlot{impl_->inputs(0), impl_->view});
+}
+
+Engine::~Engine() = default;
+
+std::int64_t Engine::size() const { return impl_->n; }
+
+void Engine::step(int year, const std::vector<MarketYear>& market_year, const std::vector<PolicyProgram>& policies) {
+  if (market_year.size() != impl_->setup.markets.size())
+    throw std::invalid_argument("market_year must have one row per market");
+  thrust::copy(market_year.begin(), market_year.end(), impl_->market_year.begin());
+  impl_->policies = to_device(policies);
+  impl_->for_each_batch(StepReplicateFirm{impl_->inputs(year), impl_->view});
+  impl_->last_year = year;
+}
+
+double Engine::support_paid() const {
+  Impl& m = *impl_;
+  return thrust::transform_reduce(thrust::counting_iterator<std::int64_t>(0),
+                                  thrust::counting_iterator<std::int64_t>(m.n), ReadSupport{raw(m.support)}, 0.0,
+                                  thrust::plus<double>());
+}
+
+namespace {
+template <class T>
+void gather_column(const thrust::device_vector<std::int64_t>& rows, const thrust::device_vector<T>& column,
+                   std::vector<T>& out) {
+  thrust::device_vector<T> tmp(rows.size());
+  thrust::gather(rows.begin(), rows.end(), column.begin(), tmp.begin());
+  out.resize(rows.size());
+  thrust::copy(tmp.begin(), tmp.end(), out.begin());
+}
+}  // namespace
+
+void Engine::record_year(YearRecord& out) const {
+  Impl& m = *impl_;
+  const int n_markets = static_cast<int>(m.setup.markets.size());
+  out = YearRecord{};
+  out.year = m.last_year;
+
+  thrust::device_vector<std::int64_t> rows(m.n);
+  auto end = thrust::copy_if(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(m.n),
+                             rows.begin(), HasRow{m.view, m.last_year});
+  rows.resize(end - rows.begin());
+  out.id = to_host(rows);
+
+  std::vector<std::uint8_t> status;
+  gather_column(rows, m.status, status);
+  out.alive.resize(status.size());
+  for (std::size_t r = 0; r < status.size(); ++r)
+    out.alive[r] = status[r] == static_cast<std::uint8_t>(FirmStatus::alive);
+  gather_column(rows, m.industry, out.industry);
+  gather_column(rows, m.strategy, out.strategy);
+  gather_column(rows, m.n_export_products, out.n_export_products);
+  gather_column(rows, m.n_import_products, out.n_import_products);
+  gather_column(rows, m.founding_year, out.founding_year);
+  gather_column(rows, m.fte, out.fte);
+  gather_column(rows, m.value_added, out.value_added);
+  gather_column(rows, m.turnover, out.turnover);
+  gather_column(rows, m.fixed_assets, out.fixed_assets);
+  gather_column(rows, m.intangible_assets, out.intangible_assets);
+  gather_column(rows, m.rnd, out.rnd);
+  gather_column(rows, m.tfp, out.tfp);
+  gather_column(rows, m.exports_true, out.exports_true);
+  gather_column(rows, m.imports_true, out.imports_true);
+  gather_column(rows, m.exports_observed, out.exports_observed);
+  gather_column(rows, m.imports_observed, out.imports_observed);
+  gather_column(rows, m.export_mask_observed, out.export_mask_observed);
+  gather_column(rows, m.import_mask_observed, out.import_mask_observed);
+  // A firm that died this year has fte 0 in the record, as the paper's exit
+  // definition (no employment reported) needs.
+  for (std::size_t r = 0; r < out.alive.size(); ++r)
+    if (!out.alive[r]) out.fte[r] = 0;
+
+  // Flows: count per row, scan to offsets, write.
+  const std::int64_t n_rows = static_cast<std::int64_t>(rows.size());
+  thrust::device_vector<std::int64_t> counts(n_rows + 1, 0);
+  thrust::transform(rows.begin(), rows.end(), counts.begin(), CountFlows{m.view, n_markets});
+  thrust::exclusive_scan(counts.begin(), counts.end(), counts.begin());
+  const std::int64_t n_flows = counts[n_rows];
+  thrust::device_vector<std::int64_t> flow_id(n_flows);
+  thrust::device_vector<std::uint8_t> flow_market(n_flows);
+  thrust::device_vector<float> xt(n_flows), mt(n_flows), xo(n_flows), mo(n_flows);
+  thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n_rows),
+                   WriteFlows{m.view, n_markets, raw(rows), raw(counts),
+                              FlowColumnsView{raw(flow_id), raw(flow_market), raw(xt), raw(mt), raw(xo), raw(mo)}});
+  out.flow_id = to_host(flow_id);
+  out.flow_market = to_host(flow_market);
+  out.flow_exports_true = to_host(xt);
+  out.flow_imports_true = to_host(mt);
+  out.flow_exports_observed = to_host(xo);
+  out.flow_imports_observed = to_host(mo);
+}
+
+namespace {
+template <class T>
+T element(const thrust::device_vector<T>& v, std::int64_t i) {
+  return v[i];
+}
+}  // namespace
+
+FirmSnapshot Engine::snapshot(std::int64_t id) const {
+  Impl& m = *impl_;
+  if (id < 0 || id >= m.n) throw std::out_of_range("firm id out of range");
+  FirmSnapshot s;
+  s.status = element(m.status, id);
+  s.industry = element(m.industry, id);
+  s.strategy = element(m.strategy, id);
+  s.founding_year = element(m.founding_year, id);
+  s.exit_year = element(m.exit_year, id);
+  s.export_start_year = element(m.export_start_year, id);
+  s.belief_mean = element(m.belief_mean, id);
+  s.belief_precision = element(m.belief_precision, id);
+  s.fte = element(m.fte, id);
+  s.cash = element(m.cash, id);
+  s.import_gain = element(m.import_gain, id);
+  s.export_mask = element(m.export_mask, id);
+  s.import_mask = element(m.import_mask, id);
+  s.exported_1993_1997 = element(m.exported_1993_1997, id);
+  const int n_markets = static_cast<int>(m.setup.markets.size());
+  for (int k = 0; k < n_markets; ++k) {
+    const std::int64_t at = static_cast<std::int64_t>(k) * m.n + id;
+    s.appeal_belief.push_back(element(m.appeal_belief, at));
+    s.export_value.push_back(element(m.export_value, at));
+    s.import_value.push_back(element(m.import_value, at));
+    s.export_tenure.push_back(element(m.export_tenure, at));
+    s.import_tenure.push_back(element(m.import_tenure, at));
+  }
+  // Latent traits are redrawn on the host from the same generator.
+  std::vector<IndustryParams> industries = m.setup.industries;
+  YearInputs in;
+  in.rng = RngKey{m.setup.seed, static_cast<std::uint32_t>(id / m.setup.firms_per_replicate)};
+  in.params = m.setup.params;
+  FirmYear f{};
+  f.firm = id % m.setup.firms_per_replicate;
+  f.industry = &industries[s.industry];
+  draw_traits(in, f);
+  s.efficiency = f.efficiency;
+  s.orientation = f.orientation;
+  return s;
+}
+
+FirmTable Engine::firm_table() const {
+  Impl& m = *impl_;
+  FirmTable t;
+  t.status = to_host(m.status);
+  t.industry = to_host(m.industry);
+  t.strategy = to_host(m.strategy);
+  t.exported_1993_1997 = to_host(m.exported_1993_1997);
+  t.founding_year = to_host(m.founding_year);
+  t.exit_year = to_host(m.exit_year);
+  t.export_start_year = to_host(m.export_start_year);
+  t.orientation.resize(t.status.size());
+  YearInputs in;
+  in.params = m.setup.params;
+  for (std::size_t i = 0; i < t.status.size(); ++i) {
+    in.rng = RngKey{m.setup.seed, static_cast<std::uint32_t>(static_cast<std::int64_t>(i) / m.setup.firms_per_replicate)};
+    FirmYear f{};
+    f.firm = static_cast<std::int64_t>(i) % m.setup.firms_per_replicate;
+    f.industry = &m.setup.industries[t.industry[i]];
+    draw_traits(in, f);
+    t.orientation[i] = f.orientation;
+  }
+  return t;
+}
+
+std::size_t Engine::bytes_per_firm(int n_markets) {
+  const std::size_t firm_level = 6 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) +
+                                 5 * sizeof(MarketMask);
+  const std::size_t per_market = 4 * sizeof(float) + 2 * sizeof(std::int8_t);
+  return firm_level + per_market * static_cast<std::size_t>(n_markets);
+}
+
+std::size_t Engine::available_memory() {
+#if defined(FIRMSIM_BACKEND_CUDA)
+  std::size_t free_bytes = 0, total = 0;
+  if (cudaMemGetInfo(&free_bytes, &total) != cudaSuccess) return 0;
+  return free_bytes;
+#else
+  const long pages = sysconf(_SC_AVPHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) : 0;
+#endif
+}
+
+const char* Engine::backend_name() {
+#if defined(FIRMSIM_BACKEND_CUDA)
+  return "cuda";
+#else
+  return "omp";
+#endif
+}
+
+}  // namespace firmsim

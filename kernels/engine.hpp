@@ -1,0 +1,92 @@
+// The device population and its yearly update, behind a plain C++ interface:
+// nothing here includes Thrust, so host code (sim/, viewer/, tests) compiles
+// with any C++ compiler whichever backend built engine.cu.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "kernels/hd.hpp"
+#include "kernels/model.hpp"
+
+namespace firmsim {
+
+struct EngineSetup {
+  std::int64_t firms_per_replicate = 0;
+  int replicates = 1;
+  std::uint64_t seed = 0;
+  std::int64_t batch = 1 << 20;  // firms per kernel launch (does not change results)
+  ModelParams params{};
+  MeasurementParams measurement{};
+  std::vector<IndustryParams> industries;
+  std::vector<MarketParams> markets;
+  std::vector<float> founding_cdf;  // P(founding year <= first_founding_year + k)
+  int first_founding_year = 0;
+  std::vector<float> industry_cdf;
+};
+
+// One year's rows, copied to the host: every firm alive at the start of the
+// year (those that died in it have alive = 0), in population order, and
+// every positive latent flow of those firms, by firm then market.
+struct YearRecord {
+  int year = 0;
+  std::vector<std::int64_t> id;  // population index = replicate * firms_per_replicate + firm
+  std::vector<std::uint8_t> alive, industry, strategy, n_export_products, n_import_products;
+  std::vector<std::int16_t> founding_year;
+  std::vector<float> fte, value_added, turnover, fixed_assets, intangible_assets, rnd, tfp;
+  std::vector<float> exports_true, imports_true, exports_observed, imports_observed;
+  std::vector<MarketMask> export_mask_observed, import_mask_observed;
+
+  std::vector<std::int64_t> flow_id;
+  std::vector<std::uint8_t> flow_market;
+  std::vector<float> flow_exports_true, flow_imports_true, flow_exports_observed, flow_imports_observed;
+};
+
+// What one firm looks like now (for the viewer and for tests).
+struct FirmSnapshot {
+  std::uint8_t status = 0, industry = 0, strategy = 0;
+  std::int16_t founding_year = 0, exit_year = 0, export_start_year = 0;
+  float efficiency = 0, orientation = 0;  // latent traits
+  float belief_mean = 0, belief_precision = 0, fte = 0, cash = 0, import_gain = 0;
+  MarketMask export_mask = 0, import_mask = 0;
+  std::uint8_t exported_1993_1997 = 0;
+  std::vector<float> appeal_belief, export_value, import_value;
+  std::vector<std::int8_t> export_tenure, import_tenure;
+};
+
+// Per-firm facts at the end of a run (one row per slot).
+struct FirmTable {
+  std::vector<std::uint8_t> status, industry, strategy, exported_1993_1997;
+  std::vector<std::int16_t> founding_year, exit_year, export_start_year;
+  std::vector<float> orientation;
+};
+
+class Engine {
+ public:
+  explicit Engine(const EngineSetup& setup);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Advances every firm by one year. market_year has one row per market;
+  // policies are the programs in force this year.
+  void step(int year, const std::vector<MarketYear>& market_year, const std::vector<PolicyProgram>& policies);
+  void record_year(YearRecord& out) const;  // the year last stepped
+  FirmSnapshot snapshot(std::int64_t id) const;
+  FirmTable firm_table() const;
+  double support_paid() const;              // policy support in the year last stepped (EUR)
+  std::int64_t size() const;
+
+  // Device bytes per firm of state for a world of n_markets (for memory checks).
+  static std::size_t bytes_per_firm(int n_markets);
+  // Free device (or host, for OpenMP) memory now, in bytes.
+  static std::size_t available_memory();
+  static const char* backend_name();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace firmsim

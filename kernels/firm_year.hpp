@@ -1,0 +1,870 @@
+// One firm's year: the ordered steps of MODEL.md as small device functions.
+// step_firm_year() at the bottom is the one place that fixes their order.
+//
+// Firms do not interact: each reads the world (markets, industries, policy)
+// and its own state only. That is what lets a firm's life stay the same when
+// the population grows, and lets any thread count or batch size give the
+// same panel byte for byte.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+#include "kernels/firm_state.hpp"
+#include "kernels/hd.hpp"
+#include "kernels/model.hpp"
+#include "kernels/rng.hpp"
+
+namespace firmsim {
+
+// Everything a firm's year reads besides its own state.
+struct YearInputs {
+  int year = 0;
+  RngKey rng{};
+  std::int64_t firms_per_replicate = 1;
+  ModelParams params{};
+  MeasurementParams measurement{};
+  const IndustryParams* industries = nullptr;
+  const MarketParams* markets = nullptr;
+  const MarketYear* market_year = nullptr;   // this year's row, one per market
+  const PolicyProgram* policies = nullptr;   // programs in force this year
+  int n_policies = 0;
+  const float* founding_cdf = nullptr;       // P(founding year <= first_founding_year + k)
+  int n_founding_years = 0;
+  int first_founding_year = 0;
+  const float* industry_cdf = nullptr;       // cumulative industry shares
+};
+
+// Policy support that applies to this firm this year, combined over programs.
+struct Support {
+  MarketMask subsidy_markets = 0;
+  float subsidy_share = 0;
+  MarketMask information_markets = 0;
+  float information_share = 0;
+  MarketMask import_markets = 0;
+  float import_share = 0;
+  float extra_credit_per_fte = 0;
+};
+
+// The firm's state while its year is computed (locals, written back at the end).
+struct FirmYear {
+  std::int64_t id;          // population index
+  std::int64_t firm;        // id within its replicate (the RNG address)
+  std::uint32_t replicate;
+  int year, age;
+  const IndustryParams* industry;
+  int industry_index;
+  // time-invariant traits, redrawn from the generator rather than stored
+  float efficiency;         // persistent log efficiency (unknown to the firm)
+  float orientation;        // international orientation, in sd units
+  float product_scope;      // products per market scale
+  float asset_rank;         // uniform rank for reporting R&D / intangibles
+  float capital_trait;      // firm-specific log capital intensity
+  // state
+  float shock, belief, precision, gain, fte, cash, export_intensity;
+  std::uint8_t strategy;
+  std::int16_t export_start_year;
+  MarketMask exporting, importing, ever_exported;
+  MarketMask exported_this_year;  // markets with sales this year (before this year's exits)
+  // this year's outcomes
+  float productivity;       // realized log efficiency
+  float value_added, turnover_domestic, sunk_paid, support;
+  bool died;
+  Support policy;
+};
+
+// ----------------------------------------------------------------------------
+// Draws
+// ----------------------------------------------------------------------------
+struct FirmDraws {
+  float efficiency_shock, efficiency_signal, hazard, strategy_taste, employment_noise;
+};
+
+FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const FirmYear& f) {
+  const PhiloxCounter a = draw4(in.rng, f.firm, in.year, 0, Purpose::firm_year);
+  const PhiloxCounter b = draw4(in.rng, f.firm, in.year, 0, Purpose::firm_year_activity);
+  FirmDraws d{};
+  to_normals(a.v[0], a.v[1], d.efficiency_shock, d.efficiency_signal);
+  d.hazard = to_unit(a.v[2]);
+  d.strategy_taste = to_logistic(a.v[3]);
+  float unused;
+  to_normals(b.v[0], b.v[1], d.employment_noise, unused);
+  return d;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
+  const PhiloxCounter t = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
+  float z_efficiency, z_orientation;
+  to_normals(t.v[0], t.v[1], z_efficiency, z_orientation);
+  f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
+  f.orientation = z_orientation * in.params.strategy.orientation_sd;
+  // Exponential product scope: most exporters sell few products, some many.
+  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(to_unit(t.v[2]));
+  f.asset_rank = to_unit(t.v[3]);
+  const PhiloxCounter b = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
+  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (to_unit(b.v[3]) - 0.5f);
+}
+
+// True appeal of the firm's product in market m: a regional part shared by the
+// markets of one region (what makes learning spill over inside a region) plus
+// an idiosyncratic part.
+FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const FirmYear& f, int m) {
+  const ExportParams& x = in.params.exports;
+  const PhiloxCounter r = draw4(in.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
+  const PhiloxCounter u = draw4(in.rng, f.firm, kTimeless, m, Purpose::market_appeal);
+  float zr, zr2, zu, zi;
+  to_normals(r.v[0], r.v[1], zr, zr2);
+  to_normals(u.v[0], u.v[1], zu, zi);
+  return x.appeal_region_sd * zr + x.appeal_market_sd * zu;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const FirmYear& f, int m) {
+  const PhiloxCounter u = draw4(in.rng, f.firm, kTimeless, m, Purpose::import_appeal);
+  float z0, z1;
+  to_normals(u.v[0], u.v[1], z0, z1);
+  return in.params.imports.appeal_sd * z0;
+}
+
+// ----------------------------------------------------------------------------
+// Policy
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE bool targets(const PolicyProgram& p, const FirmYear& f) {
+  if (f.fte < p.min_fte || f.fte > p.max_fte) return false;
+  if (f.age < p.min_age || f.age > p.max_age) return false;
+  if (!((p.industries >> f.industry_index) & 1u)) return false;
+  const bool exporter = f.exporting != 0;
+  if (p.exporter_status == 1 && exporter) return false;
+  if (p.exporter_status == 2 && !exporter) return false;
+  return true;
+}
+
+// Programs of one kind combine as the union of their markets at the largest
+// strength (documented in configs/README.md).
+FIRMSIM_HD FIRMSIM_INLINE Support support_for(const YearInputs& in, const FirmYear& f) {
+  Support s{};
+  for (int k = 0; k < in.n_policies; ++k) {
+    const PolicyProgram& p = in.policies[k];
+    if (!targets(p, f)) continue;
+    switch (static_cast<PolicyKind>(p.kind)) {
+      case PolicyKind::sunk_cost_subsidy:
+        s.subsidy_markets |= p.markets;
+        s.subsidy_share = fmaxf(s.subsidy_share, p.strength);
+        break;
+      case PolicyKind::information:
+        s.information_markets |= p.markets;
+        s.information_share = fmaxf(s.information_share, p.strength);
+        break;
+      case PolicyKind::import_facilitation:
+        s.import_markets |= p.markets;
+        s.import_share = fmaxf(s.import_share, p.strength);
+        break;
+      case PolicyKind::credit_guarantee:
+        s.extra_credit_per_fte = fmaxf(s.extra_credit_per_fte, p.strength);
+        break;
+      case PolicyKind::diplomacy:  // acts on MarketYear::psychic_distance
+        break;
+    }
+  }
+  return s;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float credit_line(const YearInputs& in, const FirmYear& f) {
+  return (in.params.death.credit_line_per_fte + f.policy.extra_credit_per_fte) * f.fte;
+}
+
+// Cash a firm can commit to sunk costs before the cash constraint binds.
+FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmYear& f) {
+  if (!in.params.death.cash_constraint) return 3.0e38f;
+  return f.cash + credit_line(in, f);
+}
+
+// ----------------------------------------------------------------------------
+// 1. Births
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
+  const DomesticParams& d = in.params.domestic;
+  const PhiloxCounter b = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
+  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * to_unit(b.v[1]);
+  f.cash = d.start_cash * f.fte;
+  // Stationary start of the transitory component; prior belief = industry mean.
+  const float rho = in.params.efficiency.persistence;
+  float z0, z1;
+  to_normals(b.v[2], b.v[0], z0, z1);
+  f.shock = in.params.efficiency.shock_sd * z0 / sqrtf(fmaxf(1e-6f, 1.0f - rho * rho));
+  f.belief = f.industry->efficiency_mean;
+  f.precision = 1.0f / fmaxf(1e-6f, f.industry->efficiency_sd * f.industry->efficiency_sd);
+  f.gain = 0;
+  f.export_intensity = 0;
+  f.strategy = 0;
+  f.export_start_year = 0;
+  f.exporting = f.importing = f.ever_exported = 0;
+}
+
+// ----------------------------------------------------------------------------
+// 2. Efficiency: persistent level plus an AR(1) shock, plus what importing taught
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE void update_efficiency(const YearInputs& in, const FirmDraws& d, FirmYear& f) {
+  const EfficiencyParams& e = in.params.efficiency;
+  f.shock = e.persistence * f.shock + e.shock_sd * d.efficiency_shock;
+  f.productivity = f.efficiency + f.shock + f.gain;
+}
+
+// ----------------------------------------------------------------------------
+// 3. Passive learning (Jovanovic): normal-normal update of the belief about
+//    persistent efficiency; precision grows, so young firms learn fastest.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE void learn_efficiency(const YearInputs& in, const FirmDraws& d, FirmYear& f) {
+  const LearningParams& l = in.params.learning;
+  if (!l.passive) return;
+  const float noise_sd = fmaxf(1e-4f, l.efficiency_signal_sd);
+  const float signal = f.efficiency + noise_sd * d.efficiency_signal;
+  const float signal_precision = 1.0f / (noise_sd * noise_sd);
+  const float posterior = f.precision + signal_precision;
+  f.belief = (f.precision * f.belief + signal_precision * signal) / posterior;
+  f.precision = posterior;
+}
+
+// ----------------------------------------------------------------------------
+// 4. Domestic activity: size chases a target set by believed efficiency and
+//    export success; value added follows realized efficiency.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE float expected_log_efficiency_gap(const FirmYear& f) {
+  return f.belief + f.gain - f.industry->efficiency_mean;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const FirmDraws& d, FirmYear& f,
+                                                 bool newborn) {
+  const DomesticParams& p = in.params.domestic;
+  if (!newborn) {
+    const float log_target = logf(f.industry->base_fte) + p.size_elasticity * expected_log_efficiency_gap(f) +
+                             p.export_size_elasticity * log1pf(f.export_intensity);
+    const float log_fte = logf(f.fte);
+    const float next = log_fte + p.adjustment_speed * (log_target - log_fte) + p.employment_noise_sd * d.employment_noise;
+    f.fte = fminf(p.max_fte, fmaxf(1.0f, expf(next)));
+  }
+  const float labour_productivity = f.industry->va_per_fte * expf(f.productivity - f.industry->efficiency_mean);
+  f.value_added = f.fte * labour_productivity;
+  f.turnover_domestic = f.value_added * f.industry->turnover_to_va;
+  f.cash += p.operating_margin * f.value_added;
+}
+
+// ----------------------------------------------------------------------------
+// 5. Death: belief below the industry threshold, cash below the credit line,
+//    or an exogenous hazard that falls with age and size.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE float death_hazard(const YearInputs& in, const FirmYear& f) {
+  const DeathParams& p = in.params.death;
+  const float h = f.industry->base_hazard * expf(-p.age_decay * static_cast<float>(f.age)) *
+                  powf(fmaxf(f.fte, 1.0f) / 10.0f, -p.size_elasticity);
+  return fminf(p.max_hazard, h);
+}
+
+FIRMSIM_HD FIRMSIM_INLINE bool dies(const YearInputs& in, const FirmDraws& d, const FirmYear& f) {
+  if (f.belief < f.industry->efficiency_mean + f.industry->exit_belief_threshold) return true;
+  if (in.params.death.cash_constraint && f.cash < -credit_line(in, f)) return true;
+  return d.hazard < death_hazard(in, f);
+}
+
+// ----------------------------------------------------------------------------
+// Market economics shared by steps 6-10
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE float psychic_distance(const YearInputs& in, int m) {
+  return in.market_year[m].psychic_distance;
+}
+
+// Expected yearly export sales in market m, from the firm's beliefs.
+FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+                                                 int m) {
+  const ExportParams& x = in.params.exports;
+  const float log_sales = x.productivity_elasticity * expected_log_efficiency_gap(f) -
+                          x.distance_elasticity * in.markets[m].log_distance + s.appeal_belief[s.at(m, f.id)];
+  return x.scale * f.industry->tradability * in.market_year[m].demand * expf(log_sales);
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float export_fixed_cost(const YearInputs& in, const FirmYear& f, int m) {
+  const ExportParams& x = in.params.exports;
+  return x.fixed_cost * f.industry->fixed_cost_scale * (1.0f + x.psychic_cost * psychic_distance(in, m));
+}
+
+FIRMSIM_HD FIRMSIM_INLINE bool has_region_experience(const YearInputs& in, const FirmYear& f, int m) {
+  const MarketMask other = f.ever_exported & ~market_bit(m);
+  for (int k = 0; k < in.params.n_markets; ++k)
+    if (((other >> k) & 1u) && in.markets[k].region == in.markets[m].region) return true;
+  return false;
+}
+
+// Sunk cost of starting to export to m, lowered by related experience, by
+// importing from m already, by recent presence (re-entry), by orientation and
+// by any subsidy in force.
+FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+                                                 int m) {
+  const ExportParams& x = in.params.exports;
+  float cost = x.sunk_cost * f.industry->sunk_cost_scale * (1.0f + x.psychic_cost * psychic_distance(in, m));
+  if (has_region_experience(in, f, m)) cost *= 1.0f - x.related_experience_discount;
+  if ((f.importing >> m) & 1u) cost *= x.import_sunk_factor;
+  const int tenure = s.export_tenure[s.at(m, f.id)];
+  if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
+  cost *= expf(-x.orientation_sunk * f.orientation);
+  if ((f.policy.subsidy_markets >> m) & 1u) cost *= 1.0f - f.policy.subsidy_share;
+  return cost;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float export_annuity(const YearInputs& in) {
+  const ExportParams& x = in.params.exports;
+  return 1.0f / (1.0f - x.discount * (1.0f - x.relationship_hazard));
+}
+
+// Value of entering m: discounted expected profit minus the sunk cost.
+// Sprinkler firms expect more from each market (scale economies, pre-emption).
+FIRMSIM_HD FIRMSIM_INLINE float entry_value(const YearInputs& in, const FirmStateView& s, const FirmYear& f, int m,
+                                            bool sprinkler, float& sunk) {
+  const float scale = sprinkler ? 1.0f + in.params.strategy.scale_gain : 1.0f;
+  const float profit = in.params.exports.margin * expected_exports(in, s, f, m) * scale - export_fixed_cost(in, f, m);
+  sunk = export_sunk_cost(in, s, f, m);
+  return profit * export_annuity(in) - sunk;
+}
+
+// Whether the firm notices market m this year (information frictions).
+FIRMSIM_HD FIRMSIM_INLINE bool aware_of_export_market(const YearInputs& in, const FirmYear& f, int m, float u) {
+  const ExportParams& x = in.params.exports;
+  float p = x.awareness_base * expf(-x.awareness_distance * psychic_distance(in, m));
+  if ((f.importing >> m) & 1u) p *= x.import_awareness_multiplier;
+  if (has_region_experience(in, f, m)) p *= x.related_awareness_multiplier;
+  return u < p;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float market_uniform(const YearInputs& in, const FirmYear& f, int m, int which) {
+  return to_unit(draw4(in.rng, f.firm, in.year, m, Purpose::market_year).v[which]);
+}
+
+// ----------------------------------------------------------------------------
+// 6. Export start and strategy (Kalish, Mahajan and Muller conditions)
+// ----------------------------------------------------------------------------
+struct Candidates {
+  MarketMask mask = 0;
+  float value[kMaxMarkets];
+  float sunk[kMaxMarkets];
+  int count = 0;
+};
+
+// Markets worth entering this year: aware of (unless scanning globally) and
+// of positive value.
+FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+                                               bool sprinkler, bool global_scan, Candidates& c) {
+  c.mask = 0;
+  c.count = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    c.value[m] = -1.0f;
+    if ((f.exporting >> m) & 1u) continue;
+    const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
+    if (v <= 0) continue;
+    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, 0))) continue;
+    c.value[m] = v;
+    c.mask |= market_bit(m);
+    ++c.count;
+  }
+}
+
+// Utility of sprinkler over waterfall; > 0 favours sprinkler.
+FIRMSIM_HD FIRMSIM_INLINE float sprinkler_advantage(const YearInputs& in, const FirmYear& f, const Candidates& c,
+                                                    float taste) {
+  const StrategyParams& p = in.params.strategy;
+  float size = 0, growth = 0, innovativeness = 0, competition = 0, sunk = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    if (!((c.mask >> m) & 1u)) continue;
+    size += in.market_year[m].demand;
+    growth += in.markets[m].growth;
+    innovativeness += in.markets[m].innovativeness;
+    competition += in.markets[m].competition;
+    sunk += c.sunk[m];
+  }
+  const float n = static_cast<float>(c.count > 0 ? c.count : 1);
+  const IndustryParams& j = *f.industry;
+  float u = p.constant;
+  u += p.globalized * j.globalized;
+  u += p.high_tech * (j.technology == static_cast<std::uint8_t>(Technology::high_medium_high) ? 1.0f : 0.0f);
+  u -= p.life_cycle * j.product_life_cycle / 10.0f;
+  u += p.market_size * logf(fmaxf(size / n, 1e-6f));
+  u += p.market_growth * 100.0f * growth / n;
+  u += p.innovativeness * innovativeness / n;
+  u += p.competition * competition / n;
+  u -= p.cooperation * p.competitor_cooperation;
+  u -= p.fixed_entry_cost * j.sunk_cost_scale;
+  u += p.orientation * f.orientation / fmaxf(p.orientation_sd, 1e-6f);
+  u += p.cash * logf(fmaxf(spendable_cash(in, f), 1.0f) / fmaxf(sunk, 1.0f));
+  return u + p.taste_scale * taste;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE bool choose_sprinkler(const YearInputs& in, const FirmYear& f, const Candidates& c,
+                                                float taste) {
+  switch (static_cast<StrategyMode>(in.params.strategy.mode)) {
+    case StrategyMode::waterfall_only: return false;
+    case StrategyMode::sprinkler_only: return true;
+    case StrategyMode::choice: break;
+  }
+  return sprinkler_advantage(in, f, c, taste) > 0;
+}
+
+// ----------------------------------------------------------------------------
+// 7. Market entry
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(FirmStateView& s, FirmYear& f, int m,
+                                                   float sunk) {
+  f.exporting |= market_bit(m);
+  f.ever_exported |= market_bit(m);
+  s.export_tenure[s.at(m, f.id)] = 0;  // becomes 1 when this year's sales are booked
+  f.cash -= sunk;
+  f.sunk_paid += sunk;
+  if ((f.policy.subsidy_markets >> m) & 1u) {
+    const float full = sunk / fmaxf(1e-6f, 1.0f - f.policy.subsidy_share);
+    f.support += full - sunk;
+  }
+  if (f.export_start_year == 0) f.export_start_year = static_cast<std::int16_t>(f.year);
+}
+
+// Sprinkler: the best markets at once, as many as are worth it and affordable.
+FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s, FirmYear& f, Candidates& c) {
+  const int cap = static_cast<int>(in.params.strategy.max_markets);
+  for (int k = 0; k < cap; ++k) {
+    int best = -1;
+    for (int m = 0; m < in.params.n_markets; ++m)
+      if (c.value[m] > 0 && (best < 0 || c.value[m] > c.value[best])) best = m;
+    if (best < 0) break;
+    c.value[best] = -1.0f;
+    if (c.sunk[best] > spendable_cash(in, f)) continue;  // cannot afford this one; try cheaper
+    enter_export_market(s, f, best, c.sunk[best]);
+  }
+}
+
+// Waterfall: the single best market, psychically closest first (Uppsala).
+FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s, FirmYear& f, const Candidates& c) {
+  int best = -1;
+  float best_score = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    if (c.value[m] <= 0 || c.sunk[m] > spendable_cash(in, f)) continue;
+    const float score = c.value[m] / fmaxf(c.sunk[m], 1.0f) - psychic_distance(in, m);
+    if (best < 0 || score > best_score) {
+      best = m;
+      best_score = score;
+    }
+  }
+  if (best >= 0) enter_export_market(s, f, best, c.sunk[best]);
+}
+
+// A waterfall firm adds a market only when its experience so far is good:
+// its beliefs about the markets it serves are no worse than its prior.
+FIRMSIM_HD FIRMSIM_INLINE bool experience_is_good(const YearInputs& in, const FirmStateView& s, const FirmYear& f) {
+  float sum = 0;
+  int n = 0;
+  for (int m = 0; m < in.params.n_markets; ++m)
+    if ((f.exporting >> m) & 1u) {
+      sum += s.appeal_belief[s.at(m, f.id)];
+      ++n;
+    }
+  return n == 0 || sum >= 0;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, FirmStateView& s, FirmYear& f,
+                                                      float taste) {
+  if (f.industry->tradability <= 0) return;
+  Candidates c;
+  if (f.exporting == 0) {
+    // 6. Start: some market this firm knows of is worth its sunk cost.
+    find_candidates(in, s, f, false, false, c);
+    if (c.count == 0) return;
+    if (f.strategy == 0) {
+      Candidates global;
+      find_candidates(in, s, f, true, true, global);
+      f.strategy = choose_sprinkler(in, f, global, taste) ? 2 : 1;
+    }
+    if (f.strategy == 2) {
+      find_candidates(in, s, f, true, true, c);
+      enter_many(in, s, f, c);
+    } else {
+      enter_one(in, s, f, c);
+    }
+    return;
+  }
+  // 7. Expansion of an exporter: sprinkler adds every market worth it,
+  //    waterfall one market a year while its experience is good.
+  if (f.strategy == 2) {
+    find_candidates(in, s, f, true, false, c);
+    enter_many(in, s, f, c);
+  } else if (experience_is_good(in, s, f)) {
+    find_candidates(in, s, f, false, false, c);
+    enter_one(in, s, f, c);
+  }
+}
+
+// ----------------------------------------------------------------------------
+// 8. Sales and market learning: realized sales are the signal of appeal;
+//    unserved markets of a region borrow from what was learned in it.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const FirmYear& f, int m, float appeal,
+                                                 float noise, bool entry_year) {
+  const ExportParams& x = in.params.exports;
+  const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) -
+                          x.distance_elasticity * in.markets[m].log_distance + appeal + noise;
+  const float sales = x.scale * f.industry->tradability * in.market_year[m].demand * expf(log_sales);
+  return entry_year ? sales * x.first_year_fraction : sales;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const FirmYear& f, int m,
+                                                    float signal, float noise_sd) {
+  const std::int64_t k = s.at(m, f.id);
+  const float signal_precision = 1.0f / fmaxf(1e-8f, noise_sd * noise_sd);
+  const float posterior = s.appeal_precision[k] + signal_precision;
+  s.appeal_belief[k] = (s.appeal_precision[k] * s.appeal_belief[k] + signal_precision * signal) / posterior;
+  s.appeal_precision[k] = posterior;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
+  float sum[kMaxRegions] = {};
+  int count[kMaxRegions] = {};
+  for (int m = 0; m < in.params.n_markets; ++m)
+    if ((f.exporting >> m) & 1u) {
+      sum[in.markets[m].region] += s.appeal_belief[s.at(m, f.id)];
+      ++count[in.markets[m].region];
+    }
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const int r = in.markets[m].region;
+    if (((f.exporting >> m) & 1u) || count[r] == 0) continue;
+    s.appeal_belief[s.at(m, f.id)] = in.params.learning.region_correlation * sum[r] / count[r];
+  }
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  float total = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const std::int64_t k = s.at(m, f.id);
+    if (!((f.exporting >> m) & 1u)) {
+      s.export_value[k] = 0;
+      if (s.export_tenure[k] < 0 && s.export_tenure[k] > -127) --s.export_tenure[k];
+      continue;
+    }
+    const bool entry_year = s.export_tenure[k] <= 0;
+    s.export_tenure[k] = entry_year ? 1 : (s.export_tenure[k] < 127 ? s.export_tenure[k] + 1 : 127);
+    const PhiloxCounter r = draw4(in.rng, f.firm, in.year, m, Purpose::market_year_sales);
+    float z_export, z_import;
+    to_normals(r.v[0], r.v[1], z_export, z_import);
+    const float noise_sd =
+        x.sales_noise_sd * (((f.policy.information_markets >> m) & 1u) ? 1.0f - f.policy.information_share : 1.0f);
+    const float appeal = true_export_appeal(in, f, m);
+    const float sales = realized_exports(in, f, m, appeal, noise_sd * z_export, entry_year);
+    s.export_value[k] = sales;
+    total += sales;
+    f.cash += x.margin * sales - export_fixed_cost(in, f, m);
+    if (in.params.learning.market) update_appeal_belief(s, f, m, appeal + noise_sd * z_export, noise_sd);
+  }
+  f.exported_this_year = f.exporting;
+  if (in.params.learning.market && f.exporting) spread_regional_beliefs(in, s, f);
+  f.export_intensity = total / fmaxf(f.turnover_domestic, 1.0f);
+}
+
+// ----------------------------------------------------------------------------
+// 9. Market exit and re-entry: hysteresis keeps a firm in a market it would
+//    not enter; committed (sprinkler) firms hold on longer.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE float exit_band(const YearInputs& in, const FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  if (!x.hysteresis) return 0;
+  return x.hysteresis_band * (f.strategy == 2 ? 1.0f + x.sprinkler_commitment : 1.0f);
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  const float band = exit_band(in, f);
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    if (!((f.exporting >> m) & 1u)) continue;
+    const float profit = x.margin * expected_exports(in, s, f, m) - export_fixed_cost(in, f, m);
+    const float sunk = export_sunk_cost(in, s, f, m);
+    const bool broken = market_uniform(in, f, m, 2) < x.relationship_hazard;
+    if (broken || profit < -band * sunk) {
+      f.exporting &= ~market_bit(m);
+      s.export_tenure[s.at(m, f.id)] = -1;
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------
+// 10. Importing: the same decisions for sourcing, with spill-overs both ways
+//     and productivity gains, largest for two-way traders.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE float expected_imports(const YearInputs& in, const FirmYear& f, int m) {
+  const ImportParams& p = in.params.imports;
+  return p.scale * f.industry->import_propensity * in.markets[m].import_supply *
+         powf(f.fte, p.size_elasticity) * expf(expected_log_efficiency_gap(f));
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float import_sunk_cost(const YearInputs& in, const FirmYear& f, int m) {
+  const ImportParams& p = in.params.imports;
+  float cost = p.sunk_cost * (1.0f + in.params.exports.psychic_cost * psychic_distance(in, m));
+  if ((f.exporting >> m) & 1u) cost *= p.export_sunk_factor;
+  if ((f.policy.import_markets >> m) & 1u) cost *= 1.0f - f.policy.import_share;
+  return cost;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float import_fixed_cost(const YearInputs& in, int m) {
+  return in.params.imports.fixed_cost * (1.0f + in.params.exports.psychic_cost * psychic_distance(in, m));
+}
+
+FIRMSIM_HD FIRMSIM_INLINE bool aware_of_supplier(const YearInputs& in, const FirmYear& f, int m, float u) {
+  const ExportParams& x = in.params.exports;
+  float p = x.awareness_base * expf(-x.awareness_distance * psychic_distance(in, m));
+  if ((f.exporting >> m) & 1u) p *= in.params.imports.export_awareness_multiplier;
+  return u < p;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+  const ImportParams& p = in.params.imports;
+  const float annuity = 1.0f / (1.0f - in.params.exports.discount * (1.0f - p.relationship_hazard));
+  const float band = exit_band(in, f);
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const std::int64_t k = s.at(m, f.id);
+    const float expected_profit = p.margin * expected_imports(in, f, m) - import_fixed_cost(in, m);
+    const float sunk = import_sunk_cost(in, f, m);
+    if ((f.importing >> m) & 1u) {
+      const bool broken = market_uniform(in, f, m, 3) < p.relationship_hazard;
+      if (broken || expected_profit < -band * sunk) {
+        f.importing &= ~market_bit(m);
+        s.import_tenure[k] = -1;
+      }
+    } else if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
+               aware_of_supplier(in, f, m, market_uniform(in, f, m, 1))) {
+      f.importing |= market_bit(m);
+      f.cash -= sunk;
+      f.sunk_paid += sunk;
+      if ((f.policy.import_markets >> m) & 1u) f.support += sunk / fmaxf(1e-6f, 1.0f - f.policy.import_share) - sunk;
+      s.import_tenure[k] = 0;
+    }
+  }
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+  const ImportParams& p = in.params.imports;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const std::int64_t k = s.at(m, f.id);
+    if (!((f.importing >> m) & 1u)) {
+      s.import_value[k] = 0;
+      if (s.import_tenure[k] < 0 && s.import_tenure[k] > -127) --s.import_tenure[k];
+      continue;
+    }
+    s.import_tenure[k] = s.import_tenure[k] <= 0 ? 1 : (s.import_tenure[k] < 127 ? s.import_tenure[k] + 1 : 127);
+    const PhiloxCounter r = draw4(in.rng, f.firm, in.year, m, Purpose::market_year_sales);
+    float z_export, z_import;
+    to_normals(r.v[0], r.v[1], z_export, z_import);
+    const float flow = expected_imports(in, f, m) * expf(true_import_appeal(in, f, m) + p.noise_sd * z_import);
+    s.import_value[k] = flow;
+    f.cash += p.margin * flow - import_fixed_cost(in, m);
+  }
+  if (f.importing) {
+    const float target = p.productivity_gain + (f.exporting ? p.two_way_gain : 0.0f);
+    f.gain += p.learning_rate * (target - f.gain);
+  } else {
+    f.gain *= p.decay;
+  }
+}
+
+// ----------------------------------------------------------------------------
+// 11. Record: the year's observables, and what the statistics office sees.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE int product_count(float scope, int n_markets) {
+  const float n = scope * (1.0f + logf(static_cast<float>(n_markets)));
+  return static_cast<int>(fminf(255.0f, fmaxf(1.0f, floorf(n + 0.5f))));
+}
+
+// Intra-EU trade is reported only by firms whose yearly intra-EU total passes
+// the Intrastat threshold; extra-EU flows are reported above a per-flow floor.
+FIRMSIM_HD FIRMSIM_INLINE MarketMask observed_flows(const YearInputs& in, const FirmStateView& s, std::int64_t i,
+                                                    MarketMask active, const float* values, float& observed_total) {
+  float intra = 0;
+  for (int m = 0; m < in.params.n_markets; ++m)
+    if (((active >> m) & 1u) && in.market_year[m].is_eu) intra += values[s.at(m, i)];
+  const bool intrastat_reporter = intra >= in.measurement.intrastat_threshold;
+  MarketMask observed = 0;
+  observed_total = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    if (!((active >> m) & 1u)) continue;
+    const float v = values[s.at(m, i)];
+    const bool seen = in.market_year[m].is_eu ? intrastat_reporter : v >= in.measurement.extrastat_threshold;
+    if (seen && v > 0) {
+      observed |= market_bit(m);
+      observed_total += v;
+    }
+  }
+  return observed;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
+  const std::int64_t i = f.id;
+  const DomesticParams& d = in.params.domestic;
+  float exports = 0, imports = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    exports += s.export_value[s.at(m, i)];
+    imports += s.import_value[s.at(m, i)];
+  }
+  s.exports_true[i] = exports;
+  s.imports_true[i] = imports;
+  s.value_added[i] = f.value_added;
+  s.turnover[i] = f.turnover_domestic + exports;
+  const float gap = f.productivity - f.industry->efficiency_mean;
+  const float capital = f.industry->capital_per_fte * f.fte * expf(d.capital_efficiency_elasticity * gap + f.capital_trait);
+  s.fixed_assets[i] = capital;
+  // Reporting of R&D and intangibles is a persistent firm trait (asset_rank),
+  // more likely for traders; amounts scale with size and efficiency.
+  const bool trader = f.exported_this_year || f.importing;
+  const float boost = trader ? d.trader_asset_boost : 1.0f;
+  const bool reports_intangibles = f.asset_rank < f.industry->intangibles_propensity * boost;
+  const bool reports_rnd = f.asset_rank < f.industry->rnd_propensity * boost;
+  s.intangible_assets[i] = reports_intangibles ? d.intangibles_per_fte * f.fte * expf(gap) : 0.0f;
+  s.rnd[i] = reports_rnd ? d.rnd_per_fte * f.fte * expf(gap) : 0.0f;
+  const float alpha = d.capital_share;
+  s.tfp[i] = logf(fmaxf(f.value_added, 1.0f)) - alpha * logf(fmaxf(capital, 1.0f)) - (1.0f - alpha) * logf(f.fte);
+
+  float exports_observed, imports_observed;
+  const MarketMask xo = observed_flows(in, s, i, f.exported_this_year, s.export_value, exports_observed);
+  const MarketMask mo = observed_flows(in, s, i, f.importing, s.import_value, imports_observed);
+  s.export_mask_observed[i] = xo;
+  s.import_mask_observed[i] = mo;
+  s.exports_observed[i] = exports_observed;
+  s.imports_observed[i] = imports_observed;
+  s.n_export_products[i] = xo ? static_cast<std::uint8_t>(product_count(f.product_scope, popcount64(xo))) : 0;
+  s.n_import_products[i] =
+      mo ? static_cast<std::uint8_t>(product_count(2.0f * f.product_scope, popcount64(mo))) : 0;
+  if (xo && in.year >= in.measurement.dummy_first_year && in.year <= in.measurement.dummy_last_year)
+    s.exported_1993_1997[i] = 1;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void record_death(FirmStateView& s, std::int64_t i, int n_markets) {
+  for (int m = 0; m < n_markets; ++m) {
+    s.export_value[s.at(m, i)] = 0;
+    s.import_value[s.at(m, i)] = 0;
+  }
+  s.value_added[i] = s.turnover[i] = s.fixed_assets[i] = s.intangible_assets[i] = s.rnd[i] = s.tfp[i] = 0;
+  s.exports_true[i] = s.imports_true[i] = s.exports_observed[i] = s.imports_observed[i] = 0;
+  s.export_mask_observed[i] = s.import_mask_observed[i] = 0;
+  s.n_export_products[i] = s.n_import_products[i] = 0;
+}
+
+// ----------------------------------------------------------------------------
+// Load and store
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, std::int64_t firm) {
+  const float u = to_unit(draw4(in.rng, firm, kTimeless, 0, Purpose::firm_birth).v[2]);
+  int k = 0;
+  while (k + 1 < in.n_founding_years && in.founding_cdf[k] < u) ++k;
+  return in.first_founding_year + k;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, std::int64_t firm) {
+  const float u = to_unit(draw4(in.rng, firm, kTimeless, 0, Purpose::firm_birth).v[0]);
+  int j = 0;
+  while (j + 1 < in.params.n_industries && in.industry_cdf[j] < u) ++j;
+  return j;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE FirmYear load(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
+  FirmYear f{};
+  f.id = i;
+  f.firm = i % in.firms_per_replicate;
+  f.replicate = static_cast<std::uint32_t>(i / in.firms_per_replicate);
+  f.year = in.year;
+  f.age = in.year - s.founding_year[i];
+  f.industry_index = s.industry[i];
+  f.industry = &in.industries[f.industry_index];
+  f.shock = s.efficiency_shock[i];
+  f.belief = s.belief_mean[i];
+  f.precision = s.belief_precision[i];
+  f.gain = s.import_gain[i];
+  f.fte = s.fte[i];
+  f.cash = s.cash[i];
+  f.export_intensity = s.export_intensity[i];
+  f.strategy = s.strategy[i];
+  f.export_start_year = s.export_start_year[i];
+  f.exporting = s.export_mask[i];
+  f.importing = s.import_mask[i];
+  f.ever_exported = s.ever_exported_mask[i];
+  return f;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void store(FirmStateView& s, const FirmYear& f) {
+  const std::int64_t i = f.id;
+  s.efficiency_shock[i] = f.shock;
+  s.belief_mean[i] = f.belief;
+  s.belief_precision[i] = f.precision;
+  s.import_gain[i] = f.gain;
+  s.fte[i] = f.fte;
+  s.cash[i] = f.cash;
+  s.export_intensity[i] = f.export_intensity;
+  s.strategy[i] = f.strategy;
+  s.export_start_year[i] = f.export_start_year;
+  s.export_mask[i] = f.exporting;
+  s.import_mask[i] = f.importing;
+  s.ever_exported_mask[i] = f.ever_exported;
+  s.support[i] = f.support;
+}
+
+// Assigns a slot its founding year and industry and clears its state; the
+// firm itself is born when the simulation reaches its founding year.
+FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  const std::int64_t firm = i % in.firms_per_replicate;
+  s.status[i] = static_cast<std::uint8_t>(FirmStatus::unborn);
+  s.industry[i] = static_cast<std::uint8_t>(draw_industry(in, firm));
+  s.founding_year[i] = static_cast<std::int16_t>(draw_founding_year(in, firm));
+  s.exit_year[i] = 0;
+  s.exported_1993_1997[i] = 0;
+  s.strategy[i] = 0;
+  s.export_start_year[i] = 0;
+  s.export_mask[i] = s.import_mask[i] = s.ever_exported_mask[i] = 0;
+  s.support[i] = 0;
+  const float prior_sd = sqrtf(in.params.exports.appeal_region_sd * in.params.exports.appeal_region_sd +
+                               in.params.exports.appeal_market_sd * in.params.exports.appeal_market_sd);
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const std::int64_t k = s.at(m, i);
+    s.appeal_belief[k] = 0;
+    s.appeal_precision[k] = 1.0f / fmaxf(1e-8f, prior_sd * prior_sd);
+    s.export_tenure[k] = s.import_tenure[k] = 0;
+    s.export_value[k] = s.import_value[k] = 0;
+  }
+  record_death(s, i, in.params.n_markets);
+}
+
+// ----------------------------------------------------------------------------
+// The year, in MODEL.md's order.
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  const auto status = static_cast<FirmStatus>(s.status[i]);
+  if (status == FirmStatus::dead) return;
+  if (status == FirmStatus::unborn && s.founding_year[i] != in.year) return;
+
+  FirmYear f = load(in, s, i);
+  draw_traits(in, f);
+  const bool newborn = status == FirmStatus::unborn;
+  if (newborn) {                                             // 1. births
+    birth(in, f);
+    s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
+  }
+  f.policy = support_for(in, f);
+  const FirmDraws d = draw_firm_year(in, f);
+  update_efficiency(in, d, f);                               // 2. efficiency
+  learn_efficiency(in, d, f);                                // 3. passive learning
+  domestic_activity(in, d, f, newborn);                      // 4. domestic activity
+  if (!newborn && dies(in, d, f)) {                          // 5. death
+    s.status[i] = static_cast<std::uint8_t>(FirmStatus::dead);
+    s.exit_year[i] = static_cast<std::int16_t>(in.year);
+    f.exporting = f.importing = 0;
+    store(s, f);
+    record_death(s, i, in.params.n_markets);
+    return;
+  }
+  export_start_and_entry(in, s, f, d.strategy_taste);        // 6-7. start, strategy, entry
+  export_sales_and_learning(in, s, f);                       // 8. sales and market learning
+  export_exit(in, s, f);                                     // 9. market exit (re-entry via tenure)
+  import_decisions(in, s, f);                                // 10. importing
+  import_flows_and_gains(in, s, f);
+  record(in, s, f);                                          // 11. record
+  store(s, f);
+}
+
+}  // namespace firmsim

@@ -1,0 +1,110 @@
+// A run's configuration: the world (markets, industries), the model's
+// parameters, measurement, policy programs and trade shocks, and the run
+// options. Loaded from YAML (with `include:` files and scenario overlays) and
+// validated as a whole; every error names file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "kernels/model.hpp"
+#include "sim/panel.hpp"
+
+namespace firmsim {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  int replicates = 1;
+  std::int64_t firms = 0;        // firm slots per replicate: everyone born from burn_in_start to last_year
+  int burn_in_start = 1950;      // first simulated year
+  int first_year = 1993;         // first recorded year
+  int last_year = 2005;          // last recorded (and simulated) year
+  std::int64_t batch = 1 << 20;  // firms per kernel launch; results do not depend on it
+  double birth_growth = 0.0;     // yearly growth of cohort size
+};
+
+struct MarketSpec {
+  MarketMeta meta;
+  MarketParams params{};
+  double distance_km = 0;
+};
+
+struct IndustrySpec {
+  IndustryMeta meta;
+  IndustryParams params{};
+  double share = 0;
+};
+
+struct ThresholdPeriod {
+  int from = 0, to = 0;
+  double eur = 0;
+};
+
+struct MeasurementSpec {
+  std::vector<ThresholdPeriod> intrastat;  // by year range
+  double extrastat_threshold = 1000;
+  int dummy_first_year = 1993, dummy_last_year = 1997;
+};
+
+struct PolicySpec {
+  std::string name;
+  PolicyKind kind = PolicyKind::sunk_cost_subsidy;
+  int from = 0, to = 0;
+  double strength = 0;
+  MarketMask markets = 0;
+  std::uint64_t industries = ~std::uint64_t{0};
+  double min_fte = 0, max_fte = 1e9, min_age = 0, max_age = 1e9;
+  int exporter_status = 0;  // 0 any, 1 non-exporters, 2 exporters
+};
+
+struct ShockSpec {
+  std::string name;
+  int from = 0, to = 0;
+  MarketMask markets = 0;
+  double demand_factor = 1;  // multiplies demand while in force
+};
+
+struct TypologySpec {
+  int early_years = 5;       // first export within this many years of founding = early
+  int min_countries = 5;     // at least this many countries (one non-EU) = global scope
+};
+
+struct Config {
+  std::string source;                    // main config file
+  std::vector<std::string> overlays;     // scenario files applied on top
+  RunOptions run;
+  ModelParams model{};
+  MeasurementSpec measurement;
+  TypologySpec typology;
+  std::vector<std::string> regions;
+  std::vector<MarketSpec> markets;
+  std::vector<IndustrySpec> industries;
+  std::vector<PolicySpec> policies;
+  std::vector<ShockSpec> shocks;
+};
+
+// One model parameter: where it lives in YAML, its range, unit and meaning.
+struct ParameterInfo {
+  std::string key;      // dotted path under `model:`
+  double lo, hi;
+  std::string unit;
+  std::string meaning;
+};
+const std::vector<ParameterInfo>& model_parameters();
+
+// Loads `path` (following `include:`), applies each overlay in order, and
+// validates. Throws InputError.
+Config load_config(const std::string& path, const std::vector<std::string>& overlays = {});
+
+// Sets the model parameter at a dotted key (e.g. "exports.sunk_cost"); for
+// the viewer's sliders and for tests. Throws std::out_of_range for an unknown
+// key and InputError for a value out of range.
+void set_model_parameter(ModelParams& model, const std::string& key, double value);
+double get_model_parameter(const ModelParams& model, const std::string& key);
+
+// Panel metadata (markets, industries) as the estimators see them.
+PanelMeta panel_meta(const Config& config);
+
+}  // namespace firmsim
