@@ -1,0 +1,131 @@
+#include "estimation/linear_algebra.hpp"
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/special_functions/erf.hpp>
+
+#include <cmath>
+#include <stdexcept>
+
+namespace firmsim::est {
+
+namespace {
+
+// Relative size below which a pivot of the column-scaled QR counts as zero:
+// well above rounding noise of exactly collinear columns (~1e-15), well below
+// any honest but ill-conditioned design.
+constexpr double kRankTolerance = 1e-9;
+// Below this the normal cdf is taken from its asymptotic expansion instead of erfc.
+constexpr double kLowerTail = -30.0;
+
+std::string column_label(const std::vector<std::string>& names, Eigen::Index j) {
+  if (j < static_cast<Eigen::Index>(names.size())) return "'" + names[static_cast<std::size_t>(j)] + "'";
+  return "number " + std::to_string(j + 1);
+}
+
+}  // namespace
+
+Matrix column_stack(const std::vector<Vector>& columns) {
+  if (columns.empty()) return Matrix();
+  const Eigen::Index n = columns.front().size();
+  Matrix M(n, static_cast<Eigen::Index>(columns.size()));
+  for (std::size_t j = 0; j < columns.size(); ++j) {
+    if (columns[j].size() != n)
+      throw std::invalid_argument("column_stack: column " + std::to_string(j + 1) + " has " +
+                                  std::to_string(columns[j].size()) + " rows, expected " + std::to_string(n));
+    M.col(static_cast<Eigen::Index>(j)) = columns[j];
+  }
+  return M;
+}
+
+Matrix with_intercept(const Matrix& X) {
+  Matrix W(X.rows(), X.cols() + 1);
+  W.leftCols(X.cols()) = X;
+  W.col(X.cols()).setOnes();
+  return W;
+}
+
+Matrix cross_product_inverse(const Matrix& X, const std::vector<std::string>& names) {
+  const Eigen::Index k = X.cols();
+  if (k == 0) return Matrix(0, 0);
+  if (X.rows() < k)
+    throw std::invalid_argument("rank-deficient design: " + std::to_string(X.rows()) +
+                                " observations for " + std::to_string(k) + " coefficients");
+  // Scale columns to unit norm so the rank decision does not depend on units.
+  Vector scale = X.colwise().norm().transpose();
+  for (Eigen::Index j = 0; j < k; ++j)
+    if (scale[j] == 0.0) throw std::invalid_argument("rank-deficient design: column " + column_label(names, j) + " is identically zero (after absorbing fixed effects, if any)");
+  const Matrix Xs = X * scale.cwiseInverse().asDiagonal();
+  Eigen::ColPivHouseholderQR<Matrix> qr(Xs);
+  qr.setThreshold(kRankTolerance);
+  if (qr.rank() < k) {
+    const Eigen::Index dropped = qr.colsPermutation().indices()[qr.rank()];
+    throw std::invalid_argument("rank-deficient design: column " + column_label(names, dropped) +
+                                " is collinear with the other regressors (rank " + std::to_string(qr.rank()) +
+                                " of " + std::to_string(k) + ")");
+  }
+  // X P = Q R  =>  (X'X)^-1 = P R^-1 R^-T P'; then undo the column scaling.
+  const Matrix R = qr.matrixR().topLeftCorner(k, k).triangularView<Eigen::Upper>();
+  const Matrix Rinv = R.triangularView<Eigen::Upper>().solve(Matrix::Identity(k, k));
+  const Matrix P = qr.colsPermutation();
+  const Matrix inv_scaled = P * (Rinv * Rinv.transpose()) * P.transpose();
+  return scale.cwiseInverse().asDiagonal() * inv_scaled * scale.cwiseInverse().asDiagonal();
+}
+
+void require_finite(const Matrix& M, const std::string& what) {
+  if (!M.allFinite()) throw std::invalid_argument(what + ": contains NaN or infinite values");
+}
+
+void require_finite(const Vector& v, const std::string& what) {
+  if (!v.allFinite()) throw std::invalid_argument(what + ": contains NaN or infinite values");
+}
+
+double p_value_t(double t, double df) {
+  if (!(df > 0)) throw std::invalid_argument("p_value_t: degrees of freedom must be positive");
+  return 2.0 * boost::math::cdf(boost::math::complement(boost::math::students_t(df), std::fabs(t)));
+}
+
+double p_value_normal(double z) {
+  return 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal(), std::fabs(z)));
+}
+
+double p_value_chi2(double chi2, double df) {
+  if (!(df > 0)) throw std::invalid_argument("p_value_chi2: degrees of freedom must be positive");
+  return boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), std::max(chi2, 0.0)));
+}
+
+double p_value_f(double f, double df1, double df2) {
+  if (!(df1 > 0 && df2 > 0)) throw std::invalid_argument("p_value_f: degrees of freedom must be positive");
+  return boost::math::cdf(boost::math::complement(boost::math::fisher_f(df1, df2), std::max(f, 0.0)));
+}
+
+double t_quantile(double p, double df) { return boost::math::quantile(boost::math::students_t(df), p); }
+
+double normal_quantile(double p) { return boost::math::quantile(boost::math::normal(), p); }
+
+double normal_pdf(double x) {
+  static const double inv_sqrt_2pi = 1.0 / std::sqrt(2.0 * M_PI);
+  return inv_sqrt_2pi * std::exp(-0.5 * x * x);
+}
+
+double normal_cdf(double x) { return 0.5 * boost::math::erfc(-x / std::sqrt(2.0)); }
+
+// Asymptotic series of Phi(x) / phi(x) * (-x) for x -> -infinity.
+static double mills_series(double x) {
+  const double u = 1.0 / (x * x);
+  return 1.0 - u * (1.0 - 3.0 * u * (1.0 - 5.0 * u * (1.0 - 7.0 * u)));
+}
+
+double normal_log_cdf(double x) {
+  if (x > kLowerTail) return std::log(normal_cdf(x));
+  return -0.5 * x * x - 0.5 * std::log(2.0 * M_PI) - std::log(-x) + std::log(mills_series(x));
+}
+
+double inverse_mills(double x) {
+  if (x > kLowerTail) return normal_pdf(x) / normal_cdf(x);
+  return -x / mills_series(x);
+}
+
+}  // namespace firmsim::est

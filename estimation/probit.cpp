@@ -1,0 +1,241 @@
+#include "estimation/probit.hpp"
+
+#include <cmath>
+#include <ostream>
+#include <stdexcept>
+
+namespace firmsim::est {
+
+namespace {
+
+// |x'b| beyond which Phi(x'b) is 0 or 1 in double precision: an observation
+// there is perfectly predicted, and the MLE is running off to infinity.
+constexpr double kPerfectIndex = 37.0;
+
+struct LogLikelihood {
+  double value = 0;
+  Vector gradient;
+  Matrix hessian;
+};
+
+// Log-likelihood, gradient and Hessian of the probit at b. With q = 2y - 1,
+// lambda_i = q phi(q x'b) / Phi(q x'b): g = sum lambda_i x_i,
+// H = -sum lambda_i (lambda_i + x'b) x_i x_i'.
+LogLikelihood evaluate(const Vector& y, const Matrix& X, const Vector& b) {
+  const Vector index = X * b;
+  LogLikelihood ll;
+  Vector weight(X.rows());
+  Vector score(X.rows());
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    const double q = y[i] > 0.5 ? 1.0 : -1.0;
+    ll.value += normal_log_cdf(q * index[i]);
+    const double lambda = q * inverse_mills(q * index[i]);
+    score[i] = lambda;
+    weight[i] = lambda * (lambda + index[i]);
+  }
+  ll.gradient = X.transpose() * score;
+  ll.hessian = -(X.transpose() * weight.asDiagonal() * X);
+  return ll;
+}
+
+std::vector<std::string> probit_names(const ProbitSpec& spec, Eigen::Index k) {
+  std::vector<std::string> names = spec.names;
+  if (names.empty())
+    for (Eigen::Index j = 0; j < k; ++j) names.push_back("x" + std::to_string(j + 1));
+  if (static_cast<Eigen::Index>(names.size()) != k)
+    throw std::invalid_argument("probit: " + std::to_string(names.size()) + " names for " + std::to_string(k) +
+                                " columns");
+  if (spec.intercept) names.push_back("_cons");
+  return names;
+}
+
+void validate(const Vector& y, const Matrix& X) {
+  if (y.size() == 0) throw std::invalid_argument("probit: empty data");
+  if (X.rows() != y.size())
+    throw std::invalid_argument("probit: y has " + std::to_string(y.size()) + " rows, X has " + std::to_string(X.rows()));
+  require_finite(y, "probit: y");
+  require_finite(X, "probit: X");
+  for (Eigen::Index i = 0; i < y.size(); ++i)
+    if (y[i] != 0.0 && y[i] != 1.0)
+      throw std::invalid_argument("probit: outcome must be 0 or 1, found " + std::to_string(y[i]) + " in row " +
+                                  std::to_string(i + 1));
+  const double positives = y.sum();
+  if (positives == 0.0 || positives == static_cast<double>(y.size()))
+    throw std::invalid_argument("probit: outcome does not vary (all " + std::string(positives == 0.0 ? "0" : "1") + ")");
+}
+
+bool is_binary(const Vector& c) {
+  return ((c.array() == 0.0) || (c.array() == 1.0)).all() && c.minCoeff() != c.maxCoeff();
+}
+
+// Stata's check: a dummy regressor whose value 0 or 1 determines the outcome.
+void check_dummy_separation(const Vector& y, const Matrix& X, const std::vector<std::string>& names) {
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    const Vector c = X.col(j);
+    if (!is_binary(c)) continue;
+    for (double value : {0.0, 1.0}) {
+      double count = 0, positives = 0;
+      for (Eigen::Index i = 0; i < y.size(); ++i)
+        if (c[i] == value) {
+          count += 1;
+          positives += y[i];
+        }
+      if (positives == 0.0 || positives == count)
+        throw std::domain_error("probit: perfect prediction: " + names[static_cast<std::size_t>(j)] +
+                                (value == 0.0 ? " == 0" : " != 0") + " predicts " +
+                                (positives == 0.0 ? "failure" : "success") + " perfectly");
+    }
+  }
+}
+
+Vector starting_values(const Vector& y, Eigen::Index k, bool intercept) {
+  Vector b = Vector::Zero(k);
+  if (intercept) b[k - 1] = normal_quantile(y.mean());
+  return b;
+}
+
+void check_no_perfect_index(const Matrix& X, const Vector& b) {
+  const double max_index = (X * b).cwiseAbs().maxCoeff();
+  if (max_index > kPerfectIndex)
+    throw std::domain_error("probit: perfect prediction: |x'b| reached " + std::to_string(max_index) +
+                            "; some combination of regressors separates the outcomes (the MLE does not exist)");
+}
+
+// Newton-Raphson with step halving; the probit log-likelihood is globally concave.
+Vector newton_raphson(const Vector& y, const Matrix& X, const ProbitSpec& spec, ProbitResult& r) {
+  Vector b = starting_values(y, X.cols(), spec.intercept);
+  LogLikelihood ll = evaluate(y, X, b);
+  for (r.iterations = 0; r.iterations < spec.max_iterations; ++r.iterations) {
+    Eigen::LDLT<Matrix> information(-ll.hessian);
+    const Vector step = information.solve(ll.gradient);
+    const double scaled_gradient = ll.gradient.dot(step);
+    if (!std::isfinite(scaled_gradient))
+      throw std::domain_error("probit: information matrix singular during iteration (perfect prediction?)");
+    if (scaled_gradient < spec.tolerance) {
+      r.converged = true;
+      break;
+    }
+    double t = 1.0;
+    LogLikelihood next = evaluate(y, X, b + step);
+    while (!(next.value >= ll.value) && t > 1e-10) {
+      t *= 0.5;
+      next = evaluate(y, X, b + t * step);
+    }
+    b += t * step;
+    ll = std::move(next);
+    check_no_perfect_index(X, b);
+  }
+  if (!r.converged)
+    throw std::domain_error("probit: no convergence after " + std::to_string(spec.max_iterations) + " iterations");
+  r.log_likelihood = ll.value;
+  r.vcov = (-ll.hessian).ldlt().solve(Matrix::Identity(X.cols(), X.cols()));
+  return b;
+}
+
+double null_log_likelihood(const Vector& y, bool intercept) {
+  const double n = static_cast<double>(y.size());
+  if (!intercept) return n * std::log(0.5);  // b = 0: Phi(0) = 1/2 for every observation
+  const double n1 = y.sum(), n0 = n - n1;
+  return n1 * std::log(n1 / n) + n0 * std::log(n0 / n);
+}
+
+}  // namespace
+
+ProbitResult probit(const Vector& y, const Matrix& X, const ProbitSpec& spec) {
+  validate(y, X);
+  const std::vector<std::string> names = probit_names(spec, X.cols());
+  ProbitResult r;
+  r.depvar = spec.depvar;
+  r.has_intercept = spec.intercept;
+  r.design = spec.intercept ? with_intercept(X) : X;
+  r.n = y.size();
+  r.n_positive = static_cast<Eigen::Index>(y.sum());
+  cross_product_inverse(r.design, names);  // throws on a rank-deficient design
+  check_dummy_separation(y, X, names);
+
+  const Vector b = newton_raphson(y, r.design, spec, r);
+  r.table = make_coefficient_table(names, b, r.vcov.diagonal().cwiseSqrt(), true, 0);
+
+  const Eigen::Index listed = X.cols();
+  r.log_likelihood_null = null_log_likelihood(y, spec.intercept);
+  r.lr_df = static_cast<double>(listed);
+  r.lr_chi2 = 2.0 * (r.log_likelihood - r.log_likelihood_null);
+  r.pseudo_r2 = 1.0 - r.log_likelihood / r.log_likelihood_null;
+  if (listed > 0) {
+    r.lr_p = p_value_chi2(r.lr_chi2, r.lr_df);
+    const Vector bl = b.head(listed);
+    r.wald_chi2 = bl.dot(r.vcov.topLeftCorner(listed, listed).ldlt().solve(bl));
+    r.wald_df = static_cast<double>(listed);
+    r.wald_p = p_value_chi2(r.wald_chi2, r.wald_df);
+  }
+  return r;
+}
+
+Vector ProbitResult::linear_index() const { return design * table.coef; }
+
+void ProbitResult::print(std::ostream& os) const {
+  print_header(os, "Probit regression" + std::string(converged ? "" : " (NOT CONVERGED)"),
+               {{"Iterations", std::to_string(iterations)}},
+               {{"Number of obs", std::to_string(n)},
+                {"LR chi2(" + format_number(lr_df, 0) + ")", format_number(lr_chi2, 2)},
+                {"Prob > chi2", format_number(lr_p, 4)},
+                {"Pseudo R2", format_number(pseudo_r2, 4)},
+                {"Log likelihood", format_number(log_likelihood, 4)}});
+  print_coefficient_table(os, table, depvar);
+}
+
+MarginalEffects average_marginal_effects(const ProbitResult& fit, std::vector<bool> is_dummy) {
+  const Matrix& X = fit.design;
+  const Vector& b = fit.table.coef;
+  const Eigen::Index k = X.cols();
+  const Eigen::Index listed = fit.has_intercept ? k - 1 : k;
+  if (is_dummy.empty())
+    for (Eigen::Index j = 0; j < listed; ++j) is_dummy.push_back(is_binary(X.col(j)));
+  if (static_cast<Eigen::Index>(is_dummy.size()) != listed)
+    throw std::invalid_argument("average_marginal_effects: " + std::to_string(is_dummy.size()) +
+                                " dummy flags for " + std::to_string(listed) + " regressors");
+  const Vector index = X * b;
+  const double n = static_cast<double>(X.rows());
+  Vector ame(listed);
+  Matrix jacobian = Matrix::Zero(listed, k);  // d AME_j / d b
+  for (Eigen::Index j = 0; j < listed; ++j) {
+    if (is_dummy[static_cast<std::size_t>(j)]) {
+      // Discrete change: every observation evaluated at d = 1 and at d = 0.
+      double effect = 0;
+      for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        const double i1 = index[i] + b[j] * (1.0 - X(i, j)), i0 = index[i] - b[j] * X(i, j);
+        effect += normal_cdf(i1) - normal_cdf(i0);
+        Eigen::RowVectorXd x1 = X.row(i), x0 = X.row(i);
+        x1[j] = 1.0;
+        x0[j] = 0.0;
+        jacobian.row(j) += normal_pdf(i1) * x1 - normal_pdf(i0) * x0;
+      }
+      ame[j] = effect / n;
+    } else {
+      // d/db of mean phi(x'b) b_j = mean phi e_j - b_j mean(x'b phi x).
+      double mean_pdf = 0;
+      for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        const double pdf = normal_pdf(index[i]);
+        mean_pdf += pdf;
+        jacobian.row(j) -= b[j] * index[i] * pdf * X.row(i);
+      }
+      jacobian(j, j) += mean_pdf;
+      ame[j] = b[j] * mean_pdf / n;
+    }
+  }
+  jacobian /= n;
+  MarginalEffects m;
+  m.is_dummy = is_dummy;
+  m.vcov = jacobian * fit.vcov * jacobian.transpose();
+  std::vector<std::string> names(fit.table.names.begin(), fit.table.names.begin() + listed);
+  m.table = make_coefficient_table(names, ame, m.vcov.diagonal().cwiseSqrt(), true, 0);
+  return m;
+}
+
+void MarginalEffects::print(std::ostream& os) const {
+  os << "\nAverage marginal effects (delta-method SEs); dy/dx w.r.t. the listed regressors\n"
+     << "(dummies: discrete change from 0 to 1)\n";
+  print_coefficient_table(os, table, "dy/dx");
+}
+
+}  // namespace firmsim::est
