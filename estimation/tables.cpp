@@ -1,0 +1,125 @@
+#include "estimation/tables.hpp"
+
+#include <unordered_map>
+
+namespace firmsim::est {
+
+int Table::row_index(const std::string& label) const {
+  for (std::size_t i = 0; i < row_labels.size(); ++i)
+    if (row_labels[i] == label) return static_cast<int>(i);
+  return -1;
+}
+
+int Table::column_index(const std::string& label) const {
+  for (std::size_t j = 0; j < column_labels.size(); ++j)
+    if (column_labels[j] == label) return static_cast<int>(j);
+  return -1;
+}
+
+double Table::at(const std::string& row, const std::string& column) const {
+  const int i = row_index(row), j = column_index(column);
+  if (i < 0 || j < 0) return nan_value();
+  return values[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+}
+
+double Table::stat_value(const std::string& name) const {
+  for (const auto& [key, value] : stats)
+    if (key == name) return value;
+  return nan_value();
+}
+
+Grid nan_grid(std::size_t rows, std::size_t cols) {
+  return Grid(rows, std::vector<double>(cols, nan_value()));
+}
+
+Table make_table(std::string id, std::string title, std::vector<std::string> rows,
+                 std::vector<std::string> columns) {
+  Table t;
+  t.id = std::move(id);
+  t.title = std::move(title);
+  t.row_labels = std::move(rows);
+  t.column_labels = std::move(columns);
+  t.values = nan_grid(t.rows(), t.cols());
+  return t;
+}
+
+const std::vector<std::string>& sector_labels() {
+  static const std::vector<std::string> labels = {
+      "Agriculture, fishing, mining", "Manufacturing", "Utilities & construction",
+      "Wholesale & retail", "Other services"};
+  return labels;
+}
+
+int sector_row(const std::string& sector) {
+  static const std::vector<std::string> keys = {"agriculture_mining", "manufacturing",
+                                                "utilities_construction", "wholesale_retail",
+                                                "other_services"};
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (keys[i] == sector) return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+bool panel_has_flows(const Panel& panel) { return panel.flows.rows() > 0; }
+
+void sets_from_masks(TableInputs& in) {
+  for (std::size_t i = 0; i < in.firms.size(); ++i) {
+    in.start_sets[i] = {in.first(i).export_mask, in.first(i).import_mask};
+    in.end_sets[i] = {in.last(i).export_mask, in.last(i).import_mask};
+  }
+}
+
+// Observed per-market flows of the first and last window years, as bit sets.
+void sets_from_flows(const Panel& panel, int replicate, TableInputs& in) {
+  std::unordered_map<std::int64_t, std::size_t> index;
+  for (std::size_t i = 0; i < in.firms.size(); ++i) index[in.firms[i].firm] = i;
+  const FlowColumns& f = panel.flows;
+  for (std::size_t r = 0; r < f.rows(); ++r) {
+    if (f.replicate[r] != replicate || f.market[r] >= 64) continue;
+    const bool first = f.year[r] == in.start(), last = f.year[r] == in.end();
+    if (!first && !last) continue;
+    const auto it = index.find(f.firm[r]);
+    if (it == index.end()) continue;
+    MarketSets& s = first ? in.start_sets[it->second] : in.end_sets[it->second];
+    const std::uint64_t bit = std::uint64_t{1} << f.market[r];
+    if (f.exports[r] > 0) s.exports |= bit;
+    if (f.imports[r] > 0) s.imports |= bit;
+  }
+}
+
+}  // namespace
+
+TableInputs prepare_tables(const Panel& panel, int replicate, const TableOptions& options) {
+  TableInputs in;
+  in.meta = &panel.meta;
+  in.options = options;
+  in.firms = firm_histories(panel, replicate, options.frame);
+  in.types = classify_all(in.firms, panel.meta.markets, options.frame, options.rules);
+  in.start_sets.assign(in.firms.size(), {});
+  in.end_sets.assign(in.firms.size(), {});
+  in.sets_from_flows = panel_has_flows(panel);
+  if (in.sets_from_flows)
+    sets_from_flows(panel, replicate, in);
+  else
+    sets_from_masks(in);
+  return in;
+}
+
+std::vector<Table> build_tables(const TableInputs& in) {
+  using Builder = Table (*)(const TableInputs&);
+  static const Builder builders[] = {
+      table_01, table_02, table_03, table_04, table_05, table_06, table_07,
+      table_08, table_09, table_10, table_11, table_12, table_13, table_14,
+      table_15, table_16, table_17, table_18, table_19, table_20, table_21,
+      table_22, table_23, table_23_pct, table_24, table_25};
+  std::vector<Table> out;
+  for (Builder b : builders) out.push_back(b(in));
+  return out;
+}
+
+std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOptions& options) {
+  return build_tables(prepare_tables(panel, replicate, options));
+}
+
+}  // namespace firmsim::est
