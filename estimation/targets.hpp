@@ -1,0 +1,31 @@
+// The empirical targets: seed 000's published tables, read from
+// configs/targets/belgium_sme_1998_2005.yaml into the same Table struct the builders
+// fill, so the comparison can match them cell by cell. Every error (a missing key, a
+// row of the wrong length, a cell that is not a number) is an InputError naming the
+// file, the line and the key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "estimation/tables.hpp"
+
+namespace firmsim::est {
+
+struct Targets {
+  std::string file;
+  std::string source;          // the seed the numbers come from
+  std::vector<Table> tables;   // in file order
+  const Table* find(const std::string& id) const;  // nullptr when absent
+};
+
+// Reads the `tables:` list: id, title, row_labels, column_labels, values (null = empty
+// cell, stored as NaN), and where present se, paren (p-values), t or z (into
+// Table::stat), and the scalar or per-column statistics n_obs, r2, chi_square, df.
+Targets load_targets(const std::string& file);
+
+// configs/targets/belgium_sme_1998_2005.yaml under $FIRMSIM_SOURCE_DIR (or the current
+// directory when the variable is unset).
+std::string default_targets_file();
+
+}  // namespace firmsim::est
