@@ -101,6 +101,30 @@ void check_no_perfect_index(const Matrix& X, const Vector& b) {
                             "; some combination of regressors separates the outcomes (the MLE does not exist)");
 }
 
+// Quasi-complete separation: a direction d != 0 with q_i x_i'd >= 0 for every
+// observation, along which the likelihood rises (or stays flat) forever. Newton
+// "converges" there with a flat log-likelihood and an exploding variance along
+// d, so the candidate is the direction of largest variance (smallest
+// information). Finding such a d is proof that the MLE does not exist.
+void check_quasi_separation(const Vector& y, const Matrix& X, const Matrix& information) {
+  Eigen::SelfAdjointEigenSolver<Matrix> eig(information);
+  const Vector d = eig.eigenvectors().col(0);
+  const Vector margin = X * d;
+  // d is only known up to the optimiser's precision: allow violations far below its scale.
+  const double tolerance = 1e-6 * margin.cwiseAbs().maxCoeff();
+  for (double sign : {1.0, -1.0}) {
+    bool separates = true;
+    for (Eigen::Index i = 0; i < X.rows() && separates; ++i) {
+      const double q = y[i] > 0.5 ? 1.0 : -1.0;
+      separates = sign * q * margin[i] >= -tolerance;
+    }
+    if (separates)
+      throw std::domain_error(
+          "probit: perfect prediction: a combination of regressors separates the outcomes (quasi-complete "
+          "separation; the MLE does not exist)");
+  }
+}
+
 // Newton-Raphson with step halving; the probit log-likelihood is globally concave.
 Vector newton_raphson(const Vector& y, const Matrix& X, const ProbitSpec& spec, ProbitResult& r) {
   Vector b = starting_values(y, X.cols(), spec.intercept);
@@ -127,6 +151,7 @@ Vector newton_raphson(const Vector& y, const Matrix& X, const ProbitSpec& spec, 
   }
   if (!r.converged)
     throw std::domain_error("probit: no convergence after " + std::to_string(spec.max_iterations) + " iterations");
+  check_quasi_separation(y, X, -ll.hessian);
   r.log_likelihood = ll.value;
   r.vcov = (-ll.hessian).ldlt().solve(Matrix::Identity(X.cols(), X.cols()));
   return b;
