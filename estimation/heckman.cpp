@@ -131,7 +131,7 @@ void HeckmanResult::print(std::ostream& os) const {
                 {"Censored obs", std::to_string(n_censored)},
                 {"Uncensored obs", std::to_string(n_selected)},
                 {"Wald chi2(" + format_number(wald_df, 0) + ")", format_number(wald_chi2, 2)},
-                {"Prob > chi2", format_number(wald_p, 4)}});
+                {"Prob > chi2", format_probability(wald_p)}});
   os << depvar << " (outcome)\n";
   print_coefficient_table(os, outcome, depvar);
   os << selectvar << " (selection)\n";

@@ -171,7 +171,7 @@ void OlsResult::print(std::ostream& os) const {
   std::vector<std::pair<std::string, std::string>> right = {
       {"Number of obs", std::to_string(n)},
       {"F(" + format_number(f_df1, 0) + ", " + format_number(f_df2, 0) + ")", format_number(f, 2)},
-      {"Prob > F", format_number(f_p, 4)},
+      {"Prob > F", format_probability(f_p)},
       {"R-squared", format_number(r2, 4)},
       {"Adj R-squared", format_number(r2_adj, 4)},
       {"Root MSE", format_number(rmse, 5)}};

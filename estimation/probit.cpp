@@ -203,7 +203,7 @@ void ProbitResult::print(std::ostream& os) const {
                {{"Iterations", std::to_string(iterations)}},
                {{"Number of obs", std::to_string(n)},
                 {"LR chi2(" + format_number(lr_df, 0) + ")", format_number(lr_chi2, 2)},
-                {"Prob > chi2", format_number(lr_p, 4)},
+                {"Prob > chi2", format_probability(lr_p)},
                 {"Pseudo R2", format_number(pseudo_r2, 4)},
                 {"Log likelihood", format_number(log_likelihood, 4)}});
   print_coefficient_table(os, table, depvar);

@@ -57,6 +57,12 @@ std::string format_number(double x, int precision) {
   return os.str();
 }
 
+std::string format_probability(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4f", p);
+  return buf;
+}
+
 void print_header(std::ostream& os, const std::string& title,
                   const std::vector<std::pair<std::string, std::string>>& left,
                   const std::vector<std::pair<std::string, std::string>>& right) {

@@ -48,5 +48,7 @@ void print_coefficient_table(std::ostream& os, const CoefficientTable& table, co
 
 // Number formatting shared by the printers (Stata-like %9.0g-ish, fixed digits).
 std::string format_number(double x, int precision = 4);
+// Probabilities always in fixed notation with 4 decimals (Stata prints 0.0000, never 1e-205).
+std::string format_probability(double p);
 
 }  // namespace firmsim::est
