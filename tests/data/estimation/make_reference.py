@@ -3,10 +3,12 @@
 
 Run with Debian's interpreter, which has statsmodels 0.13.5, scipy and pandas:
 
-    /usr/bin/python3 tests/data/estimation/make_reference.py
+    /usr/bin/python3 tests/data/estimation/make_reference.py          # rewrite the files here
+    /usr/bin/python3 tests/data/estimation/make_reference.py --check  # regenerate into a temp dir, compare
 
 It rewrites the *.csv data files and the *_reference.csv files next to this
-script. Everything is seeded, so a rerun reproduces the files byte for byte
+script (--check: compares them numerically, rel. 1e-10, and exits 1 on a difference;
+ctest runs it as estimation_reference_regenerates). Everything is seeded, so a rerun reproduces the files byte for byte
 (up to the libraries' own floating-point behaviour). Reference files are flat
 "key,value" CSV with 17 significant digits, read by tests/estimation/reference.hpp.
 
@@ -14,7 +16,10 @@ The Heckman two-step has no statsmodels implementation: it is computed here
 from statsmodels' Probit and OLS plus the textbook corrected covariance
 (Greene, Econometric Analysis, eq. 22-22) in numpy, independently of the C++.
 """
+import glob
 import os
+import sys
+import tempfile
 
 import numpy as np
 import pandas as pd
@@ -251,8 +256,46 @@ def make_tests():
     write_reference("tests_reference.csv", out)
 
 
-if __name__ == "__main__":
+def generate():
     make_ols()
     make_probit()
     make_heckman()
     make_tests()
+
+
+def same_numbers(a, b):
+    x = pd.read_csv(a, header=None, dtype=str).to_numpy()
+    y = pd.read_csv(b, header=None, dtype=str).to_numpy()
+    if x.shape != y.shape:
+        return False
+    for u, v in zip(x.ravel(), y.ravel()):
+        try:
+            fu, fv = float(u), float(v)
+        except ValueError:
+            if u != v:
+                return False
+            continue
+        if not (np.isnan(fu) and np.isnan(fv)) and not np.isclose(fu, fv, rtol=1e-10, atol=0.0):
+            return False
+    return True
+
+
+def check():
+    global HERE
+    committed = HERE
+    with tempfile.TemporaryDirectory() as tmp:
+        HERE = tmp
+        generate()
+        bad = [os.path.basename(f) for f in sorted(glob.glob(os.path.join(tmp, "*.csv")))
+               if not same_numbers(f, os.path.join(committed, os.path.basename(f)))]
+    if bad:
+        print("differs from the committed file:", ", ".join(bad))
+        return 1
+    print("reference files reproduced")
+    return 0
+
+
+if __name__ == "__main__":
+    if "--check" in sys.argv[1:]:
+        sys.exit(check())
+    generate()
