@@ -1,0 +1,42 @@
+// The firmsim subcommands, callable from main() and from tests.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config.hpp"
+
+namespace firmsim {
+
+struct RunCommand {
+  std::string config;
+  std::vector<std::string> scenarios;
+  std::optional<std::int64_t> firms;
+  std::optional<int> replicates;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> years;  // "A:B"
+  std::optional<std::string> out;
+  std::string format = "csv";
+  std::optional<std::int64_t> batch;
+  std::optional<int> threads;
+  bool compare = false;
+  std::string targets;
+  bool quiet = false;
+};
+
+struct CompareCommand {
+  std::string panel;
+  std::string targets;
+  std::optional<std::string> out;
+};
+
+// Applies the command line's overrides to a loaded config (throws InputError).
+void apply_overrides(const RunCommand& cmd, Config& config);
+
+int run_command(const RunCommand& cmd, bool interactive);
+int compare_command(const CompareCommand& cmd);
+int params_command(bool markdown);
+
+}  // namespace firmsim

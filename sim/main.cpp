@@ -1,0 +1,65 @@
+// The firmsim command line: run a scenario, compare a panel with the seed
+// tables, list the model's parameters.
+#include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "sim/cli_commands.hpp"
+#include "sim/input_error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace firmsim;
+  CLI::App app{"firmsim: an agent-based simulator of how firms go international"};
+  app.require_subcommand(1);
+
+  RunCommand run;
+  CLI::App* run_cmd = app.add_subcommand("run", "Simulate a world and (optionally) compare it with the seed tables");
+  run_cmd->add_option("config", run.config, "World and model configuration (YAML)")->required();
+  run_cmd->add_option("--scenario", run.scenarios, "Scenario overlay(s), applied in order")->take_all();
+  run_cmd->add_option("--firms", run.firms, "Firm slots per replicate (everyone born during the run)");
+  run_cmd->add_option("--replicates", run.replicates, "Independent copies run as one device population");
+  run_cmd->add_option("--seed", run.seed, "Random seed");
+  run_cmd->add_option("--years", run.years, "Recorded years A:B (e.g. 1993:2005)");
+  run_cmd->add_option("--out", run.out, "Run directory for the panel and reports");
+  run_cmd->add_option("--format", run.format, "Panel file format: csv or dta")->default_val("csv");
+  run_cmd->add_option("--batch", run.batch, "Firms per kernel launch (results do not depend on it)");
+  run_cmd->add_option("--threads", run.threads, "OpenMP threads (CPU backend)");
+  run_cmd->add_flag("--compare", run.compare, "Compare the panel with the seed tables");
+  run_cmd->add_option("--targets", run.targets, "Empirical targets for --compare")
+      ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
+  run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+
+  CompareCommand compare;
+  CLI::App* compare_cmd = app.add_subcommand("compare", "Compare a written panel with the seed tables");
+  compare_cmd->add_option("panel", compare.panel, "Run directory or panel directory (CSV)")->required();
+  compare_cmd->add_option("--targets", compare.targets, "Empirical targets")
+      ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
+  compare_cmd->add_option("--out", compare.out, "Directory for the report (default: the panel directory)");
+
+  bool markdown = false;
+  CLI::App* params_cmd = app.add_subcommand("params", "List the model's parameters with units and meanings");
+  params_cmd->add_flag("--markdown", markdown, "As a Markdown table");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (*run_cmd) return run_command(run, isatty(fileno(stderr)) != 0);
+    if (*compare_cmd) return compare_command(compare);
+    if (*params_cmd) return params_command(markdown);
+  } catch (const InputError& e) {
+    std::cerr << "firmsim: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "firmsim: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

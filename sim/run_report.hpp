@@ -1,0 +1,43 @@
+// What a run prints and keeps at the end: firms alive, exporters and
+// importers by year, export starters by observed type (against the latent
+// strategy), and the glue to the comparison with the seed tables.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/config.hpp"
+#include "sim/panel.hpp"
+#include "sim/simulation.hpp"
+
+namespace firmsim {
+
+struct StarterCounts {
+  std::string type;                      // BG, BI, TI, BAG, EU-wide
+  std::array<long long, 3> by_strategy{};  // latent: none, waterfall, sprinkler
+  long long total() const { return by_strategy[0] + by_strategy[1] + by_strategy[2]; }
+};
+
+struct RunReport {
+  std::vector<YearSummary> years;   // recorded years only
+  std::vector<StarterCounts> starters;  // 1998-2005 SME export starters, all replicates
+  std::string starters_note;        // why starters are missing, if they are
+  double support_paid = 0;          // EUR of policy support over the recorded years
+};
+
+RunReport make_run_report(const Config& config, const std::vector<YearSummary>& years, const Panel& panel);
+void print_run_report(std::ostream& out, const RunReport& report);
+// summary.csv (one row per recorded year) and starters.csv, atomically.
+void write_run_report(const std::string& dir, const RunReport& report);
+
+// Comparison with the seed tables (estimation/compare): prints every table
+// side by side and, when `out` is set, writes the report files there.
+void check_targets_readable(const std::string& targets);
+void compare_panel(const Panel& panel, const std::string& targets, const std::optional<std::string>& out,
+                   const TypologySpec& typology, std::ostream& print_to);
+Panel read_panel_directory(const std::string& dir);
+
+}  // namespace firmsim

@@ -1,0 +1,298 @@
+#include "sim/simulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "sim/input_error.hpp"
+
+namespace firmsim {
+
+namespace {
+
+// Founding years from burn_in_start to last_year, cohorts growing at birth_growth.
+std::vector<float> founding_cdf(const RunOptions& run) {
+  std::vector<double> weights;
+  for (int y = run.burn_in_start; y <= run.last_year; ++y)
+    weights.push_back(std::pow(1.0 + run.birth_growth, y - run.burn_in_start));
+  double total = 0;
+  for (double w : weights) total += w;
+  std::vector<float> cdf;
+  double cumulative = 0;
+  for (double w : weights) {
+    cumulative += w;
+    cdf.push_back(static_cast<float>(cumulative / total));
+  }
+  cdf.back() = 1.0f;
+  return cdf;
+}
+
+std::vector<float> industry_cdf(const std::vector<IndustrySpec>& industries) {
+  std::vector<float> cdf;
+  double cumulative = 0;
+  for (const IndustrySpec& j : industries) {
+    cumulative += j.share;
+    cdf.push_back(static_cast<float>(cumulative));
+  }
+  cdf.back() = 1.0f;
+  return cdf;
+}
+
+double intrastat_threshold(const MeasurementSpec& m, int year) {
+  for (const ThresholdPeriod& p : m.intrastat)
+    if (year >= p.from && year <= p.to) return p.eur;
+  // Outside the listed periods the closest one applies.
+  if (m.intrastat.empty()) return 0;
+  const ThresholdPeriod* closest = &m.intrastat.front();
+  for (const ThresholdPeriod& p : m.intrastat)
+    if (std::abs(p.from - year) < std::abs(closest->from - year)) closest = &p;
+  return closest->eur;
+}
+
+std::string gib(double bytes) {
+  std::ostringstream s;
+  s.precision(2);
+  s << std::fixed << bytes / (1024.0 * 1024.0 * 1024.0) << " GiB";
+  return s.str();
+}
+
+template <class T>
+void append_all(std::vector<T>& to, const std::vector<T>& from) {
+  to.insert(to.end(), from.begin(), from.end());
+}
+
+}  // namespace
+
+std::size_t estimated_device_bytes(const Config& c) {
+  const double firms = static_cast<double>(c.run.firms) * c.run.replicates;
+  const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size())));
+  // A year's record is gathered through temporaries of about 100 bytes a firm.
+  return static_cast<std::size_t>(state + firms * 100.0);
+}
+
+Simulation::Simulation(Config config) : config_(std::move(config)), next_year_(config_.run.burn_in_start) {
+  const std::size_t need = estimated_device_bytes(config_);
+  const std::size_t have = Engine::available_memory();
+  if (have > 0 && need > have * 0.9)
+    throw InputError(config_.source, 0, "run.firms",
+                     "a population of " + std::to_string(config_.run.firms) + " firms x " +
+                         std::to_string(config_.run.replicates) + " replicates needs about " + gib(need) +
+                         " of " + Engine::backend_name() + " memory, but only " + gib(have) +
+                         " is available; lower --firms or --replicates");
+  engine_ = std::make_unique<Engine>(engine_setup());
+  firm_years_.resize(config_.run.replicates);
+  flows_.resize(config_.run.replicates);
+}
+
+Simulation::~Simulation() = default;
+
+EngineSetup Simulation::engine_setup() const {
+  EngineSetup s;
+  s.firms_per_replicate = config_.run.firms;
+  s.replicates = config_.run.replicates;
+  s.seed = config_.run.seed;
+  s.batch = config_.run.batch;
+  s.params = config_.model;
+  for (const IndustrySpec& j : config_.industries) s.industries.push_back(j.params);
+  for (const MarketSpec& m : config_.markets) s.markets.push_back(m.params);
+  s.founding_cdf = founding_cdf(config_.run);
+  s.first_founding_year = config_.run.burn_in_start;
+  s.industry_cdf = industry_cdf(config_.industries);
+  return s;
+}
+
+YearWorld Simulation::year_world(int year) const {
+  YearWorld w;
+  const int base_year = config_.run.first_year;
+  for (std::size_t m = 0; m < config_.markets.size(); ++m) {
+    const MarketSpec& spec = config_.markets[m];
+    MarketYear my{};
+    double demand = spec.params.size * std::pow(1.0 + spec.params.growth, year - base_year);
+    for (const ShockSpec& s : config_.shocks)
+      if (year >= s.from && year <= s.to && ((s.markets >> m) & 1u)) demand *= s.demand_factor;
+    double psychic = spec.params.psychic_distance;
+    for (const PolicySpec& p : config_.policies)
+      if (p.kind == PolicyKind::diplomacy && year >= p.from && year <= p.to && ((p.markets >> m) & 1u))
+        psychic *= 1.0 - p.strength;
+    my.demand = static_cast<float>(demand);
+    my.psychic_distance = static_cast<float>(psychic);
+    my.is_eu = spec.meta.is_eu(year) ? 1 : 0;
+    w.markets.push_back(my);
+  }
+  for (const PolicySpec& p : config_.policies) {
+    if (year < p.from || year > p.to || p.kind == PolicyKind::diplomacy) continue;
+    PolicyProgram prog{};
+    prog.kind = static_cast<std::uint8_t>(p.kind);
+    prog.exporter_status = static_cast<std::uint8_t>(p.exporter_status);
+    prog.strength = static_cast<float>(p.strength);
+    prog.min_fte = static_cast<float>(p.min_fte);
+    prog.max_fte = static_cast<float>(p.max_fte);
+    prog.min_age = static_cast<float>(p.min_age);
+    prog.max_age = static_cast<float>(p.max_age);
+    prog.markets = p.markets;
+    prog.industries = p.industries;
+    w.policies.push_back(prog);
+  }
+  w.measurement.intrastat_threshold = static_cast<float>(intrastat_threshold(config_.measurement, year));
+  w.measurement.extrastat_threshold = static_cast<float>(config_.measurement.extrastat_threshold);
+  w.measurement.dummy_first_year = static_cast<std::int16_t>(config_.measurement.dummy_first_year);
+  w.measurement.dummy_last_year = static_cast<std::int16_t>(config_.measurement.dummy_last_year);
+  return w;
+}
+
+const YearSummary& Simulation::step() {
+  if (finished()) throw std::logic_error("the simulation has reached its last year");
+  const int year = next_year_;
+  engine_->step(year, year_world(year));
+  YearRecord record;
+  engine_->record_year(record);
+  summaries_.push_back(summarize(year, record));
+  summaries_.back().support_paid = engine_->support_paid();
+  if (year >= config_.run.first_year) append(record);
+  ++next_year_;
+  return summaries_.back();
+}
+
+void Simulation::run(const std::function<void(const YearSummary&)>& on_year) {
+  while (!finished()) {
+    const YearSummary& s = step();
+    if (on_year) on_year(s);
+  }
+}
+
+YearSummary Simulation::summarize(int year, const YearRecord& r) {
+  YearSummary s;
+  s.year = year;
+  s.recorded = year >= config_.run.first_year;
+  std::vector<std::int64_t> exporters;
+  for (std::size_t k = 0; k < r.id.size(); ++k) {
+    if (!r.alive[k]) {
+      ++s.deaths;
+      continue;
+    }
+    ++s.alive;
+    if (r.founding_year[k] == year) ++s.births;
+    const bool x = r.exports_true[k] > 0, m = r.imports_true[k] > 0;
+    s.exporters += x;
+    s.importers += m;
+    s.two_way += x && m;
+    s.exports += r.exports_true[k];
+    s.imports += r.imports_true[k];
+    s.exports_observed += r.exports_observed[k];
+    if (x) {
+      ++s.exporters_by_strategy[std::min<int>(r.strategy[k], 2)];
+      exporters.push_back(r.id[k]);
+      if (!std::binary_search(previous_exporters_.begin(), previous_exporters_.end(), r.id[k])) ++s.export_starters;
+    }
+  }
+  previous_exporters_ = std::move(exporters);
+  return s;
+}
+
+void Simulation::append(const YearRecord& r) {
+  const std::int64_t per = config_.run.firms;
+  for (std::size_t k = 0; k < r.id.size(); ++k) {
+    FirmYearColumns& c = firm_years_[static_cast<std::size_t>(r.id[k] / per)];
+    c.replicate.push_back(static_cast<std::int32_t>(r.id[k] / per));
+    c.firm.push_back(r.id[k] % per);
+    c.year.push_back(static_cast<std::int16_t>(r.year));
+    c.industry.push_back(r.industry[k]);
+    c.founding_year.push_back(r.founding_year[k]);
+    c.alive.push_back(r.alive[k]);
+    c.fte.push_back(r.fte[k]);
+    c.value_added.push_back(r.value_added[k]);
+    c.turnover.push_back(r.turnover[k]);
+    c.fixed_assets.push_back(r.fixed_assets[k]);
+    c.intangible_assets.push_back(r.intangible_assets[k]);
+    c.rnd.push_back(r.rnd[k]);
+    c.tfp.push_back(r.tfp[k]);
+    c.exports.push_back(r.exports_observed[k]);
+    c.imports.push_back(r.imports_observed[k]);
+    c.exports_true.push_back(r.exports_true[k]);
+    c.imports_true.push_back(r.imports_true[k]);
+    c.n_export_markets.push_back(static_cast<std::uint8_t>(popcount64(r.export_mask_observed[k])));
+    c.n_import_markets.push_back(static_cast<std::uint8_t>(popcount64(r.import_mask_observed[k])));
+    c.n_export_products.push_back(r.n_export_products[k]);
+    c.n_import_products.push_back(r.n_import_products[k]);
+    c.export_mask.push_back(r.export_mask_observed[k]);
+    c.import_mask.push_back(r.import_mask_observed[k]);
+    c.latent_strategy.push_back(r.strategy[k]);
+  }
+  for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
+    FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
+    f.replicate.push_back(static_cast<std::int32_t>(r.flow_id[k] / per));
+    f.firm.push_back(r.flow_id[k] % per);
+    f.year.push_back(static_cast<std::int16_t>(r.year));
+    f.market.push_back(r.flow_market[k]);
+    f.exports.push_back(r.flow_exports_observed[k]);
+    f.imports.push_back(r.flow_imports_observed[k]);
+    f.exports_true.push_back(r.flow_exports_true[k]);
+    f.imports_true.push_back(r.flow_imports_true[k]);
+  }
+}
+
+Panel Simulation::panel() const {
+  Panel p;
+  p.meta = panel_meta(config_);
+  p.meta.last_year = std::min(config_.run.last_year, next_year_ - 1);
+  for (const FirmYearColumns& c : firm_years_) {
+    FirmYearColumns& o = p.firm_years;
+    append_all(o.replicate, c.replicate);
+    append_all(o.firm, c.firm);
+    append_all(o.year, c.year);
+    append_all(o.industry, c.industry);
+    append_all(o.founding_year, c.founding_year);
+    append_all(o.alive, c.alive);
+    append_all(o.fte, c.fte);
+    append_all(o.value_added, c.value_added);
+    append_all(o.turnover, c.turnover);
+    append_all(o.fixed_assets, c.fixed_assets);
+    append_all(o.intangible_assets, c.intangible_assets);
+    append_all(o.rnd, c.rnd);
+    append_all(o.tfp, c.tfp);
+    append_all(o.exports, c.exports);
+    append_all(o.imports, c.imports);
+    append_all(o.exports_true, c.exports_true);
+    append_all(o.imports_true, c.imports_true);
+    append_all(o.n_export_markets, c.n_export_markets);
+    append_all(o.n_import_markets, c.n_import_markets);
+    append_all(o.n_export_products, c.n_export_products);
+    append_all(o.n_import_products, c.n_import_products);
+    append_all(o.export_mask, c.export_mask);
+    append_all(o.import_mask, c.import_mask);
+    append_all(o.latent_strategy, c.latent_strategy);
+  }
+  for (const FlowColumns& f : flows_) {
+    FlowColumns& o = p.flows;
+    append_all(o.replicate, f.replicate);
+    append_all(o.firm, f.firm);
+    append_all(o.year, f.year);
+    append_all(o.market, f.market);
+    append_all(o.exports, f.exports);
+    append_all(o.imports, f.imports);
+    append_all(o.exports_true, f.exports_true);
+    append_all(o.imports_true, f.imports_true);
+  }
+  const FirmTable t = engine_->firm_table();
+  const std::int64_t per = config_.run.firms;
+  for (std::size_t i = 0; i < t.status.size(); ++i) {
+    if (t.founding_year[i] >= next_year_) continue;  // not born yet
+    FirmColumns& f = p.firms;
+    f.replicate.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per));
+    f.firm.push_back(static_cast<std::int64_t>(i) % per);
+    f.industry.push_back(t.industry[i]);
+    f.founding_year.push_back(t.founding_year[i]);
+    f.exit_year.push_back(t.exit_year[i]);
+    f.exported_1993_1997.push_back(t.exported_1993_1997[i]);
+    f.latent_strategy.push_back(t.strategy[i]);
+    f.latent_export_start_year.push_back(t.export_start_year[i]);
+    f.orientation.push_back(t.orientation[i]);
+  }
+  return p;
+}
+
+FirmSnapshot Simulation::snapshot(int replicate, std::int64_t firm) const {
+  return engine_->snapshot(static_cast<std::int64_t>(replicate) * config_.run.firms + firm);
+}
+
+}  // namespace firmsim
