@@ -1,6 +1,7 @@
 #include "estimation/probit.hpp"
 
 #include <cmath>
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 
@@ -68,24 +69,72 @@ bool is_binary(const Vector& c) {
   return ((c.array() == 0.0) || (c.array() == 1.0)).all() && c.minCoeff() != c.maxCoeff();
 }
 
-// Stata's check: a dummy regressor whose value 0 or 1 determines the outcome.
-void check_dummy_separation(const Vector& y, const Matrix& X, const std::vector<std::string>& names) {
+struct PerfectPredictor {
+  Eigen::Index column = 0;
+  double value = 0;      // the dummy's value that determines the outcome
+  bool success = false;  // the outcome it determines
+};
+
+// Stata's check: a dummy regressor one of whose values determines the outcome.
+std::optional<PerfectPredictor> find_perfect_dummy(const Vector& y, const Matrix& X) {
   for (Eigen::Index j = 0; j < X.cols(); ++j) {
     const Vector c = X.col(j);
     if (!is_binary(c)) continue;
-    for (double value : {0.0, 1.0}) {
+    for (double value : {1.0, 0.0}) {
       double count = 0, positives = 0;
       for (Eigen::Index i = 0; i < y.size(); ++i)
         if (c[i] == value) {
           count += 1;
           positives += y[i];
         }
-      if (positives == 0.0 || positives == count)
-        throw std::domain_error("probit: perfect prediction: " + names[static_cast<std::size_t>(j)] +
-                                (value == 0.0 ? " == 0" : " != 0") + " predicts " +
-                                (positives == 0.0 ? "failure" : "success") + " perfectly");
+      if (positives == 0.0 || positives == count) return PerfectPredictor{j, value, positives != 0.0};
     }
   }
+  return std::nullopt;
+}
+
+std::string describe(const PerfectPredictor& p, const std::string& name) {
+  return name + (p.value == 0.0 ? " == 0" : " != 0") + " predicts " + (p.success ? "success" : "failure") +
+         " perfectly";
+}
+
+void check_dummy_separation(const Vector& y, const Matrix& X, const std::vector<std::string>& names) {
+  if (const auto p = find_perfect_dummy(y, X))
+    throw std::domain_error("probit: perfect prediction: " + describe(*p, names[static_cast<std::size_t>(p->column)]));
+}
+
+// Stata's remedy: drop the dummy and the observations it determines, repeatedly.
+// Returns the estimation-sample mask; shrinks y, X and names in place.
+std::vector<std::uint8_t> drop_perfect_dummies(Vector& y, Matrix& X, std::vector<std::string>& names,
+                                               std::vector<std::string>& dropped, std::vector<std::string>& notes) {
+  std::vector<std::uint8_t> sample(static_cast<std::size_t>(y.size()), 1);
+  std::vector<Eigen::Index> original_row(static_cast<std::size_t>(y.size()));
+  for (std::size_t i = 0; i < original_row.size(); ++i) original_row[i] = static_cast<Eigen::Index>(i);
+  while (const auto p = find_perfect_dummy(y, X)) {
+    const std::string name = names[static_cast<std::size_t>(p->column)];
+    std::vector<Eigen::Index> keep;
+    for (Eigen::Index i = 0; i < y.size(); ++i)
+      if (X(i, p->column) != p->value) keep.push_back(i);
+      else sample[static_cast<std::size_t>(original_row[static_cast<std::size_t>(i)])] = 0;
+    notes.push_back(describe(*p, name) + "; " + name + " dropped and " + std::to_string(y.size() - static_cast<Eigen::Index>(keep.size())) + " obs not used");
+    dropped.push_back(name);
+    Matrix Xk(static_cast<Eigen::Index>(keep.size()), X.cols() - 1);
+    Vector yk(static_cast<Eigen::Index>(keep.size()));
+    std::vector<Eigen::Index> rows_k;
+    for (std::size_t r = 0; r < keep.size(); ++r) {
+      const Eigen::Index i = keep[r];
+      yk[static_cast<Eigen::Index>(r)] = y[i];
+      Eigen::Index c = 0;
+      for (Eigen::Index j = 0; j < X.cols(); ++j)
+        if (j != p->column) Xk(static_cast<Eigen::Index>(r), c++) = X(i, j);
+      rows_k.push_back(original_row[static_cast<std::size_t>(i)]);
+    }
+    names.erase(names.begin() + p->column);
+    X = std::move(Xk);
+    y = std::move(yk);
+    original_row = std::move(rows_k);
+  }
+  return sample;
 }
 
 Vector starting_values(const Vector& y, Eigen::Index k, bool intercept) {
@@ -166,8 +215,26 @@ double null_log_likelihood(const Vector& y, bool intercept) {
 
 }  // namespace
 
-ProbitResult probit(const Vector& y, const Matrix& X, const ProbitSpec& spec) {
-  validate(y, X);
+ProbitResult probit(const Vector& y_in, const Matrix& X_in, const ProbitSpec& spec) {
+  validate(y_in, X_in);
+  if (spec.drop_perfect_predictors) {
+    Vector y = y_in;
+    Matrix X = X_in;
+    ProbitSpec strict = spec;
+    strict.drop_perfect_predictors = false;
+    strict.names = probit_names(spec, X.cols());
+    if (spec.intercept) strict.names.pop_back();  // _cons is added back by the strict call
+    std::vector<std::string> dropped, notes;
+    const std::vector<std::uint8_t> sample = drop_perfect_dummies(y, X, strict.names, dropped, notes);
+    if (y.size() == 0) throw std::domain_error("probit: perfect prediction leaves no observations");
+    ProbitResult r = probit(y, X, strict);
+    r.sample = sample;
+    r.dropped_regressors = dropped;
+    r.notes = notes;
+    return r;
+  }
+  const Vector& y = y_in;
+  const Matrix& X = X_in;
   const std::vector<std::string> names = probit_names(spec, X.cols());
   ProbitResult r;
   r.depvar = spec.depvar;
@@ -178,6 +245,7 @@ ProbitResult probit(const Vector& y, const Matrix& X, const ProbitSpec& spec) {
   cross_product_inverse(r.design, names);  // throws on a rank-deficient design
   check_dummy_separation(y, X, names);
 
+  r.sample.assign(static_cast<std::size_t>(y.size()), 1);
   const Vector b = newton_raphson(y, r.design, spec, r);
   r.table = make_coefficient_table(names, b, r.vcov.diagonal().cwiseSqrt(), true, 0);
 
@@ -199,6 +267,7 @@ ProbitResult probit(const Vector& y, const Matrix& X, const ProbitSpec& spec) {
 Vector ProbitResult::linear_index() const { return design * table.coef; }
 
 void ProbitResult::print(std::ostream& os) const {
+  for (const auto& note : notes) os << "note: " << note << "\n";
   print_header(os, "Probit regression" + std::string(converged ? "" : " (NOT CONVERGED)"),
                {{"Iterations", std::to_string(iterations)}},
                {{"Number of obs", std::to_string(n)},

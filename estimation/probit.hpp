@@ -10,6 +10,7 @@
 #include "estimation/linear_algebra.hpp"
 #include "estimation/stata_print.hpp"
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -22,13 +23,17 @@ struct ProbitSpec {
   bool intercept = true;           // appends _cons as the last coefficient
   int max_iterations = 100;
   double tolerance = 1e-10;        // on the scaled gradient g' H^-1 g (Stata's nrtolerance idea)
+  // false: a 0/1 regressor that predicts the outcome perfectly is an error.
+  // true: as Stata, drop that regressor and the observations it determines (repeatedly),
+  // report them in notes/dropped_regressors, and estimate on the rest (see sample).
+  bool drop_perfect_predictors = false;
 };
 
 struct ProbitResult {
   std::string depvar;
   CoefficientTable table;  // z statistics
   Matrix vcov;             // -H^-1 at the optimum
-  Matrix design;           // X as used (with the _cons column if any), kept for margins and Heckman
+  Matrix design;           // X as used (estimation sample, with the _cons column if any), for margins and Heckman
   Eigen::Index n = 0;
   Eigen::Index n_positive = 0;
   double log_likelihood = 0;
@@ -39,6 +44,9 @@ struct ProbitResult {
   int iterations = 0;
   bool converged = false;
   bool has_intercept = true;
+  std::vector<std::uint8_t> sample;             // per input row: 1 = in the estimation sample (Stata's e(sample))
+  std::vector<std::string> dropped_regressors;  // perfect predictors dropped (drop_perfect_predictors)
+  std::vector<std::string> notes;               // Stata-style notes on what was dropped
 
   Vector linear_index() const;      // x_i' b for the estimation sample
   void print(std::ostream& os) const;

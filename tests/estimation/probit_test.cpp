@@ -154,3 +154,46 @@ TEST(ProbitPrint, LooksLikeStata) {
 
 }  // namespace
 }  // namespace firmsim::est
+
+namespace firmsim::est {
+namespace {
+
+TEST(ProbitDropPerfectPredictors, DropsDummyAndItsObservationsLikeStata) {
+  auto c = testing::read_columns("spector.csv");
+  const Vector grade = to_vector(c["GRADE"]);
+  // "first_row" is 1 only in row 0, where GRADE == 0: it predicts failure perfectly.
+  Vector first_row = Vector::Zero(grade.size());
+  ASSERT_EQ(grade[0], 0.0);
+  first_row[0] = 1.0;
+  const Matrix X = column_stack({to_vector(c["GPA"]), to_vector(c["TUCE"]), to_vector(c["PSI"]), first_row});
+  ProbitSpec s;
+  s.names = {"GPA", "TUCE", "PSI", "first_row"};
+  EXPECT_THROW(probit(grade, X, s), std::domain_error);
+  s.drop_perfect_predictors = true;
+  const ProbitResult r = probit(grade, X, s);
+  EXPECT_EQ(r.n, grade.size() - 1);
+  EXPECT_EQ(r.dropped_regressors, std::vector<std::string>{"first_row"});
+  ASSERT_EQ(r.sample.size(), static_cast<std::size_t>(grade.size()));
+  EXPECT_EQ(r.sample[0], 0);
+  EXPECT_EQ(r.sample[1], 1);
+  EXPECT_THROW(r.table.index("first_row"), std::out_of_range);
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_NE(r.notes[0].find("first_row != 0 predicts failure perfectly"), std::string::npos) << r.notes[0];
+  // Same as estimating without row 0 and without the dummy.
+  const Matrix X0 = column_stack({to_vector(c["GPA"]), to_vector(c["TUCE"]), to_vector(c["PSI"])}).bottomRows(grade.size() - 1);
+  ProbitSpec plain;
+  plain.names = {"GPA", "TUCE", "PSI"};
+  const ProbitResult direct = probit(grade.tail(grade.size() - 1), X0, plain);
+  EXPECT_LT((r.table.coef - direct.table.coef).cwiseAbs().maxCoeff(), 1e-12);
+  EXPECT_LT((r.table.se - direct.table.se).cwiseAbs().maxCoeff(), 1e-12);
+  // Without perfect predictors the option changes nothing.
+  ProbitSpec spector;
+  spector.names = {"GPA", "TUCE", "PSI"};
+  spector.drop_perfect_predictors = true;
+  const ProbitResult same = probit(grade, X.leftCols(3), spector);
+  EXPECT_TRUE(same.dropped_regressors.empty());
+  EXPECT_EQ(same.n, grade.size());
+}
+
+}  // namespace
+}  // namespace firmsim::est
