@@ -2,6 +2,8 @@
 
 #include <unordered_map>
 
+#include "sim/input_error.hpp"
+
 namespace firmsim::est {
 
 int Table::row_index(const std::string& label) const {
@@ -106,15 +108,45 @@ TableInputs prepare_tables(const Panel& panel, int replicate, const TableOptions
   return in;
 }
 
+namespace {
+
+using Builder = Table (*)(const TableInputs&);
+
+struct NamedBuilder {
+  const char* id;
+  Builder build;
+};
+
+const NamedBuilder kBuilders[] = {
+    {"table_01", table_01}, {"table_02", table_02}, {"table_03", table_03},
+    {"table_04", table_04}, {"table_05", table_05}, {"table_06", table_06},
+    {"table_07", table_07}, {"table_08", table_08}, {"table_09", table_09},
+    {"table_10", table_10}, {"table_11", table_11}, {"table_12", table_12},
+    {"table_13", table_13}, {"table_14", table_14}, {"table_15", table_15},
+    {"table_16", table_16}, {"table_17", table_17}, {"table_18", table_18},
+    {"table_19", table_19}, {"table_20", table_20}, {"table_21", table_21},
+    {"table_22", table_22}, {"table_23", table_23}, {"table_23_pct", table_23_pct},
+    {"table_24", table_24}, {"table_25", table_25}};
+
+}  // namespace
+
+// A builder that fails on this replicate's data (an estimator rejecting a degenerate
+// sample) yields an empty table carrying the reason, so one odd table does not take
+// the whole report down; input errors still propagate.
 std::vector<Table> build_tables(const TableInputs& in) {
-  using Builder = Table (*)(const TableInputs&);
-  static const Builder builders[] = {
-      table_01, table_02, table_03, table_04, table_05, table_06, table_07,
-      table_08, table_09, table_10, table_11, table_12, table_13, table_14,
-      table_15, table_16, table_17, table_18, table_19, table_20, table_21,
-      table_22, table_23, table_23_pct, table_24, table_25};
   std::vector<Table> out;
-  for (Builder b : builders) out.push_back(b(in));
+  for (const NamedBuilder& b : kBuilders) {
+    try {
+      out.push_back(b.build(in));
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& e) {
+      Table t;
+      t.id = b.id;
+      t.notes.push_back(std::string("not built: ") + e.what());
+      out.push_back(std::move(t));
+    }
+  }
   return out;
 }
 

@@ -1,0 +1,72 @@
+// Simulated tables side by side with the published ones (seed 000), cell by cell.
+//
+// Cells are matched by table id, row label and column label. For each cell:
+//  - simulated = mean over the replicates where the cell is defined; sim_sd (n-1),
+//    min and max describe the spread across replicates (sd is NaN when R < 2);
+//  - diff = simulated - empirical;
+//  - within_ci: where the paper prints a standard error, whether the simulated mean
+//    lies in the empirical 95% interval, empirical +- 1.96 SE (1 yes, 0 no, -1 no SE
+//    or no simulated value). Tables 11, 12 and 15 print p-values, not SEs: no interval;
+//  - rel_diff = |s - e| / (|s| + |e|), in [0, 1] (0 when both are 0; 1/3 means off by
+//    a factor of 2, 0.6 by a factor of 4, and 1 means opposite signs or one side 0).
+// Distance of a table = mean rel_diff over its comparable cells (both sides defined),
+// so tables in different units weigh the same; z_rms = root mean square of
+// (s - e) / SE over the cells with an SE. The overall distance is the mean of the
+// table distances; the overall z_rms pools every cell with an SE.
+// A cell is "far off" when rel_diff > 1/3 (a factor of 2 or more, or a sign flip); a
+// table is far off when its distance is. The report lists these plainly: the model is
+// not calibrated and nothing here is tuned to look close.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "estimation/tables.hpp"
+#include "estimation/targets.hpp"
+
+namespace firmsim::est {
+
+constexpr double kFarOff = 1.0 / 3.0;
+
+struct CellComparison {
+  std::string table, row, column;
+  double empirical = nan_value(), empirical_se = nan_value();
+  double simulated = nan_value(), sim_sd = nan_value(), sim_min = nan_value(), sim_max = nan_value();
+  int sim_n = 0;  // replicates where the simulated cell is defined
+  double diff = nan_value(), rel_diff = nan_value(), z = nan_value();
+  int within_ci = -1;
+  bool comparable() const { return std::isfinite(empirical) && std::isfinite(simulated); }
+  bool far_off() const { return comparable() && rel_diff > kFarOff; }
+};
+
+struct TableComparison {
+  std::string id, title;
+  std::vector<CellComparison> cells;  // every empirical cell, in row-major order
+  std::size_t comparable = 0, with_se = 0, within = 0, far = 0;
+  double distance = nan_value(), z_rms = nan_value();
+  bool simulated = false;             // a simulated twin exists
+  std::vector<std::string> notes;     // the builders' notes (first replicate)
+  bool far_off() const { return std::isfinite(distance) && distance > kFarOff; }
+};
+
+struct Comparison {
+  int replicates = 0;
+  std::vector<TableComparison> tables;  // in targets order
+  double distance = nan_value(), z_rms = nan_value();
+  std::size_t comparable = 0, with_se = 0, within = 0, far = 0;
+};
+
+// simulated[r] = the tables of replicate r.
+Comparison compare_tables(const std::vector<std::vector<Table>>& simulated, const Targets& targets);
+
+// Builds every table for each replicate 0..meta.replicates-1 and compares.
+Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& options = {});
+
+// Readable aligned text, table by table, ending with the far-off summary.
+void print_comparison(std::ostream& os, const Comparison& c);
+
+// The cells furthest from their targets (largest rel_diff), at most n.
+std::vector<CellComparison> worst_cells(const Comparison& c, std::size_t n);
+
+}  // namespace firmsim::est
