@@ -40,6 +40,34 @@ Matrix column_stack(const std::vector<Vector>& columns) {
   return M;
 }
 
+std::vector<std::uint8_t> complete_cases(const Vector& y, const Matrix& X) {
+  if (X.rows() != y.size())
+    throw std::invalid_argument("complete_cases: y has " + std::to_string(y.size()) + " rows, X has " +
+                                std::to_string(X.rows()));
+  std::vector<std::uint8_t> keep(static_cast<std::size_t>(y.size()));
+  for (Eigen::Index i = 0; i < y.size(); ++i)
+    keep[static_cast<std::size_t>(i)] = std::isfinite(y[i]) && X.row(i).allFinite();
+  return keep;
+}
+
+Matrix select_rows(const Matrix& M, const std::vector<std::uint8_t>& keep) {
+  if (static_cast<Eigen::Index>(keep.size()) != M.rows())
+    throw std::invalid_argument("select_rows: mask has " + std::to_string(keep.size()) + " entries, matrix has " +
+                                std::to_string(M.rows()) + " rows");
+  Eigen::Index n = 0;
+  for (auto k : keep) n += k != 0;
+  Matrix S(n, M.cols());
+  Eigen::Index r = 0;
+  for (Eigen::Index i = 0; i < M.rows(); ++i)
+    if (keep[static_cast<std::size_t>(i)]) S.row(r++) = M.row(i);
+  return S;
+}
+
+Vector select_rows(const Vector& v, const std::vector<std::uint8_t>& keep) {
+  const Matrix M = v;
+  return select_rows(M, keep).col(0);
+}
+
 Matrix with_intercept(const Matrix& X) {
   Matrix W(X.rows(), X.cols() + 1);
   W.leftCols(X.cols()) = X;

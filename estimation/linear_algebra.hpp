@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,13 @@ Vector to_vector(const std::vector<T>& column) {
 
 // Stacks equally long columns side by side; throws std::invalid_argument on a length mismatch.
 Matrix column_stack(const std::vector<Vector>& columns);
+
+// Rows where y and every column of X are finite (Stata's listwise deletion of
+// missing values, e.g. log of a zero), as a 0/1 mask.
+std::vector<std::uint8_t> complete_cases(const Vector& y, const Matrix& X);
+// Keeps the rows with keep[i] != 0; throws std::invalid_argument on a length mismatch.
+Matrix select_rows(const Matrix& M, const std::vector<std::uint8_t>& keep);
+Vector select_rows(const Vector& v, const std::vector<std::uint8_t>& keep);
 
 // Appends a column of ones at the right (Stata lists _cons last).
 Matrix with_intercept(const Matrix& X);

@@ -116,7 +116,7 @@ TTestResult welch_t_test(const std::vector<double>& x_in, const std::vector<doub
 }
 
 void TTestResult::print(std::ostream& os) const {
-  char line[200];
+  char line[512];
   std::snprintf(line, sizeof line,
                 "mean(x) = %.6g (n=%g)  mean(y) = %.6g (n=%g)\ndiff = %.6g  se = %.6g  t = %.4f  df = %.4g  "
                 "P>|t| = %.4f  [95%% CI %.6g, %.6g]\n",

@@ -1,11 +1,13 @@
 // Transition matrices, conditional transition shares, descriptives and fixed-effect coding.
 #include "estimation/descriptives.hpp"
 #include "estimation/fixed_effects.hpp"
+#include "estimation/linear_algebra.hpp"
 #include "estimation/transitions.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace firmsim::est {
@@ -108,6 +110,27 @@ TEST(FixedEffectsCoding, LevelsDemeaningDummies) {
   const FixedEffects sub = subset(fe, {1, 0, 1, 1, 0});
   EXPECT_EQ(sub.levels(), 2);
   EXPECT_THROW(subset(fe, {1}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace firmsim::est
+
+namespace firmsim::est {
+namespace {
+
+TEST(RowSelection, CompleteCasesAndSelectRows) {
+  Vector y(4);
+  y << 1, std::nan(""), 3, 4;
+  Matrix X(4, 2);
+  X << 1, 2, 3, 4, 5, std::numeric_limits<double>::infinity(), 7, 8;
+  const auto keep = complete_cases(y, X);
+  EXPECT_EQ(keep, (std::vector<std::uint8_t>{1, 0, 0, 1}));
+  const Matrix S = select_rows(X, keep);
+  ASSERT_EQ(S.rows(), 2);
+  EXPECT_DOUBLE_EQ(S(1, 0), 7.0);
+  EXPECT_DOUBLE_EQ(select_rows(y, keep)[1], 4.0);
+  EXPECT_THROW(select_rows(X, {1, 0}), std::invalid_argument);
+  EXPECT_THROW(complete_cases(y.head(2), X), std::invalid_argument);
 }
 
 }  // namespace
