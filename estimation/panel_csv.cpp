@@ -1,0 +1,364 @@
+#include "estimation/panel_csv.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "estimation/report.hpp"
+#include "sim/input_error.hpp"
+#include "sim/yaml_reader.hpp"
+
+namespace firmsim::est {
+
+namespace {
+
+// Where a cell is, for error messages.
+struct Where {
+  const std::string* file;
+  int line;
+  const std::string* column;
+  [[noreturn]] void fail(const std::string& message) const { throw InputError(*file, line, *column, message); }
+};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos) return "";
+  const auto e = s.find_last_not_of(" \t\r");
+  std::string out = s.substr(b, e - b + 1);
+  if (out.size() >= 2 && out.front() == '"' && out.back() == '"') out = out.substr(1, out.size() - 2);
+  return out;
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) out.push_back(trim(field));
+  if (!line.empty() && line.back() == ',') out.push_back("");
+  return out;
+}
+
+long long parse_integer(const std::string& cell, const Where& w, long long lo, long long hi) {
+  if (cell.empty()) w.fail("empty cell, expected a whole number");
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(cell.c_str(), &end, 10);
+  if (*end != '\0' || errno != 0) w.fail("expected a whole number, got '" + cell + "'");
+  if (v < lo || v > hi)
+    w.fail("value " + cell + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return v;
+}
+
+float parse_real(const std::string& cell, const Where& w) {
+  if (cell.empty() || cell == "NA" || cell == "nan" || cell == "NaN" || cell == ".")
+    return std::numeric_limits<float>::quiet_NaN();
+  char* end = nullptr;
+  const double v = std::strtod(cell.c_str(), &end);
+  if (*end != '\0') w.fail("expected a number, got '" + cell + "'");
+  return static_cast<float>(v);
+}
+
+std::uint64_t parse_mask(const std::string& cell, const Where& w) {
+  const bool hex = cell.size() > 2 && cell[0] == '0' && (cell[1] == 'x' || cell[1] == 'X');
+  const std::string digits = hex ? cell.substr(2) : cell;
+  if (digits.empty() || digits[0] == '-' || digits[0] == '+') w.fail("expected a hex mask like 0x1f, got '" + cell + "'");
+  char* end = nullptr;
+  errno = 0;
+  const unsigned long long v = std::strtoull(digits.c_str(), &end, hex ? 16 : 10);
+  if (*end != '\0' || errno != 0) w.fail("expected a hex mask like 0x1f, got '" + cell + "'");
+  return v;
+}
+
+// One column of a file: how to parse a cell into its vector, or what to store when the
+// (optional) column is absent.
+struct ColumnSpec {
+  std::string name;
+  bool required = true;
+  std::function<void(const std::string&, const Where&)> parse;
+  std::function<void()> absent;
+};
+
+template <class T>
+ColumnSpec integer(const std::string& name, std::vector<T>& out, bool required = true, T fallback = 0) {
+  const auto lo = static_cast<long long>(std::numeric_limits<T>::min());
+  const auto hi = static_cast<long long>(std::numeric_limits<T>::max());
+  return {name, required,
+          [&out, lo, hi](const std::string& c, const Where& w) { out.push_back(static_cast<T>(parse_integer(c, w, lo, hi))); },
+          [&out, fallback] { out.push_back(fallback); }};
+}
+
+ColumnSpec real(const std::string& name, std::vector<float>& out, bool required = true) {
+  return {name, required, [&out](const std::string& c, const Where& w) { out.push_back(parse_real(c, w)); },
+          [&out] { out.push_back(std::numeric_limits<float>::quiet_NaN()); }};
+}
+
+ColumnSpec mask_column(const std::string& name, std::vector<std::uint64_t>& out) {
+  return {name, true, [&out](const std::string& c, const Where& w) { out.push_back(parse_mask(c, w)); },
+          [&out] { out.push_back(0); }};
+}
+
+// Reads a CSV file into the columns; returns the number of data rows.
+std::size_t read_csv(const std::string& file, std::vector<ColumnSpec>& specs, bool rows_required) {
+  std::ifstream in(file);
+  if (!in) throw InputError(file, 0, "", "cannot open file");
+  std::string line;
+  if (!std::getline(in, line) || trim(line).empty()) throw InputError(file, 1, "", "empty file: no header row");
+  const auto header = split(line);
+  std::vector<int> index(specs.size(), -1);
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    for (std::size_t j = 0; j < header.size(); ++j)
+      if (header[j] == specs[k].name) index[k] = static_cast<int>(j);
+    if (index[k] < 0 && specs[k].required) throw InputError(file, 1, specs[k].name, "required column is missing");
+  }
+  std::size_t rows = 0;
+  for (int line_no = 2; std::getline(in, line); ++line_no) {
+    if (trim(line).empty()) continue;
+    const auto cells = split(line);
+    if (cells.size() != header.size())
+      throw InputError(file, line_no, "", "has " + std::to_string(cells.size()) + " fields, the header has " +
+                                              std::to_string(header.size()));
+    for (std::size_t k = 0; k < specs.size(); ++k) {
+      if (index[k] < 0) {
+        specs[k].absent();
+        continue;
+      }
+      specs[k].parse(cells[static_cast<std::size_t>(index[k])], Where{&file, line_no, &specs[k].name});
+    }
+    ++rows;
+  }
+  if (rows == 0 && rows_required) throw InputError(file, 2, "", "no data rows");
+  return rows;
+}
+
+std::vector<ColumnSpec> firm_year_specs(FirmYearColumns& c) {
+  return {integer("replicate", c.replicate, false), integer("firm", c.firm), integer("year", c.year),
+          integer("industry", c.industry), integer("founding_year", c.founding_year),
+          integer("alive", c.alive, false, std::uint8_t{1}), real("fte", c.fte), real("value_added", c.value_added),
+          real("turnover", c.turnover), real("fixed_assets", c.fixed_assets),
+          real("intangible_assets", c.intangible_assets), real("rnd", c.rnd), real("tfp", c.tfp),
+          real("exports", c.exports), real("imports", c.imports), real("exports_true", c.exports_true, false),
+          real("imports_true", c.imports_true, false), integer("n_export_markets", c.n_export_markets),
+          integer("n_import_markets", c.n_import_markets), integer("n_export_products", c.n_export_products),
+          integer("n_import_products", c.n_import_products), mask_column("export_mask", c.export_mask),
+          mask_column("import_mask", c.import_mask), integer("latent_strategy", c.latent_strategy, false)};
+}
+
+std::vector<ColumnSpec> firm_specs(FirmColumns& f) {
+  return {integer("replicate", f.replicate, false), integer("firm", f.firm), integer("industry", f.industry),
+          integer("founding_year", f.founding_year), integer("exit_year", f.exit_year, false),
+          integer("exported_1993_1997", f.exported_1993_1997), integer("latent_strategy", f.latent_strategy, false),
+          integer("latent_export_start_year", f.latent_export_start_year, false),
+          real("orientation", f.orientation, false)};
+}
+
+std::vector<ColumnSpec> flow_specs(FlowColumns& f) {
+  return {integer("replicate", f.replicate, false), integer("firm", f.firm), integer("year", f.year),
+          integer("market", f.market), real("exports", f.exports), real("imports", f.imports),
+          real("exports_true", f.exports_true, false), real("imports_true", f.imports_true, false)};
+}
+
+// --- panel_meta.yaml -----------------------------------------------------------------
+
+MarketMeta read_market(const YamlReader& r) {
+  MarketMeta m;
+  m.iso = r.text("iso");
+  m.name = r.text("name", m.iso);
+  m.region = r.text("region", "");
+  m.eu_join_year = static_cast<int>(r.integer_in("eu_join_year", 0, 3000, 0));
+  m.longitude = r.number_in("longitude", -180, 180, 0);
+  m.latitude = r.number_in("latitude", -90, 90, 0);
+  r.finish();
+  return m;
+}
+
+IndustryMeta read_industry(const YamlReader& r) {
+  static const std::set<std::string> sectors = {"agriculture_mining", "manufacturing", "utilities_construction",
+                                                "wholesale_retail", "other_services"};
+  static const std::set<std::string> technologies = {"HT-MH", "LT-ML", "other"};
+  IndustryMeta ind;
+  ind.name = r.text("name");
+  ind.sector = r.text("sector");
+  if (!sectors.count(ind.sector))
+    r.fail("sector", "unknown sector '" + ind.sector +
+                         "' (agriculture_mining, manufacturing, utilities_construction, wholesale_retail, other_services)");
+  ind.technology = r.text("technology");
+  if (!technologies.count(ind.technology))
+    r.fail("technology", "unknown technology '" + ind.technology + "' (HT-MH, LT-ML, other)");
+  ind.globalized = r.boolean("globalized");
+  r.finish();
+  return ind;
+}
+
+PanelMeta read_meta(const std::string& file) {
+  const YamlReader r = YamlReader::load_file(file);
+  PanelMeta m;
+  m.first_year = static_cast<int>(r.integer_in("first_year", 1900, 2200));
+  m.last_year = static_cast<int>(r.integer_in("last_year", m.first_year, 2200));
+  m.replicates = static_cast<int>(r.integer_in("replicates", 1, 1000000, 1));
+  m.seed = static_cast<std::uint64_t>(r.number_in("seed", 0, 1.8e19, 0));
+  for (const auto& item : r.child("markets").items()) m.markets.push_back(read_market(item));
+  if (m.markets.size() > 64) r.fail("markets", "at most 64 markets fit the 64-bit market masks");
+  for (const auto& item : r.child("industries").items()) m.industries.push_back(read_industry(item));
+  if (m.industries.empty()) r.fail("industries", "no industries");
+  r.finish();
+  return m;
+}
+
+// --- Cross-file checks -----------------------------------------------------------------
+
+// Line of data row i (header on line 1; blank lines are not expected in checked files).
+int line_of(std::size_t i) { return static_cast<int>(i) + 2; }
+
+template <class T>
+void check_range(const std::string& file, const std::string& column, const std::vector<T>& v, long long hi) {
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (static_cast<long long>(v[i]) < 0 || static_cast<long long>(v[i]) >= hi)
+      throw InputError(file, line_of(i), column,
+                       "value " + std::to_string(static_cast<long long>(v[i])) + " is not in 0.." + std::to_string(hi - 1));
+}
+
+void check_firms_known(const std::string& file, const FirmYearColumns& c, const FirmColumns& f) {
+  std::set<std::pair<std::int32_t, std::int64_t>> known;
+  for (std::size_t i = 0; i < f.rows(); ++i) known.insert({f.replicate[i], f.firm[i]});
+  for (std::size_t i = 0; i < c.rows(); ++i)
+    if (!known.count({c.replicate[i], c.firm[i]}))
+      throw InputError(file, line_of(i), "firm",
+                       "firm " + std::to_string(c.firm[i]) + " (replicate " + std::to_string(c.replicate[i]) +
+                           ") has no row in firms.csv");
+}
+
+void check_panel(const Panel& p, const std::string& dir) {
+  const long long industries = static_cast<long long>(p.meta.industries.size());
+  check_range(dir + "/firm_years.csv", "industry", p.firm_years.industry, industries);
+  check_range(dir + "/firms.csv", "industry", p.firms.industry, industries);
+  check_range(dir + "/flows.csv", "market", p.flows.market, static_cast<long long>(p.meta.markets.size()));
+  check_range(dir + "/firm_years.csv", "replicate", p.firm_years.replicate, p.meta.replicates);
+  check_range(dir + "/firms.csv", "replicate", p.firms.replicate, p.meta.replicates);
+  check_range(dir + "/flows.csv", "replicate", p.flows.replicate, p.meta.replicates);
+  check_firms_known(dir + "/firm_years.csv", p.firm_years, p.firms);
+}
+
+}  // namespace
+
+Panel read_panel_csv(const std::string& dir) {
+  Panel p;
+  p.meta = read_meta(dir + "/panel_meta.yaml");
+  auto fy = firm_year_specs(p.firm_years);
+  read_csv(dir + "/firm_years.csv", fy, true);
+  auto fs = firm_specs(p.firms);
+  read_csv(dir + "/firms.csv", fs, true);
+  if (std::filesystem::exists(dir + "/flows.csv")) {
+    auto fl = flow_specs(p.flows);
+    read_csv(dir + "/flows.csv", fl, false);
+  }
+  check_panel(p, dir);
+  return p;
+}
+
+// --- Writing -------------------------------------------------------------------------
+
+namespace {
+
+std::string cell(double v) {
+  if (std::isnan(v)) return "";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// A CSV from named column printers, one call per row.
+std::string csv(const std::vector<std::pair<std::string, std::function<std::string(std::size_t)>>>& cols,
+                std::size_t rows) {
+  std::ostringstream s;
+  for (std::size_t k = 0; k < cols.size(); ++k) s << (k ? "," : "") << cols[k].first;
+  s << '\n';
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t k = 0; k < cols.size(); ++k) s << (k ? "," : "") << cols[k].second(i);
+    s << '\n';
+  }
+  return s.str();
+}
+
+template <class T>
+std::pair<std::string, std::function<std::string(std::size_t)>> col(const char* name, const std::vector<T>& v) {
+  return {name, [&v](std::size_t i) { return cell(static_cast<double>(v[i])); }};
+}
+
+std::pair<std::string, std::function<std::string(std::size_t)>> mask_col(const char* name,
+                                                                          const std::vector<std::uint64_t>& v) {
+  return {name, [&v](std::size_t i) { return hex(v[i]); }};
+}
+
+std::string firm_years_csv(const FirmYearColumns& c) {
+  return csv({col("replicate", c.replicate), col("firm", c.firm), col("year", c.year), col("industry", c.industry),
+              col("founding_year", c.founding_year), col("alive", c.alive), col("fte", c.fte),
+              col("value_added", c.value_added), col("turnover", c.turnover), col("fixed_assets", c.fixed_assets),
+              col("intangible_assets", c.intangible_assets), col("rnd", c.rnd), col("tfp", c.tfp),
+              col("exports", c.exports), col("imports", c.imports), col("exports_true", c.exports_true),
+              col("imports_true", c.imports_true), col("n_export_markets", c.n_export_markets),
+              col("n_import_markets", c.n_import_markets), col("n_export_products", c.n_export_products),
+              col("n_import_products", c.n_import_products), mask_col("export_mask", c.export_mask),
+              mask_col("import_mask", c.import_mask), col("latent_strategy", c.latent_strategy)},
+             c.rows());
+}
+
+std::string firms_csv(const FirmColumns& f) {
+  return csv({col("replicate", f.replicate), col("firm", f.firm), col("industry", f.industry),
+              col("founding_year", f.founding_year), col("exit_year", f.exit_year),
+              col("exported_1993_1997", f.exported_1993_1997), col("latent_strategy", f.latent_strategy),
+              col("latent_export_start_year", f.latent_export_start_year), col("orientation", f.orientation)},
+             f.rows());
+}
+
+std::string flows_csv(const FlowColumns& f) {
+  return csv({col("replicate", f.replicate), col("firm", f.firm), col("year", f.year), col("market", f.market),
+              col("exports", f.exports), col("imports", f.imports), col("exports_true", f.exports_true),
+              col("imports_true", f.imports_true)},
+             f.rows());
+}
+
+std::string meta_yaml(const PanelMeta& m) {
+  YAML::Emitter e;
+  e << YAML::BeginMap << YAML::Key << "first_year" << YAML::Value << m.first_year << YAML::Key << "last_year"
+    << YAML::Value << m.last_year << YAML::Key << "replicates" << YAML::Value << m.replicates << YAML::Key << "seed"
+    << YAML::Value << m.seed << YAML::Key << "markets" << YAML::Value << YAML::BeginSeq;
+  for (const auto& mk : m.markets)
+    e << YAML::Flow << YAML::BeginMap << YAML::Key << "iso" << YAML::Value << mk.iso << YAML::Key << "name"
+      << YAML::Value << mk.name << YAML::Key << "region" << YAML::Value << mk.region << YAML::Key << "eu_join_year"
+      << YAML::Value << mk.eu_join_year << YAML::Key << "longitude" << YAML::Value << mk.longitude << YAML::Key
+      << "latitude" << YAML::Value << mk.latitude << YAML::EndMap;
+  e << YAML::EndSeq << YAML::Key << "industries" << YAML::Value << YAML::BeginSeq;
+  for (const auto& ind : m.industries)
+    e << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << ind.name << YAML::Key << "sector"
+      << YAML::Value << ind.sector << YAML::Key << "technology" << YAML::Value << ind.technology << YAML::Key
+      << "globalized" << YAML::Value << ind.globalized << YAML::EndMap;
+  e << YAML::EndSeq << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace
+
+void write_panel_csv(const Panel& panel, const std::string& dir) {
+  write_text_atomic(dir, "panel_meta.yaml", meta_yaml(panel.meta));
+  write_text_atomic(dir, "firm_years.csv", firm_years_csv(panel.firm_years));
+  write_text_atomic(dir, "firms.csv", firms_csv(panel.firms));
+  write_text_atomic(dir, "flows.csv", flows_csv(panel.flows));
+}
+
+}  // namespace firmsim::est

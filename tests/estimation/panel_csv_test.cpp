@@ -1,0 +1,207 @@
+// Reading a panel from CSV: a round trip through the writer, and clear InputErrors
+// (file, line, column) for a researcher's malformed files.
+#include "estimation/panel_csv.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <unistd.h>
+
+#include "estimation/tables.hpp"
+#include "sim/input_error.hpp"
+#include "tests/estimation/tables_test_panel.hpp"
+
+namespace firmsim::est {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace firmsim::testpanel;
+
+Panel small_panel() {
+  Panel p;
+  p.meta = test_meta();
+  add_firm(p, 7, 2, 1996);
+  add_firm(p, 9, 0, 1980, true);
+  Row a = row(7, 20);
+  a.industry = 2, a.founded = 1996, a.rnd = std::nanf("");
+  add_years(p, a, 1998, 1999);
+  a.exports = 3e5f, a.xmask = mask({NL, DE, FR, LU, US}), a.imports = 1.5e5f, a.mmask = mask({CN});
+  add_years(p, a, 2000, 2005);
+  Row b = row(9, 120);
+  b.exports = 2.5e6f, b.xmask = mask({PL, JP});
+  add_years(p, b, 1998, 2005);
+  FlowColumns& f = p.flows;
+  f.replicate = {0, 0}, f.firm = {9, 9}, f.year = {1998, 1998}, f.market = {PL, JP};
+  f.exports = {1.5e6f, 1e6f}, f.imports = {0, 0}, f.exports_true = {1.5e6f, 1e6f}, f.imports_true = {0, 0};
+  return p;
+}
+
+fs::path fresh_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("firmsim_csv_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  return dir;
+}
+
+// Replaces a file's text.
+void put(const fs::path& file, const std::string& text) { std::ofstream(file, std::ios::trunc) << text; }
+
+std::string read(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Replaces the first occurrence of `from` in a file.
+void edit(const fs::path& file, const std::string& from, const std::string& to) {
+  std::string text = read(file);
+  const auto at = text.find(from);
+  ASSERT_NE(at, std::string::npos) << from;
+  put(file, text.replace(at, from.size(), to));
+}
+
+InputError read_error(const fs::path& dir) {
+  try {
+    read_panel_csv(dir.string());
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no InputError";
+  return InputError("", 0, "", "");
+}
+
+TEST(PanelCsv, RoundTrip) {
+  const Panel p = small_panel();
+  const fs::path dir = fresh_dir("round");
+  write_panel_csv(p, dir.string());
+  EXPECT_NE(read(dir / "firm_years.csv").find(",0x4f,"), std::string::npos);  // {NL,DE,FR,LU,US} in hex
+  const Panel q = read_panel_csv(dir.string());
+  EXPECT_EQ(q.meta.markets.size(), p.meta.markets.size());
+  EXPECT_EQ(q.meta.markets[PL].eu_join_year, 2004);
+  EXPECT_EQ(q.meta.industries[0].technology, "HT-MH");
+  EXPECT_TRUE(q.meta.industries[0].globalized);
+  EXPECT_EQ(q.firm_years.firm, p.firm_years.firm);
+  EXPECT_EQ(q.firm_years.fte, p.firm_years.fte);
+  EXPECT_EQ(q.firm_years.exports, p.firm_years.exports);
+  EXPECT_EQ(q.firm_years.export_mask, p.firm_years.export_mask);
+  EXPECT_EQ(q.firm_years.n_export_markets, p.firm_years.n_export_markets);
+  EXPECT_TRUE(std::isnan(q.firm_years.rnd[0]));  // missing stays missing
+  EXPECT_EQ(q.firms.exported_1993_1997, p.firms.exported_1993_1997);
+  EXPECT_EQ(q.flows.market, p.flows.market);
+  // The same tables from the panel and from its CSV copy.
+  const Grid a = build_tables(q, 0)[16].values, b = build_tables(p, 0)[16].values;
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t r = 0; r < a.size(); ++r)
+    for (std::size_t c = 0; c < a[r].size(); ++c)
+      EXPECT_TRUE(a[r][c] == b[r][c] || (std::isnan(a[r][c]) && std::isnan(b[r][c])));
+  for (const auto& e : fs::directory_iterator(dir)) EXPECT_NE(e.path().filename().string()[0], '.');
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, LatentColumnsAndFlowsMayBeAbsent) {
+  const fs::path dir = fresh_dir("minimal");
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "firm,industry,founding_year,exported_1993_1997\n7,2,1996,0\n9,0,1980,1\n");
+  fs::remove(dir / "flows.csv");
+  const Panel q = read_panel_csv(dir.string());
+  EXPECT_EQ(q.firms.replicate, (std::vector<std::int32_t>{0, 0}));
+  EXPECT_TRUE(std::isnan(q.firms.orientation[1]));
+  EXPECT_EQ(q.flows.rows(), 0u);
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, MissingColumnNamesFileLineAndColumn) {
+  const fs::path dir = fresh_dir("missing");
+  write_panel_csv(small_panel(), dir.string());
+  edit(dir / "firms.csv", "exported_1993_1997", "exported_before");
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "firms.csv").string());
+  EXPECT_EQ(e.line(), 1);
+  EXPECT_EQ(e.key(), "exported_1993_1997");
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, BadNumberNamesItsLine) {
+  const fs::path dir = fresh_dir("badnumber");
+  write_panel_csv(small_panel(), dir.string());
+  // firm_years.csv: header on line 1, firm 7 in 1998 on line 2, in 1999 on line 3.
+  std::string text = read(dir / "firm_years.csv");
+  std::istringstream lines(text);
+  std::string l1, l2, l3, rest;
+  std::getline(lines, l1), std::getline(lines, l2), std::getline(lines, l3);
+  std::getline(lines, rest, '\0');
+  const auto fte_at = l3.find(",20,");
+  ASSERT_NE(fte_at, std::string::npos);
+  l3.replace(fte_at, 4, ",twenty,");
+  put(dir / "firm_years.csv", l1 + "\n" + l2 + "\n" + l3 + "\n" + rest);
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "fte");
+  EXPECT_NE(std::string(e.what()).find("twenty"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, BadMaskAndBadInteger) {
+  const fs::path dir = fresh_dir("badmask");
+  write_panel_csv(small_panel(), dir.string());
+  edit(dir / "firm_years.csv", ",0x4f,", ",0xZZ,");
+  EXPECT_EQ(read_error(dir).key(), "export_mask");
+  write_panel_csv(small_panel(), dir.string());
+  edit(dir / "firms.csv", "\n0,9,0,", "\n0,9.5,0,");  // replicate 0, firm 9.5
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "firms.csv").string());
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "firm");
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, EmptyFileAndNoRows) {
+  const fs::path dir = fresh_dir("empty");
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "");
+  InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "firms.csv").string());
+  EXPECT_EQ(e.line(), 1);
+  write_panel_csv(small_panel(), dir.string());
+  const std::string header = read(dir / "firm_years.csv").substr(0, read(dir / "firm_years.csv").find('\n') + 1);
+  put(dir / "firm_years.csv", header);
+  e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "firm_years.csv").string());
+  EXPECT_NE(std::string(e.what()).find("no data rows"), std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, CrossFileChecks) {
+  const fs::path dir = fresh_dir("cross");
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "firm,industry,founding_year,exported_1993_1997\n9,0,1980,1\n");  // firm 7 missing
+  InputError e = read_error(dir);
+  EXPECT_EQ(e.key(), "firm");
+  EXPECT_EQ(e.line(), 2);
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "firm,industry,founding_year,exported_1993_1997\n7,4,1996,0\n9,0,1980,1\n");
+  e = read_error(dir);
+  EXPECT_EQ(e.key(), "industry");  // only 4 industries: 0..3
+  write_panel_csv(small_panel(), dir.string());
+  edit(dir / "panel_meta.yaml", "technology: HT-MH", "technology: high");
+  e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "panel_meta.yaml").string());
+  EXPECT_EQ(e.key(), "industries[0].technology");
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, WrongFieldCount) {
+  const fs::path dir = fresh_dir("fields");
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "firm,industry,founding_year,exported_1993_1997\n7,2,1996\n9,0,1980,1\n");
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.line(), 2);
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace firmsim::est
