@@ -226,10 +226,17 @@ void merge_into(YAML::Node base, const YAML::Node& overlay, const std::string& p
   for (const auto& kv : overlay) {
     const std::string key = kv.first.Scalar();
     const std::string child = path.empty() ? key : path + "." + key;
-    if (base[key].IsDefined() && base[key].IsMap() && kv.second.IsMap()) {
-      merge_into(base[key], kv.second, child, file, origins);
+    // Look up through a const node: yaml-cpp's non-const operator[] adds a
+    // placeholder entry for a missing key.
+    const YAML::Node& lookup = base;
+    const YAML::Node existing = lookup[key];
+    if (existing.IsDefined() && existing.IsMap() && kv.second.IsMap()) {
+      merge_into(existing, kv.second, child, file, origins);
     } else {
-      base[key] = kv.second;
+      // Insert the overlay's own key node, so that error lines point into the
+      // file the key came from.
+      if (existing.IsDefined()) base.remove(key);
+      base.force_insert(kv.first, kv.second);
       record_origins(kv.second, child, file, origins);
     }
   }

@@ -1,0 +1,116 @@
+// The firmsim command line, run as a user would: exit status 2 with one clear
+// message for bad input, nothing half-written, and a complete run directory.
+#include <gtest/gtest.h>
+#include <readstat.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+#include "support.hpp"
+
+namespace firmsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status;
+  std::string output;
+};
+
+Outcome firmsim(const std::string& args) {
+  const std::string cmd = std::string(FIRMSIM_EXE) + " " + args + " 2>&1";
+  Outcome o{-1, ""};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return o;
+  std::array<char, 4096> buf;
+  while (fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
+  const int raw = pclose(pipe);
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return o;
+}
+
+std::string config() { return testing::default_config_path(); }
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("firmsim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path dir_;
+};
+
+TEST_F(Cli, UnknownKeyInScenarioIsStatus2WithFileLineKey) {
+  const fs::path s = dir_ / "bad.yaml";
+  std::ofstream(s) << "model:\n  exports:\n    sunk_cots: 5\n";
+  const Outcome o = firmsim("run " + config() + " --scenario " + s.string() + " --out " + (dir_ / "out").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find(s.string() + ":3: key 'model.exports.sunk_cots': unknown key"), std::string::npos) << o.output;
+  // Bad input is found before anything is written.
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "firm_years.csv"));
+}
+
+TEST_F(Cli, PopulationTooLargeForMemoryIsStatus2) {
+  const Outcome o = firmsim("run " + config() + " --firms 4000000000 --replicates 1000");
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("run.firms"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("memory"), std::string::npos) << o.output;
+}
+
+TEST_F(Cli, UnwritableOutIsStatus2) {
+  const Outcome o = firmsim("run " + config() + " --firms 100 --out /proc/firmsim-cannot-write-here");
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("--out"), std::string::npos) << o.output;
+}
+
+TEST_F(Cli, BadOptionsAreStatus2) {
+  EXPECT_EQ(firmsim("run " + config() + " --years 1998-2005").status, 2);
+  EXPECT_EQ(firmsim("run " + config() + " --format xls").status, 2);
+  EXPECT_EQ(firmsim("run " + config() + " --firms abc").status, 2);
+  EXPECT_EQ(firmsim("run " + (dir_ / "missing.yaml").string()).status, 2);
+  EXPECT_EQ(firmsim("frobnicate").status, 2);
+}
+
+TEST_F(Cli, RunWritesACompletePanelAndNoTemporaries) {
+  const fs::path out = dir_ / "run";
+  const Outcome o = firmsim("run " + config() + " --firms 2000 --seed 7 --out " + out.string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  // A log line per year when not on a terminal, and the summary.
+  EXPECT_NE(o.output.find("2005: alive"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("export starters"), std::string::npos) << o.output;
+  for (const char* f : {"firm_years.csv", "firms.csv", "flows.csv", "panel_meta.yaml", "summary.csv"})
+    EXPECT_TRUE(fs::exists(out / f)) << f;
+  for (const auto& entry : fs::directory_iterator(out))
+    EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << entry.path();
+  std::ifstream header(out / "firm_years.csv");
+  std::string line;
+  std::getline(header, line);
+  EXPECT_EQ(line.rfind("replicate,firm,year,industry,founding_year,alive,fte", 0), 0u) << line;
+}
+
+int count_rows(readstat_metadata_t* meta, void* ctx) {
+  *static_cast<long*>(ctx) = readstat_get_row_count(meta);
+  return READSTAT_HANDLER_OK;
+}
+
+TEST_F(Cli, StataOutputReadsBack) {
+  const fs::path out = dir_ / "dta";
+  const Outcome o = firmsim("run " + config() + " --firms 1000 --years 1998:2005 --format dta --out " + out.string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  long rows = -1;
+  readstat_parser_t* parser = readstat_parser_init();
+  readstat_set_metadata_handler(parser, count_rows);
+  const readstat_error_t e = readstat_parse_dta(parser, (out / "firm_years.dta").c_str(), &rows);
+  readstat_parser_free(parser);
+  ASSERT_EQ(e, READSTAT_OK) << readstat_error_message(e);
+  EXPECT_GT(rows, 1000);
+}
+
+}  // namespace
+}  // namespace firmsim

@@ -1,0 +1,143 @@
+// Bad input gets one clear error naming file, line and key.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "sim/input_error.hpp"
+#include "support.hpp"
+
+namespace firmsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ConfigErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("firmsim-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  // The error of loading the default config with this overlay.
+  InputError overlay_error(const std::string& overlay_text) {
+    const std::string overlay = write("overlay.yaml", overlay_text);
+    try {
+      load_config(testing::default_config_path(), {overlay});
+    } catch (const InputError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "no error for overlay:\n" << overlay_text;
+    return InputError("", 0, "", "");
+  }
+  fs::path dir_;
+};
+
+TEST_F(ConfigErrors, DefaultConfigLoads) {
+  const Config c = load_config(testing::default_config_path());
+  EXPECT_EQ(c.markets.size(), 64u);
+  EXPECT_EQ(c.industries.size(), 12u);
+  for (const char* iso : {"NL", "DE", "FR", "LU", "GB", "IT", "US", "ES", "CH", "DK", "CN", "PL", "JP", "TW", "CA",
+                          "IN", "RU", "BR", "TR"}) {
+    bool found = false;
+    for (const MarketSpec& m : c.markets) found |= m.meta.iso == iso;
+    EXPECT_TRUE(found) << iso;
+  }
+}
+
+TEST_F(ConfigErrors, UnknownKeyNamesOverlayFileLineAndKey) {
+  const InputError e = overlay_error("model:\n  exports:\n    sunk_cots: 5\n");
+  EXPECT_EQ(e.file(), (dir_ / "overlay.yaml").string());
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "model.exports.sunk_cots");
+  EXPECT_NE(std::string(e.what()).find("unknown key"), std::string::npos) << e.what();
+}
+
+TEST_F(ConfigErrors, WrongTypeNamesTheKey) {
+  const InputError e = overlay_error("run:\n  firms: lots\n");
+  EXPECT_EQ(e.key(), "run.firms");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.file(), (dir_ / "overlay.yaml").string());
+}
+
+TEST_F(ConfigErrors, OutOfRangeValueNamesRange) {
+  const InputError e = overlay_error("model:\n  exports:\n    discount: 1.5\n");
+  EXPECT_EQ(e.key(), "model.exports.discount");
+  EXPECT_NE(std::string(e.what()).find("out of range"), std::string::npos) << e.what();
+}
+
+TEST_F(ConfigErrors, ErrorInTheMainFileNamesItsLine) {
+  // Break one line of a copy of the default world and find that line in the error.
+  const fs::path src = fs::path(testing::source_dir()) / "configs";
+  fs::copy(src / "world", dir_ / "world", fs::copy_options::recursive);
+  std::ifstream in(src / "belgium.yaml");
+  std::string text, line;
+  int broken = 0, n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (!broken && line.find("    margin: 0.15") == 0) {
+      line = "    margin: -3";
+      broken = n;
+    }
+    text += line + "\n";
+  }
+  ASSERT_GT(broken, 0);
+  const std::string path = write("belgium.yaml", text);
+  try {
+    load_config(path);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), path);
+    EXPECT_EQ(e.line(), broken);
+    EXPECT_EQ(e.key(), "model.exports.margin");
+  }
+}
+
+TEST_F(ConfigErrors, MissingFileAndSyntaxError) {
+  try {
+    load_config((dir_ / "absent.yaml").string());
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open"), std::string::npos);
+  }
+  const InputError e = overlay_error("model: [1, 2\n");
+  EXPECT_EQ(e.file(), (dir_ / "overlay.yaml").string());
+  EXPECT_NE(std::string(e.what()).find("syntax"), std::string::npos) << e.what();
+}
+
+TEST_F(ConfigErrors, UnknownRegionAndDuplicateMarket) {
+  const InputError a = overlay_error("policies:\n  - {name: x, kind: information, from: 1998, to: 2000, strength: 0.5, markets: [Atlantis]}\n");
+  EXPECT_EQ(a.key(), "policies[0].markets");
+  const InputError b = overlay_error("policies:\n  - {name: x, kind: magic, from: 1998, to: 2000, strength: 0.5}\n");
+  EXPECT_EQ(b.key(), "policies[0].kind");
+}
+
+TEST_F(ConfigErrors, ScenarioOverlaysApply) {
+  const std::string overlay = write("s.yaml", "scenario: {name: test, description: lower sunk costs}\nmodel:\n  exports:\n    sunk_cost: 1234\n");
+  const Config c = load_config(testing::default_config_path(), {overlay});
+  EXPECT_FLOAT_EQ(c.model.exports.sunk_cost, 1234.0f);
+  EXPECT_FLOAT_EQ(c.model.exports.fixed_cost, load_config(testing::default_config_path()).model.exports.fixed_cost);
+}
+
+TEST(Scenarios, EveryShippedScenarioLoads) {
+  const fs::path dir = fs::path(testing::source_dir()) / "scenarios";
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().extension() != ".yaml") continue;
+    EXPECT_NO_THROW(load_config(testing::default_config_path(), {entry.path().string()})) << entry.path();
+    ++n;
+  }
+  EXPECT_GE(n, 3);
+}
+
+}  // namespace
+}  // namespace firmsim

@@ -1,0 +1,108 @@
+// Results depend on the seed and nothing else: not on thread count, batch
+// size, or how many other firms there are.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/panel_io.hpp"
+#include "support.hpp"
+
+namespace firmsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::ostringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+fs::path run_to_csv(Config c, int threads, std::int64_t batch, const std::string& name) {
+  omp_set_num_threads(threads);
+  c.run.batch = batch;
+  Simulation sim(c);
+  sim.run();
+  const fs::path dir = fs::temp_directory_path() / ("firmsim-determinism-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  write_panel(sim.panel(), dir.string(), PanelFormat::csv);
+  return dir;
+}
+
+TEST(Determinism, SameSeedSamePanelWhateverTheThreadsAndBatches) {
+  const Config c = testing::small_default(3000, 1980);
+  const fs::path a = run_to_csv(c, 1, 1 << 20, "a");
+  const fs::path b = run_to_csv(c, 2, 1 << 20, "b");
+  const fs::path d = run_to_csv(c, 2, 313, "d");
+  omp_set_num_threads(2);
+  for (const char* file : {"firm_years.csv", "firms.csv", "flows.csv", "panel_meta.yaml"}) {
+    const std::string reference = slurp(a / file);
+    EXPECT_GT(reference.size(), 100u) << file;
+    EXPECT_TRUE(reference == slurp(b / file)) << file << " differs between 1 and 2 threads";
+    EXPECT_TRUE(reference == slurp(d / file)) << file << " differs between batch sizes";
+  }
+  Config other = c;
+  other.run.seed += 1;
+  const fs::path e = run_to_csv(other, 2, 1 << 20, "e");
+  EXPECT_FALSE(slurp(a / "firm_years.csv") == slurp(e / "firm_years.csv")) << "the seed must matter";
+  for (const fs::path& p : {a, b, d, e}) fs::remove_all(p);
+}
+
+TEST(Determinism, AFirmsLifeDoesNotDependOnPopulationSize) {
+  Config small = testing::small_default(1500, 1985);
+  Config large = small;
+  large.run.firms = 3000;
+  Simulation s(small), l(large);
+  s.run();
+  l.run();
+  const Panel ps = s.panel(), pl = l.panel();
+  // Rows of firms 0..1499, in order, from the larger population.
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < pl.firm_years.rows(); ++r)
+    if (pl.firm_years.firm[r] < small.run.firms) rows.push_back(r);
+  ASSERT_EQ(rows.size(), ps.firm_years.rows());
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const std::size_t r = rows[k];
+    ASSERT_EQ(ps.firm_years.firm[k], pl.firm_years.firm[r]);
+    ASSERT_EQ(ps.firm_years.year[k], pl.firm_years.year[r]);
+    EXPECT_EQ(ps.firm_years.fte[k], pl.firm_years.fte[r]);
+    EXPECT_EQ(ps.firm_years.exports_true[k], pl.firm_years.exports_true[r]);
+    EXPECT_EQ(ps.firm_years.imports_true[k], pl.firm_years.imports_true[r]);
+    EXPECT_EQ(ps.firm_years.value_added[k], pl.firm_years.value_added[r]);
+    EXPECT_EQ(ps.firm_years.latent_strategy[k], pl.firm_years.latent_strategy[r]);
+  }
+  for (std::size_t f = 0; f < ps.firms.rows(); ++f) EXPECT_EQ(ps.firms.exit_year[f], pl.firms.exit_year[f]);
+}
+
+TEST(Replicates, AreIndependentCopiesInOnePopulation) {
+  Config c = testing::small_default(1000, 1985);
+  c.run.replicates = 3;
+  Simulation sim(c);
+  sim.run();
+  const Panel p = sim.panel();
+  ASSERT_EQ(p.meta.replicates, 3);
+  double exports[3] = {0, 0, 0};
+  std::size_t rows[3] = {0, 0, 0};
+  for (std::size_t r = 0; r < p.firm_years.rows(); ++r) {
+    exports[p.firm_years.replicate[r]] += p.firm_years.exports_true[r];
+    ++rows[p.firm_years.replicate[r]];
+  }
+  // Same world, different draws: similar sizes, different numbers.
+  for (int k = 1; k < 3; ++k) {
+    EXPECT_NE(exports[k], exports[0]);
+    EXPECT_NEAR(static_cast<double>(rows[k]), static_cast<double>(rows[0]), 0.15 * rows[0]);
+  }
+  // Replicate 0 of a batched run is the single-replicate run.
+  c.run.replicates = 1;
+  Simulation one(c);
+  one.run();
+  EXPECT_EQ(one.panel().firm_years.rows(), rows[0]);
+}
+
+}  // namespace
+}  // namespace firmsim

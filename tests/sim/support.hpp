@@ -1,0 +1,91 @@
+// Shared set-up for the simulator's tests: the default config, and small
+// worlds with the noise switched off so that a mechanism can be seen alone.
+#pragma once
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+#include "sim/config.hpp"
+#include "sim/simulation.hpp"
+
+namespace firmsim::testing {
+
+inline std::string source_dir() {
+  const char* dir = std::getenv("FIRMSIM_SOURCE_DIR");
+  return dir ? dir : ".";
+}
+
+inline std::string default_config_path() { return source_dir() + "/configs/belgium.yaml"; }
+
+// The default world, with a small population and a short run.
+inline Config small_default(std::int64_t firms = 4000, int burn_in_start = 1975) {
+  Config c = load_config(default_config_path());
+  c.run.firms = firms;
+  c.run.burn_in_start = burn_in_start;
+  return c;
+}
+
+inline MarketSpec plain_market(const std::string& iso, double psychic_distance, double size, int eu_join_year = 1958) {
+  MarketSpec m;
+  m.meta.iso = iso;
+  m.meta.name = iso;
+  m.meta.region = "EU15";
+  m.meta.eu_join_year = eu_join_year;
+  m.distance_km = 1000;
+  m.params.log_distance = 0;  // log(1000 km / 1000)
+  m.params.psychic_distance = static_cast<float>(psychic_distance);
+  m.params.size = static_cast<float>(size);
+  m.params.growth = 0;
+  m.params.competition = 0.5f;
+  m.params.innovativeness = 0.5f;
+  m.params.import_supply = 0;
+  m.params.eu_join_year = static_cast<std::int16_t>(eu_join_year);
+  m.params.region = 0;
+  return m;
+}
+
+// One industry, identical firms (no efficiency dispersion), no noise, no
+// exogenous death, every market noticed every year, no imports: what is left
+// is the deterministic core of each mechanism.
+inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 50) {
+  Config c = load_config(default_config_path());
+  c.markets = std::move(markets);
+  c.model.n_markets = static_cast<int>(c.markets.size());
+  IndustrySpec j = c.industries[3];  // a tradable manufacturing industry
+  j.share = 1.0;
+  j.params.efficiency_sd = 0;
+  j.params.base_hazard = 0;
+  j.params.exit_belief_threshold = -20;
+  j.params.tradability = 1;
+  j.params.sunk_cost_scale = 1;
+  j.params.fixed_cost_scale = 1;
+  c.industries = {j};
+  c.model.n_industries = 1;
+  ModelParams& p = c.model;
+  p.efficiency.shock_sd = 0;
+  p.domestic.employment_noise_sd = 0;
+  p.exports.sales_noise_sd = 0;
+  p.exports.appeal_region_sd = 0;
+  p.exports.appeal_market_sd = 0;
+  p.exports.relationship_hazard = 0;
+  p.exports.awareness_base = 1;
+  p.exports.awareness_distance = 0;
+  p.exports.orientation_sunk = 0;
+  p.exports.related_experience_discount = 0;
+  p.strategy.orientation_sd = 0;
+  p.strategy.taste_scale = 0;
+  p.imports.scale = 0;
+  p.imports.relationship_hazard = 0;
+  p.death.cash_constraint = 0;
+  c.policies.clear();
+  c.shocks.clear();
+  c.run.firms = firms;
+  c.run.replicates = 1;
+  c.run.burn_in_start = 1990;
+  c.run.first_year = 1990;
+  c.run.last_year = 2005;
+  return c;
+}
+
+}  // namespace firmsim::testing
