@@ -133,13 +133,14 @@ std::string num(double v) {
   return buf;
 }
 
-// Pads to a width in characters (UTF-8 continuation bytes do not count), truncating.
+// Pads to a width in characters (UTF-8 continuation bytes do not count), truncating
+// long labels so that at least one blank separates the columns.
 std::string pad(const std::string& s, std::size_t width) {
   std::string out;
   std::size_t chars = 0;
   for (std::size_t i = 0; i < s.size(); ++i) {
     const bool continuation = (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
-    if (!continuation && chars == width) break;
+    if (!continuation && chars + 1 == width) break;  // keep one blank between columns
     out += s[i];
     chars += continuation ? 0 : 1;
   }

@@ -141,11 +141,41 @@ struct HeckmanFit {
   std::optional<HeckmanResult> result;
   std::vector<std::string> outcome_names, selection_names;
   std::string error;
+  std::vector<std::string> notes;
   double dropped = 0;
 };
 
-HeckmanFit fit_heckman(const Design& d) {
+bool is_binary(const Design& d, std::size_t k) {
+  for (const auto& row : d.rows)
+    if (row[k] != 0 && row[k] != 1) return false;
+  return true;
+}
+
+// Like Stata's probit, drops a dummy that predicts the selection outcome perfectly
+// (all its firms continue, or none does) together with the observations it predicts;
+// its cells stay NaN and the table notes say so.
+Design drop_perfect_dummies(const Design& d, std::vector<std::string>& notes) {
+  Design out = d;
+  for (std::size_t k = 0; k < d.names.size(); ++k) {
+    if (!is_binary(out, k)) continue;
+    bool continues = false, stops = false;
+    for (std::size_t i = 0; i < out.n(); ++i)
+      if (out.rows[i][k] == 1) (out.selected[i] ? continues : stops) = true;
+    if (continues == stops) continue;  // no firm with the dummy, or both outcomes
+    Design kept;
+    kept.names = out.names;
+    for (std::size_t i = 0; i < out.n(); ++i)
+      if (out.rows[i][k] != 1) kept.add(out.y[i], out.rows[i], out.industry[i], false, out.selected[i]);
+    notes.push_back(d.names[k] + " predicts the selection perfectly: dropped with its " +
+                    std::to_string(out.n() - kept.n()) + " observations");
+    out = std::move(kept);
+  }
+  return out;
+}
+
+HeckmanFit fit_heckman(const Design& full) {
   HeckmanFit f;
+  const Design d = drop_perfect_dummies(full, f.notes);
   const auto obs = obs_with_varying_selection(d);
   f.dropped = static_cast<double>(d.n() - obs.size());
   if (obs.size() < 10) {
@@ -366,6 +396,7 @@ Table table_12(const TableInputs& in) {
   Table t = regression_table("table_12", "Heckman two-stage estimation", rows,
                              {"outcome: avg_ln_X05-ln_X98 (yearly growth)", "selection: select (probit export)"});
   const HeckmanFit f = growth_heckman(in);
+  t.notes = f.notes;
   if (!f.result) {
     t.notes.push_back("not estimated: " + f.error);
     return t;
@@ -394,6 +425,7 @@ Table table_13(const TableInputs& in) {
   Table t = regression_table("table_13", "Marginal effects probability to continue exporting 1998-2005", rows,
                              {"dy/dx"});
   const HeckmanFit f = growth_heckman(in);
+  t.notes = f.notes;
   if (!f.result) {
     t.notes.push_back("not estimated: " + f.error);
     return t;
@@ -420,6 +452,7 @@ Table table_14(const TableInputs& in) {
   for (std::size_t r = 0; r < growth_names().size(); ++r)
     t.values[r][2] = ols_fit.get(ols_fit.coef, growth_names()[r]);
   const HeckmanFit f = growth_heckman(in);
+  t.notes = f.notes;
   if (!f.result) {
     t.notes.push_back("Heckman not estimated: " + f.error);
     return t;
