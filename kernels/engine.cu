@@ -16,6 +16,7 @@
 #include <thrust/transform_reduce.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
 
 #if defined(FIRMSIM_BACKEND_CUDA)
@@ -105,8 +106,17 @@ struct ReadSupport {
 
 }  // namespace
 
+namespace {
+// Every state array as raw bytes, for the copy benchmark.
+template <class T>
+void add_span(std::vector<std::pair<const void*, std::size_t>>& spans, const thrust::device_vector<T>& v) {
+  spans.emplace_back(thrust::raw_pointer_cast(v.data()), v.size() * sizeof(T));
+}
+}  // namespace
+
 struct Engine::Impl {
   EngineSetup setup;
+  MeasurementParams measurement{};
   std::int64_t n = 0;
   int last_year = 0;
 
@@ -203,7 +213,7 @@ struct Engine::Impl {
     in.rng = RngKey{setup.seed, 0};
     in.firms_per_replicate = setup.firms_per_replicate;
     in.params = setup.params;
-    in.measurement = setup.measurement;
+    in.measurement = measurement;
     in.industries = raw(industries);
     in.markets = raw(markets);
     in.market_year = raw(market_year);
@@ -215,6 +225,26 @@ struct Engine::Impl {
     in.industry_cdf = raw(industry_cdf);
     return in;
   }
+
+  // Every state array as raw bytes (for the copy benchmark).
+  std::vector<std::pair<const void*, std::size_t>> state_spans() const {
+    const Impl& m = *this;
+  std::vector<std::pair<const void*, std::size_t>> spans;
+  for (const auto* v : {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products,
+                        &m.n_import_products})
+    add_span(spans, *v);
+  for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
+  for (const auto* v : {&m.efficiency_shock, &m.belief_mean, &m.belief_precision, &m.import_gain, &m.fte, &m.cash,
+                        &m.export_intensity, &m.support, &m.value_added, &m.turnover, &m.fixed_assets,
+                        &m.intangible_assets, &m.rnd, &m.tfp, &m.exports_true, &m.imports_true, &m.exports_observed,
+                        &m.imports_observed, &m.appeal_belief, &m.appeal_precision, &m.export_value, &m.import_value})
+    add_span(spans, *v);
+  for (const auto* v : {&m.export_mask, &m.import_mask, &m.ever_exported_mask, &m.export_mask_observed,
+                        &m.import_mask_observed})
+    add_span(spans, *v);
+  for (const auto* v : {&m.export_tenure, &m.import_tenure}) add_span(spans, *v);
+  return spans;
+}
 
   // Replicates are batched into one population; the replicate goes into the
   // RNG key, so each firm's functor sets it from its own index.
@@ -267,11 +297,14 @@ Engine::~Engine() = default;
 
 std::int64_t Engine::size() const { return impl_->n; }
 
-void Engine::step(int year, const std::vector<MarketYear>& market_year, const std::vector<PolicyProgram>& policies) {
-  if (market_year.size() != impl_->setup.markets.size())
-    throw std::invalid_argument("market_year must have one row per market");
-  thrust::copy(market_year.begin(), market_year.end(), impl_->market_year.begin());
-  impl_->policies = to_device(policies);
+void Engine::step(int year, const YearWorld& world) {
+  if (world.markets.size() != impl_->setup.markets.size())
+    throw std::invalid_argument("YearWorld::markets must have one row per market");
+  if (world.policies.size() > static_cast<std::size_t>(kMaxPolicies))
+    throw std::invalid_argument("at most 16 policy programs can be in force at once");
+  thrust::copy(world.markets.begin(), world.markets.end(), impl_->market_year.begin());
+  impl_->policies = to_device(world.policies);
+  impl_->measurement = world.measurement;
   impl_->for_each_batch(StepReplicateFirm{impl_->inputs(year), impl_->view});
   impl_->last_year = year;
 }
@@ -424,6 +457,38 @@ FirmTable Engine::firm_table() const {
     t.orientation[i] = f.orientation;
   }
   return t;
+}
+
+void Engine::synchronize() const {
+#if defined(FIRMSIM_BACKEND_CUDA)
+  cudaDeviceSynchronize();
+#endif
+}
+
+
+std::size_t Engine::state_bytes() const {
+  std::size_t total = 0;
+  for (const auto& span : impl_->state_spans()) total += span.second;
+  return total;
+}
+
+double Engine::time_state_copy(int repeats) const {
+  const auto spans = impl_->state_spans();
+  std::size_t largest = 0;
+  for (const auto& span : spans) largest = std::max(largest, span.second);
+  thrust::device_vector<std::uint8_t> scratch(largest);
+  double best = 1e300;
+  for (int r = 0; r < std::max(1, repeats); ++r) {
+    synchronize();
+    const auto start = std::chrono::steady_clock::now();
+    for (const auto& span : spans) {
+      const thrust::device_ptr<const std::uint8_t> from(static_cast<const std::uint8_t*>(span.first));
+      thrust::copy(from, from + span.second, scratch.begin());
+    }
+    synchronize();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  return best;
 }
 
 std::size_t Engine::bytes_per_firm(int n_markets) {

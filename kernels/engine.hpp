@@ -18,12 +18,19 @@ struct EngineSetup {
   std::uint64_t seed = 0;
   std::int64_t batch = 1 << 20;  // firms per kernel launch (does not change results)
   ModelParams params{};
-  MeasurementParams measurement{};
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;
   std::vector<float> founding_cdf;  // P(founding year <= first_founding_year + k)
   int first_founding_year = 0;
   std::vector<float> industry_cdf;
+};
+
+// What the world looks like in one year: markets after growth, shocks and
+// diplomacy; policy programs in force; the reporting thresholds.
+struct YearWorld {
+  std::vector<MarketYear> markets;
+  std::vector<PolicyProgram> policies;
+  MeasurementParams measurement{};
 };
 
 // One year's rows, copied to the host: every firm alive at the start of the
@@ -69,14 +76,20 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Advances every firm by one year. market_year has one row per market;
-  // policies are the programs in force this year.
-  void step(int year, const std::vector<MarketYear>& market_year, const std::vector<PolicyProgram>& policies);
+  // Advances every firm by one year.
+  void step(int year, const YearWorld& world);
   void record_year(YearRecord& out) const;  // the year last stepped
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table() const;
   double support_paid() const;              // policy support in the year last stepped (EUR)
   std::int64_t size() const;
+
+  // Waits until the device has finished (a no-op on the CPU backend).
+  void synchronize() const;
+  // Seconds to copy every state array the yearly step reads or writes once,
+  // device to device (the memory-bound limit of a step), best of `repeats`.
+  double time_state_copy(int repeats) const;
+  std::size_t state_bytes() const;  // bytes of all those arrays together
 
   // Device bytes per firm of state for a world of n_markets (for memory checks).
   static std::size_t bytes_per_firm(int n_markets);

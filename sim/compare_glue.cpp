@@ -1,6 +1,9 @@
 // Glue between a run and the comparison with the seed tables (estimation/).
 #include <iostream>
 
+#include "estimation/compare.hpp"
+#include "estimation/panel_csv.hpp"
+#include "estimation/report.hpp"
 #include "estimation/targets.hpp"
 #include "sim/input_error.hpp"
 #include "sim/run_report.hpp"
@@ -9,13 +12,20 @@ namespace firmsim {
 
 void check_targets_readable(const std::string& targets) { (void)est::load_targets(targets); }
 
-void compare_panel(const Panel&, const std::string&, const std::optional<std::string>&, const TypologySpec&,
-                   std::ostream&) {
-  throw InputError("command line", 0, "--compare", "the comparison is not wired yet");
+void compare_panel(const Panel& panel, const std::string& targets, const std::optional<std::string>& out,
+                   const TypologySpec& typology, std::ostream& print_to) {
+  est::TableOptions options;
+  options.rules.early_years = typology.early_years;
+  options.rules.global_countries = typology.min_countries;
+  const est::Targets t = est::load_targets(targets);
+  const est::Comparison c = est::compare_panel(panel, t, options);
+  est::print_comparison(print_to, c);
+  if (out) {
+    est::write_comparison(c, *out);
+    print_to << "comparison written to " << *out << " (comparison.md, comparison.csv, figures)\n";
+  }
 }
 
-Panel read_panel_directory(const std::string& dir) {
-  throw InputError(dir, 0, "", "reading a panel is not wired yet");
-}
+Panel read_panel_directory(const std::string& dir) { return est::read_panel_csv(dir); }
 
 }  // namespace firmsim

@@ -79,39 +79,39 @@ Simulation::Simulation(Config config) : config_(std::move(config)), next_year_(c
                          std::to_string(config_.run.replicates) + " replicates needs about " + gib(need) +
                          " of " + Engine::backend_name() + " memory, but only " + gib(have) +
                          " is available; lower --firms or --replicates");
-  engine_ = std::make_unique<Engine>(engine_setup());
+  engine_ = std::make_unique<Engine>(engine_setup(config_));
   firm_years_.resize(config_.run.replicates);
   flows_.resize(config_.run.replicates);
 }
 
 Simulation::~Simulation() = default;
 
-EngineSetup Simulation::engine_setup() const {
+EngineSetup engine_setup(const Config& config) {
   EngineSetup s;
-  s.firms_per_replicate = config_.run.firms;
-  s.replicates = config_.run.replicates;
-  s.seed = config_.run.seed;
-  s.batch = config_.run.batch;
-  s.params = config_.model;
-  for (const IndustrySpec& j : config_.industries) s.industries.push_back(j.params);
-  for (const MarketSpec& m : config_.markets) s.markets.push_back(m.params);
-  s.founding_cdf = founding_cdf(config_.run);
-  s.first_founding_year = config_.run.burn_in_start;
-  s.industry_cdf = industry_cdf(config_.industries);
+  s.firms_per_replicate = config.run.firms;
+  s.replicates = config.run.replicates;
+  s.seed = config.run.seed;
+  s.batch = config.run.batch;
+  s.params = config.model;
+  for (const IndustrySpec& j : config.industries) s.industries.push_back(j.params);
+  for (const MarketSpec& m : config.markets) s.markets.push_back(m.params);
+  s.founding_cdf = founding_cdf(config.run);
+  s.first_founding_year = config.run.burn_in_start;
+  s.industry_cdf = industry_cdf(config.industries);
   return s;
 }
 
-YearWorld Simulation::year_world(int year) const {
+YearWorld year_world(const Config& config, int year) {
   YearWorld w;
-  const int base_year = config_.run.first_year;
-  for (std::size_t m = 0; m < config_.markets.size(); ++m) {
-    const MarketSpec& spec = config_.markets[m];
+  const int base_year = config.run.first_year;
+  for (std::size_t m = 0; m < config.markets.size(); ++m) {
+    const MarketSpec& spec = config.markets[m];
     MarketYear my{};
     double demand = spec.params.size * std::pow(1.0 + spec.params.growth, year - base_year);
-    for (const ShockSpec& s : config_.shocks)
+    for (const ShockSpec& s : config.shocks)
       if (year >= s.from && year <= s.to && ((s.markets >> m) & 1u)) demand *= s.demand_factor;
     double psychic = spec.params.psychic_distance;
-    for (const PolicySpec& p : config_.policies)
+    for (const PolicySpec& p : config.policies)
       if (p.kind == PolicyKind::diplomacy && year >= p.from && year <= p.to && ((p.markets >> m) & 1u))
         psychic *= 1.0 - p.strength;
     my.demand = static_cast<float>(demand);
@@ -119,7 +119,7 @@ YearWorld Simulation::year_world(int year) const {
     my.is_eu = spec.meta.is_eu(year) ? 1 : 0;
     w.markets.push_back(my);
   }
-  for (const PolicySpec& p : config_.policies) {
+  for (const PolicySpec& p : config.policies) {
     if (year < p.from || year > p.to || p.kind == PolicyKind::diplomacy) continue;
     PolicyProgram prog{};
     prog.kind = static_cast<std::uint8_t>(p.kind);
@@ -133,17 +133,17 @@ YearWorld Simulation::year_world(int year) const {
     prog.industries = p.industries;
     w.policies.push_back(prog);
   }
-  w.measurement.intrastat_threshold = static_cast<float>(intrastat_threshold(config_.measurement, year));
-  w.measurement.extrastat_threshold = static_cast<float>(config_.measurement.extrastat_threshold);
-  w.measurement.dummy_first_year = static_cast<std::int16_t>(config_.measurement.dummy_first_year);
-  w.measurement.dummy_last_year = static_cast<std::int16_t>(config_.measurement.dummy_last_year);
+  w.measurement.intrastat_threshold = static_cast<float>(intrastat_threshold(config.measurement, year));
+  w.measurement.extrastat_threshold = static_cast<float>(config.measurement.extrastat_threshold);
+  w.measurement.dummy_first_year = static_cast<std::int16_t>(config.measurement.dummy_first_year);
+  w.measurement.dummy_last_year = static_cast<std::int16_t>(config.measurement.dummy_last_year);
   return w;
 }
 
 const YearSummary& Simulation::step() {
   if (finished()) throw std::logic_error("the simulation has reached its last year");
   const int year = next_year_;
-  engine_->step(year, year_world(year));
+  engine_->step(year, year_world(config_, year));
   YearRecord record;
   engine_->record_year(record);
   summaries_.push_back(summarize(year, record));

@@ -30,6 +30,12 @@ struct YearSummary {
 // Memory a run needs on the device, in bytes, before anything is allocated.
 std::size_t estimated_device_bytes(const Config& config);
 
+// The engine's set-up for a config (population, world, parameters).
+EngineSetup engine_setup(const Config& config);
+// The world of one year as the engine sees it: market demand after growth
+// and shocks, psychic distance after diplomacy, policies in force, thresholds.
+YearWorld year_world(const Config& config, int year);
+
 class Simulation {
  public:
   // Throws InputError when the population does not fit in memory.
@@ -50,11 +56,8 @@ class Simulation {
   Panel panel() const;
   FirmSnapshot snapshot(int replicate, std::int64_t firm) const;
 
-  // The world of one year as the engine sees it (exposed for tests).
-  YearWorld year_world(int year) const;
 
  private:
-  EngineSetup engine_setup() const;
   YearSummary summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
 

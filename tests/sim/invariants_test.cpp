@@ -106,7 +106,9 @@ TEST_F(FullRun, DeadFirmsTradeNothing) {
     exit_year[{panel_->firms.replicate[f], panel_->firms.firm[f]}] = panel_->firms.exit_year[f];
   for (std::size_t r = 0; r < y.rows(); ++r) {
     const int e = exit_year.at({y.replicate[r], y.firm[r]});
-    if (e != 0) EXPECT_LE(y.year[r], e);
+    if (e != 0) {
+      EXPECT_LE(y.year[r], e);
+    }
   }
 }
 
@@ -126,7 +128,9 @@ TEST_F(FullRun, MeasuredPanelRespectsTheReportingThresholds) {
     } else {
       const bool seen = f.exports[k] > 0;
       EXPECT_EQ(seen, f.exports_true[k] >= config_->measurement.extrastat_threshold) << "flow " << k;
-      if (seen) EXPECT_EQ(f.exports[k], f.exports_true[k]);
+      if (seen) {
+        EXPECT_EQ(f.exports[k], f.exports_true[k]);
+      }
       (seen ? extra_seen : extra_hidden) += 1;
     }
   }

@@ -1,0 +1,78 @@
+// Throughput of the yearly step against the memory-bound limit.
+//
+// For each population size: firm-market-years per second of Engine::step,
+// bytes of state per firm, and, on the same arrays in the same run, the time
+// of a plain device-to-device copy of all the state the step reads and
+// writes. The step cannot beat that copy, so step/copy time says how far it
+// is from the memory-bound limit. Prints a table; writes nothing.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "kernels/engine.hpp"
+#include "sim/config.hpp"
+#include "sim/simulation.hpp"
+
+namespace {
+
+using firmsim::Config;
+using firmsim::Engine;
+
+struct Row {
+  long long firms;
+  double step_seconds, copy_seconds, firm_market_years_per_second, bytes_per_firm, alive_share;
+};
+
+Row measure(const Config& base, long long firms, int years) {
+  Config c = base;
+  c.run.firms = firms;
+  c.run.replicates = 1;
+  // Everybody is born in the first timed year's predecessor, so the timed
+  // years run a full population (deaths thin it a little).
+  c.run.burn_in_start = 2000;
+  c.run.first_year = 2000;
+  c.run.last_year = 2000 + years;
+  firmsim::EngineSetup setup = firmsim::engine_setup(c);
+  setup.founding_cdf = {1.0f};
+  setup.first_founding_year = 2000;
+  Engine engine(setup);
+  engine.step(2000, firmsim::year_world(c, 2000));  // births; not timed
+  engine.synchronize();
+  const auto start = std::chrono::steady_clock::now();
+  for (int y = 2001; y <= 2000 + years; ++y) engine.step(y, firmsim::year_world(c, y));
+  engine.synchronize();
+  const double step = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / years;
+  const double copy = engine.time_state_copy(3);
+  firmsim::YearRecord record;
+  engine.record_year(record);
+  long long alive = 0;
+  for (auto a : record.alive) alive += a;
+  const double fmy = static_cast<double>(firms) * static_cast<double>(c.markets.size()) / step;
+  return Row{firms, step, copy, fmy, static_cast<double>(engine.state_bytes()) / firms,
+             static_cast<double>(alive) / firms};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string config_path = argc > 1 ? argv[1] : "configs/belgium.yaml";
+  const long long largest = argc > 2 ? std::atoll(argv[2]) : 0;
+  const Config config = firmsim::load_config(config_path);
+  std::vector<long long> sizes = {10000, 100000, 1000000};
+  if (largest > 1000000) sizes.push_back(largest);
+  std::printf("firmsim engine benchmark: backend %s, %zu markets, config %s\n", Engine::backend_name(),
+              config.markets.size(), config_path.c_str());
+  std::printf("%10s %12s %12s %14s %12s %10s %8s\n", "firms", "step (s)", "copy (s)", "firm-mkt-yr/s",
+              "bytes/firm", "copy/step", "alive");
+  for (long long n : sizes) {
+    const Row r = measure(config, n, 4);
+    std::printf("%10lld %12.4f %12.4f %14.3e %12.0f %9.1f%% %7.0f%%\n", r.firms, r.step_seconds, r.copy_seconds,
+                r.firm_market_years_per_second, r.bytes_per_firm, 100.0 * r.copy_seconds / r.step_seconds,
+                100.0 * r.alive_share);
+    std::fflush(stdout);
+  }
+  std::printf("copy/step = time of a plain copy of the state / time of one yearly step (100%% = memory-bound)\n");
+  return 0;
+}
