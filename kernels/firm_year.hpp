@@ -66,6 +66,9 @@ struct FirmYear {
   std::int16_t export_start_year;
   MarketMask exporting, importing, ever_exported;
   MarketMask exported_this_year;  // markets with sales this year (before this year's exits)
+  std::uint8_t region_experience[kMaxRegions];  // markets ever exported to, per region
+  float export_factor;      // expected export sales before market terms (set in step 6)
+  float import_factor;      // expected imports before market terms (set in step 10)
   // this year's outcomes
   float productivity;       // realized log efficiency
   float value_added, turnover_domestic, sunk_paid, support;
@@ -273,24 +276,35 @@ FIRMSIM_HD FIRMSIM_INLINE float psychic_distance(const YearInputs& in, int m) {
 }
 
 // Expected yearly export sales in market m, from the firm's beliefs.
+// The firm's part of expected export sales, the same in every market.
+FIRMSIM_HD FIRMSIM_INLINE float export_factor(const YearInputs& in, const FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  return x.scale * f.industry->tradability * expf(x.productivity_elasticity * expected_log_efficiency_gap(f));
+}
+
+// Expected yearly export sales in market m, from the firm's beliefs.
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
-  const ExportParams& x = in.params.exports;
-  const float log_sales = x.productivity_elasticity * expected_log_efficiency_gap(f) -
-                          x.distance_elasticity * in.markets[m].log_distance + s.appeal_belief[s.at(m, f.id)];
-  return x.scale * f.industry->tradability * in.market_year[m].demand * expf(log_sales);
+  return f.export_factor * in.market_year[m].reach * expf(s.appeal_belief[s.at(m, f.id)]);
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_fixed_cost(const YearInputs& in, const FirmYear& f, int m) {
   const ExportParams& x = in.params.exports;
-  return x.fixed_cost * f.industry->fixed_cost_scale * (1.0f + x.psychic_cost * psychic_distance(in, m));
+  return x.fixed_cost * f.industry->fixed_cost_scale * in.market_year[m].cost_scale;
 }
 
+// Experience in another market of m's region.
 FIRMSIM_HD FIRMSIM_INLINE bool has_region_experience(const YearInputs& in, const FirmYear& f, int m) {
-  const MarketMask other = f.ever_exported & ~market_bit(m);
-  for (int k = 0; k < in.params.n_markets; ++k)
-    if (((other >> k) & 1u) && in.markets[k].region == in.markets[m].region) return true;
-  return false;
+  const int own = static_cast<int>((f.ever_exported >> m) & 1u);
+  return f.region_experience[in.markets[m].region] > own;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void count_region_experience(const YearInputs& in, FirmYear& f) {
+  for (int r = 0; r < kMaxRegions; ++r) f.region_experience[r] = 0;
+  for (MarketMask rest = f.ever_exported; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
+    ++f.region_experience[in.markets[m].region];
+  }
 }
 
 // Sunk cost of starting to export to m, lowered by related experience, by
@@ -299,7 +313,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool has_region_experience(const YearInputs& in, const
 FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
   const ExportParams& x = in.params.exports;
-  float cost = x.sunk_cost * f.industry->sunk_cost_scale * (1.0f + x.psychic_cost * psychic_distance(in, m));
+  float cost = x.sunk_cost * f.industry->sunk_cost_scale * in.market_year[m].cost_scale;
   if (has_region_experience(in, f, m)) cost *= 1.0f - x.related_experience_discount;
   if ((f.importing >> m) & 1u) cost *= x.import_sunk_factor;
   const int tenure = s.export_tenure[s.at(m, f.id)];
@@ -327,7 +341,7 @@ FIRMSIM_HD FIRMSIM_INLINE float entry_value(const YearInputs& in, const FirmStat
 // Whether the firm notices market m this year (information frictions).
 FIRMSIM_HD FIRMSIM_INLINE bool aware_of_export_market(const YearInputs& in, const FirmYear& f, int m, float u) {
   const ExportParams& x = in.params.exports;
-  float p = x.awareness_base * expf(-x.awareness_distance * psychic_distance(in, m));
+  float p = in.market_year[m].awareness;
   if ((f.importing >> m) & 1u) p *= x.import_awareness_multiplier;
   if (has_region_experience(in, f, m)) p *= x.related_awareness_multiplier;
   return u < p;
@@ -408,9 +422,10 @@ FIRMSIM_HD FIRMSIM_INLINE bool choose_sprinkler(const YearInputs& in, const Firm
 // ----------------------------------------------------------------------------
 // 7. Market entry
 // ----------------------------------------------------------------------------
-FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(FirmStateView& s, FirmYear& f, int m,
+FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmStateView& s, FirmYear& f, int m,
                                                    float sunk) {
   f.exporting |= market_bit(m);
+  if (!((f.ever_exported >> m) & 1u)) ++f.region_experience[in.markets[m].region];
   f.ever_exported |= market_bit(m);
   s.export_tenure[s.at(m, f.id)] = 0;  // becomes 1 when this year's sales are booked
   f.cash -= sunk;
@@ -432,7 +447,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s
     if (best < 0) break;
     c.value[best] = -1.0f;
     if (c.sunk[best] > spendable_cash(in, f)) continue;  // cannot afford this one; try cheaper
-    enter_export_market(s, f, best, c.sunk[best]);
+    enter_export_market(in, s, f, best, c.sunk[best]);
   }
 }
 
@@ -448,7 +463,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s,
       best_score = score;
     }
   }
-  if (best >= 0) enter_export_market(s, f, best, c.sunk[best]);
+  if (best >= 0) enter_export_market(in, s, f, best, c.sunk[best]);
 }
 
 // A waterfall firm adds a market only when its experience so far is good:
@@ -467,6 +482,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool experience_is_good(const YearInputs& in, const Fi
 FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, FirmStateView& s, FirmYear& f,
                                                       float taste) {
   if (f.industry->tradability <= 0) return;
+  f.export_factor = export_factor(in, f);
   Candidates c;
   if (f.exporting == 0) {
     // 6. Start: some market this firm knows of is worth its sunk cost.
@@ -503,9 +519,8 @@ FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, Firm
 FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const FirmYear& f, int m, float appeal,
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
-  const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) -
-                          x.distance_elasticity * in.markets[m].log_distance + appeal + noise;
-  const float sales = x.scale * f.industry->tradability * in.market_year[m].demand * expf(log_sales);
+  const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
+  const float sales = x.scale * f.industry->tradability * in.market_year[m].reach * expf(log_sales);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
 
@@ -591,33 +606,38 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
 // 10. Importing: the same decisions for sourcing, with spill-overs both ways
 //     and productivity gains, largest for two-way traders.
 // ----------------------------------------------------------------------------
-FIRMSIM_HD FIRMSIM_INLINE float expected_imports(const YearInputs& in, const FirmYear& f, int m) {
+// The firm's part of expected imports, the same from every market.
+FIRMSIM_HD FIRMSIM_INLINE float import_factor(const YearInputs& in, const FirmYear& f) {
   const ImportParams& p = in.params.imports;
-  return p.scale * f.industry->import_propensity * in.markets[m].import_supply *
-         powf(f.fte, p.size_elasticity) * expf(expected_log_efficiency_gap(f));
+  return p.scale * f.industry->import_propensity * powf(f.fte, p.size_elasticity) *
+         expf(expected_log_efficiency_gap(f));
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float expected_imports(const YearInputs& in, const FirmYear& f, int m) {
+  return f.import_factor * in.markets[m].import_supply;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float import_sunk_cost(const YearInputs& in, const FirmYear& f, int m) {
   const ImportParams& p = in.params.imports;
-  float cost = p.sunk_cost * (1.0f + in.params.exports.psychic_cost * psychic_distance(in, m));
+  float cost = p.sunk_cost * in.market_year[m].cost_scale;
   if ((f.exporting >> m) & 1u) cost *= p.export_sunk_factor;
   if ((f.policy.import_markets >> m) & 1u) cost *= 1.0f - f.policy.import_share;
   return cost;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float import_fixed_cost(const YearInputs& in, int m) {
-  return in.params.imports.fixed_cost * (1.0f + in.params.exports.psychic_cost * psychic_distance(in, m));
+  return in.params.imports.fixed_cost * in.market_year[m].cost_scale;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE bool aware_of_supplier(const YearInputs& in, const FirmYear& f, int m, float u) {
-  const ExportParams& x = in.params.exports;
-  float p = x.awareness_base * expf(-x.awareness_distance * psychic_distance(in, m));
+  float p = in.market_year[m].awareness;
   if ((f.exporting >> m) & 1u) p *= in.params.imports.export_awareness_multiplier;
   return u < p;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateView& s, FirmYear& f) {
   const ImportParams& p = in.params.imports;
+  f.import_factor = import_factor(in, f);
   const float annuity = 1.0f / (1.0f - in.params.exports.discount * (1.0f - p.relationship_hazard));
   const float band = exit_band(in, f);
   for (int m = 0; m < in.params.n_markets; ++m) {
@@ -785,6 +805,7 @@ FIRMSIM_HD FIRMSIM_INLINE FirmYear load(const YearInputs& in, const FirmStateVie
   f.exporting = s.export_mask[i];
   f.importing = s.import_mask[i];
   f.ever_exported = s.ever_exported_mask[i];
+  count_region_experience(in, f);
   return f;
 }
 

@@ -32,4 +32,13 @@ FIRMSIM_HD FIRMSIM_INLINE int popcount64(MarketMask x) {
 #endif
 }
 
+// Index of the lowest set bit; x must not be 0.
+FIRMSIM_HD FIRMSIM_INLINE int lowest_bit(MarketMask x) {
+#if defined(__CUDA_ARCH__)
+  return __ffsll(static_cast<long long>(x)) - 1;
+#else
+  return __builtin_ctzll(x);
+#endif
+}
+
 }  // namespace firmsim

@@ -51,6 +51,10 @@ struct MarketParams {
 struct MarketYear {
   float demand;                 // size * growth path * demand shocks
   float psychic_distance;       // after economic diplomacy
+  // Derived once a year on the host so the per-firm loops stay cheap:
+  float reach;                  // demand * distance^-distance_elasticity
+  float cost_scale;             // 1 + psychic_cost * psychic_distance
+  float awareness;              // awareness_base * exp(-awareness_distance * psychic_distance)
   std::uint8_t is_eu;           // EU member this year (reporting and sunk costs)
   std::uint8_t pad[3];
 };

@@ -114,8 +114,12 @@ YearWorld year_world(const Config& config, int year) {
     for (const PolicySpec& p : config.policies)
       if (p.kind == PolicyKind::diplomacy && year >= p.from && year <= p.to && ((p.markets >> m) & 1u))
         psychic *= 1.0 - p.strength;
+    const ExportParams& x = config.model.exports;
     my.demand = static_cast<float>(demand);
     my.psychic_distance = static_cast<float>(psychic);
+    my.reach = static_cast<float>(demand * std::exp(-x.distance_elasticity * spec.params.log_distance));
+    my.cost_scale = static_cast<float>(1.0 + x.psychic_cost * psychic);
+    my.awareness = static_cast<float>(x.awareness_base * std::exp(-x.awareness_distance * psychic));
     my.is_eu = spec.meta.is_eu(year) ? 1 : 0;
     w.markets.push_back(my);
   }
