@@ -178,10 +178,10 @@ void print_comparison(std::ostream& os, const Comparison& c) {
   os << "\nFar-off tables:";
   for (const TableComparison& t : c.tables)
     if (t.far_off()) os << " " << t.id;
-  os << "\nNot simulated:";
+  std::string missing;
   for (const TableComparison& t : c.tables)
-    if (!t.simulated || t.comparable == 0) os << " " << t.id;
-  os << "\n";
+    if (!t.simulated || t.comparable == 0) missing += " " + t.id;
+  os << "\nNot simulated:" << (missing.empty() ? " none (every table has a simulated twin)" : missing) << "\n";
 }
 
 }  // namespace firmsim::est

@@ -140,31 +140,35 @@ std::size_t read_csv(const std::string& file, std::vector<ColumnSpec>& specs, bo
   return rows;
 }
 
+ColumnSpec spec(const std::string& name, std::vector<float>& out, bool required, double) {
+  return real(name, out, required);
+}
+ColumnSpec spec(const std::string& name, std::vector<std::uint64_t>& out, bool, double) {
+  return mask_column(name, out);
+}
+template <class T>
+ColumnSpec spec(const std::string& name, std::vector<T>& out, bool required, double fallback) {
+  return integer(name, out, required, static_cast<T>(fallback));
+}
+
+// The columns as panel.hpp lays them out (the simulator writes the same lists).
+template <class Columns, class Schema>
+std::vector<ColumnSpec> specs(Columns& c, Schema schema) {
+  std::vector<ColumnSpec> out;
+  schema([&](const char* name, auto member, bool required, double fallback) {
+    out.push_back(spec(name, c.*member, required, fallback));
+  });
+  return out;
+}
+
 std::vector<ColumnSpec> firm_year_specs(FirmYearColumns& c) {
-  return {integer("replicate", c.replicate, false), integer("firm", c.firm), integer("year", c.year),
-          integer("industry", c.industry), integer("founding_year", c.founding_year),
-          integer("alive", c.alive, false, std::uint8_t{1}), real("fte", c.fte), real("value_added", c.value_added),
-          real("turnover", c.turnover), real("fixed_assets", c.fixed_assets),
-          real("intangible_assets", c.intangible_assets), real("rnd", c.rnd), real("tfp", c.tfp),
-          real("exports", c.exports), real("imports", c.imports), real("exports_true", c.exports_true, false),
-          real("imports_true", c.imports_true, false), integer("n_export_markets", c.n_export_markets),
-          integer("n_import_markets", c.n_import_markets), integer("n_export_products", c.n_export_products),
-          integer("n_import_products", c.n_import_products), mask_column("export_mask", c.export_mask),
-          mask_column("import_mask", c.import_mask), integer("latent_strategy", c.latent_strategy, false)};
+  return specs(c, [](auto&& f) { firm_year_schema(f); });
 }
-
-std::vector<ColumnSpec> firm_specs(FirmColumns& f) {
-  return {integer("replicate", f.replicate, false), integer("firm", f.firm), integer("industry", f.industry),
-          integer("founding_year", f.founding_year), integer("exit_year", f.exit_year, false),
-          integer("exported_1993_1997", f.exported_1993_1997), integer("latent_strategy", f.latent_strategy, false),
-          integer("latent_export_start_year", f.latent_export_start_year, false),
-          real("orientation", f.orientation, false)};
+std::vector<ColumnSpec> firm_specs(FirmColumns& c) {
+  return specs(c, [](auto&& f) { firm_schema(f); });
 }
-
-std::vector<ColumnSpec> flow_specs(FlowColumns& f) {
-  return {integer("replicate", f.replicate, false), integer("firm", f.firm), integer("year", f.year),
-          integer("market", f.market), real("exports", f.exports), real("imports", f.imports),
-          real("exports_true", f.exports_true, false), real("imports_true", f.imports_true, false)};
+std::vector<ColumnSpec> flow_specs(FlowColumns& c) {
+  return specs(c, [](auto&& f) { flow_schema(f); });
 }
 
 // --- panel_meta.yaml -----------------------------------------------------------------
@@ -295,43 +299,26 @@ std::string csv(const std::vector<std::pair<std::string, std::function<std::stri
   return s.str();
 }
 
+using Printer = std::pair<std::string, std::function<std::string(std::size_t)>>;
+
 template <class T>
-std::pair<std::string, std::function<std::string(std::size_t)>> col(const char* name, const std::vector<T>& v) {
+Printer printer(const char* name, const std::vector<T>& v) {
   return {name, [&v](std::size_t i) { return cell(static_cast<double>(v[i])); }};
 }
-
-std::pair<std::string, std::function<std::string(std::size_t)>> mask_col(const char* name,
-                                                                          const std::vector<std::uint64_t>& v) {
+Printer printer(const char* name, const std::vector<std::uint64_t>& v) {
   return {name, [&v](std::size_t i) { return hex(v[i]); }};
 }
 
-std::string firm_years_csv(const FirmYearColumns& c) {
-  return csv({col("replicate", c.replicate), col("firm", c.firm), col("year", c.year), col("industry", c.industry),
-              col("founding_year", c.founding_year), col("alive", c.alive), col("fte", c.fte),
-              col("value_added", c.value_added), col("turnover", c.turnover), col("fixed_assets", c.fixed_assets),
-              col("intangible_assets", c.intangible_assets), col("rnd", c.rnd), col("tfp", c.tfp),
-              col("exports", c.exports), col("imports", c.imports), col("exports_true", c.exports_true),
-              col("imports_true", c.imports_true), col("n_export_markets", c.n_export_markets),
-              col("n_import_markets", c.n_import_markets), col("n_export_products", c.n_export_products),
-              col("n_import_products", c.n_import_products), mask_col("export_mask", c.export_mask),
-              mask_col("import_mask", c.import_mask), col("latent_strategy", c.latent_strategy)},
-             c.rows());
+template <class Columns, class Schema>
+std::string table_csv(const Columns& c, Schema schema) {
+  std::vector<Printer> cols;
+  schema([&](const char* name, auto member, bool, double) { cols.push_back(printer(name, c.*member)); });
+  return csv(cols, c.rows());
 }
 
-std::string firms_csv(const FirmColumns& f) {
-  return csv({col("replicate", f.replicate), col("firm", f.firm), col("industry", f.industry),
-              col("founding_year", f.founding_year), col("exit_year", f.exit_year),
-              col("exported_1993_1997", f.exported_1993_1997), col("latent_strategy", f.latent_strategy),
-              col("latent_export_start_year", f.latent_export_start_year), col("orientation", f.orientation)},
-             f.rows());
-}
-
-std::string flows_csv(const FlowColumns& f) {
-  return csv({col("replicate", f.replicate), col("firm", f.firm), col("year", f.year), col("market", f.market),
-              col("exports", f.exports), col("imports", f.imports), col("exports_true", f.exports_true),
-              col("imports_true", f.imports_true)},
-             f.rows());
-}
+std::string firm_years_csv(const FirmYearColumns& c) { return table_csv(c, [](auto&& f) { firm_year_schema(f); }); }
+std::string firms_csv(const FirmColumns& c) { return table_csv(c, [](auto&& f) { firm_schema(f); }); }
+std::string flows_csv(const FlowColumns& c) { return table_csv(c, [](auto&& f) { flow_schema(f); }); }
 
 std::string meta_yaml(const PanelMeta& m) {
   YAML::Emitter e;

@@ -113,4 +113,68 @@ struct Panel {
   FlowColumns flows;
 };
 
+// ----------------------------------------------------------------------------
+// The layout of each table, defined once: f(name, member, required, fallback)
+// for every column in file order. Writers, the CSV reader and code that
+// concatenates panels all walk these lists. `required`: a file read from
+// disk must have the column; otherwise `fallback` fills it (NaN = unknown).
+// ----------------------------------------------------------------------------
+constexpr double kUnknown = __builtin_nan("");
+
+template <class F>
+void firm_year_schema(F&& f) {
+  using C = FirmYearColumns;
+  f("replicate", &C::replicate, false, 0.0);
+  f("firm", &C::firm, true, 0.0);
+  f("year", &C::year, true, 0.0);
+  f("industry", &C::industry, true, 0.0);
+  f("founding_year", &C::founding_year, true, 0.0);
+  f("alive", &C::alive, false, 1.0);
+  f("fte", &C::fte, true, 0.0);
+  f("value_added", &C::value_added, true, 0.0);
+  f("turnover", &C::turnover, true, 0.0);
+  f("fixed_assets", &C::fixed_assets, true, 0.0);
+  f("intangible_assets", &C::intangible_assets, true, 0.0);
+  f("rnd", &C::rnd, true, 0.0);
+  f("tfp", &C::tfp, true, 0.0);
+  f("exports", &C::exports, true, 0.0);
+  f("imports", &C::imports, true, 0.0);
+  f("exports_true", &C::exports_true, false, kUnknown);
+  f("imports_true", &C::imports_true, false, kUnknown);
+  f("n_export_markets", &C::n_export_markets, true, 0.0);
+  f("n_import_markets", &C::n_import_markets, true, 0.0);
+  f("n_export_products", &C::n_export_products, true, 0.0);
+  f("n_import_products", &C::n_import_products, true, 0.0);
+  f("export_mask", &C::export_mask, true, 0.0);
+  f("import_mask", &C::import_mask, true, 0.0);
+  f("latent_strategy", &C::latent_strategy, false, 0.0);
+}
+
+template <class F>
+void firm_schema(F&& f) {
+  using C = FirmColumns;
+  f("replicate", &C::replicate, false, 0.0);
+  f("firm", &C::firm, true, 0.0);
+  f("industry", &C::industry, true, 0.0);
+  f("founding_year", &C::founding_year, true, 0.0);
+  f("exit_year", &C::exit_year, false, 0.0);
+  f("exported_1993_1997", &C::exported_1993_1997, true, 0.0);
+  f("latent_strategy", &C::latent_strategy, false, 0.0);
+  f("latent_export_start_year", &C::latent_export_start_year, false, 0.0);
+  f("orientation", &C::orientation, false, kUnknown);
+}
+
+template <class F>
+void flow_schema(F&& f) {
+  using C = FlowColumns;
+  f("replicate", &C::replicate, false, 0.0);
+  f("firm", &C::firm, true, 0.0);
+  f("year", &C::year, true, 0.0);
+  f("market", &C::market, true, 0.0);
+  f("exports", &C::exports, true, 0.0);
+  f("imports", &C::imports, true, 0.0);
+  f("exports_true", &C::exports_true, false, kUnknown);
+  f("imports_true", &C::imports_true, false, kUnknown);
+}
+
 }  // namespace firmsim

@@ -39,38 +39,20 @@ Column col(const std::string& name, const std::vector<std::int64_t>& v) { return
 Column col(const std::string& name, const std::vector<float>& v) { return {Column::Kind::f32, name, v.data()}; }
 Column col(const std::string& name, const std::vector<std::uint64_t>& v) { return {Column::Kind::mask, name, v.data()}; }
 
-// Column names are the field names of panel.hpp: the CSV reader in
-// estimation/ relies on that.
+// The tables in the layout of panel.hpp's schemas (the CSV reader in
+// estimation/ walks the same lists).
+template <class Columns, class Schema>
+Table make_table(const std::string& name, const Columns& c, Schema schema) {
+  Table t{name, c.rows(), {}};
+  schema([&](const char* column, auto member, bool, double) { t.columns.push_back(col(column, c.*member)); });
+  return t;
+}
+
 Table firm_year_table(const FirmYearColumns& c) {
-  return {"firm_years",
-          c.rows(),
-          {col("replicate", c.replicate), col("firm", c.firm), col("year", c.year), col("industry", c.industry),
-           col("founding_year", c.founding_year), col("alive", c.alive), col("fte", c.fte),
-           col("value_added", c.value_added), col("turnover", c.turnover), col("fixed_assets", c.fixed_assets),
-           col("intangible_assets", c.intangible_assets), col("rnd", c.rnd), col("tfp", c.tfp),
-           col("exports", c.exports), col("imports", c.imports), col("exports_true", c.exports_true),
-           col("imports_true", c.imports_true), col("n_export_markets", c.n_export_markets),
-           col("n_import_markets", c.n_import_markets), col("n_export_products", c.n_export_products),
-           col("n_import_products", c.n_import_products), col("export_mask", c.export_mask),
-           col("import_mask", c.import_mask), col("latent_strategy", c.latent_strategy)}};
+  return make_table("firm_years", c, [](auto&& f) { firm_year_schema(f); });
 }
-
-Table firm_table(const FirmColumns& c) {
-  return {"firms",
-          c.rows(),
-          {col("replicate", c.replicate), col("firm", c.firm), col("industry", c.industry),
-           col("founding_year", c.founding_year), col("exit_year", c.exit_year),
-           col("exported_1993_1997", c.exported_1993_1997), col("latent_strategy", c.latent_strategy),
-           col("latent_export_start_year", c.latent_export_start_year), col("orientation", c.orientation)}};
-}
-
-Table flow_table(const FlowColumns& c) {
-  return {"flows",
-          c.rows(),
-          {col("replicate", c.replicate), col("firm", c.firm), col("year", c.year), col("market", c.market),
-           col("exports", c.exports), col("imports", c.imports), col("exports_true", c.exports_true),
-           col("imports_true", c.imports_true)}};
-}
+Table firm_table(const FirmColumns& c) { return make_table("firms", c, [](auto&& f) { firm_schema(f); }); }
+Table flow_table(const FlowColumns& c) { return make_table("flows", c, [](auto&& f) { flow_schema(f); }); }
 
 std::string mask_text(std::uint64_t mask) {
   char buf[24];

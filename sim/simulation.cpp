@@ -239,44 +239,10 @@ Panel Simulation::panel() const {
   Panel p;
   p.meta = panel_meta(config_);
   p.meta.last_year = std::min(config_.run.last_year, next_year_ - 1);
-  for (const FirmYearColumns& c : firm_years_) {
-    FirmYearColumns& o = p.firm_years;
-    append_all(o.replicate, c.replicate);
-    append_all(o.firm, c.firm);
-    append_all(o.year, c.year);
-    append_all(o.industry, c.industry);
-    append_all(o.founding_year, c.founding_year);
-    append_all(o.alive, c.alive);
-    append_all(o.fte, c.fte);
-    append_all(o.value_added, c.value_added);
-    append_all(o.turnover, c.turnover);
-    append_all(o.fixed_assets, c.fixed_assets);
-    append_all(o.intangible_assets, c.intangible_assets);
-    append_all(o.rnd, c.rnd);
-    append_all(o.tfp, c.tfp);
-    append_all(o.exports, c.exports);
-    append_all(o.imports, c.imports);
-    append_all(o.exports_true, c.exports_true);
-    append_all(o.imports_true, c.imports_true);
-    append_all(o.n_export_markets, c.n_export_markets);
-    append_all(o.n_import_markets, c.n_import_markets);
-    append_all(o.n_export_products, c.n_export_products);
-    append_all(o.n_import_products, c.n_import_products);
-    append_all(o.export_mask, c.export_mask);
-    append_all(o.import_mask, c.import_mask);
-    append_all(o.latent_strategy, c.latent_strategy);
-  }
-  for (const FlowColumns& f : flows_) {
-    FlowColumns& o = p.flows;
-    append_all(o.replicate, f.replicate);
-    append_all(o.firm, f.firm);
-    append_all(o.year, f.year);
-    append_all(o.market, f.market);
-    append_all(o.exports, f.exports);
-    append_all(o.imports, f.imports);
-    append_all(o.exports_true, f.exports_true);
-    append_all(o.imports_true, f.imports_true);
-  }
+  for (const FirmYearColumns& c : firm_years_)
+    firm_year_schema([&](const char*, auto member, bool, double) { append_all(p.firm_years.*member, c.*member); });
+  for (const FlowColumns& f : flows_)
+    flow_schema([&](const char*, auto member, bool, double) { append_all(p.flows.*member, f.*member); });
   const FirmTable t = engine_->firm_table();
   const std::int64_t per = config_.run.firms;
   for (std::size_t i = 0; i < t.status.size(); ++i) {

@@ -94,6 +94,42 @@ TEST_F(Cli, RunWritesACompletePanelAndNoTemporaries) {
   EXPECT_EQ(line.rfind("replicate,firm,year,industry,founding_year,alive,fte", 0), 0u) << line;
 }
 
+std::string overall_line(const std::string& output) {
+  const auto at = output.find("Overall: distance");
+  return at == std::string::npos ? "" : output.substr(at, output.find('\n', at) - at);
+}
+
+TEST_F(Cli, CompareOnAWrittenPanelGivesTheSameTablesAsTheRun) {
+  const fs::path run = dir_ / "run", again = dir_ / "again";
+  const Outcome a = firmsim("run " + config() + " --firms 20000 --compare --out " + run.string());
+  ASSERT_EQ(a.status, 0) << a.output;
+  const Outcome b = firmsim("compare " + run.string() + " --out " + again.string());
+  ASSERT_EQ(b.status, 0) << b.output;
+  // The CSV panel round-trips exactly, so every table comes out the same.
+  EXPECT_FALSE(overall_line(a.output).empty()) << a.output;
+  EXPECT_EQ(overall_line(a.output), overall_line(b.output));
+  for (const char* f : {"comparison.md", "comparison.csv"}) {
+    EXPECT_TRUE(fs::exists(run / f)) << f;
+    EXPECT_TRUE(fs::exists(again / f)) << f;
+  }
+}
+
+TEST_F(Cli, CompareRejectsAPanelWithAMissingColumn) {
+  const fs::path run = dir_ / "run";
+  ASSERT_EQ(firmsim("run " + config() + " --firms 2000 --out " + run.string()).status, 0);
+  std::ifstream in(run / "firms.csv");
+  std::string header, rest, line;
+  std::getline(in, header);
+  while (std::getline(in, line)) rest += line + "\n";
+  in.close();
+  std::ofstream(run / "firms.csv") << header.substr(header.find(',') + 1) << "\n" << rest;  // drops "replicate"...
+  // ...which is optional, so also drop a required one.
+  std::ofstream(run / "firm_years.csv") << "replicate,firm,year\n0,1,1998\n";
+  const Outcome o = firmsim("compare " + run.string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("firm_years.csv:1: key 'industry': required column is missing"), std::string::npos) << o.output;
+}
+
 int count_rows(readstat_metadata_t* meta, void* ctx) {
   *static_cast<long*>(ctx) = readstat_get_row_count(meta);
   return READSTAT_HANDLER_OK;
