@@ -184,7 +184,7 @@ void differences(UiState& ui, const RunView& v, Runner& runner) {
   if (v.config && !config_diffs(*v.config, ui.edited).empty())
     ImGui::TextColored({1, 0.8f, 0.3f, 1}, "edits not applied yet: press Apply and restart");
   ImGui::Text("Differs from the loaded config: %zu", diffs.size());
-  if (diffs.empty() || !ImGui::BeginTable("diffs", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingStretchProp)) return;
+  if (diffs.empty() || !ImGui::BeginTable("diffs", 3, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
   ImGui::TableSetupColumn("key");
   ImGui::TableSetupColumn("loaded");
   ImGui::TableSetupColumn("now");
