@@ -16,6 +16,12 @@ std::string targets_near(const std::string& config_path) {
 }
 
 Runner::Runner(Config config, std::string targets) : targets_(std::move(targets)) {
+  // The UI may draw before the worker has built the population: give it the
+  // config and the run's years right away.
+  view_.config = std::make_shared<const Config>(config);
+  view_.burn_in_start = view_.next_year = config.run.burn_in_start;
+  view_.first_year = config.run.first_year;
+  view_.last_year = config.run.last_year;
   post({Command::reset, std::make_shared<Config>(std::move(config)), 0, -1});
   thread_ = std::thread([this] { worker(); });
 }

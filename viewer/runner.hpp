@@ -24,7 +24,7 @@ namespace firmsim::view {
 // What the UI sees of the run: a consistent copy taken under the runner's lock.
 struct RunView {
   std::uint64_t version = 0;             // bumps whenever anything below changes
-  std::shared_ptr<const Config> config;  // the config being run
+  std::shared_ptr<const Config> config;  // the config being run (never null)
   std::vector<YearSummary> summaries;
   std::shared_ptr<const Panel> panel;    // recorded years so far (null before the first)
   std::shared_ptr<const Typology> typology;

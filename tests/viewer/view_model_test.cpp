@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -304,7 +305,9 @@ TEST(ConfigDiffs, ListExactlyTheEditedKeys) {
                                                               "model.learning.market"}));
   const std::vector<ConfigDiff> d = config_diffs(loaded, edited);
   const auto sunk = std::find_if(d.begin(), d.end(), [](auto& x) { return x.key == "model.exports.sunk_cost"; });
-  EXPECT_EQ(sunk->loaded, "60000");
+  char loaded_text[32];
+  std::snprintf(loaded_text, sizeof loaded_text, "%.6g", get_model_parameter(loaded.model, "exports.sunk_cost"));
+  EXPECT_EQ(sunk->loaded, loaded_text);
   EXPECT_EQ(sunk->edited, "30000");
   edited.run.seed += 1;
   PolicyLevers levers;
@@ -343,6 +346,16 @@ TEST(ConfigDiffs, MainKeysAreModelParameters) {
 }
 
 // --- runner -----------------------------------------------------------------
+
+TEST(Runner, HasAConfigBeforeTheWorkerStarts) {
+  const Config c = small_config(800);
+  Runner runner(c, "");
+  const RunView v = runner.view();  // possibly before the population exists
+  ASSERT_TRUE(v.config);
+  EXPECT_EQ(v.config->run.firms, 800);
+  EXPECT_EQ(v.next_year, c.run.burn_in_start);
+  EXPECT_EQ(v.total_years(), c.run.last_year - c.run.burn_in_start + 1);
+}
 
 TEST(Runner, StepsOffThreadAndStopsWhereAsked) {
   Config c = small_config(800);
