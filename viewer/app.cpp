@@ -70,9 +70,10 @@ void App::refresh(const RunView& v) {
     d.age = age_at_first_export(p);
     d.firm = -2;  // the firm's rows come from the same panel
   }
-  if (d.comparison != v.comparison.get()) {
-    d.comparison = v.comparison.get();
-    d.grid = v.comparison ? comparison_grid(*v.comparison) : std::vector<GridTable>{};
+  const est::Comparison* shown = v.comparison ? v.comparison.get() : v.seed_tables.get();
+  if (d.comparison != shown) {
+    d.comparison = shown;
+    d.grid = shown ? comparison_grid(*shown) : std::vector<GridTable>{};
   }
   if (d.firm != v.tracked_firm || d.n_tracked != v.tracked.size() || panel_changed) {
     const Panel empty;

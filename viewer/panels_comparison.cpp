@@ -42,7 +42,10 @@ void grid_cell(const est::CellComparison* c) {
 }
 
 void grid_table(const GridTable& g) {
-  ImGui::Text("%s  %s  (distance %.2f%s)", g.id.c_str(), g.title.c_str(), g.distance, g.far_off ? ", far off" : "");
+  if (std::isfinite(g.distance))
+    ImGui::Text("%s  %s  (distance %.2f%s)", g.id.c_str(), g.title.c_str(), g.distance, g.far_off ? ", far off" : "");
+  else
+    ImGui::Text("%s  %s", g.id.c_str(), g.title.c_str());
   const int cols = int(g.columns.size()) + 1;
   if (cols > 63 || !ImGui::BeginTable(g.id.c_str(), cols,
                                       ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit |
@@ -71,14 +74,15 @@ const char* table_name(const std::vector<GridTable>& grid, int k) {
 }  // namespace
 
 void draw_comparison(UiState& ui, const RunView& v, const Derived& d) {
-  if (!v.comparison) {
-    hint(v.comparison_note);
-    return;
+  if (v.comparison) {
+    const est::Comparison& c = *v.comparison;
+    ImGui::Text("overall distance %.2f; %zu of %zu comparable cells far off; %zu of %zu inside the 95%% CI",
+                c.distance, c.far, c.comparable, c.within, c.with_se);
+    colour_key();
+  } else {
+    hint(v.comparison_note + (v.seed_tables ? "; until then, the seed tables alone (- | seed):" : ""));
   }
-  const est::Comparison& c = *v.comparison;
-  ImGui::Text("overall distance %.2f; %zu of %zu comparable cells far off; %zu of %zu inside the 95%% CI",
-              c.distance, c.far, c.comparable, c.within, c.with_se);
-  colour_key();
+  if (d.grid.empty()) return;
   if (ui.comparison_table >= int(d.grid.size())) ui.comparison_table = -1;
   ImGui::SetNextItemWidth(160);
   if (ImGui::BeginCombo("table", table_name(d.grid, ui.comparison_table))) {

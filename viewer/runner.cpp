@@ -95,7 +95,10 @@ void Runner::worker() {
 
 void Runner::handle(const Request& r) {
   switch (r.command) {
-    case Command::reset: rebuild(*r.config); return;
+    case Command::reset:
+      rebuild(*r.config);
+      load_seed_tables();
+      return;
     case Command::track: start_tracking(r.replicate, r.firm); return;
     default: break;
   }
@@ -119,6 +122,7 @@ void Runner::rebuild(const Config& config) {
   RunView v;
   v.version = view_.version + 1;
   v.config = std::make_shared<const Config>(config);
+  v.seed_tables = view_.seed_tables;
   v.tracked_replicate = view_.tracked_replicate;
   v.tracked_firm = view_.tracked_firm;
   v.burn_in_start = config.run.burn_in_start;
@@ -130,6 +134,26 @@ void Runner::rebuild(const Config& config) {
   view_ = std::move(v);
   has_sim_ = sim_ != nullptr;
   stepping_once_ = false;
+}
+
+// Once: the targets file does not change while the viewer runs.
+void Runner::load_seed_tables() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (view_.seed_tables || targets_.empty()) return;
+  }
+  std::shared_ptr<const est::Comparison> seed;
+  try {
+    seed = std::make_shared<const est::Comparison>(seed_only(est::load_targets(targets_)));
+  } catch (const std::exception& e) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    view_.comparison_note = std::string("cannot read the seed tables: ") + e.what();
+    targets_.clear();
+    return;
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  view_.seed_tables = seed;
+  ++view_.version;
 }
 
 void Runner::start_tracking(int replicate, std::int64_t firm) {

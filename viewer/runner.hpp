@@ -29,6 +29,7 @@ struct RunView {
   std::shared_ptr<const Panel> panel;    // recorded years so far (null before the first)
   std::shared_ptr<const Typology> typology;
   std::shared_ptr<const est::Comparison> comparison;  // when the run is complete
+  std::shared_ptr<const est::Comparison> seed_tables; // the targets alone (seed_only), null if unreadable
   std::string comparison_note;           // why there is none, or that it failed
   int tracked_replicate = 0;
   std::int64_t tracked_firm = -1;        // -1 = none
@@ -83,6 +84,7 @@ class Runner {
   void advance_one_year();
   void publish_year(const YearSummary& s, double seconds);
   void compare_if_finished();
+  void load_seed_tables();
   void set_busy(const std::string& what);
   void set_idle();
   bool should_step_locked() const;

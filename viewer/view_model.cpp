@@ -36,6 +36,9 @@ std::unordered_map<std::int64_t, int> latent_market_counts(const FlowColumns& f,
   return counts;
 }
 
+// ", 2005" in a title, or nothing before the first recorded year.
+std::string in_year(int year) { return year > 0 ? ", " + std::to_string(year) : std::string(); }
+
 std::string number(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", v);
@@ -202,15 +205,14 @@ Histogram markets_per_exporter(const Panel& panel, int year, Measure measure) {
     counts.push_back(n);
     most = std::max(most, n);
   }
-  Histogram h = make_histogram("Markets per exporter, " + std::to_string(year), "markets", unit_edges(1, most));
+  Histogram h = make_histogram("Markets per exporter" + in_year(year), "markets", unit_edges(1, most));
   for (int n : counts) add(h, n);
   return h;
 }
 
 Histogram firm_size(const Panel& panel, int year, bool exporters_only, Measure measure) {
   const FirmYearColumns& c = panel.firm_years;
-  Histogram h = make_histogram(std::string(exporters_only ? "Exporters" : "Firms") + " by size, " +
-                                   std::to_string(year),
+  Histogram h = make_histogram(std::string(exporters_only ? "Exporters" : "Firms") + " by size" + in_year(year),
                                "FTE", {0, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 1e9});
   for (std::size_t i = 0; i < c.rows(); ++i) {
     if (c.year[i] != year || !c.alive[i]) continue;
@@ -374,6 +376,27 @@ std::vector<GridTable> comparison_grid(const est::Comparison& c) {
     out.push_back(std::move(g));
   }
   return out;
+}
+
+est::Comparison seed_only(const est::Targets& targets) {
+  est::Comparison c;
+  for (const est::Table& t : targets.tables) {
+    est::TableComparison tc;
+    tc.id = t.id;
+    tc.title = t.title;
+    for (std::size_t r = 0; r < t.rows(); ++r)
+      for (std::size_t k = 0; k < t.cols(); ++k) {
+        est::CellComparison cell;
+        cell.table = t.id;
+        cell.row = t.row_labels[r];
+        cell.column = t.column_labels[k];
+        cell.empirical = t.values[r][k];
+        if (!t.se.empty()) cell.empirical_se = t.se[r][k];
+        tc.cells.push_back(cell);
+      }
+    c.tables.push_back(std::move(tc));
+  }
+  return c;
 }
 
 // ---------------------------------------------------------------------------

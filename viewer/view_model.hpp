@@ -151,6 +151,9 @@ struct GridTable {
 };
 // Tables laid out as grids (labels in first-appearance order). Points into c.
 std::vector<GridTable> comparison_grid(const est::Comparison& c);
+// The published tables alone, as a comparison with no simulated values (what
+// the panel shows until the run reaches the study window's end).
+est::Comparison seed_only(const est::Targets& targets);
 
 // ---------------------------------------------------------------------------
 // Editing the config

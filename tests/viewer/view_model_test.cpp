@@ -286,6 +286,28 @@ TEST(ComparisonGrid, RealComparisonKeepsEveryCell) {
   }
 }
 
+TEST(ComparisonGrid, SeedTablesAloneBeforeTheRunEnds) {
+  const est::Targets targets = est::load_targets(targets_near(source_dir() + "/configs/belgium.yaml"));
+  const est::Comparison seed = seed_only(targets);
+  const std::vector<GridTable> grid = comparison_grid(seed);
+  ASSERT_EQ(grid.size(), targets.tables.size());
+  for (std::size_t k = 0; k < grid.size(); ++k) {
+    const est::Table& t = targets.tables[k];
+    ASSERT_EQ(grid[k].rows, t.row_labels) << t.id;
+    ASSERT_EQ(grid[k].columns.size(), t.cols()) << t.id;
+    for (std::size_t r = 0; r < t.rows(); ++r)
+      for (std::size_t c = 0; c < t.cols(); ++c) {
+        const est::CellComparison* cell = grid[k].at(r, c);
+        ASSERT_TRUE(cell);
+        EXPECT_TRUE(std::isnan(cell->simulated));
+        EXPECT_EQ(closeness(*cell), Closeness::none);
+        if (std::isfinite(t.values[r][c])) {
+          EXPECT_EQ(cell->empirical, t.values[r][c]);
+        }
+      }
+  }
+}
+
 // --- config edits -----------------------------------------------------------
 
 std::set<std::string> diff_keys(const Config& a, const Config& b) {
