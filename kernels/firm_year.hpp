@@ -276,10 +276,16 @@ FIRMSIM_HD FIRMSIM_INLINE float psychic_distance(const YearInputs& in, int m) {
 }
 
 // Expected yearly export sales in market m, from the firm's beliefs.
+// Bigger firms can serve more foreign demand: sales scale with (FTE / 10)^size_elasticity.
+FIRMSIM_HD FIRMSIM_INLINE float export_capacity(const YearInputs& in, const FirmYear& f) {
+  return powf(f.fte / 10.0f, in.params.exports.size_elasticity);
+}
+
 // The firm's part of expected export sales, the same in every market.
 FIRMSIM_HD FIRMSIM_INLINE float export_factor(const YearInputs& in, const FirmYear& f) {
   const ExportParams& x = in.params.exports;
-  return x.scale * f.industry->tradability * expf(x.productivity_elasticity * expected_log_efficiency_gap(f));
+  return x.scale * f.industry->tradability * export_capacity(in, f) *
+         expf(x.productivity_elasticity * expected_log_efficiency_gap(f));
 }
 
 // Expected yearly export sales in market m, from the firm's beliefs.
@@ -520,7 +526,7 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
-  const float sales = x.scale * f.industry->tradability * in.market_year[m].reach * expf(log_sales);
+  const float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
 

@@ -102,6 +102,7 @@ struct DeathParams {
 struct ExportParams {
   float scale;                  // EUR of exports to a size-1 market at mean efficiency, zero appeal
   float productivity_elasticity;// d log exports / d log efficiency
+  float size_elasticity;        // d log exports / d log FTE (capacity)
   float distance_elasticity;    // d log exports / d log distance
   float sales_noise_sd;         // sd of transitory log sales shocks (also the learning signal)
   float appeal_region_sd;       // sd of a firm's appeal common to a region

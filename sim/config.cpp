@@ -90,6 +90,8 @@ const std::vector<Binding>& bindings() {
            "yearly exports to a size-1 market at 1000 km for a firm of mean efficiency and zero appeal"),
       bind("exports.productivity_elasticity", &M::exports, &ExportParams::productivity_elasticity, 0, 20, "1",
            "d log export sales / d log efficiency"),
+      bind("exports.size_elasticity", &M::exports, &ExportParams::size_elasticity, 0, 3, "1",
+           "d log export sales / d log FTE: a firm's capacity to serve foreign demand (10 FTE = 1)"),
       bind("exports.distance_elasticity", &M::exports, &ExportParams::distance_elasticity, 0, 5, "1",
            "d log export sales / d log distance (gravity)"),
       bind("exports.sales_noise_sd", &M::exports, &ExportParams::sales_noise_sd, 0, 5, "log points",

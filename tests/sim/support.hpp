@@ -69,6 +69,7 @@ inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 
   // its value = 10 * profit - 60000 * (1 + 2 psy).
   p.exports.scale = 40000;
   p.exports.productivity_elasticity = 2.5f;
+  p.exports.size_elasticity = 0;
   p.exports.margin = 0.15f;
   p.exports.fixed_cost = 15000;
   p.exports.sunk_cost = 60000;
