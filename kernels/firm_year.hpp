@@ -60,6 +60,8 @@ struct FirmYear {
   float product_scope;      // products per market scale
   float asset_rank;         // uniform rank for reporting R&D / intangibles
   float capital_trait;      // firm-specific log capital intensity
+  float import_trait;       // persistent propensity to source abroad (mean 1)
+  float initial_shock;      // standard normal for the transitory efficiency at birth
   // state
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
@@ -106,6 +108,12 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   f.asset_rank = to_unit(t.v[3]);
   const PhiloxCounter b = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
   f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (to_unit(b.v[3]) - 0.5f);
+  const PhiloxCounter more = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
+  float z_import, unused;
+  to_normals(more.v[0], more.v[1], f.initial_shock, unused);
+  to_normals(more.v[2], more.v[3], z_import, unused);
+  const float sd = in.params.imports.firm_propensity_sd;
+  f.import_trait = expf(sd * z_import - 0.5f * sd * sd);
 }
 
 // True appeal of the firm's product in market m: a regional part shared by the
@@ -191,9 +199,7 @@ FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
   f.cash = d.start_cash * f.fte;
   // Stationary start of the transitory component; prior belief = industry mean.
   const float rho = in.params.efficiency.persistence;
-  float z0, z1;
-  to_normals(b.v[2], b.v[0], z0, z1);
-  f.shock = in.params.efficiency.shock_sd * z0 / sqrtf(fmaxf(1e-6f, 1.0f - rho * rho));
+  f.shock = in.params.efficiency.shock_sd * f.initial_shock / sqrtf(fmaxf(1e-6f, 1.0f - rho * rho));
   f.belief = f.industry->efficiency_mean;
   f.precision = 1.0f / fmaxf(1e-6f, f.industry->efficiency_sd * f.industry->efficiency_sd);
   f.gain = 0;
@@ -615,7 +621,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
 // The firm's part of expected imports, the same from every market.
 FIRMSIM_HD FIRMSIM_INLINE float import_factor(const YearInputs& in, const FirmYear& f) {
   const ImportParams& p = in.params.imports;
-  return p.scale * f.industry->import_propensity * powf(f.fte, p.size_elasticity) *
+  return p.scale * f.industry->import_propensity * f.import_trait * powf(f.fte, p.size_elasticity) *
          expf(expected_log_efficiency_gap(f));
 }
 

@@ -157,6 +157,7 @@ struct ImportParams {
   float size_elasticity;
   float noise_sd;
   float appeal_sd;              // sd of supplier quality across firm-market pairs
+  float firm_propensity_sd;     // sd of a firm's persistent log propensity to source abroad
   float margin;                 // cost saving / import value
   float sunk_cost;
   float fixed_cost;

@@ -24,6 +24,7 @@ enum class Purpose : std::uint32_t {
   market_year = 7,        // awareness (export, import), relationship break (export, import)
   market_year_sales = 8,  // transitory sales shocks (export, import)
   import_appeal = 9,      // time-invariant supplier quality in a market
+  firm_traits_more = 10,  // time-invariant: initial efficiency shock, import propensity
 };
 
 // Year index used for time-invariant draws.

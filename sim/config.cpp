@@ -182,6 +182,8 @@ const std::vector<Binding>& bindings() {
            "sd of transitory log import shocks"),
       bind("imports.appeal_sd", &M::imports, &ImportParams::appeal_sd, 0, 5, "log points",
            "sd of supplier quality across firm-market pairs"),
+      bind("imports.firm_propensity_sd", &M::imports, &ImportParams::firm_propensity_sd, 0, 5, "log points",
+           "sd across firms of a persistent log propensity to source abroad (mean 1)"),
       bind("imports.margin", &M::imports, &ImportParams::margin, 0, 1, "1", "cost saving / import value"),
       bind("imports.sunk_cost", &M::imports, &ImportParams::sunk_cost, 0, 1e9, "EUR",
            "base sunk cost of starting to source from a market"),

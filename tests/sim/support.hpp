@@ -99,6 +99,7 @@ inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 
   p.strategy.orientation_sd = 0;
   p.strategy.taste_scale = 0;
   p.imports.scale = 0;
+  p.imports.firm_propensity_sd = 0;
   p.imports.relationship_hazard = 0;
   p.death.cash_constraint = 0;
   c.policies.clear();
