@@ -265,6 +265,7 @@ void time_tables(const firmsim::Panel& panel) {
   }
   std::printf("%-14s %10.3f\n%-14s %10.3f  (prepare_tables + all builders; target < 60 s)\n", "builders", builders_s,
               "ALL TABLES", prepare_s + builders_s);
+  std::printf("load average after the tables: %s\n", command_output("cut -d' ' -f1-3 /proc/loadavg").c_str());
 }
 
 // ---------------------------------------------------------------------------
@@ -541,10 +542,8 @@ Results run_statsmodels(const Options& o, const std::string& dir) {
     std::printf("statsmodels not available in %s: comparison skipped\n", o.python.c_str());
     return {};
   }
-  const std::string versions = command_output(
-      "'" + o.python + "' -c 'import statsmodels, numpy, scipy; print(\"statsmodels\", statsmodels.__version__, "
-      "\"numpy\", numpy.__version__, \"scipy\", scipy.__version__)'");
-  std::printf("running %s %s %s (%s) ...\n", o.python.c_str(), script_path().c_str(), dir.c_str(), versions.c_str());
+  std::printf("python side: %s\n", command_output("'" + o.python + "' '" + script_path() + "' --versions").c_str());
+  std::printf("running %s %s %s ...\n", o.python.c_str(), script_path().c_str(), dir.c_str());
   std::fflush(stdout);
   const std::string json = command_output("'" + o.python + "' '" + script_path() + "' '" + dir + "'", &status);
   if (status != 0) {

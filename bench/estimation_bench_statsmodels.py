@@ -133,9 +133,24 @@ def fit_tests(paired, ols, out):
     out["chi2.coef"] = [c[0], float(c[2])]
 
 
+def describe():
+    """One line: library versions and the BLAS/LAPACK numpy has loaded (they set the speed)."""
+    with open("/proc/self/maps") as maps:
+        paths = {line.split()[-1] for line in maps}
+    # The shared BLAS/LAPACK libraries (reference netlib, OpenBLAS, MKL ...), not Python's wrappers.
+    libs = sorted(p for p in paths if os.path.basename(p).startswith(("libblas", "liblapack", "libopenblas", "libmkl")))
+    import scipy
+    import statsmodels
+    return (f"statsmodels {statsmodels.__version__}, numpy {np.__version__}, scipy {scipy.__version__}, "
+            f"pandas {pd.__version__}; BLAS/LAPACK: {', '.join(libs) or 'unknown'}")
+
+
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] == "--versions":
+        print(describe())
+        return
     if len(sys.argv) != 2:
-        sys.exit("usage: estimation_bench_statsmodels.py DIR")
+        sys.exit("usage: estimation_bench_statsmodels.py DIR | --versions")
     directory = sys.argv[1]
     out = {}
     ols = read(directory, "ols.csv")
