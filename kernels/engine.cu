@@ -210,7 +210,7 @@ struct Engine::Impl {
   YearInputs inputs(int year) {
     YearInputs in;
     in.year = year;
-    in.rng = RngKey{setup.seed, 0};
+    in.seed = setup.seed;
     in.firms_per_replicate = setup.firms_per_replicate;
     in.params = setup.params;
     in.measurement = measurement;
@@ -246,8 +246,6 @@ struct Engine::Impl {
   return spans;
 }
 
-  // Replicates are batched into one population; the replicate goes into the
-  // RNG key, so each firm's functor sets it from its own index.
   template <class F>
   void for_each_batch(F f) {
     const std::int64_t batch = std::max<std::int64_t>(1, setup.batch);
@@ -259,27 +257,22 @@ struct Engine::Impl {
   }
 };
 
-// The replicate enters the RNG key per firm: wrap the step so each firm sees
-// its own replicate's key.
 namespace {
-struct StepReplicateFirm {
+// The yearly step and the slot set-up as Thrust functors over population indices.
+struct StepFirm {
   YearInputs in;
   FirmStateView s;
   FIRMSIM_HD void operator()(std::int64_t i) const {
-    YearInputs local = in;
-    local.rng.replicate = static_cast<std::uint32_t>(i / in.firms_per_replicate);
     FirmStateView view = s;
-    step_firm_year(local, view, i);
+    step_firm_year(in, view, i);
   }
 };
-struct InitializeReplicateSlot {
+struct InitializeSlot {
   YearInputs in;
   FirmStateView s;
   FIRMSIM_HD void operator()(std::int64_t i) const {
-    YearInputs local = in;
-    local.rng.replicate = static_cast<std::uint32_t>(i / in.firms_per_replicate);
     FirmStateView view = s;
-    initialize_slot(local, view, i);
+    initialize_slot(in, view, i);
   }
 };
 }  // namespace
@@ -290,7 +283,7 @@ Engine::Engine(const EngineSetup& setup) {
   if (setup.industries.empty() || setup.industries.size() > static_cast<std::size_t>(kMaxIndustries))
     throw std::invalid_argument("the world needs between 1 and 64 industries");
   impl_ = std::make_unique<Impl>(setup);
-  impl_->for_each_batch(InitializeReplicateSlot{impl_->inputs(0), impl_->view});
+  impl_->for_each_batch(InitializeSlot{impl_->inputs(0), impl_->view});
 }
 
 Engine::~Engine() = default;
@@ -305,7 +298,7 @@ void Engine::step(int year, const YearWorld& world) {
   thrust::copy(world.markets.begin(), world.markets.end(), impl_->market_year.begin());
   impl_->policies = to_device(world.policies);
   impl_->measurement = world.measurement;
-  impl_->for_each_batch(StepReplicateFirm{impl_->inputs(year), impl_->view});
+  impl_->for_each_batch(StepFirm{impl_->inputs(year), impl_->view});
   impl_->last_year = year;
 }
 
@@ -424,10 +417,12 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
   // Latent traits are redrawn on the host from the same generator.
   std::vector<IndustryParams> industries = m.setup.industries;
   YearInputs in;
-  in.rng = RngKey{m.setup.seed, static_cast<std::uint32_t>(id / m.setup.firms_per_replicate)};
+  in.seed = m.setup.seed;
+  in.firms_per_replicate = m.setup.firms_per_replicate;
   in.params = m.setup.params;
   FirmYear f{};
   f.firm = id % m.setup.firms_per_replicate;
+  f.rng = firm_key(in, id);
   f.industry = &industries[s.industry];
   draw_traits(in, f);
   s.efficiency = f.efficiency;
@@ -447,11 +442,13 @@ FirmTable Engine::firm_table() const {
   t.export_start_year = to_host(m.export_start_year);
   t.orientation.resize(t.status.size());
   YearInputs in;
+  in.seed = m.setup.seed;
+  in.firms_per_replicate = m.setup.firms_per_replicate;
   in.params = m.setup.params;
   for (std::size_t i = 0; i < t.status.size(); ++i) {
-    in.rng = RngKey{m.setup.seed, static_cast<std::uint32_t>(static_cast<std::int64_t>(i) / m.setup.firms_per_replicate)};
     FirmYear f{};
     f.firm = static_cast<std::int64_t>(i) % m.setup.firms_per_replicate;
+    f.rng = firm_key(in, static_cast<std::int64_t>(i));
     f.industry = &m.setup.industries[t.industry[i]];
     draw_traits(in, f);
     t.orientation[i] = f.orientation;

@@ -20,7 +20,7 @@ namespace firmsim {
 // Everything a firm's year reads besides its own state.
 struct YearInputs {
   int year = 0;
-  RngKey rng{};
+  std::uint64_t seed = 0;                    // the run's seed (replicates are in the firm's key)
   std::int64_t firms_per_replicate = 1;
   ModelParams params{};
   MeasurementParams measurement{};
@@ -50,7 +50,7 @@ struct Support {
 struct FirmYear {
   std::int64_t id;          // population index
   std::int64_t firm;        // id within its replicate (the RNG address)
-  std::uint32_t replicate;
+  RngKey rng;               // the run's seed and this firm's replicate
   int year, age;
   const IndustryParams* industry;
   int industry_index;
@@ -86,8 +86,8 @@ struct FirmDraws {
 };
 
 FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const FirmYear& f) {
-  const PhiloxCounter a = draw4(in.rng, f.firm, in.year, 0, Purpose::firm_year);
-  const PhiloxCounter b = draw4(in.rng, f.firm, in.year, 0, Purpose::firm_year_activity);
+  const PhiloxCounter a = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year);
+  const PhiloxCounter b = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year_activity);
   FirmDraws d{};
   to_normals(a.v[0], a.v[1], d.efficiency_shock, d.efficiency_signal);
   d.hazard = to_unit(a.v[2]);
@@ -98,7 +98,7 @@ FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const F
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
-  const PhiloxCounter t = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
+  const PhiloxCounter t = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
   float z_efficiency, z_orientation;
   to_normals(t.v[0], t.v[1], z_efficiency, z_orientation);
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
@@ -106,9 +106,9 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   // Exponential product scope: most exporters sell few products, some many.
   f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(to_unit(t.v[2]));
   f.asset_rank = to_unit(t.v[3]);
-  const PhiloxCounter b = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
+  const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
   f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (to_unit(b.v[3]) - 0.5f);
-  const PhiloxCounter more = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
+  const PhiloxCounter more = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
   float z_import, unused;
   to_normals(more.v[0], more.v[1], f.initial_shock, unused);
   to_normals(more.v[2], more.v[3], z_import, unused);
@@ -121,8 +121,8 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
 // an idiosyncratic part.
 FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const FirmYear& f, int m) {
   const ExportParams& x = in.params.exports;
-  const PhiloxCounter r = draw4(in.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
-  const PhiloxCounter u = draw4(in.rng, f.firm, kTimeless, m, Purpose::market_appeal);
+  const PhiloxCounter r = draw4(f.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
+  const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::market_appeal);
   float zr, zr2, zu, zi;
   to_normals(r.v[0], r.v[1], zr, zr2);
   to_normals(u.v[0], u.v[1], zu, zi);
@@ -130,7 +130,7 @@ FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const F
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const FirmYear& f, int m) {
-  const PhiloxCounter u = draw4(in.rng, f.firm, kTimeless, m, Purpose::import_appeal);
+  const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::import_appeal);
   float z0, z1;
   to_normals(u.v[0], u.v[1], z0, z1);
   return in.params.imports.appeal_sd * z0;
@@ -194,7 +194,7 @@ FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmY
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
   const DomesticParams& d = in.params.domestic;
-  const PhiloxCounter b = draw4(in.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
+  const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
   f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * to_unit(b.v[1]);
   f.cash = d.start_cash * f.fte;
   // Stationary start of the transitory component; prior belief = industry mean.
@@ -360,7 +360,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool aware_of_export_market(const YearInputs& in, cons
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float market_uniform(const YearInputs& in, const FirmYear& f, int m, int which) {
-  return to_unit(draw4(in.rng, f.firm, in.year, m, Purpose::market_year).v[which]);
+  return to_unit(draw4(f.rng, f.firm, in.year, m, Purpose::market_year).v[which]);
 }
 
 // ----------------------------------------------------------------------------
@@ -572,7 +572,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
     }
     const bool entry_year = s.export_tenure[k] <= 0;
     s.export_tenure[k] = entry_year ? 1 : (s.export_tenure[k] < 127 ? s.export_tenure[k] + 1 : 127);
-    const PhiloxCounter r = draw4(in.rng, f.firm, in.year, m, Purpose::market_year_sales);
+    const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
     to_normals(r.v[0], r.v[1], z_export, z_import);
     const float noise_sd =
@@ -683,7 +683,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
       continue;
     }
     s.import_tenure[k] = s.import_tenure[k] <= 0 ? 1 : (s.import_tenure[k] < 127 ? s.import_tenure[k] + 1 : 127);
-    const PhiloxCounter r = draw4(in.rng, f.firm, in.year, m, Purpose::market_year_sales);
+    const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
     to_normals(r.v[0], r.v[1], z_export, z_import);
     const float flow = expected_imports(in, f, m) * expf(true_import_appeal(in, f, m) + p.noise_sd * z_import);
@@ -782,15 +782,22 @@ FIRMSIM_HD FIRMSIM_INLINE void record_death(FirmStateView& s, std::int64_t i, in
 // ----------------------------------------------------------------------------
 // Load and store
 // ----------------------------------------------------------------------------
-FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, std::int64_t firm) {
-  const float u = to_unit(draw4(in.rng, firm, kTimeless, 0, Purpose::firm_birth).v[2]);
+// Replicates are batched into one population: population index i is firm
+// i % firms_per_replicate of replicate i / firms_per_replicate, whose draws
+// carry the replicate in their key.
+FIRMSIM_HD FIRMSIM_INLINE RngKey firm_key(const YearInputs& in, std::int64_t i) {
+  return RngKey{in.seed, static_cast<std::uint32_t>(i / in.firms_per_replicate)};
+}
+
+FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, const RngKey& key, std::int64_t firm) {
+  const float u = to_unit(draw4(key, firm, kTimeless, 0, Purpose::firm_birth).v[2]);
   int k = 0;
   while (k + 1 < in.n_founding_years && in.founding_cdf[k] < u) ++k;
   return in.first_founding_year + k;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, std::int64_t firm) {
-  const float u = to_unit(draw4(in.rng, firm, kTimeless, 0, Purpose::firm_birth).v[0]);
+FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, const RngKey& key, std::int64_t firm) {
+  const float u = to_unit(draw4(key, firm, kTimeless, 0, Purpose::firm_birth).v[0]);
   int j = 0;
   while (j + 1 < in.params.n_industries && in.industry_cdf[j] < u) ++j;
   return j;
@@ -800,7 +807,7 @@ FIRMSIM_HD FIRMSIM_INLINE FirmYear load(const YearInputs& in, const FirmStateVie
   FirmYear f{};
   f.id = i;
   f.firm = i % in.firms_per_replicate;
-  f.replicate = static_cast<std::uint32_t>(i / in.firms_per_replicate);
+  f.rng = firm_key(in, i);
   f.year = in.year;
   f.age = in.year - s.founding_year[i];
   f.industry_index = s.industry[i];
@@ -843,8 +850,9 @@ FIRMSIM_HD FIRMSIM_INLINE void store(FirmStateView& s, const FirmYear& f) {
 FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateView& s, std::int64_t i) {
   const std::int64_t firm = i % in.firms_per_replicate;
   s.status[i] = static_cast<std::uint8_t>(FirmStatus::unborn);
-  s.industry[i] = static_cast<std::uint8_t>(draw_industry(in, firm));
-  s.founding_year[i] = static_cast<std::int16_t>(draw_founding_year(in, firm));
+  const RngKey key = firm_key(in, i);
+  s.industry[i] = static_cast<std::uint8_t>(draw_industry(in, key, firm));
+  s.founding_year[i] = static_cast<std::int16_t>(draw_founding_year(in, key, firm));
   s.exit_year[i] = 0;
   s.exported_1993_1997[i] = 0;
   s.strategy[i] = 0;
