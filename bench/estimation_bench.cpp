@@ -631,7 +631,7 @@ void compare_estimators(const Options& o, const firmsim::Panel& panel) {
   fit_tests_cpp(paired, ols, cpp);
 
   Results sm;
-  if (o.run_python) {
+  if (o.run_python || !o.keep_dir.empty()) {
     const std::string dir = make_work_dir(o);
     const double write_s = time_once([&] {
       write_csv(ols, dir + "/ols.csv");
@@ -640,7 +640,7 @@ void compare_estimators(const Options& o, const firmsim::Panel& panel) {
       write_csv(paired, dir + "/paired.csv");
     });
     std::printf("CSV written to %s in %.1f s (not timed in either column)\n", dir.c_str(), write_s);
-    sm = run_statsmodels(o, dir);
+    if (o.run_python) sm = run_statsmodels(o, dir);
     if (o.keep_dir.empty()) std::filesystem::remove_all(dir);
   }
   print_comparison({{"ols_classical", "OLS absorbed industry, classical", ols.rows()},
