@@ -71,8 +71,8 @@ int main(int argc, char** argv) {
   if (largest > 1000000) sizes.push_back(largest);
   std::printf("firmsim engine benchmark: backend %s, %zu markets, config %s\n", Engine::backend_name(),
               config.markets.size(), config_path.c_str());
-  std::printf("%10s %12s %12s %14s %12s %10s %8s\n", "firms", "step (s)", "copy (s)", "firm-mkt-yr/s",
-              "bytes/firm", "copy/step", "alive");
+  std::printf("%10s %12s %12s %14s %12s %10s %8s\n", "firms", "step (s)", "copy (s)", "firm-mkt-yr/s", "bytes/firm",
+              "copy/step", "alive");
   for (long long n : sizes) {
     const Row r = measure(config, n, 4);
     std::printf("%10lld %12.4f %12.4f %14.3e %12.0f %9.1f%% %7.0f%%\n", r.firms, r.step_seconds, r.copy_seconds,
@@ -80,8 +80,9 @@ int main(int argc, char** argv) {
                 100.0 * r.alive_share);
     std::fflush(stdout);
   }
-  std::printf("firm-mkt-yr/s counts firms alive at the start of each timed year x markets;\n"
-              "copy/step = time of a plain copy of the state / time of one yearly step (100%% = memory-bound);\n"
-              "alive = mean share of the population alive at the start of the timed years\n");
+  std::printf(
+      "firm-mkt-yr/s counts firms alive at the start of each timed year x markets;\n"
+      "copy/step = time of a plain copy of the state / time of one yearly step (100%% = memory-bound);\n"
+      "alive = mean share of the population alive at the start of the timed years\n");
   return 0;
 }

@@ -50,9 +50,7 @@ using Clock = std::chrono::steady_clock;
 using est::Matrix;
 using est::Vector;
 
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 template <class F>
 double time_once(F&& f) {
@@ -96,12 +94,18 @@ Options parse_options(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     const bool has_value = i + 1 < argc;
-    if (a == "--firms" && has_value) o.firms = std::atoll(argv[++i]);
-    else if (a == "--config" && has_value) o.config = argv[++i];
-    else if (a == "--python" && has_value) o.python = argv[++i];
-    else if (a == "--keep-csv" && has_value) o.keep_dir = argv[++i];
-    else if (a == "--no-python") o.run_python = false;
-    else usage(("unknown or incomplete option: " + a).c_str());
+    if (a == "--firms" && has_value)
+      o.firms = std::atoll(argv[++i]);
+    else if (a == "--config" && has_value)
+      o.config = argv[++i];
+    else if (a == "--python" && has_value)
+      o.python = argv[++i];
+    else if (a == "--keep-csv" && has_value)
+      o.keep_dir = argv[++i];
+    else if (a == "--no-python")
+      o.run_python = false;
+    else
+      usage(("unknown or incomplete option: " + a).c_str());
   }
   if (o.firms <= 0) usage("--firms must be positive");
   return o;
@@ -171,9 +175,10 @@ void print_panel_size(const firmsim::Panel& p) {
   const std::size_t fy = columns_bytes(p.firm_years, [](auto f) { firmsim::firm_year_schema(f); });
   const std::size_t fi = columns_bytes(p.firms, [](auto f) { firmsim::firm_schema(f); });
   const std::size_t fl = columns_bytes(p.flows, [](auto f) { firmsim::flow_schema(f); });
-  std::printf("panel in memory: %.2f GiB (firm-years %zu rows %.2f GiB, firms %zu rows %.2f GiB, flows %zu rows %.2f "
-              "GiB)\n",
-              (fy + fi + fl) / gib, p.firm_years.rows(), fy / gib, p.firms.rows(), fi / gib, p.flows.rows(), fl / gib);
+  std::printf(
+      "panel in memory: %.2f GiB (firm-years %zu rows %.2f GiB, firms %zu rows %.2f GiB, flows %zu rows %.2f "
+      "GiB)\n",
+      (fy + fi + fl) / gib, p.firm_years.rows(), fy / gib, p.firms.rows(), fi / gib, p.flows.rows(), fl / gib);
 }
 
 // Rows per year are the firms alive at the start of the year; "active" also
@@ -236,7 +241,8 @@ const NamedBuilder kBuilders[] = {
 double largest_n(const est::Table& t) {
   double n = est::nan_value();
   for (const auto& [key, value] : t.stats)
-    if ((key.rfind("n_obs", 0) == 0 || key == "n") && std::isfinite(value)) n = std::isfinite(n) ? std::max(n, value) : value;
+    if ((key.rfind("n_obs", 0) == 0 || key == "n") && std::isfinite(value))
+      n = std::isfinite(n) ? std::max(n, value) : value;
   return n;
 }
 
@@ -259,7 +265,8 @@ void time_tables(const firmsim::Panel& panel) {
     });
     builders_s += s;
     const double n = largest_n(t);
-    std::printf("%-14s %10.3f  %s%s\n", b.id, s, std::isfinite(n) ? std::to_string(static_cast<long long>(n)).c_str() : "",
+    std::printf("%-14s %10.3f  %s%s\n", b.id, s,
+                std::isfinite(n) ? std::to_string(static_cast<long long>(n)).c_str() : "",
                 error.empty() ? (t.notes.empty() ? "" : "  (has notes)") : ("  FAILED: " + error).c_str());
     std::fflush(stdout);
   }
@@ -316,7 +323,8 @@ std::vector<std::int64_t> rows_of_year(const firmsim::FirmYearColumns& fy, int y
   for (std::size_t r = 0; r < fy.rows(); ++r) max_firm = std::max(max_firm, fy.firm[r]);
   std::vector<std::int64_t> row(static_cast<std::size_t>(max_firm) + 1, -1);
   for (std::size_t r = 0; r < fy.rows(); ++r)
-    if (fy.year[r] == year && fy.replicate[r] == 0) row[static_cast<std::size_t>(fy.firm[r])] = static_cast<std::int64_t>(r);
+    if (fy.year[r] == year && fy.replicate[r] == 0)
+      row[static_cast<std::size_t>(fy.firm[r])] = static_cast<std::int64_t>(r);
   return row;
 }
 
@@ -450,8 +458,9 @@ void fit_ols_cpp(const Dataset& d, Results& out) {
 void fit_probit_cpp(const Dataset& d, Results& out) {
   const Vector y = Eigen::Map<const Vector>(d["exporter_2005"].data(), static_cast<Eigen::Index>(d.rows()));
   Matrix X;
-  out["probit.design_seconds"] = {
-      time_once([&] { X = with_dummies(columns_matrix(d, {"ln_fte", "ln_tfp"}), est::make_fixed_effects(d["industry"])); })};
+  out["probit.design_seconds"] = {time_once([&] {
+    X = with_dummies(columns_matrix(d, {"ln_fte", "ln_tfp"}), est::make_fixed_effects(d["industry"]));
+  })};
   est::ProbitResult fit;
   out["probit.seconds"] = {time_fit([&] { fit = est::probit(y, X); })};
   est::MarginalEffects me;
@@ -584,8 +593,8 @@ struct Row {
 };
 
 void print_comparison(const std::vector<Row>& rows, const Results& cpp, const Results& sm) {
-  std::printf("\n%-34s %9s %10s %12s %8s %11s %11s\n", "estimator", "n", "C++ (s)", "statsmodels", "ratio",
-              "coef diff", "SE diff");
+  std::printf("\n%-34s %9s %10s %12s %8s %11s %11s\n", "estimator", "n", "C++ (s)", "statsmodels", "ratio", "coef diff",
+              "SE diff");
   for (const Row& row : rows) {
     const std::string k = row.key;
     const double c = first_or_nan(cpp, k + ".seconds"), s = first_or_nan(sm, k + ".seconds");
@@ -594,13 +603,15 @@ void print_comparison(const std::vector<Row>& rows, const Results& cpp, const Re
                 max_relative_difference(values_of(cpp, k + ".se"), values_of(sm, k + ".se")));
   }
   std::printf("%-34s %9s %10.4f %12.4f   (design = fixed-effect coding / dummy columns, apart from the fits)\n",
-              "design: OLS / probit / Heckman", "", first_or_nan(cpp, "ols.design_seconds") +
-              first_or_nan(cpp, "probit.design_seconds") + first_or_nan(cpp, "heckman.design_seconds"),
+              "design: OLS / probit / Heckman", "",
+              first_or_nan(cpp, "ols.design_seconds") + first_or_nan(cpp, "probit.design_seconds") +
+                  first_or_nan(cpp, "heckman.design_seconds"),
               first_or_nan(sm, "ols.design_seconds") + first_or_nan(sm, "probit.design_seconds") +
-              first_or_nan(sm, "heckman.design_seconds"));
-  std::printf("ratio = statsmodels / C++ seconds; coef/SE diff = max |a-b|/max(|a|,|b|) over the compared values\n"
-              "(OLS: the two slopes; probit: all coefficients incl. dummies and _cons; AME: every regressor;\n"
-              " Heckman: outcome coefficients incl. _cons and lambda; t test: difference and t; chi2: statistic, df)\n");
+                  first_or_nan(sm, "heckman.design_seconds"));
+  std::printf(
+      "ratio = statsmodels / C++ seconds; coef/SE diff = max |a-b|/max(|a|,|b|) over the compared values\n"
+      "(OLS: the two slopes; probit: all coefficients incl. dummies and _cons; AME: every regressor;\n"
+      " Heckman: outcome coefficients incl. _cons and lambda; t test: difference and t; chi2: statistic, df)\n");
 }
 
 std::string make_work_dir(const Options& o) {
@@ -621,9 +632,10 @@ void compare_estimators(const Options& o, const firmsim::Panel& panel) {
                 paired = ttest_data(fy, row05);
   std::size_t selected = 0;
   for (double s : heck["continues"]) selected += s != 0;
-  std::printf("samples: OLS %zu firm-years (1998), probit %zu firms, Heckman %zu 1998 exporters (%zu still export in "
-              "2005), paired t %zu firms\n",
-              ols.rows(), prob.rows(), heck.rows(), selected, paired.rows());
+  std::printf(
+      "samples: OLS %zu firm-years (1998), probit %zu firms, Heckman %zu 1998 exporters (%zu still export in "
+      "2005), paired t %zu firms\n",
+      ols.rows(), prob.rows(), heck.rows(), selected, paired.rows());
   Results cpp;
   fit_ols_cpp(ols, cpp);
   fit_probit_cpp(prob, cpp);

@@ -108,8 +108,7 @@ Comparison compare_tables(const std::vector<std::vector<Table>>& simulated, cons
 
 Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& options) {
   std::vector<std::vector<Table>> simulated;
-  for (int r = 0; r < std::max(1, panel.meta.replicates); ++r)
-    simulated.push_back(build_tables(panel, r, options));
+  for (int r = 0; r < std::max(1, panel.meta.replicates); ++r) simulated.push_back(build_tables(panel, r, options));
   return compare_tables(simulated, targets);
 }
 
@@ -159,12 +158,12 @@ void print_table(std::ostream& os, const TableComparison& t) {
   if (t.with_se) os << ", within 95% CI " << t.within << "/" << t.with_se << ", z_rms " << num(t.z_rms);
   os << (t.far_off() ? "   << FAR OFF" : "") << "\n";
   for (const auto& n : t.notes) os << "   note: " << n << "\n";
-  os << "   " << pad("row", 30) << pad("column", 36) << pad("empirical", 11) << pad("simulated", 11)
-     << pad("sd", 9) << pad("diff", 11) << "CI\n";
+  os << "   " << pad("row", 30) << pad("column", 36) << pad("empirical", 11) << pad("simulated", 11) << pad("sd", 9)
+     << pad("diff", 11) << "CI\n";
   for (const CellComparison& c : t.cells)
     os << "   " << pad(c.row, 30) << pad(c.column, 36) << pad(num(c.empirical), 11) << pad(num(c.simulated), 11)
-       << pad(num(c.sim_sd), 9) << pad(num(c.diff), 11) << pad(ci_text(c.within_ci), 4)
-       << (c.far_off() ? "far" : "") << "\n";
+       << pad(num(c.sim_sd), 9) << pad(num(c.diff), 11) << pad(ci_text(c.within_ci), 4) << (c.far_off() ? "far" : "")
+       << "\n";
 }
 
 }  // namespace
@@ -172,9 +171,10 @@ void print_table(std::ostream& os, const TableComparison& t) {
 void print_comparison(std::ostream& os, const Comparison& c) {
   os << "Simulated vs published (seed 000), " << c.replicates << " replicate(s)\n";
   for (const TableComparison& t : c.tables) print_table(os, t);
-  os << "\nOverall: distance " << num(c.distance) << " (mean over tables of the mean |s-e|/(|s|+|e|)), "
-     << c.far << " of " << c.comparable << " cells far off (off by a factor of 2 or more)";
-  if (c.with_se) os << "; " << c.within << " of " << c.with_se << " cells with an SE inside the 95% CI, z_rms " << num(c.z_rms);
+  os << "\nOverall: distance " << num(c.distance) << " (mean over tables of the mean |s-e|/(|s|+|e|)), " << c.far
+     << " of " << c.comparable << " cells far off (off by a factor of 2 or more)";
+  if (c.with_se)
+    os << "; " << c.within << " of " << c.with_se << " cells with an SE inside the 95% CI, z_rms " << num(c.z_rms);
   os << "\nFar-off tables:";
   for (const TableComparison& t : c.tables)
     if (t.far_off()) os << " " << t.id;

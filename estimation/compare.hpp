@@ -45,8 +45,8 @@ struct TableComparison {
   std::vector<CellComparison> cells;  // every empirical cell, in row-major order
   std::size_t comparable = 0, with_se = 0, within = 0, far = 0;
   double distance = nan_value(), z_rms = nan_value();
-  bool simulated = false;             // a simulated twin exists
-  std::vector<std::string> notes;     // the builders' notes (first replicate)
+  bool simulated = false;          // a simulated twin exists
+  std::vector<std::string> notes;  // the builders' notes (first replicate)
   bool far_off() const { return std::isfinite(distance) && distance > kFarOff; }
 };
 

@@ -57,8 +57,8 @@ std::vector<Summary> summarize_by_group(const std::vector<double>& x, const std:
 
 void print_summaries(std::ostream& os, const std::string& variable, const std::vector<Summary>& rows) {
   char line[160];
-  std::snprintf(line, sizeof line, "%-12.12s %8s %10s %12s %12s %12s %12s\n", variable.c_str(), "group", "Obs",
-                "Mean", "Std. Dev.", "Min", "Max");
+  std::snprintf(line, sizeof line, "%-12.12s %8s %10s %12s %12s %12s %12s\n", variable.c_str(), "group", "Obs", "Mean",
+                "Std. Dev.", "Min", "Max");
   os << line;
   for (const auto& s : rows) {
     std::snprintf(line, sizeof line, "%-12s %8lld %10.0f %12.6g %12.6g %12.6g %12.6g\n", "",

@@ -15,9 +15,9 @@ namespace firmsim::est {
 // A factor recoded to dense levels 0..levels-1 (in order of first appearance
 // of the sorted original codes, so level 0 is the smallest code = Stata's base).
 struct FixedEffects {
-  std::vector<int> level;            // per observation
-  std::vector<std::int64_t> codes;   // original code of each level, ascending
-  std::vector<double> count;         // observations per level
+  std::vector<int> level;           // per observation
+  std::vector<std::int64_t> codes;  // original code of each level, ascending
+  std::vector<double> count;        // observations per level
   int levels() const { return static_cast<int>(codes.size()); }
   std::size_t size() const { return level.size(); }
 };

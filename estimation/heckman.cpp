@@ -29,7 +29,8 @@ void validate(const Vector& y, const Matrix& X, const std::vector<std::uint8_t>&
   }
 }
 
-std::vector<std::string> names_or_default(const std::vector<std::string>& given, Eigen::Index k, const std::string& stem) {
+std::vector<std::string> names_or_default(const std::vector<std::string>& given, Eigen::Index k,
+                                          const std::string& stem) {
   if (given.empty()) {
     std::vector<std::string> names;
     for (Eigen::Index j = 0; j < k; ++j) names.push_back(stem + std::to_string(j + 1));
@@ -136,7 +137,8 @@ void HeckmanResult::print(std::ostream& os) const {
   print_coefficient_table(os, outcome, depvar);
   os << selectvar << " (selection)\n";
   print_coefficient_table(os, selection.table, selectvar);
-  CoefficientTable mills = make_coefficient_table({"lambda"}, Vector::Constant(1, lambda), Vector::Constant(1, lambda_se), true, 0);
+  CoefficientTable mills =
+      make_coefficient_table({"lambda"}, Vector::Constant(1, lambda), Vector::Constant(1, lambda_se), true, 0);
   os << "mills\n";
   print_coefficient_table(os, mills, "mills");
   os << "rho = " << format_number(rho, 5) << (rho_truncated ? " (|rho| > 1, not truncated)" : "")

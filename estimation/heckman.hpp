@@ -32,15 +32,15 @@ struct HeckmanSpec {
 
 struct HeckmanResult {
   std::string depvar, selectvar;
-  CoefficientTable outcome;   // X coefficients then _cons (z statistics); lambda is separate
-  Matrix outcome_vcov;        // corrected, including lambda as last row/column
-  ProbitResult selection;     // first step
+  CoefficientTable outcome;  // X coefficients then _cons (z statistics); lambda is separate
+  Matrix outcome_vcov;       // corrected, including lambda as last row/column
+  ProbitResult selection;    // first step
   double lambda = 0, lambda_se = 0, lambda_z = 0, lambda_p = 1;
   double rho = 0, sigma = 0;
   bool rho_truncated = false;  // |rho| > 1 (Stata would truncate; we report it raw)
   Eigen::Index n = 0, n_selected = 0, n_censored = 0;
   double wald_chi2 = 0, wald_df = 0, wald_p = 1;  // outcome regressors excl. _cons and lambda
-  Matrix outcome_design;       // X (with _cons if any) for ALL observations
+  Matrix outcome_design;                          // X (with _cons if any) for ALL observations
   void print(std::ostream& os) const;
 };
 

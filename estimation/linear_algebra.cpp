@@ -78,20 +78,22 @@ Matrix cross_product_inverse(const Matrix& X, const std::vector<std::string>& na
   const Eigen::Index k = X.cols();
   if (k == 0) return Matrix(0, 0);
   if (X.rows() < k)
-    throw std::invalid_argument("rank-deficient design: " + std::to_string(X.rows()) +
-                                " observations for " + std::to_string(k) + " coefficients");
+    throw std::invalid_argument("rank-deficient design: " + std::to_string(X.rows()) + " observations for " +
+                                std::to_string(k) + " coefficients");
   // Scale columns to unit norm so the rank decision does not depend on units.
   Vector scale = X.colwise().norm().transpose();
   for (Eigen::Index j = 0; j < k; ++j)
-    if (scale[j] == 0.0) throw std::invalid_argument("rank-deficient design: column " + column_label(names, j) + " is identically zero (after absorbing fixed effects, if any)");
+    if (scale[j] == 0.0)
+      throw std::invalid_argument("rank-deficient design: column " + column_label(names, j) +
+                                  " is identically zero (after absorbing fixed effects, if any)");
   const Matrix Xs = X * scale.cwiseInverse().asDiagonal();
   Eigen::ColPivHouseholderQR<Matrix> qr(Xs);
   qr.setThreshold(kRankTolerance);
   if (qr.rank() < k) {
     const Eigen::Index dropped = qr.colsPermutation().indices()[qr.rank()];
     throw std::invalid_argument("rank-deficient design: column " + column_label(names, dropped) +
-                                " is collinear with the other regressors (rank " + std::to_string(qr.rank()) +
-                                " of " + std::to_string(k) + ")");
+                                " is collinear with the other regressors (rank " + std::to_string(qr.rank()) + " of " +
+                                std::to_string(k) + ")");
   }
   // X P = Q R  =>  (X'X)^-1 = P R^-1 R^-T P'; then undo the column scaling.
   const Matrix R = qr.matrixR().topLeftCorner(k, k).triangularView<Eigen::Upper>();

@@ -46,8 +46,8 @@ void require_finite(const Matrix& M, const std::string& what);
 void require_finite(const Vector& v, const std::string& what);
 
 // Two-sided p-values.
-double p_value_t(double t, double df);   // Student t
-double p_value_normal(double z);         // standard normal
+double p_value_t(double t, double df);  // Student t
+double p_value_normal(double z);        // standard normal
 // Upper-tail p-values.
 double p_value_chi2(double chi2, double df);
 double p_value_f(double f, double df1, double df2);

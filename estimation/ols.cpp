@@ -34,8 +34,8 @@ void validate(const Vector& y, const Matrix& X, const OlsSpec& spec) {
   if (spec.variance == VarianceType::cluster) {
     if (!spec.cluster) throw std::invalid_argument("ols: clustered variance requested without a cluster factor");
     if (spec.cluster->size() != static_cast<std::size_t>(y.size()))
-      throw std::invalid_argument("ols: cluster factor has " + std::to_string(spec.cluster->size()) +
-                                  " rows, y has " + std::to_string(y.size()));
+      throw std::invalid_argument("ols: cluster factor has " + std::to_string(spec.cluster->size()) + " rows, y has " +
+                                  std::to_string(y.size()));
     if (spec.cluster->levels() < 2) throw std::invalid_argument("ols: clustered variance needs at least 2 clusters");
   }
 }
@@ -156,7 +156,8 @@ WaldTest wald_test(const Vector& coef, const Matrix& vcov, const Matrix& R, cons
   const Matrix RVR = R * vcov * R.transpose();
   Eigen::LDLT<Matrix> ldlt(RVR);
   if (ldlt.info() != Eigen::Success || !(ldlt.vectorD().array() > 0).all())
-    throw std::invalid_argument("wald_test: R V R' is not positive definite (constraints dependent or variance singular)");
+    throw std::invalid_argument(
+        "wald_test: R V R' is not positive definite (constraints dependent or variance singular)");
   w.chi2 = d.dot(ldlt.solve(d));
   w.df = static_cast<double>(R.rows());
   w.p = p_value_chi2(w.chi2, w.df);

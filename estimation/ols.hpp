@@ -31,9 +31,9 @@ enum class VarianceType { classical, robust, cluster };
 
 struct OlsSpec {
   std::string depvar = "y";
-  std::vector<std::string> names;     // one per column of X; default x1, x2, ...
-  bool intercept = true;              // appends _cons (with absorb: areg's grand-mean _cons)
-  std::optional<FixedEffects> absorb; // absorbed factor (one level per observation)
+  std::vector<std::string> names;      // one per column of X; default x1, x2, ...
+  bool intercept = true;               // appends _cons (with absorb: areg's grand-mean _cons)
+  std::optional<FixedEffects> absorb;  // absorbed factor (one level per observation)
   VarianceType variance = VarianceType::classical;
   std::optional<FixedEffects> cluster;  // required when variance == cluster
 };
@@ -43,16 +43,16 @@ struct OlsResult {
   CoefficientTable table;  // listed regressors, then _cons
   Matrix vcov;
   Eigen::Index n = 0;
-  Eigen::Index k = 0;            // estimated listed coefficients incl. _cons
-  int absorbed_levels = 0;       // 0 without absorb
-  double df_model = 0;           // k excl. _cons + absorbed levels - 1 (Stata's e(df_m) of reg y x i.ind)
-  double df_resid = 0;           // N - k - absorbed levels (+1 if both intercept and absorb)
+  Eigen::Index k = 0;       // estimated listed coefficients incl. _cons
+  int absorbed_levels = 0;  // 0 without absorb
+  double df_model = 0;      // k excl. _cons + absorbed levels - 1 (Stata's e(df_m) of reg y x i.ind)
+  double df_resid = 0;      // N - k - absorbed levels (+1 if both intercept and absorb)
   double f = 0, f_df1 = 0, f_df2 = 0, f_p = 1;  // Wald/F of the listed regressors (excl. _cons)
   double r2 = 0, r2_adj = 0, r2_within = 0;
   double rmse = 0, rss = 0, tss = 0;
   int n_clusters = 0;
   VarianceType variance = VarianceType::classical;
-  Vector fitted;    // full-model fitted values (including absorbed effects)
+  Vector fitted;  // full-model fitted values (including absorbed effects)
   Vector residuals;
 
   void print(std::ostream& os) const;
@@ -65,7 +65,7 @@ OlsResult ols(const Vector& y, const Matrix& X, const OlsSpec& spec = {});
 
 // Wald test of R b = r using a result's vcov: F = W / rows(R), df2 = the result's table df.
 struct WaldTest {
-  double chi2 = 0, df = 0, p = 1;   // chi2 form
+  double chi2 = 0, df = 0, p = 1;               // chi2 form
   double f = 0, f_df1 = 0, f_df2 = 0, f_p = 1;  // F form
 };
 WaldTest wald_test(const Vector& coef, const Matrix& vcov, const Matrix& R, const Vector& r, double df2 = 0);

@@ -71,7 +71,8 @@ float parse_real(const std::string& cell, const Where& w) {
 std::uint64_t parse_mask(const std::string& cell, const Where& w) {
   const bool hex = cell.size() > 2 && cell[0] == '0' && (cell[1] == 'x' || cell[1] == 'X');
   const std::string digits = hex ? cell.substr(2) : cell;
-  if (digits.empty() || digits[0] == '-' || digits[0] == '+') w.fail("expected a hex mask like 0x1f, got '" + cell + "'");
+  if (digits.empty() || digits[0] == '-' || digits[0] == '+')
+    w.fail("expected a hex mask like 0x1f, got '" + cell + "'");
   char* end = nullptr;
   errno = 0;
   const unsigned long long v = std::strtoull(digits.c_str(), &end, hex ? 16 : 10);
@@ -93,7 +94,9 @@ ColumnSpec integer(const std::string& name, std::vector<T>& out, bool required =
   const auto lo = static_cast<long long>(std::numeric_limits<T>::min());
   const auto hi = static_cast<long long>(std::numeric_limits<T>::max());
   return {name, required,
-          [&out, lo, hi](const std::string& c, const Where& w) { out.push_back(static_cast<T>(parse_integer(c, w, lo, hi))); },
+          [&out, lo, hi](const std::string& c, const Where& w) {
+            out.push_back(static_cast<T>(parse_integer(c, w, lo, hi)));
+          },
           [&out, fallback] { out.push_back(fallback); }};
 }
 
@@ -125,8 +128,9 @@ std::size_t read_csv(const std::string& file, std::vector<ColumnSpec>& specs, bo
     if (trim(line).empty()) continue;
     const auto cells = split(line);
     if (cells.size() != header.size())
-      throw InputError(file, line_no, "", "has " + std::to_string(cells.size()) + " fields, the header has " +
-                                              std::to_string(header.size()));
+      throw InputError(
+          file, line_no, "",
+          "has " + std::to_string(cells.size()) + " fields, the header has " + std::to_string(header.size()));
     for (std::size_t k = 0; k < specs.size(); ++k) {
       if (index[k] < 0) {
         specs[k].absent();
@@ -193,8 +197,9 @@ IndustryMeta read_industry(const YamlReader& r) {
   ind.name = r.text("name");
   ind.sector = r.text("sector");
   if (!sectors.count(ind.sector))
-    r.fail("sector", "unknown sector '" + ind.sector +
-                         "' (agriculture_mining, manufacturing, utilities_construction, wholesale_retail, other_services)");
+    r.fail("sector",
+           "unknown sector '" + ind.sector +
+               "' (agriculture_mining, manufacturing, utilities_construction, wholesale_retail, other_services)");
   ind.technology = r.text("technology");
   if (!technologies.count(ind.technology))
     r.fail("technology", "unknown technology '" + ind.technology + "' (HT-MH, LT-ML, other)");
@@ -227,8 +232,9 @@ template <class T>
 void check_range(const std::string& file, const std::string& column, const std::vector<T>& v, long long hi) {
   for (std::size_t i = 0; i < v.size(); ++i)
     if (static_cast<long long>(v[i]) < 0 || static_cast<long long>(v[i]) >= hi)
-      throw InputError(file, line_of(i), column,
-                       "value " + std::to_string(static_cast<long long>(v[i])) + " is not in 0.." + std::to_string(hi - 1));
+      throw InputError(
+          file, line_of(i), column,
+          "value " + std::to_string(static_cast<long long>(v[i])) + " is not in 0.." + std::to_string(hi - 1));
 }
 
 void check_firms_known(const std::string& file, const FirmYearColumns& c, const FirmColumns& f) {
@@ -316,9 +322,15 @@ std::string table_csv(const Columns& c, Schema schema) {
   return csv(cols, c.rows());
 }
 
-std::string firm_years_csv(const FirmYearColumns& c) { return table_csv(c, [](auto&& f) { firm_year_schema(f); }); }
-std::string firms_csv(const FirmColumns& c) { return table_csv(c, [](auto&& f) { firm_schema(f); }); }
-std::string flows_csv(const FlowColumns& c) { return table_csv(c, [](auto&& f) { flow_schema(f); }); }
+std::string firm_years_csv(const FirmYearColumns& c) {
+  return table_csv(c, [](auto&& f) { firm_year_schema(f); });
+}
+std::string firms_csv(const FirmColumns& c) {
+  return table_csv(c, [](auto&& f) { firm_schema(f); });
+}
+std::string flows_csv(const FlowColumns& c) {
+  return table_csv(c, [](auto&& f) { flow_schema(f); });
+}
 
 std::string meta_yaml(const PanelMeta& m) {
   YAML::Emitter e;

@@ -70,7 +70,8 @@ std::vector<std::string> probit_names(const ProbitSpec& spec, Eigen::Index k) {
 void validate(const Vector& y, const Matrix& X) {
   if (y.size() == 0) throw std::invalid_argument("probit: empty data");
   if (X.rows() != y.size())
-    throw std::invalid_argument("probit: y has " + std::to_string(y.size()) + " rows, X has " + std::to_string(X.rows()));
+    throw std::invalid_argument("probit: y has " + std::to_string(y.size()) + " rows, X has " +
+                                std::to_string(X.rows()));
   require_finite(y, "probit: y");
   require_finite(X, "probit: X");
   for (Eigen::Index i = 0; i < y.size(); ++i)
@@ -79,7 +80,8 @@ void validate(const Vector& y, const Matrix& X) {
                                   std::to_string(i + 1));
   const double positives = y.sum();
   if (positives == 0.0 || positives == static_cast<double>(y.size()))
-    throw std::invalid_argument("probit: outcome does not vary (all " + std::string(positives == 0.0 ? "0" : "1") + ")");
+    throw std::invalid_argument("probit: outcome does not vary (all " + std::string(positives == 0.0 ? "0" : "1") +
+                                ")");
 }
 
 bool is_binary(const Vector& c) {
@@ -131,9 +133,12 @@ std::vector<std::uint8_t> drop_perfect_dummies(Vector& y, Matrix& X, std::vector
     const std::string name = names[static_cast<std::size_t>(p->column)];
     std::vector<Eigen::Index> keep;
     for (Eigen::Index i = 0; i < y.size(); ++i)
-      if (X(i, p->column) != p->value) keep.push_back(i);
-      else sample[static_cast<std::size_t>(original_row[static_cast<std::size_t>(i)])] = 0;
-    notes.push_back(describe(*p, name) + "; " + name + " dropped and " + std::to_string(y.size() - static_cast<Eigen::Index>(keep.size())) + " obs not used");
+      if (X(i, p->column) != p->value)
+        keep.push_back(i);
+      else
+        sample[static_cast<std::size_t>(original_row[static_cast<std::size_t>(i)])] = 0;
+    notes.push_back(describe(*p, name) + "; " + name + " dropped and " +
+                    std::to_string(y.size() - static_cast<Eigen::Index>(keep.size())) + " obs not used");
     dropped.push_back(name);
     Matrix Xk(static_cast<Eigen::Index>(keep.size()), X.cols() - 1);
     Vector yk(static_cast<Eigen::Index>(keep.size()));
@@ -303,8 +308,8 @@ MarginalEffects average_marginal_effects(const ProbitResult& fit, std::vector<bo
   if (is_dummy.empty())
     for (Eigen::Index j = 0; j < listed; ++j) is_dummy.push_back(is_binary(X.col(j)));
   if (static_cast<Eigen::Index>(is_dummy.size()) != listed)
-    throw std::invalid_argument("average_marginal_effects: " + std::to_string(is_dummy.size()) +
-                                " dummy flags for " + std::to_string(listed) + " regressors");
+    throw std::invalid_argument("average_marginal_effects: " + std::to_string(is_dummy.size()) + " dummy flags for " +
+                                std::to_string(listed) + " regressors");
   const Vector index = X * b;
   const double n = static_cast<double>(X.rows());
   Vector ame(listed);

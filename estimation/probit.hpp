@@ -22,7 +22,7 @@ struct ProbitSpec {
   std::vector<std::string> names;  // one per column of X; default x1, x2, ...
   bool intercept = true;           // appends _cons as the last coefficient
   int max_iterations = 100;
-  double tolerance = 1e-10;        // on the scaled gradient g' H^-1 g (Stata's nrtolerance idea)
+  double tolerance = 1e-10;  // on the scaled gradient g' H^-1 g (Stata's nrtolerance idea)
   // false: a 0/1 regressor that predicts the outcome perfectly is an error.
   // true: as Stata, drop that regressor and the observations it determines (repeatedly),
   // report them in notes/dropped_regressors, and estimate on the rest (see sample).
@@ -37,10 +37,10 @@ struct ProbitResult {
   Eigen::Index n = 0;
   Eigen::Index n_positive = 0;
   double log_likelihood = 0;
-  double log_likelihood_null = 0;   // intercept-only model
+  double log_likelihood_null = 0;                 // intercept-only model
   double lr_chi2 = 0, lr_df = 0, lr_p = 1;        // 2 (ll - ll0), df = k excl. _cons
   double wald_chi2 = 0, wald_df = 0, wald_p = 1;  // b' V^-1 b over regressors excl. _cons
-  double pseudo_r2 = 0;             // McFadden: 1 - ll/ll0
+  double pseudo_r2 = 0;                           // McFadden: 1 - ll/ll0
   int iterations = 0;
   bool converged = false;
   bool has_intercept = true;
@@ -48,7 +48,7 @@ struct ProbitResult {
   std::vector<std::string> dropped_regressors;  // perfect predictors dropped (drop_perfect_predictors)
   std::vector<std::string> notes;               // Stata-style notes on what was dropped
 
-  Vector linear_index() const;      // x_i' b for the estimation sample
+  Vector linear_index() const;  // x_i' b for the estimation sample
   void print(std::ostream& os) const;
 };
 

@@ -68,10 +68,10 @@ std::string comparison_csv(const Comparison& c) {
   for (const auto& t : c.tables)
     for (const auto& cell : t.cells)
       s << csv_field(cell.table) << ',' << csv_field(cell.row) << ',' << csv_field(cell.column) << ','
-        << num(cell.empirical) << ',' << num(cell.simulated) << ',' << num(cell.sim_sd) << ','
-        << num(cell.diff) << ',' << (cell.within_ci < 0 ? "" : std::to_string(cell.within_ci)) << ','
-        << num(cell.empirical_se) << ',' << num(cell.sim_min) << ',' << num(cell.sim_max) << ','
-        << num(cell.rel_diff) << ',' << (cell.far_off() ? 1 : 0) << '\n';
+        << num(cell.empirical) << ',' << num(cell.simulated) << ',' << num(cell.sim_sd) << ',' << num(cell.diff) << ','
+        << (cell.within_ci < 0 ? "" : std::to_string(cell.within_ci)) << ',' << num(cell.empirical_se) << ','
+        << num(cell.sim_min) << ',' << num(cell.sim_max) << ',' << num(cell.rel_diff) << ',' << (cell.far_off() ? 1 : 0)
+        << '\n';
   return s.str();
 }
 
@@ -84,8 +84,8 @@ void markdown_summary(std::ostringstream& s, const Comparison& c) {
     << "(0 = equal, 1/3 = off by a factor of 2, 1 = opposite sign or one side zero). "
     << "A cell or table is *far off* above 1/3. Where the paper prints a standard error, "
     << "\"in 95% CI\" says whether the simulated mean lies within emp +- 1.96 SE.\n\n"
-    << "Overall distance: **" << num(c.distance) << "**; " << c.far << " of " << c.comparable
-    << " cells far off; " << c.within << " of " << c.with_se << " cells with an SE inside the 95% CI"
+    << "Overall distance: **" << num(c.distance) << "**; " << c.far << " of " << c.comparable << " cells far off; "
+    << c.within << " of " << c.with_se << " cells with an SE inside the 95% CI"
     << (c.with_se ? " (z_rms " + num(c.z_rms) + ")" : std::string()) << ".\n\n"
     << "| table | title | cells | distance | far off | in CI | verdict |\n|---|---|---|---|---|---|---|\n";
   for (const auto& t : c.tables) {
@@ -103,8 +103,8 @@ void markdown_far_off(std::ostringstream& s, const Comparison& c) {
   s << "\nThe 15 cells furthest from the paper:\n\n| table | row | column | published | simulated | rel. diff |\n"
     << "|---|---|---|---|---|---|\n";
   for (const auto& cell : worst_cells(c, 15))
-    s << "| " << cell.table << " | " << md_cell(cell.row) << " | " << md_cell(cell.column) << " | " << num(cell.empirical)
-      << " | " << num(cell.simulated) << " | " << num(cell.rel_diff) << " |\n";
+    s << "| " << cell.table << " | " << md_cell(cell.row) << " | " << md_cell(cell.column) << " | "
+      << num(cell.empirical) << " | " << num(cell.simulated) << " | " << num(cell.rel_diff) << " |\n";
 }
 
 void markdown_table(std::ostringstream& s, const TableComparison& t) {
@@ -119,8 +119,8 @@ void markdown_table(std::ostringstream& s, const TableComparison& t) {
   for (const auto& cell : t.cells)
     s << "| " << md_cell(cell.row) << " | " << md_cell(cell.column) << " | " << num(cell.empirical) << " | "
       << num(cell.simulated) << " | " << num(cell.sim_sd) << " | "
-      << (cell.sim_n > 1 ? num(cell.sim_min) + " - " + num(cell.sim_max) : "") << " | " << num(cell.diff)
-      << " | " << ci_word(cell.within_ci) << " | " << (cell.far_off() ? "far off" : "") << " |\n";
+      << (cell.sim_n > 1 ? num(cell.sim_min) + " - " + num(cell.sim_max) : "") << " | " << num(cell.diff) << " | "
+      << ci_word(cell.within_ci) << " | " << (cell.far_off() ? "far off" : "") << " |\n";
 }
 
 }  // namespace
@@ -199,15 +199,14 @@ std::vector<std::string> write_comparison(const Comparison& c, const std::string
   if (const auto* t = find(c, "table_06")) figure("fig_type_shares.svg", type_share_figure(*t));
   if (const auto* t = find(c, "table_16")) figure("fig_exit_rates.svg", exit_rate_figure(*t));
   if (const auto* t = find(c, "table_17"))
-    figure("fig_trade_status.svg",
-           heatmap_figure(*t, "Trade status 1998 -> 2005, % of row (Table 17)",
-                          {"no trade", "import only", "export only", "two way trade", "total"},
-                          {"2005: exit", "2005: no trade", "2005: import only", "2005: export only", "2005: two way trade"}));
+    figure("fig_trade_status.svg", heatmap_figure(*t, "Trade status 1998 -> 2005, % of row (Table 17)",
+                                                  {"no trade", "import only", "export only", "two way trade", "total"},
+                                                  {"2005: exit", "2005: no trade", "2005: import only",
+                                                   "2005: export only", "2005: two way trade"}));
   if (const auto* t = find(c, "table_23_pct"))
-    figure("fig_export_markets.svg",
-           heatmap_figure(*t, "Number of export markets 1998 -> 2005, % of row (Table 23)",
-                          {"1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50", "total"},
-                          {"0", "1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50"}));
+    figure("fig_export_markets.svg", heatmap_figure(*t, "Number of export markets 1998 -> 2005, % of row (Table 23)",
+                                                    {"1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50", "total"},
+                                                    {"0", "1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50"}));
   return written;
 }
 

@@ -32,8 +32,7 @@ struct CoefficientTable {
 };
 
 // Fills stat, p and CI from coef and se (t with df, or normal).
-CoefficientTable make_coefficient_table(std::vector<std::string> names, Vector coef, Vector se,
-                                        bool normal, double df);
+CoefficientTable make_coefficient_table(std::vector<std::string> names, Vector coef, Vector se, bool normal, double df);
 
 // Significance stars as in the paper: * p<0.10, ** p<0.05, *** p<0.01.
 std::string stars(double p);

@@ -11,11 +11,20 @@ std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -34,8 +43,8 @@ std::string text(double x, double y, const std::string& s, const std::string& ex
 }
 
 std::string rect(double x, double y, double w, double h, const std::string& fill) {
-  return "<rect x=\"" + fmt(x) + "\" y=\"" + fmt(y) + "\" width=\"" + fmt(w) + "\" height=\"" + fmt(h) +
-         "\" fill=\"" + fill + "\"/>\n";
+  return "<rect x=\"" + fmt(x) + "\" y=\"" + fmt(y) + "\" width=\"" + fmt(w) + "\" height=\"" + fmt(h) + "\" fill=\"" +
+         fill + "\"/>\n";
 }
 
 std::string open_svg(double w, double h, const std::string& title) {
@@ -73,7 +82,8 @@ std::string svg_grouped_bars(const std::string& title, const std::vector<std::st
   s << open_svg(width, height, title);
   s << "<line x1=\"" << left << "\" y1=\"" << top + plot_h << "\" x2=\"" << width - 150 << "\" y2=\"" << top + plot_h
     << "\" stroke=\"black\"/>\n";
-  s << text(16, top + plot_h / 2, y_label, "transform=\"rotate(-90 16 " + fmt(top + plot_h / 2) + ")\" text-anchor=\"middle\"");
+  s << text(16, top + plot_h / 2, y_label,
+            "transform=\"rotate(-90 16 " + fmt(top + plot_h / 2) + ")\" text-anchor=\"middle\"");
   for (int k = 0; k <= 4; ++k) {
     const double v = ymax * k / 4, y = top + plot_h - plot_h * k / 4;
     s << text(left - 6, y + 4, fmt(v, ymax < 2 ? 2 : 1), "text-anchor=\"end\"");
@@ -88,7 +98,8 @@ std::string svg_grouped_bars(const std::string& title, const std::vector<std::st
       s << text(gx + 30.0 * static_cast<double>(k) + 13, top + plot_h - h - 3, fmt(v, std::fabs(v) < 2 ? 2 : 1),
                 "text-anchor=\"middle\" font-size=\"9\"");
     }
-    s << text(gx + 15.0 * static_cast<double>(series.size()), top + plot_h + 18, categories[c], "text-anchor=\"middle\"");
+    s << text(gx + 15.0 * static_cast<double>(series.size()), top + plot_h + 18, categories[c],
+              "text-anchor=\"middle\"");
   }
   for (std::size_t k = 0; k < series.size(); ++k) {
     const double y = top + 20 + 20.0 * static_cast<double>(k);
@@ -99,8 +110,8 @@ std::string svg_grouped_bars(const std::string& title, const std::vector<std::st
 }
 
 std::string svg_heatmaps(const std::string& title, const std::vector<std::string>& rows,
-                         const std::vector<std::string>& cols,
-                         const std::vector<std::pair<std::string, Grid>>& panels, double max_value) {
+                         const std::vector<std::string>& cols, const std::vector<std::pair<std::string, Grid>>& panels,
+                         double max_value) {
   const double cell_w = 62, cell_h = 24, label_w = 110, top = 70, gap = 40;
   const double panel_w = label_w + cell_w * static_cast<double>(cols.size());
   const double width = 20 + (panel_w + gap) * static_cast<double>(panels.size());

@@ -24,8 +24,8 @@ std::string svg_grouped_bars(const std::string& title, const std::vector<std::st
 // transition matrices in percent); the colour scale runs from 0 to `max_value`, every
 // cell is labelled with its value, NaN cells are grey.
 std::string svg_heatmaps(const std::string& title, const std::vector<std::string>& rows,
-                         const std::vector<std::string>& cols,
-                         const std::vector<std::pair<std::string, Grid>>& panels, double max_value);
+                         const std::vector<std::string>& cols, const std::vector<std::pair<std::string, Grid>>& panels,
+                         double max_value);
 
 // Escapes &, <, > and quotes for SVG/XML text.
 std::string xml_escape(const std::string& text);

@@ -30,12 +30,9 @@ double Table::stat_value(const std::string& name) const {
   return nan_value();
 }
 
-Grid nan_grid(std::size_t rows, std::size_t cols) {
-  return Grid(rows, std::vector<double>(cols, nan_value()));
-}
+Grid nan_grid(std::size_t rows, std::size_t cols) { return Grid(rows, std::vector<double>(cols, nan_value())); }
 
-Table make_table(std::string id, std::string title, std::vector<std::string> rows,
-                 std::vector<std::string> columns) {
+Table make_table(std::string id, std::string title, std::vector<std::string> rows, std::vector<std::string> columns) {
   Table t;
   t.id = std::move(id);
   t.title = std::move(title);
@@ -46,16 +43,14 @@ Table make_table(std::string id, std::string title, std::vector<std::string> row
 }
 
 const std::vector<std::string>& sector_labels() {
-  static const std::vector<std::string> labels = {
-      "Agriculture, fishing, mining", "Manufacturing", "Utilities & construction",
-      "Wholesale & retail", "Other services"};
+  static const std::vector<std::string> labels = {"Agriculture, fishing, mining", "Manufacturing",
+                                                  "Utilities & construction", "Wholesale & retail", "Other services"};
   return labels;
 }
 
 int sector_row(const std::string& sector) {
-  static const std::vector<std::string> keys = {"agriculture_mining", "manufacturing",
-                                                "utilities_construction", "wholesale_retail",
-                                                "other_services"};
+  static const std::vector<std::string> keys = {"agriculture_mining", "manufacturing", "utilities_construction",
+                                                "wholesale_retail", "other_services"};
   for (std::size_t i = 0; i < keys.size(); ++i)
     if (keys[i] == sector) return static_cast<int>(i);
   return -1;
@@ -118,14 +113,12 @@ struct NamedBuilder {
 };
 
 const NamedBuilder kBuilders[] = {
-    {"table_01", table_01}, {"table_02", table_02}, {"table_03", table_03},
-    {"table_04", table_04}, {"table_05", table_05}, {"table_06", table_06},
-    {"table_07", table_07}, {"table_08", table_08}, {"table_09", table_09},
-    {"table_10", table_10}, {"table_11", table_11}, {"table_12", table_12},
-    {"table_13", table_13}, {"table_14", table_14}, {"table_15", table_15},
-    {"table_16", table_16}, {"table_17", table_17}, {"table_18", table_18},
-    {"table_19", table_19}, {"table_20", table_20}, {"table_21", table_21},
-    {"table_22", table_22}, {"table_23", table_23}, {"table_23_pct", table_23_pct},
+    {"table_01", table_01}, {"table_02", table_02}, {"table_03", table_03}, {"table_04", table_04},
+    {"table_05", table_05}, {"table_06", table_06}, {"table_07", table_07}, {"table_08", table_08},
+    {"table_09", table_09}, {"table_10", table_10}, {"table_11", table_11}, {"table_12", table_12},
+    {"table_13", table_13}, {"table_14", table_14}, {"table_15", table_15}, {"table_16", table_16},
+    {"table_17", table_17}, {"table_18", table_18}, {"table_19", table_19}, {"table_20", table_20},
+    {"table_21", table_21}, {"table_22", table_22}, {"table_23", table_23}, {"table_23_pct", table_23_pct},
     {"table_24", table_24}, {"table_25", table_25}};
 
 }  // namespace

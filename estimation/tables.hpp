@@ -25,14 +25,14 @@ using Grid = std::vector<std::vector<double>>;  // rows x columns; NaN = empty c
 inline double nan_value() { return std::numeric_limits<double>::quiet_NaN(); }
 
 struct Table {
-  std::string id;     // "table_06"
+  std::string id;  // "table_06"
   std::string title;
   std::vector<std::string> row_labels;
   std::vector<std::string> column_labels;
   Grid values;
-  Grid se;      // standard errors; empty, or the shape of values
-  Grid paren;   // p-values printed in parentheses (Tables 11, 12, 15); empty or same shape
-  Grid stat;    // t or z statistics; empty or same shape
+  Grid se;     // standard errors; empty, or the shape of values
+  Grid paren;  // p-values printed in parentheses (Tables 11, 12, 15); empty or same shape
+  Grid stat;   // t or z statistics; empty or same shape
   std::vector<std::pair<std::string, double>> stats;  // n_obs, r2, chi_square, ...
   std::vector<std::string> notes;
 
@@ -46,8 +46,7 @@ struct Table {
 };
 
 // A table of the given shape with every cell NaN.
-Table make_table(std::string id, std::string title, std::vector<std::string> rows,
-                 std::vector<std::string> columns);
+Table make_table(std::string id, std::string title, std::vector<std::string> rows, std::vector<std::string> columns);
 Grid nan_grid(std::size_t rows, std::size_t cols);
 
 struct TableOptions {
@@ -66,10 +65,10 @@ struct MarketSets {
 struct TableInputs {
   const PanelMeta* meta = nullptr;
   TableOptions options;
-  std::vector<FirmHistory> firms;       // the dataset (sample frame)
-  std::vector<TypeAssignment> types;    // parallel to firms
-  std::vector<MarketSets> start_sets;   // parallel to firms: first window year (1998)
-  std::vector<MarketSets> end_sets;     // parallel to firms: last window year (2005)
+  std::vector<FirmHistory> firms;      // the dataset (sample frame)
+  std::vector<TypeAssignment> types;   // parallel to firms
+  std::vector<MarketSets> start_sets;  // parallel to firms: first window year (1998)
+  std::vector<MarketSets> end_sets;    // parallel to firms: last window year (2005)
   bool sets_from_flows = false;
 
   int start() const { return options.frame.start_year; }
@@ -104,21 +103,20 @@ Table table_14(const TableInputs& in);  // Heckman and OLS marginal effects
 Table table_15(const TableInputs& in);  // export-to-sales decomposition
 
 // --- Dynamics (tables_dynamics.cpp, tables_markets.cpp) ---
-Table table_16(const TableInputs& in);  // exit rates by group, paired t-tests over industries
-Table table_17(const TableInputs& in);  // trade status 1998 -> 2005
-Table table_18(const TableInputs& in);  // 1998 import-only SMEs by 2005 status
-Table table_19(const TableInputs& in);  // 1998 export-only SMEs by 2005 status
-Table table_20(const TableInputs& in);  // import -> export to the same country
-Table table_21(const TableInputs& in);  // export -> import from the same country
-Table table_22(const TableInputs& in);  // descriptive statistics of the variables
-Table table_23(const TableInputs& in);  // number of export markets 1998 x 2005 (counts)
+Table table_16(const TableInputs& in);      // exit rates by group, paired t-tests over industries
+Table table_17(const TableInputs& in);      // trade status 1998 -> 2005
+Table table_18(const TableInputs& in);      // 1998 import-only SMEs by 2005 status
+Table table_19(const TableInputs& in);      // 1998 export-only SMEs by 2005 status
+Table table_20(const TableInputs& in);      // import -> export to the same country
+Table table_21(const TableInputs& in);      // export -> import from the same country
+Table table_22(const TableInputs& in);      // descriptive statistics of the variables
+Table table_23(const TableInputs& in);      // number of export markets 1998 x 2005 (counts)
 Table table_23_pct(const TableInputs& in);  // the same in row percent
-Table table_24(const TableInputs& in);  // per-country transitions, 10 main partners
-Table table_25(const TableInputs& in);  // per-country transitions, 10 non-EU partners
+Table table_24(const TableInputs& in);      // per-country transitions, 10 main partners
+Table table_25(const TableInputs& in);      // per-country transitions, 10 non-EU partners
 
 // Every table above, in order, for one replicate.
-std::vector<Table> build_tables(const Panel& panel, int replicate,
-                                const TableOptions& options = {});
+std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOptions& options = {});
 std::vector<Table> build_tables(const TableInputs& in);
 
 }  // namespace firmsim::est

@@ -44,8 +44,7 @@ int firm_sector(const TableInputs& in, std::size_t i);
 const IndustryMeta* firm_industry(const TableInputs& in, std::size_t i);
 
 inline bool is_new_exporter(ExportType t) {
-  return t == ExportType::born_global || t == ExportType::born_international ||
-         t == ExportType::traditional;
+  return t == ExportType::born_global || t == ExportType::born_international || t == ExportType::traditional;
 }
 
 // Traded (imported or exported) in any year of the window.

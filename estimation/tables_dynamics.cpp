@@ -23,12 +23,17 @@ int exit_group(const TableInputs& in, std::size_t i) {
   const FirmHistory& f = in.firms[i];
   if (!f.sme()) return -1;
   switch (in.types[i].type) {
-    case ExportType::born_global: return 3;
-    case ExportType::born_international: return 4;
-    case ExportType::traditional: return 5;
+    case ExportType::born_global:
+      return 3;
+    case ExportType::born_international:
+      return 4;
+    case ExportType::traditional:
+      return 5;
     case ExportType::born_again_global:
-    case ExportType::unclassified_eu_wide: return -1;
-    case ExportType::none: break;
+    case ExportType::unclassified_eu_wide:
+      return -1;
+    case ExportType::none:
+      break;
   }
   const bool old = f.founding_year < in.options.young_from;
   const bool traded = traded_in_window(f);
@@ -64,12 +69,10 @@ std::size_t common_count(const std::vector<double>& a, const std::vector<double>
 // group is present (SE of that average), and paired t-tests over common industries of
 // the row group minus the column group. Exit = reports in the window, not in 2005.
 Table table_16(const TableInputs& in) {
-  const std::vector<std::string> groups = {"old traders", "old non-traders", "young non-traders",
-                                           "BG", "BI", "TI"};
+  const std::vector<std::string> groups = {"old traders", "old non-traders", "young non-traders", "BG", "BI", "TI"};
   std::vector<std::string> cols = {"exit rate"};
   for (const auto& g : groups) cols.push_back("∆ " + g);
-  Table t = make_table("table_16",
-                       "Differences in exit rates between different types of traders and non-traders",
+  Table t = make_table("table_16", "Differences in exit rates between different types of traders and non-traders",
                        groups, cols);
   t.se = nan_grid(t.rows(), t.cols());
   t.stat = nan_grid(t.rows(), t.cols());
@@ -89,8 +92,7 @@ Table table_16(const TableInputs& in) {
 namespace {
 
 const std::vector<std::string>& status_labels() {
-  static const std::vector<std::string> labels = {"no trade", "import only", "export only",
-                                                  "two way trade"};
+  static const std::vector<std::string> labels = {"no trade", "import only", "export only", "two way trade"};
   return labels;
 }
 
@@ -120,8 +122,7 @@ Table table_17(const TableInputs& in) {
     const double n = total ? tm.total : tm.row_totals(k);
     t.values[r][0] = n;
     for (Eigen::Index c = 0; c < 5; ++c)
-      t.values[r][static_cast<std::size_t>(c) + 1] =
-          percent(total ? tm.column_totals(c) : tm.counts(k, c), n);
+      t.values[r][static_cast<std::size_t>(c) + 1] = percent(total ? tm.column_totals(c) : tm.counts(k, c), n);
   }
   return t;
 }
@@ -148,8 +149,8 @@ void add_changes(Changes& c, const YearObs& a, const YearObs& b, bool imports) {
 double change_pct(double before, double after) { return percent(after - before, before); }
 
 // Columns of Tables 18-19 as trade statuses in 2005.
-Table status_evolution(const TableInputs& in, Table t, TradeStatus origin,
-                       const std::array<TradeStatus, 4>& columns, bool imports) {
+Table status_evolution(const TableInputs& in, Table t, TradeStatus origin, const std::array<TradeStatus, 4>& columns,
+                       bool imports) {
   std::array<Changes, 4> groups{};
   for (std::size_t i = 0; i < in.firms.size(); ++i) {
     if (!in.firms[i].sme() || !in.first(i).present || !in.last(i).present) continue;
@@ -184,24 +185,22 @@ Table status_evolution(const TableInputs& in, Table t, TradeStatus origin,
 // their group sum, i.e. of the group mean, on the same firms).
 Table table_18(const TableInputs& in) {
   Table t = make_table("table_18", "Evolution of trading status of SMEs that only imported in 1998",
-                       {"∆ employment", "∆ value added", "∆ labor productivity", "∆ turnover",
-                        "∆ import products", "∆ import countries", "N", "%"},
+                       {"∆ employment", "∆ value added", "∆ labor productivity", "∆ turnover", "∆ import products",
+                        "∆ import countries", "N", "%"},
                        {"M+X 2005", "Import only 2005", "Export only 2005", "No trade 2005"});
-  return status_evolution(in, std::move(t), TradeStatus::import_only,
-                          {TradeStatus::two_way, TradeStatus::import_only, TradeStatus::export_only,
-                           TradeStatus::no_trade},
-                          true);
+  return status_evolution(
+      in, std::move(t), TradeStatus::import_only,
+      {TradeStatus::two_way, TradeStatus::import_only, TradeStatus::export_only, TradeStatus::no_trade}, true);
 }
 
 Table table_19(const TableInputs& in) {
   Table t = make_table("table_19", "Evolution of trading status of SMEs that only exported in 1998",
-                       {"∆ employment", "∆ value added", "∆ labor productivity", "∆ turnover",
-                        "∆ export products", "∆ export countries", "N", "%"},
+                       {"∆ employment", "∆ value added", "∆ labor productivity", "∆ turnover", "∆ export products",
+                        "∆ export countries", "N", "%"},
                        {"M+X 2005", "Export only 2005", "Import only 2005", "No trade 2005"});
-  return status_evolution(in, std::move(t), TradeStatus::export_only,
-                          {TradeStatus::two_way, TradeStatus::export_only, TradeStatus::import_only,
-                           TradeStatus::no_trade},
-                          false);
+  return status_evolution(
+      in, std::move(t), TradeStatus::export_only,
+      {TradeStatus::two_way, TradeStatus::export_only, TradeStatus::import_only, TradeStatus::no_trade}, false);
 }
 
 namespace {
@@ -221,8 +220,7 @@ double per_fte(double v, const YearObs& o) { return ratio(v, o.fte); }
 std::vector<std::pair<std::string, Extract>> table_22_variables(int y0, int y1) {
   std::vector<std::pair<std::string, Extract>> v;
   const std::array<std::pair<int, const char*>, 2> years = {{{y0, "98"}, {y1, "05"}}};
-  auto both = [&](const std::string& stem, const std::string& sep,
-                  std::function<double(const YearObs&)> f) {
+  auto both = [&](const std::string& stem, const std::string& sep, std::function<double(const YearObs&)> f) {
     for (const auto& [y, yy] : years) v.emplace_back(stem + sep + yy, log_of(y, f));
   };
   both("ln_FTE", "", [](const YearObs& o) { return o.fte; });
@@ -258,8 +256,7 @@ Table table_22(const TableInputs& in) {
   const auto vars = table_22_variables(in.start(), in.end());
   std::vector<std::string> rows;
   for (const auto& v : vars) rows.push_back(v.first);
-  Table t = make_table("table_22", "Descriptive statistics of variables", rows,
-                       {"Obs", "Mean", "Std. Dev."});
+  Table t = make_table("table_22", "Descriptive statistics of variables", rows, {"Obs", "Mean", "Std. Dev."});
   for (std::size_t r = 0; r < vars.size(); ++r) {
     std::vector<double> xs;
     for (const FirmHistory& f : in.firms)
@@ -273,8 +270,7 @@ Table table_22(const TableInputs& in) {
 namespace {
 
 const std::vector<std::string>& market_bins() {
-  static const std::vector<std::string> labels = {"0", "1", "2", "3", "4", "5",
-                                                  "6-10", "11-25", "26-50", ">50"};
+  static const std::vector<std::string> labels = {"0", "1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50"};
   return labels;
 }
 

@@ -26,14 +26,12 @@ using namespace detail;
 namespace {
 
 const std::vector<std::string>& main_partners() {
-  static const std::vector<std::string> iso = {"NL", "DE", "FR", "LU", "GB",
-                                               "IT", "US", "ES", "CH", "DK"};
+  static const std::vector<std::string> iso = {"NL", "DE", "FR", "LU", "GB", "IT", "US", "ES", "CH", "DK"};
   return iso;
 }
 
 const std::vector<std::string>& distant_partners() {
-  static const std::vector<std::string> iso = {"US", "CN", "PL", "JP", "TW",
-                                               "CA", "IN", "RU", "BR", "TR"};
+  static const std::vector<std::string> iso = {"US", "CN", "PL", "JP", "TW", "CA", "IN", "RU", "BR", "TR"};
   return iso;
 }
 
@@ -81,17 +79,14 @@ std::vector<CountryShares> group_shares(const TableInputs& in, const std::vector
   return out;
 }
 
-Table country_table(const TableInputs& in, const char* id, const char* title,
-                    const std::vector<std::string>& iso) {
+Table country_table(const TableInputs& in, const char* id, const char* title, const std::vector<std::string>& iso) {
   Table t = make_table(id, title, iso,
                        {"no trade, active in 1998: export 2005", "no trade, active in 1998: import 2005",
-                        "sourcing from [country] in 1998: export 2005",
-                        "exporting to [country] in 1998: import 2005"});
+                        "sourcing from [country] in 1998: export 2005", "exporting to [country] in 1998: import 2005"});
   const auto shares = group_shares(in, iso);
   for (std::size_t r = 0; r < iso.size(); ++r) {
     const CountryShares& s = shares[r];
-    t.values[r] = {100 * s.none_to_export, 100 * s.none_to_import, 100 * s.import_to_export,
-                   100 * s.export_to_import};
+    t.values[r] = {100 * s.none_to_export, 100 * s.none_to_import, 100 * s.import_to_export, 100 * s.export_to_import};
   }
   return t;
 }
@@ -110,8 +105,7 @@ void fill_transition_row(Table& t, std::size_t row, const std::vector<double>& e
   t.values[row][0] = e.mean, t.se[row][0] = e.se;
   t.values[row][1] = o.mean, t.se[row][1] = o.se;
   t.values[row][3] = n.mean, t.se[row][3] = n.se;
-  const std::array<std::pair<std::size_t, const std::vector<double>*>, 2> deltas = {
-      {{2, &other}, {4, &none}}};
+  const std::array<std::pair<std::size_t, const std::vector<double>*>, 2> deltas = {{{2, &other}, {4, &none}}};
   for (const auto& [col, base] : deltas) {
     if (finite_pairs(experienced, *base) < 2) continue;
     const TTestResult tt = paired_t_test(experienced, *base);
@@ -119,10 +113,9 @@ void fill_transition_row(Table& t, std::size_t row, const std::vector<double>& e
   }
 }
 
-Table transition_table(const TableInputs& in, const char* id, const char* title,
-                       std::vector<std::string> columns, bool to_export) {
-  Table t = make_table(id, title, {"main EU trading partners", "non-EU trading partners"},
-                       std::move(columns));
+Table transition_table(const TableInputs& in, const char* id, const char* title, std::vector<std::string> columns,
+                       bool to_export) {
+  Table t = make_table(id, title, {"main EU trading partners", "non-EU trading partners"}, std::move(columns));
   t.se = nan_grid(t.rows(), t.cols());
   t.stat = nan_grid(t.rows(), t.cols());
   const std::array<const std::vector<std::string>*, 2> groups = {&main_partners(), &distant_partners()};
@@ -142,9 +135,8 @@ Table transition_table(const TableInputs& in, const char* id, const char* title,
 
 Table table_20(const TableInputs& in) {
   return transition_table(in, "table_20", "Transition from import to export",
-                          {"import to export", "other country trade to export",
-                           "∆ other country trade to export", "no trade to export",
-                           "∆ no trade to export"},
+                          {"import to export", "other country trade to export", "∆ other country trade to export",
+                           "no trade to export", "∆ no trade to export"},
                           true);
 }
 
@@ -152,21 +144,18 @@ Table table_20(const TableInputs& in) {
 // starting to import), so that they match the targets file.
 Table table_21(const TableInputs& in) {
   return transition_table(in, "table_21", "Transition from export to import",
-                          {"export to import", "other country trade to export",
-                           "∆ other country trade to export", "no trade to import",
-                           "∆ no trade to import"},
+                          {"export to import", "other country trade to export", "∆ other country trade to export",
+                           "no trade to import", "∆ no trade to import"},
                           false);
 }
 
 Table table_24(const TableInputs& in) {
-  return country_table(in, "table_24",
-                       "Evolution from import to export and vice versa (10 main trading partners)",
+  return country_table(in, "table_24", "Evolution from import to export and vice versa (10 main trading partners)",
                        main_partners());
 }
 
 Table table_25(const TableInputs& in) {
-  return country_table(in, "table_25",
-                       "Evolution from import to export and vice versa (10 non-EU trading partners)",
+  return country_table(in, "table_25", "Evolution from import to export and vice versa (10 non-EU trading partners)",
                        distant_partners());
 }
 

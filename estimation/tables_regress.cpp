@@ -30,7 +30,7 @@ struct Design {
   std::vector<double> y;
   std::vector<std::vector<double>> rows;  // regressors per observation
   std::vector<int> industry;
-  std::vector<std::uint8_t> selected;     // Heckman only
+  std::vector<std::uint8_t> selected;  // Heckman only
 
   // Adds an observation unless a regressor (or y, when required) is undefined.
   void add(double yv, std::vector<double> x, int ind, bool y_required = true, bool sel = true) {
@@ -115,7 +115,8 @@ Estimates fit_ols(const Design& d) {
 // it perfectly, and Stata drops those observations before the probit.
 std::vector<std::size_t> obs_with_varying_selection(const Design& d) {
   std::map<int, std::pair<bool, bool>> seen;  // industry -> (any selected, any not)
-  for (std::size_t i = 0; i < d.n(); ++i) (d.selected[i] ? seen[d.industry[i]].first : seen[d.industry[i]].second) = true;
+  for (std::size_t i = 0; i < d.n(); ++i)
+    (d.selected[i] ? seen[d.industry[i]].first : seen[d.industry[i]].second) = true;
   std::vector<std::size_t> obs;
   for (std::size_t i = 0; i < d.n(); ++i)
     if (seen[d.industry[i]].first && seen[d.industry[i]].second) obs.push_back(i);
@@ -123,8 +124,8 @@ std::vector<std::size_t> obs_with_varying_selection(const Design& d) {
 }
 
 // Regressors plus industry dummies (base level dropped) for the given observations.
-Matrix with_industry_dummies(const Design& d, const std::vector<std::size_t>& cols,
-                             const std::vector<std::size_t>& obs, std::vector<std::string>& names) {
+Matrix with_industry_dummies(const Design& d, const std::vector<std::size_t>& cols, const std::vector<std::size_t>& obs,
+                             std::vector<std::string>& names) {
   std::vector<int> ind;
   for (std::size_t i : obs) ind.push_back(d.industry[i]);
   const Matrix D = dummy_columns(make_fixed_effects(ind), true);
@@ -232,10 +233,14 @@ enum Group { excluded = -1, non_trader = 0, bg = 1, bi = 2, ti = 3, other_trader
 
 Group type_group(ExportType t) {
   switch (t) {
-    case ExportType::born_global: return bg;
-    case ExportType::born_international: return bi;
-    case ExportType::traditional: return ti;
-    default: return excluded;
+    case ExportType::born_global:
+      return bg;
+    case ExportType::born_international:
+      return bi;
+    case ExportType::traditional:
+      return ti;
+    default:
+      return excluded;
   }
 }
 
@@ -258,8 +263,7 @@ Group group_2005(const TableInputs& in, std::size_t i) {
   if (!f.sme() || !in.last(i).present) return excluded;
   const ExportType t = in.types[i].type;
   const bool x0 = in.first(i).exporter(), x1 = in.last(i).exporter();
-  if (t != ExportType::none)
-    return (in.types[i].first_export_year == in.start() && x1) ? type_group(t) : excluded;
+  if (t != ExportType::none) return (in.types[i].first_export_year == in.start() && x1) ? type_group(t) : excluded;
   if (x0 && x1) return other_trader;
   return (!in.first(i).trader() && !in.last(i).trader()) ? non_trader : excluded;
 }
@@ -297,10 +301,15 @@ Table premia_table(const TableInputs& in, Table t, bool end_year) {
 }
 
 const std::vector<std::string>& premium_columns() {
-  static const std::vector<std::string> cols = {
-      "log employment", "log value added", "log VA per employee", "log fixed assets",
-      "log fixed assets per employee", "log intangible assets", "log intangible assets per employee",
-      "log R&D", "log R&D per employee"};
+  static const std::vector<std::string> cols = {"log employment",
+                                                "log value added",
+                                                "log VA per employee",
+                                                "log fixed assets",
+                                                "log fixed assets per employee",
+                                                "log intangible assets",
+                                                "log intangible assets per employee",
+                                                "log R&D",
+                                                "log R&D per employee"};
   return cols;
 }
 
@@ -309,16 +318,14 @@ const std::vector<std::string>& premium_columns() {
 // The SMEs exporting in 1998 that the growth analysis uses (BAG and EU-wide excluded).
 bool growth_sample(const TableInputs& in, std::size_t i) {
   const ExportType t = in.types[i].type;
-  return in.firms[i].sme() && in.first(i).exporter() &&
-         (t == ExportType::none || is_new_exporter(t));
+  return in.firms[i].sme() && in.first(i).exporter() && (t == ExportType::none || is_new_exporter(t));
 }
 
 std::vector<double> growth_regressors(const TableInputs& in, std::size_t i) {
   const YearObs& o = in.first(i);
   const ExportType t = in.types[i].type;
-  return {log_or_nan(o.exports), log_or_nan(ratio(o.imports, o.fte)),
-          double(t == ExportType::born_global), double(t == ExportType::born_international),
-          double(t == ExportType::traditional)};
+  return {log_or_nan(o.exports), log_or_nan(ratio(o.imports, o.fte)), double(t == ExportType::born_global),
+          double(t == ExportType::born_international), double(t == ExportType::traditional)};
 }
 
 double yearly_growth(const TableInputs& in, std::size_t i) {
@@ -326,8 +333,8 @@ double yearly_growth(const TableInputs& in, std::size_t i) {
 }
 
 const std::vector<std::string>& growth_names() {
-  static const std::vector<std::string> n = {"ln_export1998", "ln_M98/FTE", "Born global",
-                                             "Born international", "Traditional internationalizer"};
+  static const std::vector<std::string> n = {"ln_export1998", "ln_M98/FTE", "Born global", "Born international",
+                                             "Traditional internationalizer"};
   return n;
 }
 
@@ -365,10 +372,10 @@ Estimates from_table(const CoefficientTable& t) {
 }  // namespace
 
 Table table_09(const TableInputs& in) {
-  Table t = regression_table("table_09", "Differences between types of SME traders in 1998",
-                             {"intercept (no trade)", "Born global", "Born international",
-                              "Traditional internationalizer", "other_trader"},
-                             premium_columns());
+  Table t = regression_table(
+      "table_09", "Differences between types of SME traders in 1998",
+      {"intercept (no trade)", "Born global", "Born international", "Traditional internationalizer", "other_trader"},
+      premium_columns());
   return premia_table(in, std::move(t), false);
 }
 
@@ -422,8 +429,8 @@ Table table_12(const TableInputs& in) {
 Table table_13(const TableInputs& in) {
   std::vector<std::string> rows = growth_names();
   rows.push_back("TFP");
-  Table t = regression_table("table_13", "Marginal effects probability to continue exporting 1998-2005", rows,
-                             {"dy/dx"});
+  Table t =
+      regression_table("table_13", "Marginal effects probability to continue exporting 1998-2005", rows, {"dy/dx"});
   const HeckmanFit f = growth_heckman(in);
   t.notes = f.notes;
   if (!f.result) {
@@ -445,12 +452,11 @@ Table table_13(const TableInputs& in) {
 // Table 14: Heckman conditional and unconditional average marginal effects (all
 // regressors as continuous, as the paper's) and the OLS coefficients of Table 11.
 Table table_14(const TableInputs& in) {
-  Table t = make_table("table_14", "Marginal effects", growth_names(),
-                       {"Heckman conditional marginal effect", "Heckman unconditional marginal effect",
-                        "OLS Marginal effect"});
+  Table t = make_table(
+      "table_14", "Marginal effects", growth_names(),
+      {"Heckman conditional marginal effect", "Heckman unconditional marginal effect", "OLS Marginal effect"});
   const Estimates ols_fit = growth_ols(in);
-  for (std::size_t r = 0; r < growth_names().size(); ++r)
-    t.values[r][2] = ols_fit.get(ols_fit.coef, growth_names()[r]);
+  for (std::size_t r = 0; r < growth_names().size(); ++r) t.values[r][2] = ols_fit.get(ols_fit.coef, growth_names()[r]);
   const HeckmanFit f = growth_heckman(in);
   t.notes = f.notes;
   if (!f.result) {
@@ -472,8 +478,8 @@ Table table_14(const TableInputs& in) {
 // (1998 values); column 2: those of them still exporting in 2005 (2005 values). Sales =
 // turnover. Firms without imports drop out (ln 0).
 Table table_15(const TableInputs& in) {
-  const std::vector<std::string> rows = {"ln_import/sales", "ln_Np", "ln_Nc", "Born global",
-                                         "Born international", "Traditional internationalizer"};
+  const std::vector<std::string> rows = {
+      "ln_import/sales", "ln_Np", "ln_Nc", "Born global", "Born international", "Traditional internationalizer"};
   Table t = regression_table("table_15", "Regression export to sales ratio", rows, {"export_1998", "export_2005"});
   for (std::size_t j = 0; j < 2; ++j) {
     Design d;
@@ -483,9 +489,9 @@ Table table_15(const TableInputs& in) {
       const YearObs& o = j == 0 ? in.first(i) : in.last(i);
       const ExportType ty = in.types[i].type;
       d.add(log_or_nan(ratio(o.exports, o.turnover)),
-            {log_or_nan(ratio(o.imports, o.turnover)), log_or_nan(o.n_export_products),
-             log_or_nan(o.n_export_markets), double(ty == ExportType::born_global),
-             double(ty == ExportType::born_international), double(ty == ExportType::traditional)},
+            {log_or_nan(ratio(o.imports, o.turnover)), log_or_nan(o.n_export_products), log_or_nan(o.n_export_markets),
+             double(ty == ExportType::born_global), double(ty == ExportType::born_international),
+             double(ty == ExportType::traditional)},
             in.firms[i].industry);
     }
     fill_column(t, j, fit_ols(d), rows);

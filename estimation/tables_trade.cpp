@@ -45,8 +45,11 @@ void fill_export_row(Table& t, std::size_t row, const SizeSplit& s) {
 
 // Table 4/5 row: total, large (FTE, %), SME (FTE, %) and the SME share of the change.
 void fill_employment_row(Table& t, std::size_t row, const SizeSplit& s) {
-  t.values[row] = {s.change(),       s.change_large, percent(s.change_large, s.base_large),
-                   s.change_sme,     percent(s.change_sme, s.base_sme),
+  t.values[row] = {s.change(),
+                   s.change_large,
+                   percent(s.change_large, s.base_large),
+                   s.change_sme,
+                   percent(s.change_sme, s.base_sme),
                    percent(s.change_sme, s.change())};
 }
 
@@ -62,10 +65,14 @@ double fte_change(const TableInputs& in, std::size_t i) {
 int path_row(ExportPath p, bool with_no_export) {
   const int offset = with_no_export ? 1 : 0;
   switch (p) {
-    case ExportPath::none: return with_no_export ? 0 : -1;
-    case ExportPath::continuing: return offset + 0;
-    case ExportPath::stopping: return offset + 1;
-    case ExportPath::starting: return offset + 2;
+    case ExportPath::none:
+      return with_no_export ? 0 : -1;
+    case ExportPath::continuing:
+      return offset + 0;
+    case ExportPath::stopping:
+      return offset + 1;
+    case ExportPath::starting:
+      return offset + 2;
   }
   return -1;
 }
@@ -76,12 +83,11 @@ int path_row(ExportPath p, bool with_no_export) {
 // share of export value, 4-5 the sector's share of exporting firms, 6 the SME share of
 // the sector's exports (the paper's notes; column 4-5 reading inferred from the sums).
 Table table_01(const TableInputs& in) {
-  Table t = make_table("table_01",
-                       "Distribution of total export by large firms and SMEs across sectors (2005)",
-                       sector_rows_with_total(),
-                       {"total export by industry: all firms", "total export by industry: Large firms",
-                        "total export by industry: SMEs", "% of all exporters: Large firms",
-                        "% of all exporters: SMEs", "% SMEs in total export"});
+  Table t = make_table(
+      "table_01", "Distribution of total export by large firms and SMEs across sectors (2005)",
+      sector_rows_with_total(),
+      {"total export by industry: all firms", "total export by industry: Large firms", "total export by industry: SMEs",
+       "% of all exporters: Large firms", "% of all exporters: SMEs", "% SMEs in total export"});
   const std::size_t n_sectors = sector_labels().size();
   std::vector<double> x_large(n_sectors), x_sme(n_sectors), n_large(n_sectors), n_sme(n_sectors);
   for (std::size_t i = 0; i < in.firms.size(); ++i) {
@@ -98,7 +104,7 @@ Table table_01(const TableInputs& in) {
   const double tx = tx_large + tx_sme;
   for (std::size_t s = 0; s < n_sectors; ++s) {
     const double xs = x_large[s] + x_sme[s];
-    t.values[s] = {percent(xs, tx),          percent(x_large[s], tx_large),
+    t.values[s] = {percent(xs, tx),           percent(x_large[s], tx_large),
                    percent(x_sme[s], tx_sme), percent(n_large[s], tn_large),
                    percent(n_sme[s], tn_sme), percent(x_sme[s], xs)};
   }
@@ -130,8 +136,8 @@ Table table_02(const TableInputs& in) {
 
 // Table 3: change in export value 1998-2005 by sector and size class, in EUR million.
 Table table_03(const TableInputs& in) {
-  Table t = make_table("table_03", "Export growth by industry, 1998-2005 (EUR million)",
-                       sector_rows_with_total(), {"total ∆", "∆ large", "∆ SME", "% SMEs"});
+  Table t = make_table("table_03", "Export growth by industry, 1998-2005 (EUR million)", sector_rows_with_total(),
+                       {"total ∆", "∆ large", "∆ SME", "% SMEs"});
   std::vector<SizeSplit> by_sector(sector_labels().size());
   SizeSplit total;
   for (std::size_t i = 0; i < in.firms.size(); ++i) {
@@ -152,8 +158,7 @@ Table table_03(const TableInputs& in) {
 Table table_04(const TableInputs& in) {
   Table t = make_table("table_04", "Employment growth SMEs and large firms, 1998-2005 (FTE)",
                        {"no export", "continue export", "stop export", "start export", "total"},
-                       {"total ∆", "Large: ∆", "Large: ∆ (%)", "SME: ∆", "SME: ∆ (%)",
-                        "% SMEs in total"});
+                       {"total ∆", "Large: ∆", "Large: ∆ (%)", "SME: ∆", "SME: ∆ (%)", "% SMEs in total"});
   std::array<SizeSplit, 4> by_path{};
   SizeSplit total;
   for (std::size_t i = 0; i < in.firms.size(); ++i) {
@@ -169,17 +174,14 @@ Table table_04(const TableInputs& in) {
 
 // Table 5: change in FTE 1998-2005 by sector and size class.
 Table table_05(const TableInputs& in) {
-  Table t = make_table("table_05", "Employment growth by industry, 1998-2005 (FTE)",
-                       sector_rows_with_total(),
-                       {"∆ total", "Large: ∆", "Large: ∆ (%)", "SME: ∆", "SME: ∆ (%)",
-                        "% SMEs in total"});
+  Table t = make_table("table_05", "Employment growth by industry, 1998-2005 (FTE)", sector_rows_with_total(),
+                       {"∆ total", "Large: ∆", "Large: ∆ (%)", "SME: ∆", "SME: ∆ (%)", "% SMEs in total"});
   std::vector<SizeSplit> by_sector(sector_labels().size());
   SizeSplit total;
   for (std::size_t i = 0; i < in.firms.size(); ++i) {
     const int s = firm_sector(in, i);
     if (s < 0) continue;
-    by_sector[static_cast<std::size_t>(s)].add(in.firms[i].sme(), fte_change(in, i),
-                                               in.first(i).fte);
+    by_sector[static_cast<std::size_t>(s)].add(in.firms[i].sme(), fte_change(in, i), in.first(i).fte);
   }
   for (std::size_t s = 0; s < by_sector.size(); ++s) {
     fill_employment_row(t, s, by_sector[s]);

@@ -15,10 +15,8 @@ using namespace detail;
 namespace {
 
 // The four printed types, in the row order of Tables 6-7.
-constexpr std::array<ExportType, 4> kTypeRows = {ExportType::born_global,
-                                                 ExportType::born_international,
-                                                 ExportType::traditional,
-                                                 ExportType::born_again_global};
+constexpr std::array<ExportType, 4> kTypeRows = {ExportType::born_global, ExportType::born_international,
+                                                 ExportType::traditional, ExportType::born_again_global};
 
 int type_row(ExportType t) {
   for (std::size_t r = 0; r < kTypeRows.size(); ++r)
@@ -29,16 +27,18 @@ int type_row(ExportType t) {
 // Column of Tables 6-7: technology class (HT-MH, LT-ML, other) x local/global.
 int industry_class_column(const IndustryMeta& ind) {
   int tech = -1;
-  if (ind.technology == "HT-MH") tech = 0;
-  else if (ind.technology == "LT-ML") tech = 1;
-  else if (ind.technology == "other") tech = 2;
+  if (ind.technology == "HT-MH")
+    tech = 0;
+  else if (ind.technology == "LT-ML")
+    tech = 1;
+  else if (ind.technology == "other")
+    tech = 2;
   return tech < 0 ? -1 : 2 * tech + (ind.globalized ? 1 : 0);
 }
 
 const std::vector<std::string>& industry_class_labels() {
-  static const std::vector<std::string> labels = {
-      "HT-MH local", "HT-MH global", "LT-ML local", "LT-ML global",
-      "other industries local", "other industries global"};
+  static const std::vector<std::string> labels = {"HT-MH local",  "HT-MH global",           "LT-ML local",
+                                                  "LT-ML global", "other industries local", "other industries global"};
   return labels;
 }
 
@@ -175,12 +175,11 @@ std::vector<double> type_year_column(const TableInputs& in, ExportType type, int
 // those exporting that year, % importers over those reporting, and the import rows over
 // those importing (the paper's notes infer the last).
 Table table_08(const TableInputs& in) {
-  Table t = make_table(
-      "table_08",
-      "Descriptives (means) of strategic types of newly internationalizing SMEs (FTE, EUR million)",
-      {"employment", "value added", "turnover", "export", "export countries", "export products",
-       "% importers", "import countries", "import products"},
-      {"BG 1998", "BG 2005", "BAG 1998", "BAG 2005", "BI 1998", "BI 2005", "TI 1998", "TI 2005"});
+  Table t = make_table("table_08",
+                       "Descriptives (means) of strategic types of newly internationalizing SMEs (FTE, EUR million)",
+                       {"employment", "value added", "turnover", "export", "export countries", "export products",
+                        "% importers", "import countries", "import products"},
+                       {"BG 1998", "BG 2005", "BAG 1998", "BAG 2005", "BI 1998", "BI 2005", "TI 1998", "TI 2005"});
   const std::array<ExportType, 4> order = {ExportType::born_global, ExportType::born_again_global,
                                            ExportType::born_international, ExportType::traditional};
   for (std::size_t k = 0; k < order.size(); ++k) {

@@ -20,9 +20,7 @@ std::string default_targets_file() {
 
 namespace {
 
-double cell(const YamlReader& item) {
-  return item.node().IsNull() ? nan_value() : item.as_number();
-}
+double cell(const YamlReader& item) { return item.node().IsNull() ? nan_value() : item.as_number(); }
 
 // A rows x cols matrix of numbers or nulls; the shape must match the labels.
 Grid read_grid(const YamlReader& table, const std::string& key, std::size_t rows, std::size_t cols) {

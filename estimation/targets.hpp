@@ -14,8 +14,8 @@ namespace firmsim::est {
 
 struct Targets {
   std::string file;
-  std::string source;          // the seed the numbers come from
-  std::vector<Table> tables;   // in file order
+  std::string source;                              // the seed the numbers come from
+  std::vector<Table> tables;                       // in file order
   const Table* find(const std::string& id) const;  // nullptr when absent
 };
 

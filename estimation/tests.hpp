@@ -14,12 +14,12 @@
 namespace firmsim::est {
 
 struct TTestResult {
-  double mean_x = 0, mean_y = 0;  // mean_y = 0 for the one-sample test
-  double difference = 0;          // mean_x - mean_y (or mean of x - y for the paired test)
-  double se = 0;                  // standard error of the difference
-  double t = 0, df = 0, p = 1;    // two-sided
+  double mean_x = 0, mean_y = 0;      // mean_y = 0 for the one-sample test
+  double difference = 0;              // mean_x - mean_y (or mean of x - y for the paired test)
+  double se = 0;                      // standard error of the difference
+  double t = 0, df = 0, p = 1;        // two-sided
   double ci_lower = 0, ci_upper = 0;  // 95%
-  double n_x = 0, n_y = 0;        // observations used (pairs: n_x = n_y)
+  double n_x = 0, n_y = 0;            // observations used (pairs: n_x = n_y)
   void print(std::ostream& os) const;
 };
 
@@ -30,7 +30,7 @@ TTestResult welch_t_test(const std::vector<double>& x, const std::vector<double>
 
 struct ChiSquareResult {
   Matrix observed;
-  Matrix expected;   // row total * column total / N
+  Matrix expected;  // row total * column total / N
   double chi2 = 0, df = 0, p = 1;
   double n = 0;
   void print(std::ostream& os) const;

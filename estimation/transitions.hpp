@@ -33,7 +33,6 @@ struct TransitionShare {
   double share = 0;
   double se = 0;
 };
-TransitionShare transition_share(const std::vector<std::uint8_t>& in_a_t0,
-                                 const std::vector<std::uint8_t>& in_b_t1);
+TransitionShare transition_share(const std::vector<std::uint8_t>& in_a_t0, const std::vector<std::uint8_t>& in_b_t1);
 
 }  // namespace firmsim::est

@@ -18,13 +18,11 @@ SizeClass size_class(float fte, const SampleFrame& frame) {
 namespace {
 
 void check_window(const PanelMeta& meta, const SampleFrame& frame) {
-  if (frame.end_year < frame.start_year)
-    throw InputError("", 0, "window", "the study window ends before it starts");
+  if (frame.end_year < frame.start_year) throw InputError("", 0, "window", "the study window ends before it starts");
   if (meta.first_year > frame.start_year || meta.last_year < frame.end_year)
     throw InputError("", 0, "first_year/last_year",
-                     "the panel covers " + std::to_string(meta.first_year) + "-" +
-                         std::to_string(meta.last_year) + " but the tables need " +
-                         std::to_string(frame.start_year) + "-" +
+                     "the panel covers " + std::to_string(meta.first_year) + "-" + std::to_string(meta.last_year) +
+                         " but the tables need " + std::to_string(frame.start_year) + "-" +
                          std::to_string(frame.end_year));
 }
 
@@ -55,20 +53,18 @@ bool in_window(const FirmYearColumns& c, std::size_t i, int replicate, const Sam
 }
 
 // The firms that report >= min_fte_once FTE in some year of the window (the dataset).
-std::unordered_set<std::int64_t> firms_in_frame(const FirmYearColumns& c, int replicate,
-                                                const SampleFrame& frame) {
+std::unordered_set<std::int64_t> firms_in_frame(const FirmYearColumns& c, int replicate, const SampleFrame& frame) {
   std::unordered_set<std::int64_t> firms;
   for (std::size_t i = 0; i < c.rows(); ++i)
-    if (in_window(c, i, replicate, frame) && c.alive[i] != 0 && c.fte[i] >= frame.min_fte_once)
-      firms.insert(c.firm[i]);
+    if (in_window(c, i, replicate, frame) && c.alive[i] != 0 && c.fte[i] >= frame.min_fte_once) firms.insert(c.firm[i]);
   return firms;
 }
 
 // Collects the window's firm-years of one replicate's dataset, keyed by firm id. Only
 // the dataset's firms: most firms are micro firms that never enter it, and building
 // their histories too cost ~1 GB and most of prepare_tables' time at 10^6 firms.
-std::unordered_map<std::int64_t, std::vector<YearObs>> collect_years(
-    const FirmYearColumns& c, int replicate, const SampleFrame& frame) {
+std::unordered_map<std::int64_t, std::vector<YearObs>> collect_years(const FirmYearColumns& c, int replicate,
+                                                                     const SampleFrame& frame) {
   const std::unordered_set<std::int64_t> dataset = firms_in_frame(c, replicate, frame);
   std::unordered_map<std::int64_t, std::vector<YearObs>> by_firm;
   by_firm.reserve(dataset.size());
@@ -83,9 +79,8 @@ std::unordered_map<std::int64_t, std::vector<YearObs>> collect_years(
 }
 
 bool in_frame(const std::vector<YearObs>& years, const SampleFrame& frame) {
-  return std::any_of(years.begin(), years.end(), [&](const YearObs& o) {
-    return o.present && o.fte >= frame.min_fte_once;
-  });
+  return std::any_of(years.begin(), years.end(),
+                     [&](const YearObs& o) { return o.present && o.fte >= frame.min_fte_once; });
 }
 
 // Size at the start of the window, or at the first year the firm reports.
@@ -95,8 +90,8 @@ SizeClass start_size(const std::vector<YearObs>& years, const SampleFrame& frame
   return SizeClass::small;
 }
 
-FirmHistory make_history(std::int64_t firm, std::vector<YearObs> years, const FirmColumns& f,
-                         std::size_t row, const SampleFrame& frame) {
+FirmHistory make_history(std::int64_t firm, std::vector<YearObs> years, const FirmColumns& f, std::size_t row,
+                         const SampleFrame& frame) {
   FirmHistory h;
   h.firm = firm;
   h.industry = f.industry[row];
@@ -110,8 +105,7 @@ FirmHistory make_history(std::int64_t firm, std::vector<YearObs> years, const Fi
 
 }  // namespace
 
-std::vector<FirmHistory> firm_histories(const Panel& panel, int replicate,
-                                        const SampleFrame& frame) {
+std::vector<FirmHistory> firm_histories(const Panel& panel, int replicate, const SampleFrame& frame) {
   check_window(panel.meta, frame);
   auto by_firm = collect_years(panel.firm_years, replicate, frame);
   std::unordered_map<std::int64_t, std::size_t> firm_row;
@@ -124,23 +118,28 @@ std::vector<FirmHistory> firm_histories(const Panel& panel, int replicate,
     if (!in_frame(years, frame)) continue;
     const auto row = firm_row.find(firm);
     if (row == firm_row.end())
-      throw std::invalid_argument("firm " + std::to_string(firm) + " of replicate " +
-                                  std::to_string(replicate) + " has no row in FirmColumns");
+      throw std::invalid_argument("firm " + std::to_string(firm) + " of replicate " + std::to_string(replicate) +
+                                  " has no row in FirmColumns");
     out.push_back(make_history(firm, std::move(years), f, row->second, frame));
   }
-  std::sort(out.begin(), out.end(),
-            [](const FirmHistory& a, const FirmHistory& b) { return a.firm < b.firm; });
+  std::sort(out.begin(), out.end(), [](const FirmHistory& a, const FirmHistory& b) { return a.firm < b.firm; });
   return out;
 }
 
 const char* type_code(ExportType type) {
   switch (type) {
-    case ExportType::born_global: return "BG";
-    case ExportType::born_international: return "BI";
-    case ExportType::traditional: return "TI";
-    case ExportType::born_again_global: return "BAG";
-    case ExportType::unclassified_eu_wide: return "EU-wide";
-    case ExportType::none: break;
+    case ExportType::born_global:
+      return "BG";
+    case ExportType::born_international:
+      return "BI";
+    case ExportType::traditional:
+      return "TI";
+    case ExportType::born_again_global:
+      return "BAG";
+    case ExportType::unclassified_eu_wide:
+      return "EU-wide";
+    case ExportType::none:
+      break;
   }
   return "none";
 }
@@ -169,8 +168,8 @@ ExportType type_of(bool early, bool wide, bool non_eu, const TypologyRules& rule
 
 }  // namespace
 
-TypeAssignment classify(const FirmHistory& firm, const std::vector<MarketMeta>& markets,
-                        const SampleFrame& frame, const TypologyRules& rules) {
+TypeAssignment classify(const FirmHistory& firm, const std::vector<MarketMeta>& markets, const SampleFrame& frame,
+                        const TypologyRules& rules) {
   TypeAssignment a;
   a.first_export_year = first_export_year(firm, frame);
   if (a.first_export_year == 0) return a;
@@ -178,8 +177,7 @@ TypeAssignment classify(const FirmHistory& firm, const std::vector<MarketMeta>& 
   a.years_to_export = a.first_export_year - firm.founding_year;
   a.first_year_countries = first.n_export_markets;
   a.first_year_non_eu = has_non_eu_market(first.export_mask, markets, a.first_export_year);
-  a.early = rules.early_inclusive ? a.years_to_export <= rules.early_years
-                                  : a.years_to_export < rules.early_years;
+  a.early = rules.early_inclusive ? a.years_to_export <= rules.early_years : a.years_to_export < rules.early_years;
   // Only SMEs with no observed export in 1993-1997 are new exporters.
   if (!firm.sme() || firm.exported_1993_1997) return a;
   const bool wide = a.first_year_countries >= rules.global_countries;
@@ -187,8 +185,7 @@ TypeAssignment classify(const FirmHistory& firm, const std::vector<MarketMeta>& 
   return a;
 }
 
-std::vector<TypeAssignment> classify_all(const std::vector<FirmHistory>& firms,
-                                         const std::vector<MarketMeta>& markets,
+std::vector<TypeAssignment> classify_all(const std::vector<FirmHistory>& firms, const std::vector<MarketMeta>& markets,
                                          const SampleFrame& frame, const TypologyRules& rules) {
   std::vector<TypeAssignment> out;
   out.reserve(firms.size());

@@ -38,9 +38,9 @@ namespace firmsim::est {
 struct SampleFrame {
   int start_year = 1998;
   int end_year = 2005;
-  float min_fte_once = 10;   // dataset: >= this FTE in at least one year of the window
-  float small_below = 50;    // small: FTE < 50
-  float sme_below = 250;     // SME: FTE < 250 (Eurostat employment criterion)
+  float min_fte_once = 10;  // dataset: >= this FTE in at least one year of the window
+  float small_below = 50;   // small: FTE < 50
+  float sme_below = 250;    // SME: FTE < 250 (Eurostat employment criterion)
   int years() const { return end_year - start_year + 1; }
 };
 
@@ -50,8 +50,8 @@ enum class SizeClass : std::uint8_t { small, medium, large };
 // present = false and zero activity.
 struct YearObs {
   bool present = false;
-  float fte = 0, value_added = 0, turnover = 0, fixed_assets = 0, intangible_assets = 0,
-        rnd = 0, tfp = 0, exports = 0, imports = 0;
+  float fte = 0, value_added = 0, turnover = 0, fixed_assets = 0, intangible_assets = 0, rnd = 0, tfp = 0, exports = 0,
+        imports = 0;
   int n_export_markets = 0, n_import_markets = 0, n_export_products = 0, n_import_products = 0;
   std::uint64_t export_mask = 0, import_mask = 0;
   bool exporter() const { return present && exports > 0; }
@@ -66,8 +66,8 @@ struct FirmHistory {
   int founding_year = 0;
   bool exported_1993_1997 = false;
   SizeClass start_size = SizeClass::small;
-  bool exited = false;               // reports in the window, not in its last year
-  std::vector<YearObs> years;        // index = year - SampleFrame::start_year
+  bool exited = false;         // reports in the window, not in its last year
+  std::vector<YearObs> years;  // index = year - SampleFrame::start_year
 
   const YearObs& at(int year, const SampleFrame& frame) const {
     return years[static_cast<std::size_t>(year - frame.start_year)];
@@ -80,8 +80,7 @@ SizeClass size_class(float fte, const SampleFrame& frame);
 // The dataset of one replicate: every firm with >= min_fte_once FTE in some year of
 // the window, ordered by firm id. Throws InputError when the panel does not cover the
 // window, and std::invalid_argument when a firm-year has no FirmColumns row.
-std::vector<FirmHistory> firm_histories(const Panel& panel, int replicate,
-                                        const SampleFrame& frame = {});
+std::vector<FirmHistory> firm_histories(const Panel& panel, int replicate, const SampleFrame& frame = {});
 
 enum class ExportType : std::uint8_t {
   none = 0,              // not a newly internationalizing SME
@@ -95,9 +94,9 @@ enum class ExportType : std::uint8_t {
 const char* type_code(ExportType type);  // "BG", "BI", "TI", "BAG", "EU-wide", "none"
 
 struct TypologyRules {
-  int early_years = 5;          // robustness: 3 and 6
-  bool early_inclusive = true;  // early iff years_to_export <= early_years (false: <)
-  int global_countries = 5;     // global scope: at least this many countries ...
+  int early_years = 5;              // robustness: 3 and 6
+  bool early_inclusive = true;      // early iff years_to_export <= early_years (false: <)
+  int global_countries = 5;         // global scope: at least this many countries ...
   bool global_needs_non_eu = true;  // ... one of them outside the EU
 };
 
@@ -113,13 +112,11 @@ struct TypeAssignment {
 // First year of the window with observed exports, or 0.
 int first_export_year(const FirmHistory& firm, const SampleFrame& frame);
 
-TypeAssignment classify(const FirmHistory& firm, const std::vector<MarketMeta>& markets,
-                        const SampleFrame& frame = {}, const TypologyRules& rules = {});
+TypeAssignment classify(const FirmHistory& firm, const std::vector<MarketMeta>& markets, const SampleFrame& frame = {},
+                        const TypologyRules& rules = {});
 
-std::vector<TypeAssignment> classify_all(const std::vector<FirmHistory>& firms,
-                                         const std::vector<MarketMeta>& markets,
-                                         const SampleFrame& frame = {},
-                                         const TypologyRules& rules = {});
+std::vector<TypeAssignment> classify_all(const std::vector<FirmHistory>& firms, const std::vector<MarketMeta>& markets,
+                                         const SampleFrame& frame = {}, const TypologyRules& rules = {});
 
 // Whether any market in the mask is outside the EU in that year; bits beyond the
 // market list are ignored.

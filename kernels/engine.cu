@@ -8,11 +8,11 @@
 #include <thrust/device_vector.h>
 #include <thrust/for_each.h>
 #include <thrust/gather.h>
-#include <thrust/transform.h>
 #include <thrust/host_vector.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/reduce.h>
 #include <thrust/scan.h>
+#include <thrust/transform.h>
 #include <thrust/transform_reduce.h>
 
 #include <algorithm>
@@ -157,9 +157,9 @@ struct Engine::Impl {
     for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products})
       v->resize(fn);
     for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
-    for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash,
-                    &export_intensity, &support, &value_added, &turnover, &fixed_assets, &intangible_assets, &rnd,
-                    &tfp, &exports_true, &imports_true, &exports_observed, &imports_observed})
+    for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash, &export_intensity,
+                    &support, &value_added, &turnover, &fixed_assets, &intangible_assets, &rnd, &tfp, &exports_true,
+                    &imports_true, &exports_observed, &imports_observed})
       v->resize(fn);
     for (auto* v : {&export_mask, &import_mask, &ever_exported_mask, &export_mask_observed, &import_mask_observed})
       v->resize(fn);
@@ -229,30 +229,47 @@ struct Engine::Impl {
   // Every state array as raw bytes (for the copy benchmark).
   std::vector<std::pair<const void*, std::size_t>> state_spans() const {
     const Impl& m = *this;
-  std::vector<std::pair<const void*, std::size_t>> spans;
-  for (const auto* v : {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products,
-                        &m.n_import_products})
-    add_span(spans, *v);
-  for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
-  for (const auto* v : {&m.efficiency_shock, &m.belief_mean, &m.belief_precision, &m.import_gain, &m.fte, &m.cash,
-                        &m.export_intensity, &m.support, &m.value_added, &m.turnover, &m.fixed_assets,
-                        &m.intangible_assets, &m.rnd, &m.tfp, &m.exports_true, &m.imports_true, &m.exports_observed,
-                        &m.imports_observed, &m.appeal_belief, &m.appeal_precision, &m.export_value, &m.import_value})
-    add_span(spans, *v);
-  for (const auto* v : {&m.export_mask, &m.import_mask, &m.ever_exported_mask, &m.export_mask_observed,
-                        &m.import_mask_observed})
-    add_span(spans, *v);
-  for (const auto* v : {&m.export_tenure, &m.import_tenure}) add_span(spans, *v);
-  return spans;
-}
+    std::vector<std::pair<const void*, std::size_t>> spans;
+    for (const auto* v :
+         {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products, &m.n_import_products})
+      add_span(spans, *v);
+    for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
+    for (const auto* v : {&m.efficiency_shock,
+                          &m.belief_mean,
+                          &m.belief_precision,
+                          &m.import_gain,
+                          &m.fte,
+                          &m.cash,
+                          &m.export_intensity,
+                          &m.support,
+                          &m.value_added,
+                          &m.turnover,
+                          &m.fixed_assets,
+                          &m.intangible_assets,
+                          &m.rnd,
+                          &m.tfp,
+                          &m.exports_true,
+                          &m.imports_true,
+                          &m.exports_observed,
+                          &m.imports_observed,
+                          &m.appeal_belief,
+                          &m.appeal_precision,
+                          &m.export_value,
+                          &m.import_value})
+      add_span(spans, *v);
+    for (const auto* v :
+         {&m.export_mask, &m.import_mask, &m.ever_exported_mask, &m.export_mask_observed, &m.import_mask_observed})
+      add_span(spans, *v);
+    for (const auto* v : {&m.export_tenure, &m.import_tenure}) add_span(spans, *v);
+    return spans;
+  }
 
   template <class F>
   void for_each_batch(F f) {
     const std::int64_t batch = std::max<std::int64_t>(1, setup.batch);
     for (std::int64_t begin = 0; begin < n; begin += batch) {
       const std::int64_t end = std::min(n, begin + batch);
-      thrust::for_each(thrust::counting_iterator<std::int64_t>(begin), thrust::counting_iterator<std::int64_t>(end),
-                       f);
+      thrust::for_each(thrust::counting_iterator<std::int64_t>(begin), thrust::counting_iterator<std::int64_t>(end), f);
     }
   }
 };
@@ -462,7 +479,6 @@ void Engine::synchronize() const {
 #endif
 }
 
-
 std::size_t Engine::state_bytes() const {
   std::size_t total = 0;
   for (const auto& span : impl_->state_spans()) total += span.second;
@@ -489,8 +505,8 @@ double Engine::time_state_copy(int repeats) const {
 }
 
 std::size_t Engine::bytes_per_firm(int n_markets) {
-  const std::size_t firm_level = 6 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) +
-                                 5 * sizeof(MarketMask);
+  const std::size_t firm_level =
+      6 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) + 5 * sizeof(MarketMask);
   const std::size_t per_market = 4 * sizeof(float) + 2 * sizeof(std::int8_t);
   return firm_level + per_market * static_cast<std::size_t>(n_markets);
 }

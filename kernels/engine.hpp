@@ -81,7 +81,7 @@ class Engine {
   void record_year(YearRecord& out) const;  // the year last stepped
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table() const;
-  double support_paid() const;              // policy support in the year last stepped (EUR)
+  double support_paid() const;  // policy support in the year last stepped (EUR)
   std::int64_t size() const;
 
   // Waits until the device has finished (a no-op on the CPU backend).

@@ -19,22 +19,22 @@ struct FirmStateView {
   std::uint8_t* status = nullptr;
   std::uint8_t* industry = nullptr;
   std::int16_t* founding_year = nullptr;
-  std::int16_t* exit_year = nullptr;           // 0 while alive
+  std::int16_t* exit_year = nullptr;  // 0 while alive
 
   // --- efficiency and what the firm believes about it ---
-  float* efficiency_shock = nullptr;           // AR(1) transitory component
-  float* belief_mean = nullptr;                // belief about persistent log efficiency
+  float* efficiency_shock = nullptr;  // AR(1) transitory component
+  float* belief_mean = nullptr;       // belief about persistent log efficiency
   float* belief_precision = nullptr;
-  float* import_gain = nullptr;                // log-efficiency gain from sourcing abroad
+  float* import_gain = nullptr;  // log-efficiency gain from sourcing abroad
 
   // --- domestic activity and finance ---
   float* fte = nullptr;
   float* cash = nullptr;
-  float* export_intensity = nullptr;           // last year's exports / domestic turnover
+  float* export_intensity = nullptr;  // last year's exports / domestic turnover
 
   // --- internationalization ---
-  std::uint8_t* strategy = nullptr;            // Strategy (panel.hpp)
-  std::int16_t* export_start_year = nullptr;   // 0 = never exported
+  std::uint8_t* strategy = nullptr;           // Strategy (panel.hpp)
+  std::int16_t* export_start_year = nullptr;  // 0 = never exported
   MarketMask* export_mask = nullptr;
   MarketMask* import_mask = nullptr;
   MarketMask* ever_exported_mask = nullptr;
@@ -42,11 +42,11 @@ struct FirmStateView {
   float* support = nullptr;                    // policy support received this year (EUR)
 
   // --- per market, market-major ---
-  float* appeal_belief = nullptr;              // belief about own appeal in the market
+  float* appeal_belief = nullptr;  // belief about own appeal in the market
   float* appeal_precision = nullptr;
-  std::int8_t* export_tenure = nullptr;        // >0 years served, <0 years since leaving, 0 never
+  std::int8_t* export_tenure = nullptr;  // >0 years served, <0 years since leaving, 0 never
   std::int8_t* import_tenure = nullptr;
-  float* export_value = nullptr;               // this year's latent flows (EUR)
+  float* export_value = nullptr;  // this year's latent flows (EUR)
   float* import_value = nullptr;
 
   // --- this year's record (step 11) ---

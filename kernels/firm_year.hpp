@@ -20,19 +20,19 @@ namespace firmsim {
 // Everything a firm's year reads besides its own state.
 struct YearInputs {
   int year = 0;
-  std::uint64_t seed = 0;                    // the run's seed (replicates are in the firm's key)
+  std::uint64_t seed = 0;  // the run's seed (replicates are in the firm's key)
   std::int64_t firms_per_replicate = 1;
   ModelParams params{};
   MeasurementParams measurement{};
   const IndustryParams* industries = nullptr;
   const MarketParams* markets = nullptr;
-  const MarketYear* market_year = nullptr;   // this year's row, one per market
-  const PolicyProgram* policies = nullptr;   // programs in force this year
+  const MarketYear* market_year = nullptr;  // this year's row, one per market
+  const PolicyProgram* policies = nullptr;  // programs in force this year
   int n_policies = 0;
-  const float* founding_cdf = nullptr;       // P(founding year <= first_founding_year + k)
+  const float* founding_cdf = nullptr;  // P(founding year <= first_founding_year + k)
   int n_founding_years = 0;
   int first_founding_year = 0;
-  const float* industry_cdf = nullptr;       // cumulative industry shares
+  const float* industry_cdf = nullptr;  // cumulative industry shares
 };
 
 // Policy support that applies to this firm this year, combined over programs.
@@ -48,31 +48,31 @@ struct Support {
 
 // The firm's state while its year is computed (locals, written back at the end).
 struct FirmYear {
-  std::int64_t id;          // population index
-  std::int64_t firm;        // id within its replicate (the RNG address)
-  RngKey rng;               // the run's seed and this firm's replicate
+  std::int64_t id;    // population index
+  std::int64_t firm;  // id within its replicate (the RNG address)
+  RngKey rng;         // the run's seed and this firm's replicate
   int year, age;
   const IndustryParams* industry;
   int industry_index;
   // time-invariant traits, redrawn from the generator rather than stored
-  float efficiency;         // persistent log efficiency (unknown to the firm)
-  float orientation;        // international orientation, in sd units
-  float product_scope;      // products per market scale
-  float asset_rank;         // uniform rank for reporting R&D / intangibles
-  float capital_trait;      // firm-specific log capital intensity
-  float import_trait;       // persistent propensity to source abroad (mean 1)
-  float initial_shock;      // standard normal for the transitory efficiency at birth
+  float efficiency;     // persistent log efficiency (unknown to the firm)
+  float orientation;    // international orientation, in sd units
+  float product_scope;  // products per market scale
+  float asset_rank;     // uniform rank for reporting R&D / intangibles
+  float capital_trait;  // firm-specific log capital intensity
+  float import_trait;   // persistent propensity to source abroad (mean 1)
+  float initial_shock;  // standard normal for the transitory efficiency at birth
   // state
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
   std::int16_t export_start_year;
   MarketMask exporting, importing, ever_exported;
-  MarketMask exported_this_year;  // markets with sales this year (before this year's exits)
+  MarketMask exported_this_year;                // markets with sales this year (before this year's exits)
   std::uint8_t region_experience[kMaxRegions];  // markets ever exported to, per region
-  float export_factor;      // expected export sales before market terms (set in step 6)
-  float import_factor;      // expected imports before market terms (set in step 10)
+  float export_factor;                          // expected export sales before market terms (set in step 6)
+  float import_factor;                          // expected imports before market terms (set in step 10)
   // this year's outcomes
-  float productivity;       // realized log efficiency
+  float productivity;  // realized log efficiency
   float value_added, turnover_domestic, sunk_paid, support;
   bool died;
   Support policy;
@@ -241,14 +241,14 @@ FIRMSIM_HD FIRMSIM_INLINE float expected_log_efficiency_gap(const FirmYear& f) {
   return f.belief + f.gain - f.industry->efficiency_mean;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const FirmDraws& d, FirmYear& f,
-                                                 bool newborn) {
+FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const FirmDraws& d, FirmYear& f, bool newborn) {
   const DomesticParams& p = in.params.domestic;
   if (!newborn) {
     const float log_target = logf(f.industry->base_fte) + p.size_elasticity * expected_log_efficiency_gap(f) +
                              p.export_size_elasticity * log1pf(f.export_intensity);
     const float log_fte = logf(f.fte);
-    const float next = log_fte + p.adjustment_speed * (log_target - log_fte) + p.employment_noise_sd * d.employment_noise;
+    const float next =
+        log_fte + p.adjustment_speed * (log_target - log_fte) + p.employment_noise_sd * d.employment_noise;
     f.fte = fminf(p.max_fte, fmaxf(1.0f, expf(next)));
   }
   const float labour_productivity = f.industry->va_per_fte * expf(f.productivity - f.industry->efficiency_mean);
@@ -424,9 +424,12 @@ FIRMSIM_HD FIRMSIM_INLINE float sprinkler_advantage(const YearInputs& in, const 
 FIRMSIM_HD FIRMSIM_INLINE bool choose_sprinkler(const YearInputs& in, const FirmYear& f, const Candidates& c,
                                                 float taste) {
   switch (static_cast<StrategyMode>(in.params.strategy.mode)) {
-    case StrategyMode::waterfall_only: return false;
-    case StrategyMode::sprinkler_only: return true;
-    case StrategyMode::choice: break;
+    case StrategyMode::waterfall_only:
+      return false;
+    case StrategyMode::sprinkler_only:
+      return true;
+    case StrategyMode::choice:
+      break;
   }
   return sprinkler_advantage(in, f, c, taste) > 0;
 }
@@ -532,12 +535,13 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
-  const float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
+  const float sales =
+      x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const FirmYear& f, int m,
-                                                    float signal, float noise_sd) {
+FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const FirmYear& f, int m, float signal,
+                                                    float noise_sd) {
   const std::int64_t k = s.at(m, f.id);
   const float signal_precision = 1.0f / fmaxf(1e-8f, noise_sd * noise_sd);
   const float posterior = s.appeal_precision[k] + signal_precision;
@@ -741,7 +745,8 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   s.value_added[i] = f.value_added;
   s.turnover[i] = f.turnover_domestic + exports;
   const float gap = f.productivity - f.industry->efficiency_mean;
-  const float capital = f.industry->capital_per_fte * f.fte * expf(d.capital_efficiency_elasticity * gap + f.capital_trait);
+  const float capital =
+      f.industry->capital_per_fte * f.fte * expf(d.capital_efficiency_elasticity * gap + f.capital_trait);
   s.fixed_assets[i] = capital;
   // Reporting of R&D and intangibles is a persistent firm trait (asset_rank),
   // more likely for traders; amounts scale with size and efficiency.
@@ -762,8 +767,7 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   s.exports_observed[i] = exports_observed;
   s.imports_observed[i] = imports_observed;
   s.n_export_products[i] = xo ? static_cast<std::uint8_t>(product_count(f.product_scope, popcount64(xo))) : 0;
-  s.n_import_products[i] =
-      mo ? static_cast<std::uint8_t>(product_count(2.0f * f.product_scope, popcount64(mo))) : 0;
+  s.n_import_products[i] = mo ? static_cast<std::uint8_t>(product_count(2.0f * f.product_scope, popcount64(mo))) : 0;
   if (xo && in.year >= in.measurement.dummy_first_year && in.year <= in.measurement.dummy_last_year)
     s.exported_1993_1997[i] = 1;
 }
@@ -882,16 +886,16 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
   FirmYear f = load(in, s, i);
   draw_traits(in, f);
   const bool newborn = status == FirmStatus::unborn;
-  if (newborn) {                                             // 1. births
+  if (newborn) {  // 1. births
     birth(in, f);
     s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
   }
   f.policy = support_for(in, f);
   const FirmDraws d = draw_firm_year(in, f);
-  update_efficiency(in, d, f);                               // 2. efficiency
-  learn_efficiency(in, d, f);                                // 3. passive learning
-  domestic_activity(in, d, f, newborn);                      // 4. domestic activity
-  if (!newborn && dies(in, d, f)) {                          // 5. death
+  update_efficiency(in, d, f);           // 2. efficiency
+  learn_efficiency(in, d, f);            // 3. passive learning
+  domestic_activity(in, d, f, newborn);  // 4. domestic activity
+  if (!newborn && dies(in, d, f)) {      // 5. death
     s.status[i] = static_cast<std::uint8_t>(FirmStatus::dead);
     s.exit_year[i] = static_cast<std::int16_t>(in.year);
     f.exporting = f.importing = 0;
@@ -899,12 +903,12 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
     record_death(s, i, in.params.n_markets);
     return;
   }
-  export_start_and_entry(in, s, f, d.strategy_taste);        // 6-7. start, strategy, entry
-  export_sales_and_learning(in, s, f);                       // 8. sales and market learning
-  export_exit(in, s, f);                                     // 9. market exit (re-entry via tenure)
-  import_decisions(in, s, f);                                // 10. importing
+  export_start_and_entry(in, s, f, d.strategy_taste);  // 6-7. start, strategy, entry
+  export_sales_and_learning(in, s, f);                 // 8. sales and market learning
+  export_exit(in, s, f);                               // 9. market exit (re-entry via tenure)
+  import_decisions(in, s, f);                          // 10. importing
   import_flows_and_gains(in, s, f);
-  record(in, s, f);                                          // 11. record
+  record(in, s, f);  // 11. record
   store(s, f);
 }
 

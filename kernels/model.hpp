@@ -35,13 +35,13 @@ struct IndustryParams {
 };
 
 struct MarketParams {
-  float psychic_distance;   // [0,1] cultural and institutional distance from Belgium
-  float log_distance;       // log of distance from Belgium in 1000 km
-  float size;               // demand shifter relative to the Netherlands = 1
-  float growth;             // yearly demand growth (fraction)
-  float competition;        // [0,1] intensity of competition
-  float innovativeness;     // [0,1] how fast the market adopts new products
-  float import_supply;      // attractiveness as a source of inputs
+  float psychic_distance;     // [0,1] cultural and institutional distance from Belgium
+  float log_distance;         // log of distance from Belgium in 1000 km
+  float size;                 // demand shifter relative to the Netherlands = 1
+  float growth;               // yearly demand growth (fraction)
+  float competition;          // [0,1] intensity of competition
+  float innovativeness;       // [0,1] how fast the market adopts new products
+  float import_supply;        // attractiveness as a source of inputs
   std::int16_t eu_join_year;  // 0 = not an EU member in the window
   std::uint8_t region;        // region index
   std::uint8_t pad;
@@ -49,134 +49,134 @@ struct MarketParams {
 
 // What changes by year for a market (growth, trade shocks, policy).
 struct MarketYear {
-  float demand;                 // size * growth path * demand shocks
-  float psychic_distance;       // after economic diplomacy
+  float demand;            // size * growth path * demand shocks
+  float psychic_distance;  // after economic diplomacy
   // Derived once a year on the host so the per-firm loops stay cheap:
-  float reach;                  // demand * distance^-distance_elasticity
-  float cost_scale;             // 1 + psychic_cost * psychic_distance
-  float awareness;              // awareness_base * exp(-awareness_distance * psychic_distance)
-  std::uint8_t is_eu;           // EU member this year (reporting and sunk costs)
+  float reach;         // demand * distance^-distance_elasticity
+  float cost_scale;    // 1 + psychic_cost * psychic_distance
+  float awareness;     // awareness_base * exp(-awareness_distance * psychic_distance)
+  std::uint8_t is_eu;  // EU member this year (reporting and sunk costs)
   std::uint8_t pad[3];
 };
 
 struct EfficiencyParams {
-  float persistence;       // AR(1) coefficient of the transitory efficiency component
-  float shock_sd;          // sd of the AR(1) innovation
+  float persistence;  // AR(1) coefficient of the transitory efficiency component
+  float shock_sd;     // sd of the AR(1) innovation
 };
 
 struct LearningParams {
-  std::uint8_t passive;        // 1 = firms learn their efficiency (Jovanovic)
-  std::uint8_t market;         // 1 = firms learn their appeal in served markets
+  std::uint8_t passive;  // 1 = firms learn their efficiency (Jovanovic)
+  std::uint8_t market;   // 1 = firms learn their appeal in served markets
   std::uint8_t pad[2];
   float efficiency_signal_sd;  // noise of the yearly signal of own efficiency
   float region_correlation;    // weight of served-market beliefs in same-region priors
 };
 
 struct DomesticParams {
-  float size_elasticity;        // d log target FTE / d believed log efficiency
-  float adjustment_speed;       // share of the gap to target FTE closed per year
-  float employment_noise_sd;    // sd of yearly log FTE noise
-  float entry_fte_min;          // entrants' FTE drawn uniformly in [min, max]
+  float size_elasticity;      // d log target FTE / d believed log efficiency
+  float adjustment_speed;     // share of the gap to target FTE closed per year
+  float employment_noise_sd;  // sd of yearly log FTE noise
+  float entry_fte_min;        // entrants' FTE drawn uniformly in [min, max]
   float entry_fte_max;
-  float max_fte;                // cap on firm size
-  float export_size_elasticity; // d log target FTE / d log(1 + exports / domestic sales)
-  float capital_share;          // cost share of capital in TFP measurement
+  float max_fte;                 // cap on firm size
+  float export_size_elasticity;  // d log target FTE / d log(1 + exports / domestic sales)
+  float capital_share;           // cost share of capital in TFP measurement
   float capital_efficiency_elasticity;
-  float capital_dispersion;     // sd of firm-specific log capital intensity
-  float intangibles_per_fte;    // EUR intangible assets per FTE when reported
-  float rnd_per_fte;            // EUR R&D per FTE when reported
-  float trader_asset_boost;     // multiplies the R&D / intangibles propensity of traders
-  float operating_margin;       // cash flow / value added from domestic activity
-  float start_cash;             // EUR cash of an entrant per FTE
+  float capital_dispersion;   // sd of firm-specific log capital intensity
+  float intangibles_per_fte;  // EUR intangible assets per FTE when reported
+  float rnd_per_fte;          // EUR R&D per FTE when reported
+  float trader_asset_boost;   // multiplies the R&D / intangibles propensity of traders
+  float operating_margin;     // cash flow / value added from domestic activity
+  float start_cash;           // EUR cash of an entrant per FTE
 };
 
 struct DeathParams {
-  float age_decay;           // hazard falls by this factor per year of age (exp(-a*age))
-  float size_elasticity;     // hazard ~ (fte/10)^-this
+  float age_decay;        // hazard falls by this factor per year of age (exp(-a*age))
+  float size_elasticity;  // hazard ~ (fte/10)^-this
   float max_hazard;
   std::uint8_t cash_constraint;  // 1 = a firm whose cash falls below -credit line dies
   std::uint8_t pad[3];
-  float credit_line_per_fte; // EUR of borrowing per FTE before the cash constraint binds
+  float credit_line_per_fte;  // EUR of borrowing per FTE before the cash constraint binds
 };
 
 struct ExportParams {
-  float scale;                  // EUR of exports to a size-1 market at mean efficiency, zero appeal
-  float productivity_elasticity;// d log exports / d log efficiency
-  float size_elasticity;        // d log exports / d log FTE (capacity)
-  float distance_elasticity;    // d log exports / d log distance
-  float sales_noise_sd;         // sd of transitory log sales shocks (also the learning signal)
-  float appeal_region_sd;       // sd of a firm's appeal common to a region
-  float appeal_market_sd;       // sd of a firm's idiosyncratic appeal in a market
-  float margin;                 // profit / export sales
-  float first_year_fraction;    // share of a full year's sales in the entry year
-  float sunk_cost;              // EUR base sunk cost of entering a market
-  float fixed_cost;             // EUR base yearly fixed cost of serving a market
-  float psychic_cost;           // sunk and fixed costs rise by (1 + this * psychic distance)
-  float discount;               // yearly discount factor
-  float relationship_hazard;    // yearly probability a market relationship breaks
-  float related_experience_discount; // sunk cost cut with experience in the same region
-  float import_sunk_factor;     // sunk cost multiplier when already importing from the market
-  float reentry_factor;         // sunk cost multiplier for re-entry within reentry_years
+  float scale;                        // EUR of exports to a size-1 market at mean efficiency, zero appeal
+  float productivity_elasticity;      // d log exports / d log efficiency
+  float size_elasticity;              // d log exports / d log FTE (capacity)
+  float distance_elasticity;          // d log exports / d log distance
+  float sales_noise_sd;               // sd of transitory log sales shocks (also the learning signal)
+  float appeal_region_sd;             // sd of a firm's appeal common to a region
+  float appeal_market_sd;             // sd of a firm's idiosyncratic appeal in a market
+  float margin;                       // profit / export sales
+  float first_year_fraction;          // share of a full year's sales in the entry year
+  float sunk_cost;                    // EUR base sunk cost of entering a market
+  float fixed_cost;                   // EUR base yearly fixed cost of serving a market
+  float psychic_cost;                 // sunk and fixed costs rise by (1 + this * psychic distance)
+  float discount;                     // yearly discount factor
+  float relationship_hazard;          // yearly probability a market relationship breaks
+  float related_experience_discount;  // sunk cost cut with experience in the same region
+  float import_sunk_factor;           // sunk cost multiplier when already importing from the market
+  float reentry_factor;               // sunk cost multiplier for re-entry within reentry_years
   float reentry_years;
-  float orientation_sunk;       // sunk cost falls by exp(-this * orientation)
-  float awareness_base;         // yearly probability of noticing a market at zero psychic distance
-  float awareness_distance;     // awareness falls by exp(-this * psychic distance)
+  float orientation_sunk;              // sunk cost falls by exp(-this * orientation)
+  float awareness_base;                // yearly probability of noticing a market at zero psychic distance
+  float awareness_distance;            // awareness falls by exp(-this * psychic distance)
   float import_awareness_multiplier;   // importing from m multiplies the chance of noticing m
   float related_awareness_multiplier;  // exporting to m's region multiplies it too
-  float hysteresis_band;        // stay while expected profit > -band * sunk cost
-  float sprinkler_commitment;   // sprinkler firms' band is (1 + this) times wider
-  std::uint8_t hysteresis;      // 0 = leave as soon as expected profit < 0
+  float hysteresis_band;               // stay while expected profit > -band * sunk cost
+  float sprinkler_commitment;          // sprinkler firms' band is (1 + this) times wider
+  std::uint8_t hysteresis;             // 0 = leave as soon as expected profit < 0
   std::uint8_t pad[3];
-  float product_scope_mean;     // mean number of products of an exporter
+  float product_scope_mean;  // mean number of products of an exporter
 };
 
 struct StrategyParams {
-  std::uint8_t mode;            // StrategyMode
+  std::uint8_t mode;  // StrategyMode
   std::uint8_t pad[3];
-  float taste_scale;            // scale of the logistic random-utility shock
-  float constant;               // baseline utility of sprinkler over waterfall
-  float globalized;             // + if the industry is globalized
-  float high_tech;              // + if the industry is HT-MH
-  float life_cycle;             // - per 10 years of product life cycle (Kalish et al.)
-  float market_size;            // + per log of candidate markets' mean size
-  float market_growth;          // + per point of candidate markets' mean growth
-  float innovativeness;         // + per unit of candidate markets' innovativeness
-  float competition;            // + per unit of competition intensity (pre-emption)
-  float cooperation;            // - per unit of competitor co-operation (world level)
-  float competitor_cooperation; // [0,1] world level co-operative behaviour
-  float fixed_entry_cost;       // - per unit of the industry's sunk cost scale
-  float orientation;            // + per sd of international orientation
-  float cash;                   // + per log of cash over the cost of a global entry
-  float scale_gain;             // sprinkler's extra expected profit share (scale, pre-emption)
-  float max_markets;            // cap on markets entered at once
-  float orientation_sd;         // sd of international orientation across firms
+  float taste_scale;             // scale of the logistic random-utility shock
+  float constant;                // baseline utility of sprinkler over waterfall
+  float globalized;              // + if the industry is globalized
+  float high_tech;               // + if the industry is HT-MH
+  float life_cycle;              // - per 10 years of product life cycle (Kalish et al.)
+  float market_size;             // + per log of candidate markets' mean size
+  float market_growth;           // + per point of candidate markets' mean growth
+  float innovativeness;          // + per unit of candidate markets' innovativeness
+  float competition;             // + per unit of competition intensity (pre-emption)
+  float cooperation;             // - per unit of competitor co-operation (world level)
+  float competitor_cooperation;  // [0,1] world level co-operative behaviour
+  float fixed_entry_cost;        // - per unit of the industry's sunk cost scale
+  float orientation;             // + per sd of international orientation
+  float cash;                    // + per log of cash over the cost of a global entry
+  float scale_gain;              // sprinkler's extra expected profit share (scale, pre-emption)
+  float max_markets;             // cap on markets entered at once
+  float orientation_sd;          // sd of international orientation across firms
 };
 
 struct ImportParams {
-  float scale;                  // EUR of imports per FTE from a supply-1 market
+  float scale;  // EUR of imports per FTE from a supply-1 market
   float size_elasticity;
   float noise_sd;
-  float appeal_sd;              // sd of supplier quality across firm-market pairs
-  float firm_propensity_sd;     // sd of a firm's persistent log propensity to source abroad
-  float margin;                 // cost saving / import value
+  float appeal_sd;           // sd of supplier quality across firm-market pairs
+  float firm_propensity_sd;  // sd of a firm's persistent log propensity to source abroad
+  float margin;              // cost saving / import value
   float sunk_cost;
   float fixed_cost;
   float relationship_hazard;
   float export_sunk_factor;           // sunk cost multiplier when already exporting to m
   float export_awareness_multiplier;  // exporting to m multiplies the chance of noticing m
-  float productivity_gain;      // log-efficiency gain towards which an importer converges
-  float two_way_gain;           // extra gain for a two-way trader
-  float learning_rate;          // share of the gap closed per year
-  float decay;                  // share of the gain kept per year after stopping
+  float productivity_gain;            // log-efficiency gain towards which an importer converges
+  float two_way_gain;                 // extra gain for a two-way trader
+  float learning_rate;                // share of the gap closed per year
+  float decay;                        // share of the gain kept per year after stopping
 };
 
 // A policy program in force this year (sim/ resolves years and budgets).
 enum class PolicyKind : std::uint8_t {
-  sunk_cost_subsidy = 0,   // strength = share of the export sunk cost paid
-  information = 1,         // strength = share cut from sales-signal noise
-  diplomacy = 2,           // strength = share cut from psychic distance (applied in MarketYear)
-  import_facilitation = 3, // strength = share of the import sunk cost paid
-  credit_guarantee = 4,    // strength = extra credit line per FTE (EUR)
+  sunk_cost_subsidy = 0,    // strength = share of the export sunk cost paid
+  information = 1,          // strength = share cut from sales-signal noise
+  diplomacy = 2,            // strength = share cut from psychic distance (applied in MarketYear)
+  import_facilitation = 3,  // strength = share of the import sunk cost paid
+  credit_guarantee = 4,     // strength = extra credit line per FTE (EUR)
 };
 
 struct PolicyProgram {
@@ -187,7 +187,7 @@ struct PolicyProgram {
   float min_fte, max_fte;
   float min_age, max_age;
   MarketMask markets;
-  std::uint64_t industries;      // bit j = industry j targeted
+  std::uint64_t industries;  // bit j = industry j targeted
 };
 
 struct ModelParams {
@@ -204,8 +204,8 @@ struct ModelParams {
 
 // How the statistics office observes trade (seed 000 appendix).
 struct MeasurementParams {
-  float intrastat_threshold;  // EUR a year of intra-EU exports (or imports) before a firm reports
-  float extrastat_threshold;  // EUR per extra-EU flow
+  float intrastat_threshold;                       // EUR a year of intra-EU exports (or imports) before a firm reports
+  float extrastat_threshold;                       // EUR per extra-EU flow
   std::int16_t dummy_first_year, dummy_last_year;  // years of the export dummy (1993-1997)
 };
 

@@ -25,8 +25,7 @@ constexpr std::uint32_t kMultiplier1 = 0xCD9E8D57u;
 constexpr std::uint32_t kWeyl0 = 0x9E3779B9u;  // golden ratio
 constexpr std::uint32_t kWeyl1 = 0xBB67AE85u;  // sqrt(3) - 1
 
-FIRMSIM_HD FIRMSIM_INLINE void mulhilo(std::uint32_t a, std::uint32_t b, std::uint32_t& hi,
-                                       std::uint32_t& lo) {
+FIRMSIM_HD FIRMSIM_INLINE void mulhilo(std::uint32_t a, std::uint32_t b, std::uint32_t& hi, std::uint32_t& lo) {
   const std::uint64_t product = static_cast<std::uint64_t>(a) * b;
   hi = static_cast<std::uint32_t>(product >> 32);
   lo = static_cast<std::uint32_t>(product);

@@ -15,16 +15,16 @@ namespace firmsim {
 
 // What a draw is for. Appending is safe; renumbering changes every result.
 enum class Purpose : std::uint32_t {
-  firm_traits = 1,        // time-invariant: efficiency, orientation, product scope, asset traits
-  firm_birth = 2,         // founding year, industry, start size, start cash
-  firm_year = 3,          // efficiency shock, passive-learning signal, hazard, strategy taste
-  firm_year_activity = 4, // employment noise, R&D and intangibles draws
-  region_appeal = 5,      // time-invariant appeal shared by a region's markets
-  market_appeal = 6,      // time-invariant idiosyncratic appeal in a market (export side)
-  market_year = 7,        // awareness (export, import), relationship break (export, import)
-  market_year_sales = 8,  // transitory sales shocks (export, import)
-  import_appeal = 9,      // time-invariant supplier quality in a market
-  firm_traits_more = 10,  // time-invariant: initial efficiency shock, import propensity
+  firm_traits = 1,         // time-invariant: efficiency, orientation, product scope, asset traits
+  firm_birth = 2,          // founding year, industry, start size, start cash
+  firm_year = 3,           // efficiency shock, passive-learning signal, hazard, strategy taste
+  firm_year_activity = 4,  // employment noise, R&D and intangibles draws
+  region_appeal = 5,       // time-invariant appeal shared by a region's markets
+  market_appeal = 6,       // time-invariant idiosyncratic appeal in a market (export side)
+  market_year = 7,         // awareness (export, import), relationship break (export, import)
+  market_year_sales = 8,   // transitory sales shocks (export, import)
+  import_appeal = 9,       // time-invariant supplier quality in a market
+  firm_traits_more = 10,   // time-invariant: initial efficiency shock, import propensity
 };
 
 // Year index used for time-invariant draws.
@@ -35,15 +35,13 @@ struct RngKey {
   std::uint32_t replicate;
 };
 
-FIRMSIM_HD FIRMSIM_INLINE PhiloxCounter draw4(const RngKey& key, std::uint64_t firm,
-                                               std::uint32_t year, std::uint32_t market,
-                                               Purpose purpose) {
+FIRMSIM_HD FIRMSIM_INLINE PhiloxCounter draw4(const RngKey& key, std::uint64_t firm, std::uint32_t year,
+                                              std::uint32_t market, Purpose purpose) {
   // Key: 64-bit seed folded with the replicate; counter: firm (32 bits is
   // plenty per replicate), year, market and purpose in the four words.
   const PhiloxKey k{{static_cast<std::uint32_t>(key.seed) ^ (key.replicate * 0x85EBCA6Bu),
                      static_cast<std::uint32_t>(key.seed >> 32) + key.replicate}};
-  const PhiloxCounter c{{static_cast<std::uint32_t>(firm), year,
-                         market | (static_cast<std::uint32_t>(firm >> 32) << 8),
+  const PhiloxCounter c{{static_cast<std::uint32_t>(firm), year, market | (static_cast<std::uint32_t>(firm >> 32) << 8),
                          static_cast<std::uint32_t>(purpose)}};
   return philox4x32_10(c, k);
 }

@@ -60,9 +60,9 @@ void apply_overrides(const RunCommand& cmd, Config& c) {
   if (cmd.years) {
     const auto [a, b] = parse_years(*cmd.years);
     if (a < c.run.burn_in_start || b < a || b > 2100)
-      throw InputError("command line", 0, "--years",
-                       "recorded years must satisfy burn_in_start (" + std::to_string(c.run.burn_in_start) +
-                           ") <= A <= B");
+      throw InputError(
+          "command line", 0, "--years",
+          "recorded years must satisfy burn_in_start (" + std::to_string(c.run.burn_in_start) + ") <= A <= B");
     c.run.first_year = a;
     c.run.last_year = b;
   }
@@ -80,10 +80,12 @@ int run_command(const RunCommand& cmd, bool interactive) {
   if (cmd.compare) check_targets_readable(cmd.targets);
 
   Simulation sim(config);
-  std::fprintf(stderr, "firmsim: %lld firms x %d replicate(s), %d markets, %d industries, years %d-%d (recorded %d-%d), %s backend\n",
-               static_cast<long long>(config.run.firms), config.run.replicates, static_cast<int>(config.markets.size()),
-               static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year,
-               config.run.first_year, config.run.last_year, Engine::backend_name());
+  std::fprintf(
+      stderr,
+      "firmsim: %lld firms x %d replicate(s), %d markets, %d industries, years %d-%d (recorded %d-%d), %s backend\n",
+      static_cast<long long>(config.run.firms), config.run.replicates, static_cast<int>(config.markets.size()),
+      static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year, config.run.first_year,
+      config.run.last_year, Engine::backend_name());
   Progress progress(stderr, sim.total_years(), interactive);
   int done = 0;
   sim.run([&](const YearSummary& s) {

@@ -63,8 +63,8 @@ const std::vector<Binding>& bindings() {
            "d log target FTE / d log(1 + exports / domestic turnover)"),
       bind("domestic.capital_share", &M::domestic, &DomesticParams::capital_share, 0, 1, "1",
            "cost share of capital used to measure TFP (seed 000 footnote 7)"),
-      bind("domestic.capital_efficiency_elasticity", &M::domestic, &DomesticParams::capital_efficiency_elasticity,
-           0, 10, "1", "d log capital per FTE / d log efficiency"),
+      bind("domestic.capital_efficiency_elasticity", &M::domestic, &DomesticParams::capital_efficiency_elasticity, 0,
+           10, "1", "d log capital per FTE / d log efficiency"),
       bind("domestic.capital_dispersion", &M::domestic, &DomesticParams::capital_dispersion, 0, 5, "log points",
            "sd of firm-specific log capital intensity"),
       bind("domestic.intangibles_per_fte", &M::domestic, &DomesticParams::intangibles_per_fte, 0, 1e7, "EUR/FTE",
@@ -112,8 +112,8 @@ const std::vector<Binding>& bindings() {
       bind("exports.discount", &M::exports, &ExportParams::discount, 0, 0.999, "1", "yearly discount factor"),
       bind("exports.relationship_hazard", &M::exports, &ExportParams::relationship_hazard, 0, 1, "1/year",
            "yearly probability that an export relationship breaks for reasons outside the model"),
-      bind("exports.related_experience_discount", &M::exports, &ExportParams::related_experience_discount, 0, 1,
-           "1", "share of the sunk cost saved with past exports to the same region"),
+      bind("exports.related_experience_discount", &M::exports, &ExportParams::related_experience_discount, 0, 1, "1",
+           "share of the sunk cost saved with past exports to the same region"),
       bind("exports.import_sunk_factor", &M::exports, &ExportParams::import_sunk_factor, 0, 10, "1",
            "sunk cost multiplier for a market the firm already imports from"),
       bind("exports.reentry_factor", &M::exports, &ExportParams::reentry_factor, 0, 10, "1",
@@ -126,10 +126,10 @@ const std::vector<Binding>& bindings() {
            "yearly probability of noticing a market at zero psychic distance (information frictions)"),
       bind("exports.awareness_distance", &M::exports, &ExportParams::awareness_distance, 0, 50, "1",
            "awareness falls as exp(-awareness_distance * psychic distance)"),
-      bind("exports.import_awareness_multiplier", &M::exports, &ExportParams::import_awareness_multiplier, 0, 100,
-           "1", "importing from a market multiplies the yearly chance of noticing it as an export market"),
-      bind("exports.related_awareness_multiplier", &M::exports, &ExportParams::related_awareness_multiplier, 0,
-           100, "1", "past exports to a market's region multiply the chance of noticing it"),
+      bind("exports.import_awareness_multiplier", &M::exports, &ExportParams::import_awareness_multiplier, 0, 100, "1",
+           "importing from a market multiplies the yearly chance of noticing it as an export market"),
+      bind("exports.related_awareness_multiplier", &M::exports, &ExportParams::related_awareness_multiplier, 0, 100,
+           "1", "past exports to a market's region multiply the chance of noticing it"),
       bind("exports.hysteresis_band", &M::exports, &ExportParams::hysteresis_band, 0, 10, "1",
            "a firm stays in a market while expected yearly profit > -band * sunk cost"),
       bind("exports.sprinkler_commitment", &M::exports, &ExportParams::sprinkler_commitment, 0, 100, "1",
@@ -193,8 +193,8 @@ const std::vector<Binding>& bindings() {
            "yearly probability that a sourcing relationship breaks"),
       bind("imports.export_sunk_factor", &M::imports, &ImportParams::export_sunk_factor, 0, 10, "1",
            "import sunk cost multiplier for a market the firm already exports to"),
-      bind("imports.export_awareness_multiplier", &M::imports, &ImportParams::export_awareness_multiplier, 0, 100,
-           "1", "exporting to a market multiplies the yearly chance of noticing it as a source"),
+      bind("imports.export_awareness_multiplier", &M::imports, &ImportParams::export_awareness_multiplier, 0, 100, "1",
+           "exporting to a market multiplies the yearly chance of noticing it as a source"),
       bind("imports.productivity_gain", &M::imports, &ImportParams::productivity_gain, 0, 2, "log points",
            "log-efficiency gain an importer converges to"),
       bind("imports.two_way_gain", &M::imports, &ImportParams::two_way_gain, 0, 2, "log points",
@@ -221,7 +221,8 @@ using Origins = std::map<std::string, std::string>;
 void record_origins(const YAML::Node& node, const std::string& path, const std::string& file, Origins& origins) {
   origins[path] = file;
   if (node.IsMap())
-    for (const auto& kv : node) record_origins(kv.second, path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar(), file, origins);
+    for (const auto& kv : node)
+      record_origins(kv.second, path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar(), file, origins);
 }
 
 // Maps merge key by key; anything else (scalars, lists) is replaced whole.
@@ -246,9 +247,7 @@ void merge_into(YAML::Node base, const YAML::Node& overlay, const std::string& p
   }
 }
 
-YAML::Node load_yaml(const std::string& file) {
-  return YamlReader::load_file(file).node();
-}
+YAML::Node load_yaml(const std::string& file) { return YamlReader::load_file(file).node(); }
 
 // A file with its includes resolved: included files first, the file's own
 // keys on top.
@@ -259,8 +258,7 @@ YAML::Node load_with_includes(const std::string& file, Origins& origins, int dep
   YAML::Node merged(YAML::NodeType::Map);
   if (own["include"].IsDefined()) {
     const YAML::Node list = own["include"];
-    if (!list.IsSequence())
-      throw InputError(file, list.Mark().line + 1, "include", "expected a list of file names");
+    if (!list.IsSequence()) throw InputError(file, list.Mark().line + 1, "include", "expected a list of file names");
     for (const auto& item : list) {
       const fs::path included = fs::path(file).parent_path() / item.Scalar();
       if (!fs::exists(included))
@@ -484,10 +482,14 @@ void read_policies(const YamlReader& list, Config& c) {
     p.min_age = r.number_in("min_age", 0, 1000, 0);
     p.max_age = r.number_in("max_age", 0, 1000, 1000);
     const std::string status = r.text("exporter_status", "any");
-    if (status == "any") p.exporter_status = 0;
-    else if (status == "non_exporters") p.exporter_status = 1;
-    else if (status == "exporters") p.exporter_status = 2;
-    else r.fail("exporter_status", "expected any, non_exporters or exporters");
+    if (status == "any")
+      p.exporter_status = 0;
+    else if (status == "non_exporters")
+      p.exporter_status = 1;
+    else if (status == "exporters")
+      p.exporter_status = 2;
+    else
+      r.fail("exporter_status", "expected any, non_exporters or exporters");
     if (p.to < p.from) r.fail("to", "must not be before from");
     r.finish();
     c.policies.push_back(p);

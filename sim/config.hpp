@@ -67,13 +67,13 @@ struct ShockSpec {
 };
 
 struct TypologySpec {
-  int early_years = 5;       // first export within this many years of founding = early
-  int min_countries = 5;     // at least this many countries (one non-EU) = global scope
+  int early_years = 5;    // first export within this many years of founding = early
+  int min_countries = 5;  // at least this many countries (one non-EU) = global scope
 };
 
 struct Config {
-  std::string source;                    // main config file
-  std::vector<std::string> overlays;     // scenario files applied on top
+  std::string source;                 // main config file
+  std::vector<std::string> overlays;  // scenario files applied on top
   RunOptions run;
   ModelParams model{};
   MeasurementSpec measurement;
@@ -87,7 +87,7 @@ struct Config {
 
 // One model parameter: where it lives in YAML, its range, unit and meaning.
 struct ParameterInfo {
-  std::string key;      // dotted path under `model:`
+  std::string key;  // dotted path under `model:`
   double lo, hi;
   std::string unit;
   std::string meaning;

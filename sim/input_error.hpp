@@ -14,15 +14,16 @@ class InputError : public std::runtime_error {
   // dotted path of the YAML key or the name of the column or option.
   InputError(std::string file, int line, std::string key, const std::string& message)
       : std::runtime_error(format(file, line, key, message)),
-        file_(std::move(file)), line_(line), key_(std::move(key)) {}
+        file_(std::move(file)),
+        line_(line),
+        key_(std::move(key)) {}
 
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   const std::string& key() const { return key_; }
 
  private:
-  static std::string format(const std::string& file, int line, const std::string& key,
-                            const std::string& message) {
+  static std::string format(const std::string& file, int line, const std::string& key, const std::string& message) {
     std::string where = file;
     if (line > 0) where += ":" + std::to_string(line);
     if (!key.empty()) where += ": key '" + key + "'";

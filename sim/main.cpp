@@ -1,7 +1,7 @@
 // The firmsim command line: run a scenario, compare a panel with the seed
 // tables, list the model's parameters.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <iostream>

@@ -25,29 +25,29 @@ enum class Strategy : std::uint8_t { none = 0, waterfall = 1, sprinkler = 2 };
 // Rows are ordered by (replicate, year, firm).
 struct FirmYearColumns {
   std::vector<std::int32_t> replicate;
-  std::vector<std::int64_t> firm;          // id within its replicate
+  std::vector<std::int64_t> firm;  // id within its replicate
   std::vector<std::int16_t> year;
-  std::vector<std::int16_t> industry;      // index into PanelMeta::industries
+  std::vector<std::int16_t> industry;  // index into PanelMeta::industries
   std::vector<std::int16_t> founding_year;
-  std::vector<std::uint8_t> alive;         // 1 active this year, 0 died this year
+  std::vector<std::uint8_t> alive;  // 1 active this year, 0 died this year
   std::vector<float> fte;
   std::vector<float> value_added;
   std::vector<float> turnover;
   std::vector<float> fixed_assets;
   std::vector<float> intangible_assets;
-  std::vector<float> rnd;                  // R&D expenditure
-  std::vector<float> tfp;                  // log TFP as the paper measures it (VA over cost-share weighted K and L)
-  std::vector<float> exports;              // observed total exports
-  std::vector<float> imports;              // observed total imports
-  std::vector<float> exports_true;         // latent total exports
-  std::vector<float> imports_true;         // latent total imports
+  std::vector<float> rnd;                      // R&D expenditure
+  std::vector<float> tfp;                      // log TFP as the paper measures it (VA over cost-share weighted K and L)
+  std::vector<float> exports;                  // observed total exports
+  std::vector<float> imports;                  // observed total imports
+  std::vector<float> exports_true;             // latent total exports
+  std::vector<float> imports_true;             // latent total imports
   std::vector<std::uint8_t> n_export_markets;  // observed
   std::vector<std::uint8_t> n_import_markets;  // observed
-  std::vector<std::uint8_t> n_export_products; // observed (0 when no observed exports)
-  std::vector<std::uint8_t> n_import_products; // observed (0 when no observed imports)
-  std::vector<std::uint64_t> export_mask;  // observed export markets, bit m = market m
-  std::vector<std::uint64_t> import_mask;  // observed import markets
-  std::vector<std::uint8_t> latent_strategy;   // Strategy as an integer
+  std::vector<std::uint8_t> n_export_products;  // observed (0 when no observed exports)
+  std::vector<std::uint8_t> n_import_products;  // observed (0 when no observed imports)
+  std::vector<std::uint64_t> export_mask;       // observed export markets, bit m = market m
+  std::vector<std::uint64_t> import_mask;       // observed import markets
+  std::vector<std::uint8_t> latent_strategy;    // Strategy as an integer
 
   std::size_t rows() const { return year.size(); }
 };
@@ -58,11 +58,11 @@ struct FirmColumns {
   std::vector<std::int64_t> firm;
   std::vector<std::int16_t> industry;
   std::vector<std::int16_t> founding_year;
-  std::vector<std::int16_t> exit_year;         // 0 while alive at the end of the run
-  std::vector<std::uint8_t> exported_1993_1997; // observed export dummy (any observed export 1993-1997)
-  std::vector<std::uint8_t> latent_strategy;    // Strategy as an integer
-  std::vector<std::int16_t> latent_export_start_year; // 0 = never exported
-  std::vector<float> orientation;               // international orientation (latent)
+  std::vector<std::int16_t> exit_year;                 // 0 while alive at the end of the run
+  std::vector<std::uint8_t> exported_1993_1997;        // observed export dummy (any observed export 1993-1997)
+  std::vector<std::uint8_t> latent_strategy;           // Strategy as an integer
+  std::vector<std::int16_t> latent_export_start_year;  // 0 = never exported
+  std::vector<float> orientation;                      // international orientation (latent)
 
   std::size_t rows() const { return firm.size(); }
 };
@@ -73,9 +73,9 @@ struct FlowColumns {
   std::vector<std::int32_t> replicate;
   std::vector<std::int64_t> firm;
   std::vector<std::int16_t> year;
-  std::vector<std::uint8_t> market;        // index into PanelMeta::markets
-  std::vector<float> exports;              // observed (0 when below the reporting threshold)
-  std::vector<float> imports;              // observed
+  std::vector<std::uint8_t> market;  // index into PanelMeta::markets
+  std::vector<float> exports;        // observed (0 when below the reporting threshold)
+  std::vector<float> imports;        // observed
   std::vector<float> exports_true;
   std::vector<float> imports_true;
 
@@ -83,18 +83,18 @@ struct FlowColumns {
 };
 
 struct MarketMeta {
-  std::string iso;        // ISO 3166 alpha-2
+  std::string iso;  // ISO 3166 alpha-2
   std::string name;
-  std::string region;     // EU15, EU2004, other_europe, north_america, ...
-  int eu_join_year = 0;   // first year of EU membership, 0 = never (in the window)
+  std::string region;    // EU15, EU2004, other_europe, north_america, ...
+  int eu_join_year = 0;  // first year of EU membership, 0 = never (in the window)
   double longitude = 0, latitude = 0;
   bool is_eu(int year) const { return eu_join_year != 0 && year >= eu_join_year; }
 };
 
 struct IndustryMeta {
   std::string name;
-  std::string sector;     // agriculture_mining, manufacturing, utilities_construction, wholesale_retail, other_services
-  std::string technology; // HT-MH, LT-ML, other
+  std::string sector;  // agriculture_mining, manufacturing, utilities_construction, wholesale_retail, other_services
+  std::string technology;  // HT-MH, LT-ML, other
   bool globalized = false;
 };
 

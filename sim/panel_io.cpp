@@ -37,7 +37,9 @@ Column col(const std::string& name, const std::vector<std::int16_t>& v) { return
 Column col(const std::string& name, const std::vector<std::int32_t>& v) { return {Column::Kind::i32, name, v.data()}; }
 Column col(const std::string& name, const std::vector<std::int64_t>& v) { return {Column::Kind::i64, name, v.data()}; }
 Column col(const std::string& name, const std::vector<float>& v) { return {Column::Kind::f32, name, v.data()}; }
-Column col(const std::string& name, const std::vector<std::uint64_t>& v) { return {Column::Kind::mask, name, v.data()}; }
+Column col(const std::string& name, const std::vector<std::uint64_t>& v) {
+  return {Column::Kind::mask, name, v.data()};
+}
 
 // The tables in the layout of panel.hpp's schemas (the CSV reader in
 // estimation/ walks the same lists).
@@ -51,8 +53,12 @@ Table make_table(const std::string& name, const Columns& c, Schema schema) {
 Table firm_year_table(const FirmYearColumns& c) {
   return make_table("firm_years", c, [](auto&& f) { firm_year_schema(f); });
 }
-Table firm_table(const FirmColumns& c) { return make_table("firms", c, [](auto&& f) { firm_schema(f); }); }
-Table flow_table(const FlowColumns& c) { return make_table("flows", c, [](auto&& f) { flow_schema(f); }); }
+Table firm_table(const FirmColumns& c) {
+  return make_table("firms", c, [](auto&& f) { firm_schema(f); });
+}
+Table flow_table(const FlowColumns& c) {
+  return make_table("flows", c, [](auto&& f) { flow_schema(f); });
+}
 
 std::string mask_text(std::uint64_t mask) {
   char buf[24];
@@ -64,12 +70,24 @@ void append_cell(std::string& out, const Column& c, std::size_t row) {
   char buf[32];
   char* end = buf;
   switch (c.kind) {
-    case Column::Kind::u8: end = std::to_chars(buf, buf + 32, static_cast<const std::uint8_t*>(c.data)[row]).ptr; break;
-    case Column::Kind::i16: end = std::to_chars(buf, buf + 32, static_cast<const std::int16_t*>(c.data)[row]).ptr; break;
-    case Column::Kind::i32: end = std::to_chars(buf, buf + 32, static_cast<const std::int32_t*>(c.data)[row]).ptr; break;
-    case Column::Kind::i64: end = std::to_chars(buf, buf + 32, static_cast<const std::int64_t*>(c.data)[row]).ptr; break;
-    case Column::Kind::f32: end = std::to_chars(buf, buf + 32, static_cast<const float*>(c.data)[row]).ptr; break;
-    case Column::Kind::mask: out += mask_text(static_cast<const std::uint64_t*>(c.data)[row]); return;
+    case Column::Kind::u8:
+      end = std::to_chars(buf, buf + 32, static_cast<const std::uint8_t*>(c.data)[row]).ptr;
+      break;
+    case Column::Kind::i16:
+      end = std::to_chars(buf, buf + 32, static_cast<const std::int16_t*>(c.data)[row]).ptr;
+      break;
+    case Column::Kind::i32:
+      end = std::to_chars(buf, buf + 32, static_cast<const std::int32_t*>(c.data)[row]).ptr;
+      break;
+    case Column::Kind::i64:
+      end = std::to_chars(buf, buf + 32, static_cast<const std::int64_t*>(c.data)[row]).ptr;
+      break;
+    case Column::Kind::f32:
+      end = std::to_chars(buf, buf + 32, static_cast<const float*>(c.data)[row]).ptr;
+      break;
+    case Column::Kind::mask:
+      out += mask_text(static_cast<const std::uint64_t*>(c.data)[row]);
+      return;
   }
   out.append(buf, end);
 }
@@ -108,23 +126,32 @@ void check(readstat_error_t e, const std::string& path) {
 readstat_type_t stata_type(Column::Kind k) {
   switch (k) {
     case Column::Kind::u8:
-    case Column::Kind::i16: return READSTAT_TYPE_INT16;
-    case Column::Kind::i32: return READSTAT_TYPE_INT32;
-    case Column::Kind::i64: return READSTAT_TYPE_DOUBLE;
-    case Column::Kind::f32: return READSTAT_TYPE_FLOAT;
-    case Column::Kind::mask: return READSTAT_TYPE_STRING;
+    case Column::Kind::i16:
+      return READSTAT_TYPE_INT16;
+    case Column::Kind::i32:
+      return READSTAT_TYPE_INT32;
+    case Column::Kind::i64:
+      return READSTAT_TYPE_DOUBLE;
+    case Column::Kind::f32:
+      return READSTAT_TYPE_FLOAT;
+    case Column::Kind::mask:
+      return READSTAT_TYPE_STRING;
   }
   return READSTAT_TYPE_DOUBLE;
 }
 
 readstat_error_t insert_cell(readstat_writer_t* w, readstat_variable_t* v, const Column& c, std::size_t row) {
   switch (c.kind) {
-    case Column::Kind::u8: return readstat_insert_int16_value(w, v, static_cast<const std::uint8_t*>(c.data)[row]);
-    case Column::Kind::i16: return readstat_insert_int16_value(w, v, static_cast<const std::int16_t*>(c.data)[row]);
-    case Column::Kind::i32: return readstat_insert_int32_value(w, v, static_cast<const std::int32_t*>(c.data)[row]);
+    case Column::Kind::u8:
+      return readstat_insert_int16_value(w, v, static_cast<const std::uint8_t*>(c.data)[row]);
+    case Column::Kind::i16:
+      return readstat_insert_int16_value(w, v, static_cast<const std::int16_t*>(c.data)[row]);
+    case Column::Kind::i32:
+      return readstat_insert_int32_value(w, v, static_cast<const std::int32_t*>(c.data)[row]);
     case Column::Kind::i64:
       return readstat_insert_double_value(w, v, static_cast<double>(static_cast<const std::int64_t*>(c.data)[row]));
-    case Column::Kind::f32: return readstat_insert_float_value(w, v, static_cast<const float*>(c.data)[row]);
+    case Column::Kind::f32:
+      return readstat_insert_float_value(w, v, static_cast<const float*>(c.data)[row]);
     case Column::Kind::mask:
       return readstat_insert_string_value(w, v, mask_text(static_cast<const std::uint64_t*>(c.data)[row]).c_str());
   }
@@ -138,7 +165,8 @@ void write_dta(const Table& t, const std::string& path) {
   check(readstat_set_data_writer(w.get(), write_bytes), path);
   std::vector<readstat_variable_t*> vars;
   for (const Column& c : t.columns)
-    vars.push_back(readstat_add_variable(w.get(), c.name.c_str(), stata_type(c.kind), c.kind == Column::Kind::mask ? 18 : 0));
+    vars.push_back(
+        readstat_add_variable(w.get(), c.name.c_str(), stata_type(c.kind), c.kind == Column::Kind::mask ? 18 : 0));
   check(readstat_begin_writing_dta(w.get(), &f, static_cast<long>(t.rows)), path);
   for (std::size_t r = 0; r < t.rows; ++r) {
     check(readstat_begin_row(w.get()), path);
@@ -172,9 +200,7 @@ std::string meta_yaml(const PanelMeta& m) {
   return y.str();
 }
 
-std::string temporary_name(const std::string& path) {
-  return path + ".tmp-" + std::to_string(::getpid());
-}
+std::string temporary_name(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
 
 }  // namespace
 

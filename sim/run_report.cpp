@@ -69,8 +69,8 @@ std::string csv_starters(const RunReport& r) {
   std::ostringstream o;
   o << "observed_type,latent_none,latent_waterfall,latent_sprinkler,total\n";
   for (const StarterCounts& s : r.starters)
-    o << s.type << ',' << s.by_strategy[0] << ',' << s.by_strategy[1] << ',' << s.by_strategy[2] << ','
-      << s.total() << '\n';
+    o << s.type << ',' << s.by_strategy[0] << ',' << s.by_strategy[1] << ',' << s.by_strategy[2] << ',' << s.total()
+      << '\n';
   return o.str();
 }
 
@@ -91,9 +91,9 @@ void print_run_report(std::ostream& out, const RunReport& r) {
   out << "\nYear   alive    exporters  importers  two-way  export    exports\n"
          "                                               starters  (EUR m)\n";
   for (const YearSummary& s : r.years)
-    out << std::left << std::setw(6) << s.year << std::right << std::setw(8) << s.alive << std::setw(11)
-        << s.exporters << std::setw(11) << s.importers << std::setw(9) << s.two_way << std::setw(10)
-        << s.export_starters << std::setw(11) << std::fixed << std::setprecision(1) << s.exports / 1e6 << "\n";
+    out << std::left << std::setw(6) << s.year << std::right << std::setw(8) << s.alive << std::setw(11) << s.exporters
+        << std::setw(11) << s.importers << std::setw(9) << s.two_way << std::setw(10) << s.export_starters
+        << std::setw(11) << std::fixed << std::setprecision(1) << s.exports / 1e6 << "\n";
   if (r.support_paid > 0)
     out << "policy support paid over the recorded years: EUR " << std::setprecision(1) << r.support_paid / 1e6
         << " m\n";
@@ -107,8 +107,8 @@ void print_run_report(std::ostream& out, const RunReport& r) {
          "type      firms   share   latent: none  waterfall  sprinkler\n";
   for (const StarterCounts& s : r.starters)
     out << std::left << std::setw(9) << s.type << std::right << std::setw(6) << s.total() << std::setw(7)
-        << std::setprecision(1) << (total ? 100.0 * s.total() / total : 0.0) << "%" << std::setw(14)
-        << s.by_strategy[0] << std::setw(11) << s.by_strategy[1] << std::setw(11) << s.by_strategy[2] << "\n";
+        << std::setprecision(1) << (total ? 100.0 * s.total() / total : 0.0) << "%" << std::setw(14) << s.by_strategy[0]
+        << std::setw(11) << s.by_strategy[1] << std::setw(11) << s.by_strategy[2] << "\n";
 }
 
 void write_run_report(const std::string& dir, const RunReport& report) {

@@ -16,16 +16,16 @@
 namespace firmsim {
 
 struct StarterCounts {
-  std::string type;                      // BG, BI, TI, BAG, EU-wide
+  std::string type;                        // BG, BI, TI, BAG, EU-wide
   std::array<long long, 3> by_strategy{};  // latent: none, waterfall, sprinkler
   long long total() const { return by_strategy[0] + by_strategy[1] + by_strategy[2]; }
 };
 
 struct RunReport {
-  std::vector<YearSummary> years;   // recorded years only
+  std::vector<YearSummary> years;       // recorded years only
   std::vector<StarterCounts> starters;  // 1998-2005 SME export starters, all replicates
-  std::string starters_note;        // why starters are missing, if they are
-  double support_paid = 0;          // EUR of policy support over the recorded years
+  std::string starters_note;            // why starters are missing, if they are
+  double support_paid = 0;              // EUR of policy support over the recorded years
 };
 
 RunReport make_run_report(const Config& config, const std::vector<YearSummary>& years, const Panel& panel);

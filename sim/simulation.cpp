@@ -76,8 +76,8 @@ Simulation::Simulation(Config config) : config_(std::move(config)), next_year_(c
   if (have > 0 && need > have * 0.9)
     throw InputError(config_.source, 0, "run.firms",
                      "a population of " + std::to_string(config_.run.firms) + " firms x " +
-                         std::to_string(config_.run.replicates) + " replicates needs about " + gib(need) +
-                         " of " + Engine::backend_name() + " memory, but only " + gib(have) +
+                         std::to_string(config_.run.replicates) + " replicates needs about " + gib(need) + " of " +
+                         Engine::backend_name() + " memory, but only " + gib(have) +
                          " is available; lower --firms or --replicates");
   engine_ = std::make_unique<Engine>(engine_setup(config_));
   firm_years_.resize(config_.run.replicates);

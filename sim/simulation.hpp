@@ -23,8 +23,8 @@ struct YearSummary {
   std::array<std::int64_t, 3> exporters_by_strategy{};  // none, waterfall, sprinkler
   double exports = 0, imports = 0;                      // EUR, latent
   double exports_observed = 0;
-  double support_paid = 0;                              // EUR of policy support
-  bool recorded = false;                                // inside the recorded window
+  double support_paid = 0;  // EUR of policy support
+  bool recorded = false;    // inside the recorded window
 };
 
 // Memory a run needs on the device, in bytes, before anything is allocated.
@@ -56,7 +56,6 @@ class Simulation {
   Panel panel() const;
   FirmSnapshot snapshot(int replicate, std::int64_t firm) const;
 
-
  private:
   YearSummary summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
@@ -65,8 +64,8 @@ class Simulation {
   std::unique_ptr<Engine> engine_;
   int next_year_;
   std::vector<YearSummary> summaries_;
-  std::vector<FirmYearColumns> firm_years_;  // one per replicate
-  std::vector<FlowColumns> flows_;           // one per replicate
+  std::vector<FirmYearColumns> firm_years_;       // one per replicate
+  std::vector<FlowColumns> flows_;                // one per replicate
   std::vector<std::int64_t> previous_exporters_;  // population ids exporting last year (sorted)
 };
 

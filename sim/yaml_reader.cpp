@@ -8,7 +8,9 @@
 namespace firmsim {
 
 YamlReader::YamlReader(YAML::Node node, std::string file, std::string path)
-    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)),
+    : node_(std::move(node)),
+      file_(std::move(file)),
+      path_(std::move(path)),
       seen_(std::make_shared<std::map<std::string, std::set<std::string>>>()) {}
 
 YamlReader YamlReader::make_child(YAML::Node node, std::string path) const {
@@ -47,9 +49,7 @@ YamlReader YamlReader::load_file(const std::string& file) {
   }
 }
 
-std::string YamlReader::key_path(const std::string& key) const {
-  return path_.empty() ? key : path_ + "." + key;
-}
+std::string YamlReader::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
 
 int YamlReader::line() const {
   const auto mark = node_.Mark();
@@ -72,9 +72,7 @@ void YamlReader::fail(const std::string& key, const std::string& message) const 
   throw InputError(file_of(key_path(key)), line_of(key), key_path(key), message);
 }
 
-void YamlReader::fail_here(const std::string& message) const {
-  throw InputError(file_, line(), path_, message);
-}
+void YamlReader::fail_here(const std::string& message) const { throw InputError(file_, line(), path_, message); }
 
 bool YamlReader::has(const std::string& key) const {
   return node_.IsMap() && node_[key].IsDefined() && !node_[key].IsNull();
@@ -221,8 +219,7 @@ void YamlReader::finish() const {
     const std::string k = kv.first.Scalar();
     if (!seen().count(k)) {
       const auto mark = kv.first.Mark();
-      throw InputError(file_of(key_path(k)), mark.is_null() ? line() : mark.line + 1, key_path(k),
-                       "unknown key");
+      throw InputError(file_of(key_path(k)), mark.is_null() ? line() : mark.line + 1, key_path(k), "unknown key");
     }
   }
 }

@@ -26,10 +26,10 @@ class YamlReader {
   static YamlReader load_file(const std::string& file);
 
   bool has(const std::string& key) const;
-  YamlReader child(const std::string& key) const;        // required mapping or sequence
+  YamlReader child(const std::string& key) const;  // required mapping or sequence
   std::optional<YamlReader> optional_child(const std::string& key) const;
-  std::vector<YamlReader> items() const;                  // elements of a sequence
-  std::vector<std::string> keys() const;                  // keys of a mapping, in order
+  std::vector<YamlReader> items() const;  // elements of a sequence
+  std::vector<std::string> keys() const;  // keys of a mapping, in order
 
   double number(const std::string& key) const;
   double number(const std::string& key, double fallback) const;

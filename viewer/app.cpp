@@ -52,8 +52,7 @@ void App::refresh(const RunView& v) {
     d.n_summaries = v.summaries.size();
   }
   const int year = shown_year(ui_, v);
-  const bool panel_changed =
-      !d.computed || d.panel != v.panel.get() || d.year != year || d.measure != ui_.measure;
+  const bool panel_changed = !d.computed || d.panel != v.panel.get() || d.year != year || d.measure != ui_.measure;
   if (panel_changed || d.exporters_only != ui_.size_exporters_only) {
     d.panel = v.panel.get();
     d.year = year;
@@ -77,8 +76,8 @@ void App::refresh(const RunView& v) {
   }
   if (d.firm != v.tracked_firm || d.n_tracked != v.tracked.size() || panel_changed) {
     const Panel empty;
-    d.life = firm_life(v.panel ? *v.panel : empty, v.tracked_replicate, v.tracked_firm, ui_.measure,
-                       v.typology.get(), v.tracked);
+    d.life = firm_life(v.panel ? *v.panel : empty, v.tracked_replicate, v.tracked_firm, ui_.measure, v.typology.get(),
+                       v.tracked);
     d.firm = v.tracked_firm;
     d.n_tracked = v.tracked.size();
   }

@@ -17,8 +17,8 @@ struct UiState {
   // Config files
   std::string config_path;
   std::vector<std::string> scenarios;
-  Config loaded;            // as read from the files
-  Config edited;            // what "apply and restart" runs
+  Config loaded;  // as read from the files
+  Config edited;  // what "apply and restart" runs
   PolicyLevers levers;
   char path_buffer[512] = {};
   std::string browse_dir = ".";

@@ -34,8 +34,7 @@ void load_font() {
 
 GlWindow::GlWindow(const WindowOptions& options) : options_(options) {
   glfwSetErrorCallback(glfw_error);
-  if (!glfwInit())
-    throw std::runtime_error("cannot open a window: no display (set DISPLAY, or run under xvfb-run -a)");
+  if (!glfwInit()) throw std::runtime_error("cannot open a window: no display (set DISPLAY, or run under xvfb-run -a)");
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   if (options_.headless) glfwWindowHint(GLFW_VISIBLE, GLFW_FALSE);
@@ -80,8 +79,10 @@ void GlWindow::create_offscreen() {
 bool GlWindow::should_close() const { return glfwWindowShouldClose(window_); }
 
 void GlWindow::wait_events(double seconds) const {
-  if (seconds > 0) glfwWaitEventsTimeout(seconds);
-  else glfwPollEvents();
+  if (seconds > 0)
+    glfwWaitEventsTimeout(seconds);
+  else
+    glfwPollEvents();
 }
 
 void GlWindow::begin_frame(float& width, float& height) {

@@ -6,13 +6,13 @@
 // Headless mode simulates N years, draws the full UI once into an offscreen
 // image and writes it as PNG; without a display it re-runs itself under
 // `xvfb-run -a` when that is installed.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
+#include <CLI/CLI.hpp>
 
 #include <chrono>
 #include <cstdlib>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -89,9 +89,7 @@ void wait_for_worker(Runner& runner) {
   }
 }
 
-bool is_number(const std::string& s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
-}
+bool is_number(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
 
 // The firm a named pick chooses at the end of the run (auto: a born global,
 // else a traditional internationalizer, else the largest exporter).
@@ -136,8 +134,8 @@ int run_headless(App& app, const Options& o, int stop_year) {
     std::cerr << "firmsim-viewer: " << error << "\n";
     return 1;
   }
-  std::cout << "wrote " << o.screenshot << " (" << o.width << "x" << o.height << ") after "
-            << v.years_done() << " simulated years (through " << v.next_year - 1 << ")\n";
+  std::cout << "wrote " << o.screenshot << " (" << o.width << "x" << o.height << ") after " << v.years_done()
+            << " simulated years (through " << v.next_year - 1 << ")\n";
   return 0;
 }
 

@@ -76,8 +76,8 @@ const char* table_name(const std::vector<GridTable>& grid, int k) {
 void draw_comparison(UiState& ui, const RunView& v, const Derived& d) {
   if (v.comparison) {
     const est::Comparison& c = *v.comparison;
-    ImGui::Text("overall distance %.2f; %zu of %zu comparable cells far off; %zu of %zu inside the 95%% CI",
-                c.distance, c.far, c.comparable, c.within, c.with_se);
+    ImGui::Text("overall distance %.2f; %zu of %zu comparable cells far off; %zu of %zu inside the 95%% CI", c.distance,
+                c.far, c.comparable, c.within, c.with_se);
     colour_key();
   } else {
     hint(v.comparison_note + (v.seed_tables ? "; until then, the seed tables alone (- | seed):" : ""));

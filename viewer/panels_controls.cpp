@@ -100,8 +100,10 @@ void file_browser(UiState& ui, Runner& runner) {
       auto it = std::find(ui.scenarios.begin(), ui.scenarios.end(), f);
       bool on = it != ui.scenarios.end();
       if (ImGui::Checkbox(("scenario: " + name).c_str(), &on)) {
-        if (on) ui.scenarios.push_back(f);
-        else ui.scenarios.erase(it);
+        if (on)
+          ui.scenarios.push_back(f);
+        else
+          ui.scenarios.erase(it);
       }
     }
   }
@@ -141,11 +143,11 @@ void parameter_widget(const ParameterInfo& p, UiState& ui) {
     float lo, hi, f = float(now);
     bool logarithmic;
     slider_span(p, base, lo, hi, logarithmic);
-    if (ImGui::SliderFloat(p.key.c_str(), &f, lo, hi, "%.6g", logarithmic ? ImGuiSliderFlags_Logarithmic : 0))
-      next = f;
+    if (ImGui::SliderFloat(p.key.c_str(), &f, lo, hi, "%.6g", logarithmic ? ImGuiSliderFlags_Logarithmic : 0)) next = f;
   }
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\nunit: %s, allowed %g to %g (Ctrl+click to type)",
-                                                p.meaning.c_str(), p.unit.c_str(), p.lo, p.hi);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s\nunit: %s, allowed %g to %g (Ctrl+click to type)", p.meaning.c_str(), p.unit.c_str(), p.lo,
+                      p.hi);
   if (next == now) return;
   try {
     set_model_parameter(ui.edited.model, p.key, next);

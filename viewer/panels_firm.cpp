@@ -108,7 +108,8 @@ void belief_charts(const FirmLife& life, float height) {
 }
 
 void year_table(const RunView& v, const FirmLife& life) {
-  if (!ImGui::BeginTable("##years", 6, ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit))
+  if (!ImGui::BeginTable("##years", 6,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingFixedFit))
     return;
   ImGui::TableSetupScrollFreeze(0, 1);
   for (const char* h : {"year", "FTE", "exports", "markets", "entered", "left"}) ImGui::TableSetupColumn(h);

@@ -123,9 +123,11 @@ void year_controls(UiState& ui, const RunView& v) {
 void draw_map(UiState& ui, const RunView& v, const Derived& d) {
   year_controls(ui, v);
   const MapView& map = d.map;
-  if (!v.panel) hint("Markets fill in from the first recorded year (" + std::to_string(v.first_year) + ").");
-  else ImGui::Text("%d: up to %lld firms and %s of exports per market (marker area: firms; line width: value)",
-                   map.year, static_cast<long long>(map.max_exporters), eur(map.max_value).c_str());
+  if (!v.panel)
+    hint("Markets fill in from the first recorded year (" + std::to_string(v.first_year) + ").");
+  else
+    ImGui::Text("%d: up to %lld firms and %s of exports per market (marker area: firms; line width: value)", map.year,
+                static_cast<long long>(map.max_exporters), eur(map.max_value).c_str());
   const float legend_h = ImGui::GetTextLineHeightWithSpacing() * 2 + 4;
   ImVec2 size = ImGui::GetContentRegionAvail();
   size.y = std::max(60.0f, size.y - legend_h);

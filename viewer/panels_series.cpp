@@ -46,8 +46,10 @@ void draw_series(UiState& ui, const RunView& v, const Derived& d) {
              {avail.x, h}, "firms");
   line_chart("##value", s.year, {{"export value, EUR m (latent)", &s.export_value_meur, series_colour(1)}},
              {avail.x, h}, "EUR m");
-  if (ui.series_by_type) type_chart(v, {avail.x, h});
-  else strategy_chart(d, {avail.x, h});
+  if (ui.series_by_type)
+    type_chart(v, {avail.x, h});
+  else
+    strategy_chart(d, {avail.x, h});
 }
 
 }  // namespace firmsim::view

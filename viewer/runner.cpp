@@ -99,8 +99,11 @@ void Runner::handle(const Request& r) {
       rebuild(*r.config);
       load_seed_tables();
       return;
-    case Command::track: start_tracking(r.replicate, r.firm); return;
-    default: break;
+    case Command::track:
+      start_tracking(r.replicate, r.firm);
+      return;
+    default:
+      break;
   }
   std::lock_guard<std::mutex> lock(mutex_);
   if (r.command == Command::play) view_.playing = !view_.finished;
@@ -237,8 +240,8 @@ void Runner::compare_if_finished() {
     est::TableOptions options;
     options.rules.early_years = sim_->config().typology.early_years;
     options.rules.global_countries = sim_->config().typology.min_countries;
-    comparison = std::make_shared<const est::Comparison>(
-        est::compare_panel(*panel, est::load_targets(targets_), options));
+    comparison =
+        std::make_shared<const est::Comparison>(est::compare_panel(*panel, est::load_targets(targets_), options));
   } catch (const std::exception& e) {
     note = std::string("comparison failed: ") + e.what();
   }

@@ -26,22 +26,22 @@ struct RunView {
   std::uint64_t version = 0;             // bumps whenever anything below changes
   std::shared_ptr<const Config> config;  // the config being run (never null)
   std::vector<YearSummary> summaries;
-  std::shared_ptr<const Panel> panel;    // recorded years so far (null before the first)
+  std::shared_ptr<const Panel> panel;  // recorded years so far (null before the first)
   std::shared_ptr<const Typology> typology;
-  std::shared_ptr<const est::Comparison> comparison;  // when the run is complete
-  std::shared_ptr<const est::Comparison> seed_tables; // the targets alone (seed_only), null if unreadable
-  std::string comparison_note;           // why there is none, or that it failed
+  std::shared_ptr<const est::Comparison> comparison;   // when the run is complete
+  std::shared_ptr<const est::Comparison> seed_tables;  // the targets alone (seed_only), null if unreadable
+  std::string comparison_note;                         // why there is none, or that it failed
   int tracked_replicate = 0;
-  std::int64_t tracked_firm = -1;        // -1 = none
-  std::vector<TrackedYear> tracked;      // snapshots of the tracked firm since it was chosen
+  std::int64_t tracked_firm = -1;    // -1 = none
+  std::vector<TrackedYear> tracked;  // snapshots of the tracked firm since it was chosen
   bool playing = false;
-  bool busy = false;                     // the worker is computing
-  std::string busy_what;                 // "year 1987", "comparison", "building the population"
+  bool busy = false;      // the worker is computing
+  std::string busy_what;  // "year 1987", "comparison", "building the population"
   std::chrono::steady_clock::time_point busy_since{};
   double last_year_seconds = 0;
   int next_year = 0, first_year = 0, last_year = 0, burn_in_start = 0;
   bool finished = false;
-  std::string error;                     // a failed reset or year, shown to the user
+  std::string error;  // a failed reset or year, shown to the user
   int years_done() const { return next_year - burn_in_start; }
   int total_years() const { return last_year - burn_in_start + 1; }
 };
@@ -56,8 +56,8 @@ class Runner {
 
   void play();
   void pause();
-  void step();                      // one year, then pause
-  void reset(Config config);        // a fresh Simulation from this config, paused
+  void step();                // one year, then pause
+  void reset(Config config);  // a fresh Simulation from this config, paused
   void track(int replicate, std::int64_t firm);
   // Pauses by itself once `year` has been simulated (0 = run to the end).
   void stop_after(int year);

@@ -84,10 +84,9 @@ std::string policy_text(const PolicySpec& p) {
 }
 
 bool same_policy(const PolicySpec& a, const PolicySpec& b) {
-  return a.kind == b.kind && a.from == b.from && a.to == b.to && a.strength == b.strength &&
-         a.markets == b.markets && a.industries == b.industries && a.min_fte == b.min_fte &&
-         a.max_fte == b.max_fte && a.min_age == b.min_age && a.max_age == b.max_age &&
-         a.exporter_status == b.exporter_status;
+  return a.kind == b.kind && a.from == b.from && a.to == b.to && a.strength == b.strength && a.markets == b.markets &&
+         a.industries == b.industries && a.min_fte == b.min_fte && a.max_fte == b.max_fte && a.min_age == b.min_age &&
+         a.max_age == b.max_age && a.exporter_status == b.exporter_status;
 }
 
 const PolicySpec* find_policy(const std::vector<PolicySpec>& ps, const std::string& name) {
@@ -212,8 +211,8 @@ Histogram markets_per_exporter(const Panel& panel, int year, Measure measure) {
 
 Histogram firm_size(const Panel& panel, int year, bool exporters_only, Measure measure) {
   const FirmYearColumns& c = panel.firm_years;
-  Histogram h = make_histogram(std::string(exporters_only ? "Exporters" : "Firms") + " by size" + in_year(year),
-                               "FTE", {0, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 1e9});
+  Histogram h = make_histogram(std::string(exporters_only ? "Exporters" : "Firms") + " by size" + in_year(year), "FTE",
+                               {0, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000, 2500, 1e9});
   for (std::size_t i = 0; i < c.rows(); ++i) {
     if (c.year[i] != year || !c.alive[i]) continue;
     if (exporters_only && !row_exports(c, i, measure)) continue;
@@ -241,8 +240,8 @@ Histogram age_at_first_export(const Panel& panel) {
 
 int FirmLifeYear::n_markets() const { return popcount64(markets); }
 
-FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure measure,
-                   const Typology* typology, const std::vector<TrackedYear>& tracked) {
+FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure measure, const Typology* typology,
+                   const std::vector<TrackedYear>& tracked) {
   FirmLife life;
   life.replicate = replicate;
   life.firm = firm;
@@ -287,16 +286,20 @@ FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure
   if (typology && typology->available) {
     life.observed_type = "none";
     for (std::size_t i = 0; i < typology->firms.size(); ++i)
-      if (replicate == 0 && typology->firms[i].firm == firm) life.observed_type = est::type_code(typology->types[i].type);
+      if (replicate == 0 && typology->firms[i].firm == firm)
+        life.observed_type = est::type_code(typology->types[i].type);
   }
   return life;
 }
 
 const char* pick_label(FirmPick pick) {
   switch (pick) {
-    case FirmPick::largest_born_global: return "largest born global";
-    case FirmPick::typical_traditional: return "typical traditional internationalizer";
-    case FirmPick::largest_exporter: return "largest exporter";
+    case FirmPick::largest_born_global:
+      return "largest born global";
+    case FirmPick::typical_traditional:
+      return "typical traditional internationalizer";
+    case FirmPick::largest_exporter:
+      return "largest exporter";
   }
   return "";
 }
@@ -338,9 +341,12 @@ std::optional<std::int64_t> largest_exporter(const Panel& panel) {
 
 std::optional<std::int64_t> pick_firm(const Panel& panel, const Typology& typology, FirmPick pick) {
   switch (pick) {
-    case FirmPick::largest_born_global: return largest_born_global(typology);
-    case FirmPick::typical_traditional: return typical_traditional(typology);
-    case FirmPick::largest_exporter: return largest_exporter(panel);
+    case FirmPick::largest_born_global:
+      return largest_born_global(typology);
+    case FirmPick::typical_traditional:
+      return typical_traditional(typology);
+    case FirmPick::largest_exporter:
+      return largest_exporter(panel);
   }
   return std::nullopt;
 }
@@ -406,10 +412,9 @@ const char* const kInformationPolicyName = "viewer: information program";
 
 void apply_policy_levers(Config& config, const PolicyLevers& levers) {
   auto& ps = config.policies;
-  ps.erase(std::remove_if(ps.begin(), ps.end(),
-                          [](const PolicySpec& p) {
-                            return p.name == kSubsidyPolicyName || p.name == kInformationPolicyName;
-                          }),
+  ps.erase(std::remove_if(
+               ps.begin(), ps.end(),
+               [](const PolicySpec& p) { return p.name == kSubsidyPolicyName || p.name == kInformationPolicyName; }),
            ps.end());
   PolicySpec base;
   base.from = levers.from;
@@ -445,8 +450,10 @@ std::vector<ConfigDiff> config_diffs(const Config& loaded, const Config& edited)
   }
   for (const PolicySpec& p : loaded.policies) {
     const PolicySpec* q = find_policy(edited.policies, p.name);
-    if (!q) out.push_back({"policy." + p.name, policy_text(p), "-"});
-    else if (!same_policy(p, *q)) out.push_back({"policy." + p.name, policy_text(p), policy_text(*q)});
+    if (!q)
+      out.push_back({"policy." + p.name, policy_text(p), "-"});
+    else if (!same_policy(p, *q))
+      out.push_back({"policy." + p.name, policy_text(p), policy_text(*q)});
   }
   for (const PolicySpec& q : edited.policies)
     if (!find_policy(loaded.policies, q.name)) out.push_back({"policy." + q.name, "-", policy_text(q)});
@@ -480,9 +487,9 @@ Layout tile_layout(float width, float height, float menu_height) {
 }
 
 Rgb region_colour(int region_index) {
-  static const Rgb palette[] = {{31, 119, 180}, {255, 127, 14}, {44, 160, 44},  {214, 39, 40},
-                                {148, 103, 189}, {140, 86, 75}, {227, 119, 194}, {188, 189, 34},
-                                {23, 190, 207}, {127, 127, 127}, {255, 187, 120}, {152, 223, 138}};
+  static const Rgb palette[] = {{31, 119, 180},  {255, 127, 14},  {44, 160, 44},   {214, 39, 40},
+                                {148, 103, 189}, {140, 86, 75},   {227, 119, 194}, {188, 189, 34},
+                                {23, 190, 207},  {127, 127, 127}, {255, 187, 120}, {152, 223, 138}};
   constexpr int n = sizeof palette / sizeof palette[0];
   if (region_index < 0) return palette[9];
   return palette[region_index % n];

@@ -30,15 +30,15 @@ enum class Measure { latent, observed };
 struct TimeSeries {
   std::vector<double> year;
   std::vector<double> alive, exporters, importers, two_way;
-  std::vector<double> export_value_meur;                    // latent exports, EUR million
+  std::vector<double> export_value_meur;                     // latent exports, EUR million
   std::array<std::vector<double>, 3> exporters_by_strategy;  // none, waterfall, sprinkler
 };
 TimeSeries time_series(const std::vector<YearSummary>& summaries);
 
 // Observed export types of seed 000, in plot order.
 constexpr std::array<est::ExportType, 4> kObservedTypes = {
-    est::ExportType::born_global, est::ExportType::born_international,
-    est::ExportType::traditional, est::ExportType::born_again_global};
+    est::ExportType::born_global, est::ExportType::born_international, est::ExportType::traditional,
+    est::ExportType::born_again_global};
 
 // The typology of one replicate on the study window as far as the panel
 // reaches (1998 up to the last recorded year, at most 2005). A firm's type
@@ -46,11 +46,11 @@ constexpr std::array<est::ExportType, 4> kObservedTypes = {
 // window is complete do not change later; firms may still be added.
 struct Typology {
   bool available = false;
-  std::string note;                       // why not, when unavailable
+  std::string note;  // why not, when unavailable
   est::SampleFrame frame;
   std::vector<est::FirmHistory> firms;
-  std::vector<est::TypeAssignment> types;  // parallel to firms
-  std::vector<double> year;               // frame years
+  std::vector<est::TypeAssignment> types;                // parallel to firms
+  std::vector<double> year;                              // frame years
   std::array<std::vector<double>, 4> exporters_by_type;  // kObservedTypes order: observed exporters
 };
 Typology observed_types(const Panel& panel, int replicate, const TypologySpec& spec);
@@ -61,18 +61,18 @@ Typology observed_types(const Panel& panel, int replicate, const TypologySpec& s
 struct MapMarker {
   int market = 0;
   std::string iso, name, region;
-  int region_index = -1;          // into the config's regions; -1 unknown
-  double x = 0, y = 0;            // [0, 1]
-  std::int64_t exporters = 0;     // firms exporting there in the year
-  double export_value = 0;        // EUR
-  double radius = 0;              // [0, 1]: sqrt(exporters / most exporters)
-  double flow_width = 0;          // [0, 1]: export value / largest value
+  int region_index = -1;       // into the config's regions; -1 unknown
+  double x = 0, y = 0;         // [0, 1]
+  std::int64_t exporters = 0;  // firms exporting there in the year
+  double export_value = 0;     // EUR
+  double radius = 0;           // [0, 1]: sqrt(exporters / most exporters)
+  double flow_width = 0;       // [0, 1]: export value / largest value
 };
 
 struct MapView {
-  int year = 0;                   // 0 = no recorded year yet
-  double home_x = 0, home_y = 0;  // Belgium (4.35E, 50.85N)
-  std::vector<MapMarker> markers; // one per market, in config order
+  int year = 0;                    // 0 = no recorded year yet
+  double home_x = 0, home_y = 0;   // Belgium (4.35E, 50.85N)
+  std::vector<MapMarker> markers;  // one per market, in config order
   std::int64_t max_exporters = 0;
   double max_value = 0;
 };
@@ -85,7 +85,7 @@ MapView world_map(const Panel& panel, const std::vector<std::string>& regions, i
 // ---------------------------------------------------------------------------
 struct Histogram {
   std::string title, x_label;
-  std::vector<double> edges;   // counts.size() + 1 edges; bin k = [edges[k], edges[k+1])
+  std::vector<double> edges;  // counts.size() + 1 edges; bin k = [edges[k], edges[k+1])
   std::vector<double> counts;
   double total() const;
 };
@@ -119,12 +119,12 @@ struct FirmLife {
   std::int64_t firm = 0;
   int industry = 0, founding_year = 0, exit_year = 0, export_start_year = 0;
   int latent_strategy = 0;
-  std::string observed_type;             // "BG", ..., "none", or "" when no typology
-  std::vector<FirmLifeYear> years;       // the firm's panel rows, in year order
-  std::vector<TrackedYear> tracked;      // beliefs and cash, where recorded, from founding to exit
+  std::string observed_type;         // "BG", ..., "none", or "" when no typology
+  std::vector<FirmLifeYear> years;   // the firm's panel rows, in year order
+  std::vector<TrackedYear> tracked;  // beliefs and cash, where recorded, from founding to exit
 };
-FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure measure,
-                   const Typology* typology, const std::vector<TrackedYear>& tracked);
+FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure measure, const Typology* typology,
+                   const std::vector<TrackedYear>& tracked);
 
 enum class FirmPick { largest_born_global, typical_traditional, largest_exporter };
 const char* pick_label(FirmPick pick);
@@ -161,8 +161,8 @@ est::Comparison seed_only(const est::Targets& targets);
 // Policy levers the viewer adds to Config::policies (all markets, all years of
 // the recorded window, SMEs). A share of 0 adds no program.
 struct PolicyLevers {
-  double sunk_cost_subsidy = 0;   // share of the export sunk cost paid
-  double information = 0;         // share cut from the sales-signal noise
+  double sunk_cost_subsidy = 0;  // share of the export sunk cost paid
+  double information = 0;        // share cut from the sales-signal noise
   int from = 1993, to = 2005;
   double max_fte = 249;
   bool non_exporters_only = true;  // the subsidy only (information helps exporters too)

@@ -147,7 +147,8 @@ void bar_chart(const char* id, const Histogram& h, ImVec2 size, ImU32 colour) {
   for (std::size_t k = 0; k < n; ++k) {
     const float x0 = f.lo.x + w * static_cast<float>(k);
     dl->AddRectFilled({x0 + 1, f.y(h.counts[k], yr)}, {x0 + w - 1, f.hi.y}, colour);
-    if (k % label_every == 0) dl->AddText({x0 + 1, f.hi.y + 3}, IM_COL32(190, 190, 190, 255), compact(h.edges[k]).c_str());
+    if (k % label_every == 0)
+      dl->AddText({x0 + 1, f.hi.y + 3}, IM_COL32(190, 190, 190, 255), compact(h.edges[k]).c_str());
   }
   if (!ImGui::IsItemHovered()) return;
   const float mx = ImGui::GetIO().MousePos.x;
@@ -162,10 +163,14 @@ ImU32 series_colour(int k) { return to_imu32(region_colour(k)); }
 
 ImVec4 closeness_colour(Closeness c) {
   switch (c) {
-    case Closeness::close: return {0.13f, 0.45f, 0.20f, 1.0f};
-    case Closeness::near: return {0.55f, 0.45f, 0.10f, 1.0f};
-    case Closeness::far: return {0.60f, 0.15f, 0.15f, 1.0f};
-    case Closeness::none: break;
+    case Closeness::close:
+      return {0.13f, 0.45f, 0.20f, 1.0f};
+    case Closeness::near:
+      return {0.55f, 0.45f, 0.10f, 1.0f};
+    case Closeness::far:
+      return {0.60f, 0.15f, 0.15f, 1.0f};
+    case Closeness::none:
+      break;
   }
   return {0.22f, 0.22f, 0.25f, 1.0f};
 }
@@ -174,11 +179,16 @@ std::string compact(double v) {
   if (!std::isfinite(v)) return "-";
   char buf[32];
   const double a = std::abs(v);
-  if (a >= 1e9) std::snprintf(buf, sizeof buf, "%.3gbn", v / 1e9);
-  else if (a >= 1e6) std::snprintf(buf, sizeof buf, "%.3gM", v / 1e6);
-  else if (a >= 1e4) std::snprintf(buf, sizeof buf, "%.3gk", v / 1e3);
-  else if (a >= 1000 || a == std::floor(a)) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.3g", v);
+  if (a >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.3gbn", v / 1e9);
+  else if (a >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.3gM", v / 1e6);
+  else if (a >= 1e4)
+    std::snprintf(buf, sizeof buf, "%.3gk", v / 1e3);
+  else if (a >= 1000 || a == std::floor(a))
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.3g", v);
   return buf;
 }
 

@@ -26,11 +26,11 @@ int line_chart(const char* id, const std::vector<double>& x, const std::vector<L
 void bar_chart(const char* id, const Histogram& h, ImVec2 size, ImU32 colour);
 
 ImU32 to_imu32(Rgb c, int alpha = 255);
-ImU32 series_colour(int k);                 // a fixed colour per series index
-ImVec4 closeness_colour(Closeness c);       // background of a comparison cell
+ImU32 series_colour(int k);            // a fixed colour per series index
+ImVec4 closeness_colour(Closeness c);  // background of a comparison cell
 
-std::string compact(double v);              // 1234567 -> "1.23M"
-std::string eur(double v);                  // EUR with k/M/bn suffix
+std::string compact(double v);  // 1234567 -> "1.23M"
+std::string eur(double v);      // EUR with k/M/bn suffix
 std::string market_codes(std::uint64_t mask, const std::vector<MarketMeta>& markets);
 
 // A one-line, wrapped, greyed explanation.

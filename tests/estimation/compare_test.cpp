@@ -131,8 +131,7 @@ TEST(Compare, UnwritableDirectoryIsAnInputError) {
   const fs::path dir = fresh_dir("blocked");
   fs::create_directories(dir);
   std::ofstream(dir / "file") << "x";
-  EXPECT_THROW(write_comparison(compare_tables({}, Fixture().targets), (dir / "file" / "sub").string()),
-               InputError);
+  EXPECT_THROW(write_comparison(compare_tables({}, Fixture().targets), (dir / "file" / "sub").string()), InputError);
   fs::remove_all(dir);
 }
 
@@ -173,9 +172,9 @@ TEST(Compare, PanelAgainstThePublishedTables) {
   EXPECT_NE(text.str().find("Far-off tables:"), std::string::npos);
   const fs::path dir = fresh_dir("panel");
   write_comparison(c, dir.string());
-  EXPECT_EQ(files_in(dir), (std::vector<std::string>{"comparison.csv", "comparison.md", "fig_exit_rates.svg",
-                                                     "fig_export_markets.svg", "fig_trade_status.svg",
-                                                     "fig_type_shares.svg"}));
+  EXPECT_EQ(files_in(dir),
+            (std::vector<std::string>{"comparison.csv", "comparison.md", "fig_exit_rates.svg", "fig_export_markets.svg",
+                                      "fig_trade_status.svg", "fig_type_shares.svg"}));
   std::ifstream svg(dir / "fig_trade_status.svg");
   std::string first;
   std::getline(svg, first);

@@ -180,7 +180,8 @@ TEST(ProbitDropPerfectPredictors, DropsDummyAndItsObservationsLikeStata) {
   ASSERT_EQ(r.notes.size(), 1u);
   EXPECT_NE(r.notes[0].find("first_row != 0 predicts failure perfectly"), std::string::npos) << r.notes[0];
   // Same as estimating without row 0 and without the dummy.
-  const Matrix X0 = column_stack({to_vector(c["GPA"]), to_vector(c["TUCE"]), to_vector(c["PSI"])}).bottomRows(grade.size() - 1);
+  const Matrix X0 =
+      column_stack({to_vector(c["GPA"]), to_vector(c["TUCE"]), to_vector(c["PSI"])}).bottomRows(grade.size() - 1);
   ProbitSpec plain;
   plain.names = {"GPA", "TUCE", "PSI"};
   const ProbitResult direct = probit(grade.tail(grade.size() - 1), X0, plain);

@@ -379,7 +379,9 @@ Panel flow_panel() {
     f.market.push_back(static_cast<std::uint8_t>(market));
     f.exports.push_back(x), f.imports.push_back(m), f.exports_true.push_back(x), f.imports_true.push_back(m);
   };
-  struct Spec { int m98 = -1, x98 = -1, m05 = -1, x05 = -1; };
+  struct Spec {
+    int m98 = -1, x98 = -1, m05 = -1, x05 = -1;
+  };
   const std::vector<Spec> specs = {{NL, -1, -1, NL}, {NL, -1, -1, -1}, {DE, -1, -1, DE}, {DE, -1, -1, NL},
                                    {DE, -1, -1, DE}, {-1, -1, -1, NL}, {-1, -1, -1, -1}, {-1, US, US, -1}};
   for (std::size_t k = 0; k < specs.size(); ++k) {

@@ -66,8 +66,8 @@ inline Row row(std::int64_t firm, float fte, int year = 1998) {
   return r;
 }
 
-inline void add_firm(Panel& p, std::int64_t firm, int industry, int founded,
-                     bool exported_1993_1997 = false, int replicate = 0) {
+inline void add_firm(Panel& p, std::int64_t firm, int industry, int founded, bool exported_1993_1997 = false,
+                     int replicate = 0) {
   FirmColumns& f = p.firms;
   f.replicate.push_back(replicate);
   f.firm.push_back(firm);

@@ -76,8 +76,7 @@ const char* kHeader =
     "    values:\n";
 
 TEST(Targets, RowOfTheWrongLengthNamesItsLine) {
-  const std::string file =
-      write_temp("short_row.yaml", std::string(kHeader) + "      - [1, 2, 3]\n      - [4, 5]\n");
+  const std::string file = write_temp("short_row.yaml", std::string(kHeader) + "      - [1, 2, 3]\n      - [4, 5]\n");
   try {
     load_targets(file);
     FAIL() << "no error";
@@ -115,8 +114,7 @@ TEST(Targets, MissingKeyAndMissingFile) {
 }
 
 TEST(Targets, NullCellsAreNaN) {
-  const std::string file =
-      write_temp("nulls.yaml", std::string(kHeader) + "      - [1, null, 3]\n      - [4, 5, 6]\n");
+  const std::string file = write_temp("nulls.yaml", std::string(kHeader) + "      - [1, null, 3]\n      - [4, 5, 6]\n");
   const Targets t = load_targets(file);
   EXPECT_TRUE(std::isnan(t.tables[0].values[0][1]));
   EXPECT_EQ(t.tables[0].at("b", "c3"), 6);

@@ -1,8 +1,8 @@
 // Transition matrices, conditional transition shares, descriptives and fixed-effect coding.
+#include "estimation/transitions.hpp"
 #include "estimation/descriptives.hpp"
 #include "estimation/fixed_effects.hpp"
 #include "estimation/linear_algebra.hpp"
-#include "estimation/transitions.hpp"
 
 #include <gtest/gtest.h>
 
@@ -72,8 +72,11 @@ TEST(Descriptives, SummaryAndByGroup) {
   EXPECT_DOUBLE_EQ(rows[0].mean, 3.0);
   EXPECT_EQ(rows[1].group, 7);
   EXPECT_NEAR(rows[1].mean, 14.0 / 3.0, 1e-14);
-  EXPECT_NEAR(rows[1].sd, std::sqrt(((1 - 14.0 / 3) * (1 - 14.0 / 3) + (3 - 14.0 / 3) * (3 - 14.0 / 3) +
-                                     (10 - 14.0 / 3) * (10 - 14.0 / 3)) / 2.0), 1e-13);
+  EXPECT_NEAR(rows[1].sd,
+              std::sqrt(((1 - 14.0 / 3) * (1 - 14.0 / 3) + (3 - 14.0 / 3) * (3 - 14.0 / 3) +
+                         (10 - 14.0 / 3) * (10 - 14.0 / 3)) /
+                        2.0),
+              1e-13);
   EXPECT_THROW(summarize_by_group(x, {1, 2}), std::invalid_argument);
   const Summary empty = summarize({});
   EXPECT_DOUBLE_EQ(empty.n, 0);

@@ -12,8 +12,7 @@ namespace {
 using namespace firmsim::testpanel;
 
 // A firm that reports 1998-2005 with 20 FTE and first exports in `first` to `markets`.
-FirmHistory exporter(int founded, int first, std::uint64_t markets, bool x9397 = false,
-                     float fte = 20) {
+FirmHistory exporter(int founded, int first, std::uint64_t markets, bool x9397 = false, float fte = 20) {
   Panel p;
   p.meta = test_meta();
   add_firm(p, 1, 0, founded, x9397);

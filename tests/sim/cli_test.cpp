@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 #include <readstat.h>
 
+#include <sys/wait.h>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 
 #include "support.hpp"
 
@@ -38,7 +38,8 @@ std::string config() { return testing::default_config_path(); }
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("firmsim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ = fs::temp_directory_path() /
+           ("firmsim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -51,7 +52,8 @@ TEST_F(Cli, UnknownKeyInScenarioIsStatus2WithFileLineKey) {
   std::ofstream(s) << "model:\n  exports:\n    sunk_cots: 5\n";
   const Outcome o = firmsim("run " + config() + " --scenario " + s.string() + " --out " + (dir_ / "out").string());
   EXPECT_EQ(o.status, 2) << o.output;
-  EXPECT_NE(o.output.find(s.string() + ":3: key 'model.exports.sunk_cots': unknown key"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find(s.string() + ":3: key 'model.exports.sunk_cots': unknown key"), std::string::npos)
+      << o.output;
   // Bad input is found before anything is written.
   EXPECT_FALSE(fs::exists(dir_ / "out" / "firm_years.csv"));
 }
@@ -127,7 +129,8 @@ TEST_F(Cli, CompareRejectsAPanelWithAMissingColumn) {
   std::ofstream(run / "firm_years.csv") << "replicate,firm,year\n0,1,1998\n";
   const Outcome o = firmsim("compare " + run.string());
   EXPECT_EQ(o.status, 2) << o.output;
-  EXPECT_NE(o.output.find("firm_years.csv:1: key 'industry': required column is missing"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("firm_years.csv:1: key 'industry': required column is missing"), std::string::npos)
+      << o.output;
 }
 
 int count_rows(readstat_metadata_t* meta, void* ctx) {

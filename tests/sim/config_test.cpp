@@ -16,8 +16,9 @@ namespace fs = std::filesystem;
 class ConfigErrors : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("firmsim-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("firmsim-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -115,14 +116,16 @@ TEST_F(ConfigErrors, MissingFileAndSyntaxError) {
 }
 
 TEST_F(ConfigErrors, UnknownRegionAndDuplicateMarket) {
-  const InputError a = overlay_error("policies:\n  - {name: x, kind: information, from: 1998, to: 2000, strength: 0.5, markets: [Atlantis]}\n");
+  const InputError a = overlay_error(
+      "policies:\n  - {name: x, kind: information, from: 1998, to: 2000, strength: 0.5, markets: [Atlantis]}\n");
   EXPECT_EQ(a.key(), "policies[0].markets");
   const InputError b = overlay_error("policies:\n  - {name: x, kind: magic, from: 1998, to: 2000, strength: 0.5}\n");
   EXPECT_EQ(b.key(), "policies[0].kind");
 }
 
 TEST_F(ConfigErrors, ScenarioOverlaysApply) {
-  const std::string overlay = write("s.yaml", "scenario: {name: test, description: lower sunk costs}\nmodel:\n  exports:\n    sunk_cost: 1234\n");
+  const std::string overlay = write(
+      "s.yaml", "scenario: {name: test, description: lower sunk costs}\nmodel:\n  exports:\n    sunk_cost: 1234\n");
   const Config c = load_config(testing::default_config_path(), {overlay});
   EXPECT_FLOAT_EQ(c.model.exports.sunk_cost, 1234.0f);
   EXPECT_FLOAT_EQ(c.model.exports.fixed_cost, load_config(testing::default_config_path()).model.exports.fixed_cost);

@@ -118,7 +118,8 @@ TEST(Hysteresis, KeepsAFirmInAMarketItWouldNotEnter) {
   const auto loose_sets = export_sets(loose.panel());
   int incumbents = 0;
   for (const auto& [firm, by_year] : sticky_sets) {
-    if (by_year.begin()->first >= 2000) ADD_FAILURE() << "firm " << firm << " entered a market worth less than its sunk cost";
+    if (by_year.begin()->first >= 2000)
+      ADD_FAILURE() << "firm " << firm << " entered a market worth less than its sunk cost";
     if (!by_year.count(1999)) continue;
     ++incumbents;
     EXPECT_TRUE(by_year.count(2005)) << "with hysteresis firm " << firm << " should still export in 2005";
@@ -135,7 +136,7 @@ TEST(ImportSpillover, ImportingMultipliesTheChanceOfStartingToExportThere) {
   c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
   c.model.exports.awareness_base = 0.05f;
   c.model.exports.import_awareness_multiplier = 4;
-  c.model.exports.import_sunk_factor = 1;     // isolate the information channel
+  c.model.exports.import_sunk_factor = 1;  // isolate the information channel
   c.model.imports.scale = 4000;
   c.model.imports.sunk_cost = 5000;
   c.run.burn_in_start = 1996;

@@ -42,10 +42,10 @@ TEST(KeyedDraws, SameAddressSameNumberOtherAddressOtherNumber) {
   EXPECT_EQ(a.v[0], b.v[0]);
   std::set<std::uint32_t> seen;
   seen.insert(a.v[0]);
-  seen.insert(draw4(key, 8, 1999, 3, Purpose::market_year).v[0]);        // other firm
-  seen.insert(draw4(key, 7, 2000, 3, Purpose::market_year).v[0]);        // other year
-  seen.insert(draw4(key, 7, 1999, 4, Purpose::market_year).v[0]);        // other market
-  seen.insert(draw4(key, 7, 1999, 3, Purpose::market_year_sales).v[0]);  // other purpose
+  seen.insert(draw4(key, 8, 1999, 3, Purpose::market_year).v[0]);            // other firm
+  seen.insert(draw4(key, 7, 2000, 3, Purpose::market_year).v[0]);            // other year
+  seen.insert(draw4(key, 7, 1999, 4, Purpose::market_year).v[0]);            // other market
+  seen.insert(draw4(key, 7, 1999, 3, Purpose::market_year_sales).v[0]);      // other purpose
   seen.insert(draw4(RngKey{42, 1}, 7, 1999, 3, Purpose::market_year).v[0]);  // other replicate
   seen.insert(draw4(RngKey{43, 0}, 7, 1999, 3, Purpose::market_year).v[0]);  // other seed
   EXPECT_EQ(seen.size(), 7u);

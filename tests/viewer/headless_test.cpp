@@ -131,8 +131,8 @@ TEST(Headless, CompleteRunFillsHistogramsAndComparison) {
 TEST(Headless, BadConfigExitsWithTwo) {
   if (!have_xvfb_run()) GTEST_SKIP() << "xvfb-run is not installed";
   const std::string png = temp_png("bad");
-  const std::string cmd = "xvfb-run -a '" FIRMSIM_VIEWER_EXE "' --headless --screenshot '" + png +
-                          "' /nonexistent.yaml > /dev/null 2>&1";
+  const std::string cmd =
+      "xvfb-run -a '" FIRMSIM_VIEWER_EXE "' --headless --screenshot '" + png + "' /nonexistent.yaml > /dev/null 2>&1";
   const int status = std::system(cmd.c_str());
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 2);

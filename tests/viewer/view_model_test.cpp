@@ -125,8 +125,7 @@ TEST(WorldMap, HandMadePanelGivesExactMarkers) {
                     {"XX", "Nowhere", "mars", 0, 0, 0}};
   // (firm, year, market, observed, latent)
   const std::vector<std::tuple<int, int, int, float, float>> flows = {
-      {1, 2000, 0, 100, 100}, {2, 2000, 0, 0, 50}, {3, 2000, 0, 300, 300},
-      {1, 2000, 1, 400, 400}, {1, 2001, 2, 9, 9}};
+      {1, 2000, 0, 100, 100}, {2, 2000, 0, 0, 50}, {3, 2000, 0, 300, 300}, {1, 2000, 1, 400, 400}, {1, 2001, 2, 9, 9}};
   for (const auto& [firm, year, market, obs, lat] : flows) {
     p.flows.replicate.push_back(0);
     p.flows.firm.push_back(firm);
@@ -262,7 +261,8 @@ TEST(ComparisonGrid, PlacesCellsByLabelsAndGradesDistance) {
     x.rel_diff = std::abs(s - e) / (std::abs(s) + std::abs(e));
     return x;
   };
-  t.cells = {cell("a", "x", 10, 10.5), cell("a", "y", 10, 14), cell("b", "y", 10, 40), cell("b", "x", 1, est::nan_value())};
+  t.cells = {cell("a", "x", 10, 10.5), cell("a", "y", 10, 14), cell("b", "y", 10, 40),
+             cell("b", "x", 1, est::nan_value())};
   c.tables.push_back(t);
   const std::vector<GridTable> g = comparison_grid(c);
   ASSERT_EQ(g.size(), 1u);
@@ -277,7 +277,8 @@ TEST(ComparisonGrid, PlacesCellsByLabelsAndGradesDistance) {
 
 TEST(ComparisonGrid, RealComparisonKeepsEveryCell) {
   const SmallRun& run = complete_run();
-  const est::Comparison c = est::compare_panel(run.panel, est::load_targets(targets_near(source_dir() + "/configs/belgium.yaml")));
+  const est::Comparison c =
+      est::compare_panel(run.panel, est::load_targets(targets_near(source_dir() + "/configs/belgium.yaml")));
   const std::vector<GridTable> grid = comparison_grid(c);
   ASSERT_EQ(grid.size(), c.tables.size());
   for (std::size_t k = 0; k < grid.size(); ++k) {
@@ -323,8 +324,8 @@ TEST(ConfigDiffs, ListExactlyTheEditedKeys) {
   set_model_parameter(edited.model, "exports.sunk_cost", 30000);
   set_model_parameter(edited.model, "strategy.constant", 0.25);
   set_model_parameter(edited.model, "learning.market", 0);
-  EXPECT_EQ(diff_keys(loaded, edited), (std::set<std::string>{"model.exports.sunk_cost", "model.strategy.constant",
-                                                              "model.learning.market"}));
+  EXPECT_EQ(diff_keys(loaded, edited),
+            (std::set<std::string>{"model.exports.sunk_cost", "model.strategy.constant", "model.learning.market"}));
   const std::vector<ConfigDiff> d = config_diffs(loaded, edited);
   const auto sunk = std::find_if(d.begin(), d.end(), [](auto& x) { return x.key == "model.exports.sunk_cost"; });
   char loaded_text[32];
