@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <sstream>
 
 #include "sim/input_error.hpp"
 #include "support.hpp"
@@ -129,6 +130,15 @@ TEST_F(ConfigErrors, ScenarioOverlaysApply) {
   const Config c = load_config(testing::default_config_path(), {overlay});
   EXPECT_FLOAT_EQ(c.model.exports.sunk_cost, 1234.0f);
   EXPECT_FLOAT_EQ(c.model.exports.fixed_cost, load_config(testing::default_config_path()).model.exports.fixed_cost);
+}
+
+TEST(ParameterDocs, EveryModelParameterIsDocumentedInConfigsReadme) {
+  std::ifstream in(fs::path(testing::source_dir()) / "configs" / "README.md");
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const ParameterInfo& p : model_parameters())
+    EXPECT_NE(text.str().find("`model." + p.key + "`"), std::string::npos)
+        << p.key << " is missing from configs/README.md (regenerate with: firmsim params --markdown)";
 }
 
 TEST(Scenarios, EveryShippedScenarioLoads) {
