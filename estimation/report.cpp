@@ -6,9 +6,8 @@
 #include <fstream>
 #include <sstream>
 
-#include <unistd.h>
-
 #include "estimation/svg.hpp"
+#include "sim/atomic_file.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim::est {
@@ -18,22 +17,7 @@ namespace fs = std::filesystem;
 void write_text_atomic(const std::string& dir, const std::string& name, const std::string& text) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  const fs::path target = fs::path(dir) / name;
-  const fs::path temp = fs::path(dir) / ("." + name + ".tmp-" + std::to_string(::getpid()));
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      fs::remove(temp, ec);
-      throw InputError(dir, 0, name, "cannot write the report file");
-    }
-  }
-  fs::rename(temp, target, ec);
-  if (ec) {
-    fs::remove(temp, ec);
-    throw InputError(dir, 0, name, "cannot move the report file into place");
-  }
+  write_file_atomically((fs::path(dir) / name).string(), text);
 }
 
 namespace {

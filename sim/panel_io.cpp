@@ -11,6 +11,7 @@
 #include <sstream>
 #include <vector>
 
+#include "sim/atomic_file.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim {
@@ -200,8 +201,6 @@ std::string meta_yaml(const PanelMeta& m) {
   return y.str();
 }
 
-std::string temporary_name(const std::string& path) { return path + ".tmp-" + std::to_string(::getpid()); }
-
 }  // namespace
 
 PanelFormat parse_panel_format(const std::string& name) {
@@ -215,27 +214,12 @@ void ensure_writable_directory(const std::string& dir) {
   fs::create_directories(dir, ec);
   if (ec || !fs::is_directory(dir))
     throw InputError(dir, 0, "--out", "cannot create output directory: " + (ec ? ec.message() : "not a directory"));
-  const std::string probe = (fs::path(dir) / temporary_name(".firmsim-write-test")).string();
+  const std::string probe = (fs::path(dir) / temporary_path(".firmsim-write-test")).string();
   {
     std::ofstream f(probe);
     if (!f) throw InputError(dir, 0, "--out", "output directory is not writable");
   }
   fs::remove(probe, ec);
-}
-
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = temporary_name(path);
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw InputError(path, 0, "", "cannot write file");
-    f << text;
-    f.close();
-    if (!f) {
-      fs::remove(tmp);
-      throw InputError(path, 0, "", "write failed (disk full?)");
-    }
-  }
-  fs::rename(tmp, path);
 }
 
 void write_panel(const Panel& panel, const std::string& dir, PanelFormat format) {
@@ -246,7 +230,7 @@ void write_panel(const Panel& panel, const std::string& dir, PanelFormat format)
   try {
     for (const Table& t : tables) {
       const std::string final_path = (fs::path(dir) / (t.name + ext)).string();
-      const std::string tmp = temporary_name(final_path);
+      const std::string tmp = temporary_path(final_path);
       written.emplace_back(tmp, final_path);
       if (format == PanelFormat::csv)
         write_csv(t, tmp);
@@ -254,7 +238,7 @@ void write_panel(const Panel& panel, const std::string& dir, PanelFormat format)
         write_dta(t, tmp);
     }
     const std::string meta = (fs::path(dir) / "panel_meta.yaml").string();
-    written.emplace_back(temporary_name(meta), meta);
+    written.emplace_back(temporary_path(meta), meta);
     std::ofstream(written.back().first) << meta_yaml(panel.meta);
   } catch (...) {
     for (const auto& [tmp, final_path] : written) fs::remove(tmp);

@@ -21,7 +21,4 @@ void ensure_writable_directory(const std::string& dir);
 // Writes the panel into `dir` (which must exist).
 void write_panel(const Panel& panel, const std::string& dir, PanelFormat format);
 
-// Writes `text` to `path` atomically (temporary file + rename).
-void write_file_atomically(const std::string& path, const std::string& text);
-
 }  // namespace firmsim

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "estimation/typology.hpp"
+#include "sim/atomic_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
 
