@@ -99,6 +99,12 @@ struct WriteFlows {
   }
 };
 
+// The variant of population index i (variants are contiguous blocks).
+struct VariantIndex {
+  std::int64_t firms_per_variant;
+  FIRMSIM_HD int operator()(std::int64_t i) const { return static_cast<int>(i / firms_per_variant); }
+};
+
 struct ReadSupport {
   const float* support;
   FIRMSIM_HD double operator()(std::int64_t i) const { return support[i]; }
@@ -116,7 +122,6 @@ void add_span(std::vector<std::pair<const void*, std::size_t>>& spans, const thr
 
 struct Engine::Impl {
   EngineSetup setup;
-  MeasurementParams measurement{};
   std::int64_t n = 0;
   int last_year = 0;
 
@@ -134,26 +139,59 @@ struct Engine::Impl {
   thrust::device_vector<float> appeal_belief, appeal_precision, export_value, import_value;
   thrust::device_vector<std::int8_t> export_tenure, import_tenure;
   // the world
-  thrust::device_vector<IndustryParams> industries;
+  // the world, one block per variant
+  std::vector<VariantSetup> variants;
+  int replicates_per_variant = 1;
+  int n_markets = 0, n_industries = 0;
+  thrust::device_vector<IndustryParams> industries;  // variant-major
   thrust::device_vector<MarketParams> markets;
   thrust::device_vector<MarketYear> market_year;
-  thrust::device_vector<PolicyProgram> policies;
+  thrust::device_vector<PolicyProgram> policies;  // kMaxPolicies slots per variant
+  std::vector<int> n_policies;
+  std::vector<MeasurementParams> measurement_by_variant;
+  thrust::device_vector<YearInputs> inputs_by_variant;
   thrust::device_vector<float> founding_cdf, industry_cdf;
 
   FirmStateView view;
 
   explicit Impl(const EngineSetup& s) : setup(s), n(s.firms_per_replicate * s.replicates) {
+    variants = s.variants;
+    if (variants.empty()) variants.push_back(VariantSetup{s.params, s.industries, s.markets});
+    const int v = static_cast<int>(variants.size());
+    if (s.replicates % v != 0) throw std::invalid_argument("replicates must be a multiple of the number of variants");
+    replicates_per_variant = s.replicates / v;
+    n_markets = static_cast<int>(variants[0].markets.size());
+    n_industries = static_cast<int>(variants[0].industries.size());
+    std::vector<IndustryParams> all_industries;
+    std::vector<MarketParams> all_markets;
+    for (const VariantSetup& x : variants) {
+      if (static_cast<int>(x.markets.size()) != n_markets || static_cast<int>(x.industries.size()) != n_industries)
+        throw std::invalid_argument("every variant needs the same markets and industries");
+      all_industries.insert(all_industries.end(), x.industries.begin(), x.industries.end());
+      all_markets.insert(all_markets.end(), x.markets.begin(), x.markets.end());
+    }
     allocate();
-    industries = to_device(s.industries);
-    markets = to_device(s.markets);
-    market_year.resize(s.markets.size());
+    industries = to_device(all_industries);
+    markets = to_device(all_markets);
+    market_year.resize(static_cast<std::size_t>(n_markets) * v);
+    policies.resize(static_cast<std::size_t>(kMaxPolicies) * v);
+    n_policies.assign(v, 0);
+    measurement_by_variant.assign(v, MeasurementParams{});
     founding_cdf = to_device(s.founding_cdf);
     industry_cdf = to_device(s.industry_cdf);
   }
 
+  int variant_count() const { return static_cast<int>(variants.size()); }
+  VariantIndex firms_per_variant() const {
+    return VariantIndex{setup.firms_per_replicate * replicates_per_variant};
+  }
+  int variant_of(std::int64_t id) const {
+    return static_cast<int>(id / setup.firms_per_replicate / replicates_per_variant);
+  }
+
   void allocate() {
     const std::size_t fn = static_cast<std::size_t>(n);
-    const std::size_t mn = fn * setup.markets.size();
+    const std::size_t mn = fn * static_cast<std::size_t>(n_markets);
     for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products})
       v->resize(fn);
     for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
@@ -207,22 +245,42 @@ struct Engine::Impl {
     view.n_import_products = raw(n_import_products);
   }
 
-  YearInputs inputs(int year) {
+  // What variant v's firms read this year (pointers into the device blocks).
+  YearInputs inputs(int year, int v) {
     YearInputs in;
     in.year = year;
     in.seed = setup.seed;
     in.firms_per_replicate = setup.firms_per_replicate;
-    in.params = setup.params;
-    in.measurement = measurement;
-    in.industries = raw(industries);
-    in.markets = raw(markets);
-    in.market_year = raw(market_year);
-    in.policies = policies.empty() ? nullptr : raw(policies);
-    in.n_policies = static_cast<int>(policies.size());
+    in.replicates_per_variant = replicates_per_variant;
+    in.params = variants[v].params;
+    in.measurement = measurement_by_variant[v];
+    in.industries = raw(industries) + static_cast<std::ptrdiff_t>(v) * n_industries;
+    in.markets = raw(markets) + static_cast<std::ptrdiff_t>(v) * n_markets;
+    in.market_year = raw(market_year) + static_cast<std::ptrdiff_t>(v) * n_markets;
+    in.n_policies = n_policies[v];
+    in.policies = in.n_policies > 0 ? raw(policies) + static_cast<std::ptrdiff_t>(v) * kMaxPolicies : nullptr;
     in.founding_cdf = raw(founding_cdf);
     in.n_founding_years = static_cast<int>(founding_cdf.size());
     in.first_founding_year = setup.first_founding_year;
     in.industry_cdf = raw(industry_cdf);
+    return in;
+  }
+
+  // Every variant's inputs on the device; the functors index them by firm.
+  const YearInputs* upload_inputs(int year) {
+    std::vector<YearInputs> all;
+    for (int v = 0; v < variant_count(); ++v) all.push_back(inputs(year, v));
+    inputs_by_variant = to_device(all);
+    return raw(inputs_by_variant);
+  }
+
+  // Host copy of a firm's variant inputs, for redrawing its latent traits.
+  YearInputs host_inputs_of(std::int64_t id) {
+    YearInputs in;
+    in.seed = setup.seed;
+    in.firms_per_replicate = setup.firms_per_replicate;
+    in.replicates_per_variant = replicates_per_variant;
+    in.params = variants[variant_of(id)].params;
     return in;
   }
 
@@ -275,55 +333,88 @@ struct Engine::Impl {
 };
 
 namespace {
-// The yearly step and the slot set-up as Thrust functors over population indices.
+// The yearly step and the slot set-up as Thrust functors over population
+// indices. Each firm reads its variant's inputs by reference: firms of one
+// variant are contiguous, so a warp reads one address (a broadcast).
 struct StepFirm {
-  YearInputs in;
+  const YearInputs* inputs;
+  VariantIndex variant;
   FirmStateView s;
   FIRMSIM_HD void operator()(std::int64_t i) const {
     FirmStateView view = s;
-    step_firm_year(in, view, i);
+    step_firm_year(inputs[variant(i)], view, i);
   }
 };
 struct InitializeSlot {
-  YearInputs in;
+  const YearInputs* inputs;
+  VariantIndex variant;
   FirmStateView s;
   FIRMSIM_HD void operator()(std::int64_t i) const {
     FirmStateView view = s;
-    initialize_slot(in, view, i);
+    initialize_slot(inputs[variant(i)], view, i);
   }
 };
 }  // namespace
 
 Engine::Engine(const EngineSetup& setup) {
-  if (setup.markets.empty() || setup.markets.size() > static_cast<std::size_t>(kMaxMarkets))
+  const VariantSetup first =
+      setup.variants.empty() ? VariantSetup{setup.params, setup.industries, setup.markets} : setup.variants.front();
+  if (first.markets.empty() || first.markets.size() > static_cast<std::size_t>(kMaxMarkets))
     throw std::invalid_argument("the world needs between 1 and 64 markets");
-  if (setup.industries.empty() || setup.industries.size() > static_cast<std::size_t>(kMaxIndustries))
+  if (first.industries.empty() || first.industries.size() > static_cast<std::size_t>(kMaxIndustries))
     throw std::invalid_argument("the world needs between 1 and 64 industries");
   impl_ = std::make_unique<Impl>(setup);
-  impl_->for_each_batch(InitializeSlot{impl_->inputs(0), impl_->view});
+  const YearInputs* inputs = impl_->upload_inputs(0);
+  impl_->for_each_batch(InitializeSlot{inputs, impl_->firms_per_variant(), impl_->view});
 }
+
+int Engine::variants() const { return impl_->variant_count(); }
+int Engine::replicates_per_variant() const { return impl_->replicates_per_variant; }
 
 Engine::~Engine() = default;
 
 std::int64_t Engine::size() const { return impl_->n; }
 
 void Engine::step(int year, const YearWorld& world) {
-  if (world.markets.size() != impl_->setup.markets.size())
-    throw std::invalid_argument("YearWorld::markets must have one row per market");
-  if (world.policies.size() > static_cast<std::size_t>(kMaxPolicies))
-    throw std::invalid_argument("at most 16 policy programs can be in force at once");
-  thrust::copy(world.markets.begin(), world.markets.end(), impl_->market_year.begin());
-  impl_->policies = to_device(world.policies);
-  impl_->measurement = world.measurement;
-  impl_->for_each_batch(StepFirm{impl_->inputs(year), impl_->view});
-  impl_->last_year = year;
+  step(year, std::vector<YearWorld>(static_cast<std::size_t>(impl_->variant_count()), world));
+}
+
+void Engine::step(int year, const std::vector<YearWorld>& worlds) {
+  Impl& m = *impl_;
+  if (static_cast<int>(worlds.size()) != m.variant_count())
+    throw std::invalid_argument("Engine::step needs one YearWorld per variant");
+  std::vector<MarketYear> market_year;
+  std::vector<PolicyProgram> policies(static_cast<std::size_t>(kMaxPolicies) * worlds.size());
+  for (std::size_t v = 0; v < worlds.size(); ++v) {
+    const YearWorld& w = worlds[v];
+    if (static_cast<int>(w.markets.size()) != m.n_markets)
+      throw std::invalid_argument("YearWorld::markets must have one row per market");
+    if (w.policies.size() > static_cast<std::size_t>(kMaxPolicies))
+      throw std::invalid_argument("at most 16 policy programs can be in force at once");
+    market_year.insert(market_year.end(), w.markets.begin(), w.markets.end());
+    std::copy(w.policies.begin(), w.policies.end(), policies.begin() + v * kMaxPolicies);
+    m.n_policies[v] = static_cast<int>(w.policies.size());
+    m.measurement_by_variant[v] = w.measurement;
+  }
+  thrust::copy(market_year.begin(), market_year.end(), m.market_year.begin());
+  thrust::copy(policies.begin(), policies.end(), m.policies.begin());
+  const YearInputs* inputs = m.upload_inputs(year);
+  m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view});
+  m.last_year = year;
 }
 
 double Engine::support_paid() const {
+  double total = 0;
+  for (int v = 0; v < impl_->variant_count(); ++v) total += support_paid(v);
+  return total;
+}
+
+double Engine::support_paid(int variant) const {
   Impl& m = *impl_;
-  return thrust::transform_reduce(thrust::counting_iterator<std::int64_t>(0),
-                                  thrust::counting_iterator<std::int64_t>(m.n), ReadSupport{raw(m.support)}, 0.0,
-                                  thrust::plus<double>());
+  const std::int64_t per = m.firms_per_variant().firms_per_variant;
+  return thrust::transform_reduce(thrust::counting_iterator<std::int64_t>(per * variant),
+                                  thrust::counting_iterator<std::int64_t>(per * (variant + 1)),
+                                  ReadSupport{raw(m.support)}, 0.0, thrust::plus<double>());
 }
 
 namespace {
@@ -339,7 +430,7 @@ void gather_column(const thrust::device_vector<std::int64_t>& rows, const thrust
 
 void Engine::record_year(YearRecord& out) const {
   Impl& m = *impl_;
-  const int n_markets = static_cast<int>(m.setup.markets.size());
+  const int n_markets = m.n_markets;
   out = YearRecord{};
   out.year = m.last_year;
 
@@ -422,7 +513,7 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
   s.export_mask = element(m.export_mask, id);
   s.import_mask = element(m.import_mask, id);
   s.exported_1993_1997 = element(m.exported_1993_1997, id);
-  const int n_markets = static_cast<int>(m.setup.markets.size());
+  const int n_markets = m.n_markets;
   for (int k = 0; k < n_markets; ++k) {
     const std::int64_t at = static_cast<std::int64_t>(k) * m.n + id;
     s.appeal_belief.push_back(element(m.appeal_belief, at));
@@ -432,11 +523,8 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
     s.import_tenure.push_back(element(m.import_tenure, at));
   }
   // Latent traits are redrawn on the host from the same generator.
-  std::vector<IndustryParams> industries = m.setup.industries;
-  YearInputs in;
-  in.seed = m.setup.seed;
-  in.firms_per_replicate = m.setup.firms_per_replicate;
-  in.params = m.setup.params;
+  const std::vector<IndustryParams>& industries = m.variants[m.variant_of(id)].industries;
+  const YearInputs in = m.host_inputs_of(id);
   FirmYear f{};
   f.firm = id % m.setup.firms_per_replicate;
   f.rng = firm_key(in, id);
@@ -458,15 +546,12 @@ FirmTable Engine::firm_table() const {
   t.exit_year = to_host(m.exit_year);
   t.export_start_year = to_host(m.export_start_year);
   t.orientation.resize(t.status.size());
-  YearInputs in;
-  in.seed = m.setup.seed;
-  in.firms_per_replicate = m.setup.firms_per_replicate;
-  in.params = m.setup.params;
   for (std::size_t i = 0; i < t.status.size(); ++i) {
+    const YearInputs in = m.host_inputs_of(static_cast<std::int64_t>(i));
     FirmYear f{};
     f.firm = static_cast<std::int64_t>(i) % m.setup.firms_per_replicate;
     f.rng = firm_key(in, static_cast<std::int64_t>(i));
-    f.industry = &m.setup.industries[t.industry[i]];
+    f.industry = &m.variants[m.variant_of(static_cast<std::int64_t>(i))].industries[t.industry[i]];
     draw_traits(in, f);
     t.orientation[i] = f.orientation;
   }

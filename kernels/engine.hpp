@@ -12,14 +12,28 @@
 
 namespace firmsim {
 
-struct EngineSetup {
-  std::int64_t firms_per_replicate = 0;
-  int replicates = 1;
-  std::uint64_t seed = 0;
-  std::int64_t batch = 1 << 20;  // firms per kernel launch (does not change results)
+// What may differ between variants of one population: the parameters, the
+// industries' and the markets' economics (never their number or shares).
+struct VariantSetup {
   ModelParams params{};
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;
+};
+
+// A population of `replicates` replicates of firms_per_replicate firms each,
+// grouped into variants of replicates / variants replicates. Replicate k of
+// every variant draws the same random numbers (common random numbers), so
+// variants differ only by their parameters and world: calibration candidates
+// in one launch, or a baseline beside policy programs.
+struct EngineSetup {
+  std::int64_t firms_per_replicate = 0;
+  int replicates = 1;  // in all, over every variant
+  std::uint64_t seed = 0;
+  std::int64_t batch = 1 << 20;  // firms per kernel launch (does not change results)
+  ModelParams params{};          // variant 0 (and the only one when variants is empty)
+  std::vector<IndustryParams> industries;
+  std::vector<MarketParams> markets;
+  std::vector<VariantSetup> variants;  // empty: one variant from the three fields above
   std::vector<float> founding_cdf;  // P(founding year <= first_founding_year + k)
   int first_founding_year = 0;
   std::vector<float> industry_cdf;
@@ -76,12 +90,16 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Advances every firm by one year.
+  // Advances every firm by one year; one world per variant (or one for all).
   void step(int year, const YearWorld& world);
+  void step(int year, const std::vector<YearWorld>& worlds);
+  int variants() const;
+  int replicates_per_variant() const;
   void record_year(YearRecord& out) const;  // the year last stepped
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table() const;
   double support_paid() const;  // policy support in the year last stepped (EUR)
+  double support_paid(int variant) const;
   std::int64_t size() const;
 
   // Waits until the device has finished (a no-op on the CPU backend).

@@ -2,7 +2,7 @@
 // step_firm_year() at the bottom is the one place that fixes their order.
 //
 // Firms do not interact: each reads the world (markets, industries, policy)
-// and its own state only. That is what lets a firm's life stay the same when
+// of its variant and its own state only. That is what lets a firm's life stay the same when
 // the population grows, and lets any thread count or batch size give the
 // same panel byte for byte.
 #pragma once
@@ -22,6 +22,10 @@ struct YearInputs {
   int year = 0;
   std::uint64_t seed = 0;  // the run's seed (replicates are in the firm's key)
   std::int64_t firms_per_replicate = 1;
+  // Replicates are grouped into variants (one parameter set, world and policy
+  // set each, e.g. calibration candidates or baseline vs program); replicate k
+  // of every variant shares its random numbers (common random numbers).
+  int replicates_per_variant = 1;
   ModelParams params{};
   MeasurementParams measurement{};
   const IndustryParams* industries = nullptr;
@@ -788,9 +792,11 @@ FIRMSIM_HD FIRMSIM_INLINE void record_death(FirmStateView& s, std::int64_t i, in
 // ----------------------------------------------------------------------------
 // Replicates are batched into one population: population index i is firm
 // i % firms_per_replicate of replicate i / firms_per_replicate, whose draws
-// carry the replicate in their key.
+// carry the replicate's number within its variant in their key, so every
+// variant sees the same firms and the same luck.
 FIRMSIM_HD FIRMSIM_INLINE RngKey firm_key(const YearInputs& in, std::int64_t i) {
-  return RngKey{in.seed, static_cast<std::uint32_t>(i / in.firms_per_replicate)};
+  const std::int64_t replicate = i / in.firms_per_replicate;
+  return RngKey{in.seed, static_cast<std::uint32_t>(replicate % in.replicates_per_variant)};
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, const RngKey& key, std::int64_t firm) {

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh > build.log 2>&1 || { tail -50 build.log; exit 1; }
-./build/sim/firmsim run configs/belgium.yaml --compare --out runs/belgium "$@"
+./build/app/firmsim run configs/belgium.yaml --compare --out runs/belgium "$@"

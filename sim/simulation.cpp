@@ -63,25 +63,31 @@ void append_all(std::vector<T>& to, const std::vector<T>& from) {
 
 }  // namespace
 
-std::size_t estimated_device_bytes(const Config& c) {
-  const double firms = static_cast<double>(c.run.firms) * c.run.replicates;
+std::size_t estimated_device_bytes(const Config& c, int variants) {
+  const double firms = static_cast<double>(c.run.firms) * c.run.replicates * variants;
   const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size())));
   // A year's record is gathered through temporaries of about 100 bytes a firm.
   return static_cast<std::size_t>(state + firms * 100.0);
 }
 
-Simulation::Simulation(Config config) : config_(std::move(config)), next_year_(config_.run.burn_in_start) {
-  const std::size_t need = estimated_device_bytes(config_);
+Simulation::Simulation(Config config) : Simulation(std::vector<Config>{std::move(config)}) {}
+
+Simulation::Simulation(std::vector<Config> variants)
+    : config_(variants.at(0)), variants_(std::move(variants)), next_year_(config_.run.burn_in_start) {
+  const int v = static_cast<int>(variants_.size());
+  const std::size_t need = estimated_device_bytes(config_, v);
   const std::size_t have = Engine::available_memory();
   if (have > 0 && need > have * 0.9)
     throw InputError(config_.source, 0, "run.firms",
                      "a population of " + std::to_string(config_.run.firms) + " firms x " +
-                         std::to_string(config_.run.replicates) + " replicates needs about " + gib(need) + " of " +
-                         Engine::backend_name() + " memory, but only " + gib(have) +
-                         " is available; lower --firms or --replicates");
-  engine_ = std::make_unique<Engine>(engine_setup(config_));
-  firm_years_.resize(config_.run.replicates);
-  flows_.resize(config_.run.replicates);
+                         std::to_string(config_.run.replicates) + " replicates x " + std::to_string(v) +
+                         " variants needs about " + gib(need) + " of " + Engine::backend_name() +
+                         " memory, but only " + gib(have) + " is available; lower --firms or --replicates");
+  engine_ = std::make_unique<Engine>(engine_setup(variants_));
+  const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
+  firm_years_.resize(replicates);
+  flows_.resize(replicates);
+  summaries_.resize(v);
 }
 
 Simulation::~Simulation() = default;
@@ -98,6 +104,41 @@ EngineSetup engine_setup(const Config& config) {
   s.founding_cdf = founding_cdf(config.run);
   s.first_founding_year = config.run.burn_in_start;
   s.industry_cdf = industry_cdf(config.industries);
+  return s;
+}
+
+namespace {
+// The first run or population key on which a variant differs from variant 0.
+std::string population_difference(const Config& a, const Config& b) {
+  if (a.run.firms != b.run.firms) return "run.firms";
+  if (a.run.replicates != b.run.replicates) return "run.replicates";
+  if (a.run.seed != b.run.seed) return "run.seed";
+  if (a.run.burn_in_start != b.run.burn_in_start) return "run.burn_in_start";
+  if (a.run.first_year != b.run.first_year) return "run.first_year";
+  if (a.run.last_year != b.run.last_year) return "run.last_year";
+  if (a.run.birth_growth != b.run.birth_growth) return "run.birth_growth";
+  if (a.markets.size() != b.markets.size()) return "markets";
+  if (a.industries.size() != b.industries.size()) return "industries";
+  for (std::size_t j = 0; j < a.industries.size(); ++j)
+    if (a.industries[j].share != b.industries[j].share) return "industries." + a.industries[j].meta.name + ".share";
+  return "";
+}
+}  // namespace
+
+EngineSetup engine_setup(const std::vector<Config>& variants) {
+  EngineSetup s = engine_setup(variants.at(0));
+  if (variants.size() == 1) return s;
+  for (const Config& c : variants) {
+    const std::string key = population_difference(variants[0], c);
+    if (!key.empty())
+      throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
+    VariantSetup v;
+    v.params = c.model;
+    for (const IndustrySpec& j : c.industries) v.industries.push_back(j.params);
+    for (const MarketSpec& m : c.markets) v.markets.push_back(m.params);
+    s.variants.push_back(std::move(v));
+  }
+  s.replicates = variants[0].run.replicates * static_cast<int>(variants.size());
   return s;
 }
 
@@ -147,14 +188,16 @@ YearWorld year_world(const Config& config, int year) {
 const YearSummary& Simulation::step() {
   if (finished()) throw std::logic_error("the simulation has reached its last year");
   const int year = next_year_;
-  engine_->step(year, year_world(config_, year));
+  std::vector<YearWorld> worlds;
+  for (const Config& c : variants_) worlds.push_back(year_world(c, year));
+  engine_->step(year, worlds);
   YearRecord record;
   engine_->record_year(record);
-  summaries_.push_back(summarize(year, record));
-  summaries_.back().support_paid = engine_->support_paid();
+  summarize(year, record);
+  for (int v = 0; v < variants(); ++v) summaries_[v].back().support_paid = engine_->support_paid(v);
   if (year >= config_.run.first_year) append(record);
   ++next_year_;
-  return summaries_.back();
+  return summaries_[0].back();
 }
 
 void Simulation::run(const std::function<void(const YearSummary&)>& on_year) {
@@ -164,12 +207,16 @@ void Simulation::run(const std::function<void(const YearSummary&)>& on_year) {
   }
 }
 
-YearSummary Simulation::summarize(int year, const YearRecord& r) {
-  YearSummary s;
-  s.year = year;
-  s.recorded = year >= config_.run.first_year;
+void Simulation::summarize(int year, const YearRecord& r) {
+  for (auto& by_variant : summaries_) {
+    by_variant.emplace_back();
+    by_variant.back().year = year;
+    by_variant.back().recorded = year >= config_.run.first_year;
+  }
+  const std::int64_t firms_per_variant = config_.run.firms * replicates_per_variant();
   std::vector<std::int64_t> exporters;
   for (std::size_t k = 0; k < r.id.size(); ++k) {
+    YearSummary& s = summaries_[static_cast<std::size_t>(r.id[k] / firms_per_variant)].back();
     if (!r.alive[k]) {
       ++s.deaths;
       continue;
@@ -190,14 +237,14 @@ YearSummary Simulation::summarize(int year, const YearRecord& r) {
     }
   }
   previous_exporters_ = std::move(exporters);
-  return s;
 }
 
 void Simulation::append(const YearRecord& r) {
   const std::int64_t per = config_.run.firms;
+  const std::int64_t rpv = replicates_per_variant();
   for (std::size_t k = 0; k < r.id.size(); ++k) {
     FirmYearColumns& c = firm_years_[static_cast<std::size_t>(r.id[k] / per)];
-    c.replicate.push_back(static_cast<std::int32_t>(r.id[k] / per));
+    c.replicate.push_back(static_cast<std::int32_t>(r.id[k] / per % rpv));
     c.firm.push_back(r.id[k] % per);
     c.year.push_back(static_cast<std::int16_t>(r.year));
     c.industry.push_back(r.industry[k]);
@@ -224,7 +271,7 @@ void Simulation::append(const YearRecord& r) {
   }
   for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
     FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
-    f.replicate.push_back(static_cast<std::int32_t>(r.flow_id[k] / per));
+    f.replicate.push_back(static_cast<std::int32_t>(r.flow_id[k] / per % rpv));
     f.firm.push_back(r.flow_id[k] % per);
     f.year.push_back(static_cast<std::int16_t>(r.year));
     f.market.push_back(r.flow_market[k]);
@@ -235,20 +282,24 @@ void Simulation::append(const YearRecord& r) {
   }
 }
 
-Panel Simulation::panel() const {
+Panel Simulation::panel(int variant) const {
   Panel p;
-  p.meta = panel_meta(config_);
+  p.meta = panel_meta(variants_.at(variant));
   p.meta.last_year = std::min(config_.run.last_year, next_year_ - 1);
-  for (const FirmYearColumns& c : firm_years_)
-    firm_year_schema([&](const char*, auto member, bool, double) { append_all(p.firm_years.*member, c.*member); });
-  for (const FlowColumns& f : flows_)
-    flow_schema([&](const char*, auto member, bool, double) { append_all(p.flows.*member, f.*member); });
+  const std::size_t rpv = static_cast<std::size_t>(replicates_per_variant());
+  const std::size_t first = rpv * static_cast<std::size_t>(variant);
+  for (std::size_t r = first; r < first + rpv; ++r)
+    firm_year_schema(
+        [&](const char*, auto member, bool, double) { append_all(p.firm_years.*member, firm_years_[r].*member); });
+  for (std::size_t r = first; r < first + rpv; ++r)
+    flow_schema([&](const char*, auto member, bool, double) { append_all(p.flows.*member, flows_[r].*member); });
   const FirmTable t = engine_->firm_table();
   const std::int64_t per = config_.run.firms;
-  for (std::size_t i = 0; i < t.status.size(); ++i) {
+  const std::size_t begin = first * static_cast<std::size_t>(per), end = (first + rpv) * static_cast<std::size_t>(per);
+  for (std::size_t i = begin; i < end; ++i) {
     if (t.founding_year[i] >= next_year_) continue;  // not born yet
     FirmColumns& f = p.firms;
-    f.replicate.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per));
+    f.replicate.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
     f.firm.push_back(static_cast<std::int64_t>(i) % per);
     f.industry.push_back(t.industry[i]);
     f.founding_year.push_back(t.founding_year[i]);
@@ -261,8 +312,9 @@ Panel Simulation::panel() const {
   return p;
 }
 
-FirmSnapshot Simulation::snapshot(int replicate, std::int64_t firm) const {
-  return engine_->snapshot(static_cast<std::int64_t>(replicate) * config_.run.firms + firm);
+FirmSnapshot Simulation::snapshot(int replicate, std::int64_t firm, int variant) const {
+  const std::int64_t r = static_cast<std::int64_t>(variant) * replicates_per_variant() + replicate;
+  return engine_->snapshot(r * config_.run.firms + firm);
 }
 
 }  // namespace firmsim

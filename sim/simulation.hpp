@@ -28,10 +28,14 @@ struct YearSummary {
 };
 
 // Memory a run needs on the device, in bytes, before anything is allocated.
-std::size_t estimated_device_bytes(const Config& config);
+std::size_t estimated_device_bytes(const Config& config, int variants = 1);
 
 // The engine's set-up for a config (population, world, parameters).
 EngineSetup engine_setup(const Config& config);
+// The same for variants of one population: each config brings its parameters,
+// world economics and policies; population, years, seed and shares must agree
+// (InputError naming the first key that differs otherwise).
+EngineSetup engine_setup(const std::vector<Config>& variants);
 // The world of one year as the engine sees it: market demand after growth
 // and shocks, psychic distance after diplomacy, policies in force, thresholds.
 YearWorld year_world(const Config& config, int year);
@@ -40,6 +44,10 @@ class Simulation {
  public:
   // Throws InputError when the population does not fit in memory.
   explicit Simulation(Config config);
+  // Variants of one population simulated together with common random
+  // numbers: replicate k of each variant has the same firms and the same luck,
+  // so differences between variants are the parameters' doing alone.
+  explicit Simulation(std::vector<Config> variants);
   ~Simulation();
 
   const Config& config() const { return config_; }
@@ -47,26 +55,31 @@ class Simulation {
   bool finished() const { return next_year_ > config_.run.last_year; }
   int total_years() const { return config_.run.last_year - config_.run.burn_in_start + 1; }
 
-  // Simulates the next year and returns its summary.
+  // Simulates the next year and returns variant 0's summary.
   const YearSummary& step();
   void run(const std::function<void(const YearSummary&)>& on_year = {});
 
-  const std::vector<YearSummary>& summaries() const { return summaries_; }
-  // The recorded years so far, ordered by (replicate, year, firm).
-  Panel panel() const;
-  FirmSnapshot snapshot(int replicate, std::int64_t firm) const;
+  int variants() const { return static_cast<int>(variants_.size()); }
+  const Config& variant_config(int v) const { return variants_.at(v); }
+  const std::vector<YearSummary>& summaries(int variant = 0) const { return summaries_.at(variant); }
+  // The recorded years so far of one variant, ordered by (replicate, year,
+  // firm), replicates numbered 0..R-1 within the variant.
+  Panel panel(int variant = 0) const;
+  FirmSnapshot snapshot(int replicate, std::int64_t firm, int variant = 0) const;
 
  private:
-  YearSummary summarize(int year, const YearRecord& record);
+  void summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
+  int replicates_per_variant() const { return config_.run.replicates; }
 
-  Config config_;
+  Config config_;  // variant 0
+  std::vector<Config> variants_;
   std::unique_ptr<Engine> engine_;
   int next_year_;
-  std::vector<YearSummary> summaries_;
-  std::vector<FirmYearColumns> firm_years_;       // one per replicate
-  std::vector<FlowColumns> flows_;                // one per replicate
-  std::vector<std::int64_t> previous_exporters_;  // population ids exporting last year (sorted)
+  std::vector<std::vector<YearSummary>> summaries_;  // per variant
+  std::vector<FirmYearColumns> firm_years_;          // one per replicate of every variant
+  std::vector<FlowColumns> flows_;                   // one per replicate of every variant
+  std::vector<std::int64_t> previous_exporters_;     // population ids exporting last year (sorted)
 };
 
 }  // namespace firmsim

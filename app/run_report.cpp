@@ -1,4 +1,4 @@
-#include "sim/run_report.hpp"
+#include "app/run_report.hpp"
 
 #include <filesystem>
 #include <iomanip>

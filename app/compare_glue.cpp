@@ -6,7 +6,7 @@
 #include "estimation/report.hpp"
 #include "estimation/targets.hpp"
 #include "sim/input_error.hpp"
-#include "sim/run_report.hpp"
+#include "app/run_report.hpp"
 
 namespace firmsim {
 

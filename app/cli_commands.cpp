@@ -1,4 +1,4 @@
-#include "sim/cli_commands.hpp"
+#include "app/cli_commands.hpp"
 
 #include <omp.h>
 
@@ -12,8 +12,8 @@
 #include "estimation/typology.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
-#include "sim/progress.hpp"
-#include "sim/run_report.hpp"
+#include "app/progress.hpp"
+#include "app/run_report.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim {

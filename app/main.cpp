@@ -7,7 +7,7 @@
 #include <iostream>
 #include <string>
 
-#include "sim/cli_commands.hpp"
+#include "app/cli_commands.hpp"
 #include "sim/input_error.hpp"
 
 int main(int argc, char** argv) {
