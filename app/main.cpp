@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli_commands.hpp"
+#include "calibrate/calibrate.hpp"
 #include "sim/input_error.hpp"
 
 int main(int argc, char** argv) {
@@ -39,6 +40,29 @@ int main(int argc, char** argv) {
       ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
   compare_cmd->add_option("--out", compare.out, "Directory for the report (default: the panel directory)");
 
+  cal::CalibrationOptions calibrate;
+  CLI::App* calibrate_cmd =
+      app.add_subcommand("calibrate", "Estimate model parameters from the seed tables (method of simulated moments)");
+  calibrate_cmd->add_option("config", calibrate.config, "World and model configuration (YAML)")->required();
+  calibrate_cmd->add_option("--scenario", calibrate.scenarios, "Scenario overlay(s), applied in order")->take_all();
+  calibrate_cmd->add_option("--moments", calibrate.moments, "Targeted moments and their weights (YAML)")->required();
+  calibrate_cmd->add_option("--parameters", calibrate.parameters, "Free parameters, bounds and scales (YAML)")
+      ->required();
+  calibrate_cmd->add_option("--targets", calibrate.targets, "Empirical targets the moments refer to")
+      ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
+  calibrate_cmd->add_option("--out", calibrate.out, "Directory for the evaluations log and the reports")
+      ->default_val("runs/calibration");
+  calibrate_cmd->add_flag("--resume", calibrate.resume, "Continue from DIR/evaluations.csv");
+  calibrate_cmd->add_option("--evaluations", calibrate.evaluations, "Budget of evaluations (both stages)")
+      ->default_val(400);
+  calibrate_cmd->add_option("--replicates", calibrate.replicates, "Replicates per candidate");
+  calibrate_cmd->add_option("--firms", calibrate.firms, "Firm slots per replicate");
+  calibrate_cmd->add_option("--seed", calibrate.seed, "Simulation seed (the same for every candidate)");
+  calibrate_cmd->add_option("--search-seed", calibrate.search_seed, "Seed of the optimizers")->default_val(1);
+  calibrate_cmd->add_option("--batch", calibrate.batch, "Candidates per engine launch (the swarm size)")
+      ->default_val(8);
+  calibrate_cmd->add_option("--threads", calibrate.threads, "OpenMP threads (CPU backend)");
+
   bool markdown = false;
   CLI::App* params_cmd = app.add_subcommand("params", "List the model's parameters with units and meanings");
   params_cmd->add_flag("--markdown", markdown, "As a Markdown table");
@@ -53,6 +77,10 @@ int main(int argc, char** argv) {
   try {
     if (*run_cmd) return run_command(run, isatty(fileno(stderr)) != 0);
     if (*compare_cmd) return compare_command(compare);
+    if (*calibrate_cmd) {
+      for (int i = 0; i < argc; ++i) calibrate.command += (i ? " " : "") + std::string(argv[i]);
+      return cal::run_calibration(calibrate, std::cerr, isatty(fileno(stderr)) != 0);
+    }
     if (*params_cmd) return params_command(markdown);
   } catch (const InputError& e) {
     std::cerr << "firmsim: " << e.what() << "\n";

@@ -1,5 +1,6 @@
 #include "estimation/tables.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "sim/input_error.hpp"
@@ -126,20 +127,33 @@ const NamedBuilder kBuilders[] = {
 // A builder that fails on this replicate's data (an estimator rejecting a degenerate
 // sample) yields an empty table carrying the reason, so one odd table does not take
 // the whole report down; input errors still propagate.
+namespace {
+// A builder that fails on this panel (e.g. too few firms for a regression)
+// gives an empty table with the reason as a note, not an aborted run.
+Table build_one(const NamedBuilder& b, const TableInputs& in) {
+  try {
+    return b.build(in);
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception& e) {
+    Table t;
+    t.id = b.id;
+    t.notes.push_back(std::string("not built: ") + e.what());
+    return t;
+  }
+}
+}  // namespace
+
 std::vector<Table> build_tables(const TableInputs& in) {
   std::vector<Table> out;
-  for (const NamedBuilder& b : kBuilders) {
-    try {
-      out.push_back(b.build(in));
-    } catch (const InputError&) {
-      throw;
-    } catch (const std::exception& e) {
-      Table t;
-      t.id = b.id;
-      t.notes.push_back(std::string("not built: ") + e.what());
-      out.push_back(std::move(t));
-    }
-  }
+  for (const NamedBuilder& b : kBuilders) out.push_back(build_one(b, in));
+  return out;
+}
+
+std::vector<Table> build_tables(const TableInputs& in, const std::vector<std::string>& ids) {
+  std::vector<Table> out;
+  for (const NamedBuilder& b : kBuilders)
+    if (std::find(ids.begin(), ids.end(), b.id) != ids.end()) out.push_back(build_one(b, in));
   return out;
 }
 

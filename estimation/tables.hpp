@@ -118,5 +118,8 @@ Table table_25(const TableInputs& in);      // per-country transitions, 10 non-E
 // Every table above, in order, for one replicate.
 std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOptions& options = {});
 std::vector<Table> build_tables(const TableInputs& in);
+// Only the tables with the given ids (in the usual order), e.g. what a
+// calibration's moments need.
+std::vector<Table> build_tables(const TableInputs& in, const std::vector<std::string>& ids);
 
 }  // namespace firmsim::est

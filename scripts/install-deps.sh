@@ -9,6 +9,7 @@ packages=(
   libeigen3-dev libboost-math-dev   # estimators
   libyaml-cpp-dev libcli11-dev libreadstat-dev
   libgtest-dev
+  libpagmo-dev libnlopt-cxx-dev      # calibration: particle swarm (pagmo), BOBYQA (NLopt)
   libimgui-dev libglfw3-dev libgl-dev libstb-dev   # viewer
   xvfb xauth libgl1-mesa-dri        # viewer tests and headless screenshots
   python3-statsmodels               # regenerates the estimators' reference results

@@ -1,0 +1,129 @@
+#include "calibrate/calibrate.hpp"
+
+#include <omp.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "calibrate/evaluation_log.hpp"
+#include "calibrate/evaluator.hpp"
+#include "calibrate/inference.hpp"
+#include "calibrate/optimizer.hpp"
+#include "calibrate/report.hpp"
+#include "estimation/compare.hpp"
+#include "estimation/targets.hpp"
+#include "sim/input_error.hpp"
+
+namespace firmsim::cal {
+
+namespace {
+
+Config calibration_config(const CalibrationOptions& o) {
+  Config c = load_config(o.config, o.scenarios);
+  if (o.firms) {
+    if (*o.firms < 100) throw InputError("command line", 0, "--firms", "must be at least 100");
+    c.run.firms = *o.firms;
+  }
+  if (o.replicates) {
+    if (*o.replicates < 1 || *o.replicates > 64)
+      throw InputError("command line", 0, "--replicates", "must be between 1 and 64");
+    c.run.replicates = *o.replicates;
+  }
+  if (o.seed) c.run.seed = *o.seed;
+  return c;
+}
+
+void check_options(const CalibrationOptions& o) {
+  if (o.evaluations < 1 || o.evaluations > 1000000)
+    throw InputError("command line", 0, "--evaluations", "must be between 1 and 1000000");
+  if (o.batch < 2 || o.batch > 256) throw InputError("command line", 0, "--batch", "must be between 2 and 256");
+  if (o.threads && (*o.threads < 1 || *o.threads > 1024))
+    throw InputError("command line", 0, "--threads", "must be between 1 and 1024");
+}
+
+std::string duration(double seconds) {
+  char buf[64];
+  if (seconds >= 3600)
+    std::snprintf(buf, sizeof buf, "%dh%02dm", static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%dm%02ds", static_cast<int>(seconds / 60), static_cast<int>(seconds) % 60);
+  return buf;
+}
+
+ProgressFn progress_line(std::ostream& os, int budget, bool interactive, int in_log) {
+  return [&os, budget, interactive, in_log](int simulated, int total, double best, double per_evaluation) {
+    const int left = std::max(0, budget - total);
+    os << (interactive ? "\r" : "") << "calibrate: " << total << "/" << budget << " evaluations (" << simulated
+       << " simulated, " << in_log << " in the log), best objective " << best << ", "
+       << static_cast<int>(per_evaluation * 10) / 10.0 << " s each, about " << duration(left * per_evaluation)
+       << " left" << (interactive ? "   " : "\n") << std::flush;
+  };
+}
+
+std::vector<std::vector<est::Table>> tables_of(const std::vector<std::vector<std::vector<est::Table>>>& all,
+                                               std::size_t v) {
+  return all.at(v);
+}
+
+}  // namespace
+
+int run_calibration(const CalibrationOptions& o, std::ostream& os, bool interactive) {
+  check_options(o);
+  const Config base = calibration_config(o);
+  const est::Targets targets = est::load_targets(o.targets);
+  EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, targets), o.batch};
+  if (o.threads) omp_set_num_threads(*o.threads);
+  if (static_cast<int>(setup.moments.size()) < static_cast<int>(setup.parameters.size()))
+    throw InputError(o.moments, 0, "moments",
+                     "fewer moments (" + std::to_string(setup.moments.size()) + ") than free parameters (" +
+                         std::to_string(setup.parameters.size()) + "): the parameters are not identified");
+
+  std::filesystem::create_directories(o.out);
+  std::vector<std::string> keys, names;
+  for (const Parameter& p : setup.parameters) keys.push_back(p.key);
+  for (const Moment& m : setup.moments) names.push_back(m.name);
+  auto log = std::make_shared<EvaluationLog>(o.out + "/evaluations.csv", keys, names, o.resume);
+
+  const auto start = std::chrono::steady_clock::now();
+  Evaluator evaluator(setup, log);
+  os << "firmsim calibrate: " << setup.parameters.size() << " parameters, " << setup.moments.size()
+     << " moments, " << base.run.firms << " firm slots x " << base.run.replicates << " replicate(s), up to "
+     << o.batch << " candidates per launch, budget " << o.evaluations << " evaluations";
+  if (evaluator.in_log() > 0) os << " (" << evaluator.in_log() << " already in " << log->path() << ")";
+  os << "\n";
+  // The search's budget, then 2P evaluations for the Jacobian at the optimum.
+  const int expected = o.evaluations + 2 * static_cast<int>(setup.parameters.size());
+  evaluator.on_progress(progress_line(os, expected, interactive, evaluator.in_log()));
+
+  SearchSettings settings;
+  settings.evaluations = o.evaluations;
+  settings.swarm = o.batch;
+  settings.seed = o.search_seed;
+  FitReport report;
+  report.search = search(evaluator, settings);
+  if (interactive) os << "\n";
+  os << "calibrate: standard errors and identification (" << 2 * setup.parameters.size()
+     << " evaluations around the optimum)\n";
+  report.inference = infer(evaluator, report.search.best_theta);
+  report.start_point = evaluator.evaluate_one(report.search.start_theta, "start");
+  report.best_point = evaluator.evaluate_one(report.search.best_theta, "local");
+  os << "calibrate: every table at the start and at the optimum (the untargeted moments)\n";
+  const auto all = evaluator.all_tables({report.search.start_theta, report.search.best_theta});
+  report.start = est::compare_tables(tables_of(all, 0), targets);
+  report.optimum = est::compare_tables(tables_of(all, 1), targets);
+  report.command = o.command;
+  report.moments_file = o.moments;
+  report.parameters_file = o.parameters;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.simulated = evaluator.simulated();
+  report.from_log = evaluator.in_log();
+  write_fit_report(o.out, evaluator, report);
+  print_fit_summary(std::cout, evaluator, report);
+  std::cout << "calibration written to " << o.out
+            << " (calibrated.yaml, fit.md, fit.csv, identification.csv/.svg, evaluations.csv)\n";
+  return 0;
+}
+
+}  // namespace firmsim::cal

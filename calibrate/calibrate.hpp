@@ -1,0 +1,32 @@
+// `firmsim calibrate`: estimate the listed parameters by the method of
+// simulated moments and write the estimates, the fit and the identification
+// report into the output directory.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace firmsim::cal {
+
+struct CalibrationOptions {
+  std::string config;
+  std::vector<std::string> scenarios;
+  std::string moments, parameters, targets;
+  std::string out = "runs/calibration";
+  bool resume = false;
+  int evaluations = 400;
+  std::optional<int> replicates;
+  std::optional<long long> firms;
+  std::optional<unsigned long long> seed;
+  std::optional<int> threads;
+  int batch = 8;             // candidates per engine launch (= swarm size)
+  unsigned search_seed = 1;  // the optimizers' seed
+  std::string command;       // as typed, for the report
+};
+
+// Throws InputError for bad input before anything is written.
+int run_calibration(const CalibrationOptions& options, std::ostream& progress, bool interactive);
+
+}  // namespace firmsim::cal

@@ -1,0 +1,113 @@
+#include "calibrate/inference.hpp"
+
+#include <Eigen/Dense>
+#include <boost/math/distributions/chi_squared.hpp>
+#include <algorithm>
+#include <cmath>
+
+namespace firmsim::cal {
+
+namespace {
+
+double dtheta_du(const Parameter& p, double theta) {
+  return p.scale == Scale::log ? theta * std::log(p.upper / p.lower) : p.upper - p.lower;
+}
+
+// Central differences in the unit box, one-sided where a bound is near.
+std::vector<std::vector<double>> jacobian(Evaluator& evaluator, const std::vector<double>& u0,
+                                          const std::vector<double>& m0, double step) {
+  const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  std::vector<std::vector<double>> thetas;
+  std::vector<double> lo(ps.size()), hi(ps.size());
+  for (std::size_t p = 0; p < ps.size(); ++p) {
+    lo[p] = std::max(0.0, u0[p] - step);
+    hi[p] = std::min(1.0, u0[p] + step);
+    std::vector<double> down = u0, up = u0;
+    down[p] = lo[p];
+    up[p] = hi[p];
+    thetas.push_back(from_unit(ps, down));
+    thetas.push_back(from_unit(ps, up));
+  }
+  const std::vector<Evaluation> e = evaluator.evaluate(thetas, "jacobian");
+  std::vector<std::vector<double>> g(m0.size(), std::vector<double>(ps.size(), std::nan("")));
+  for (std::size_t p = 0; p < ps.size(); ++p)
+    for (std::size_t k = 0; k < m0.size(); ++k)
+      g[k][p] = (e[2 * p + 1].moments[k] - e[2 * p].moments[k]) / (hi[p] - lo[p]);
+  return g;
+}
+
+}  // namespace
+
+Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, double step) {
+  const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  const std::vector<Moment>& ms = evaluator.setup().moments;
+  const std::vector<double>& w = evaluator.weights();
+  const Evaluation at = evaluator.evaluate_one(best_theta, "local");
+  Inference inf;
+  inf.theta = best_theta;
+  inf.jacobian = jacobian(evaluator, to_unit(ps, best_theta), at.moments, step);
+
+  const std::size_t P = ps.size(), K = ms.size();
+  inf.moment_used.assign(K, false);
+  inf.sensitivity.assign(K, std::vector<double>(P, std::nan("")));
+  std::vector<std::size_t> used;
+  for (std::size_t k = 0; k < K; ++k) {
+    bool ok = std::isfinite(at.moments[k]);
+    for (std::size_t p = 0; p < P; ++p) ok = ok && std::isfinite(inf.jacobian[k][p]);
+    inf.moment_used[k] = ok;
+    if (!ok) continue;
+    used.push_back(k);
+    for (std::size_t p = 0; p < P; ++p) inf.sensitivity[k][p] = inf.jacobian[k][p] * std::sqrt(w[k]);
+  }
+
+  for (std::size_t p = 0; p < P; ++p) {
+    double strongest = 0;
+    for (std::size_t k : used) strongest = std::max(strongest, std::fabs(inf.sensitivity[k][p]));
+    if (strongest < 1.0) inf.not_pinned_down.push_back(ps[p].key);
+  }
+  // Parameters no moment pins down are held at their estimates for the
+  // covariance of the others (their own s.e. is reported as not identified).
+  std::vector<std::size_t> free;
+  for (std::size_t p = 0; p < P; ++p)
+    if (std::find(inf.not_pinned_down.begin(), inf.not_pinned_down.end(), ps[p].key) == inf.not_pinned_down.end())
+      free.push_back(p);
+  inf.u_se.assign(P, std::nan(""));
+  inf.se.assign(P, std::nan(""));
+  inf.singular = free.empty();
+  if (!free.empty()) {
+    Eigen::MatrixXd G(used.size(), free.size());
+    Eigen::VectorXd W(used.size());
+    for (std::size_t r = 0; r < used.size(); ++r) {
+      W(r) = w[used[r]];
+      for (std::size_t c = 0; c < free.size(); ++c) G(r, c) = inf.jacobian[used[r]][free[c]];
+    }
+    const Eigen::MatrixXd bread = G.transpose() * W.asDiagonal() * G;
+    // Omega = diag(1 / W): the variance of (simulated - published) moments.
+    const Eigen::MatrixXd meat = G.transpose() * W.asDiagonal() * W.cwiseInverse().asDiagonal() * W.asDiagonal() * G;
+    Eigen::JacobiSVD<Eigen::MatrixXd> svd(bread);
+    const Eigen::VectorXd sv = svd.singularValues();
+    const double smax = sv(0), smin = sv(sv.size() - 1);
+    inf.condition_number = smin > 0 ? smax / smin : INFINITY;
+    inf.singular = !(smin > smax * 1e-12);
+    if (!inf.singular) {
+      const Eigen::MatrixXd bread_inv = bread.inverse();
+      const Eigen::MatrixXd v = bread_inv * meat * bread_inv;
+      for (std::size_t c = 0; c < free.size(); ++c) {
+        const std::size_t p = free[c];
+        inf.u_se[p] = std::sqrt(std::max(0.0, v(c, c)));
+        inf.se[p] = std::fabs(dtheta_du(ps[p], best_theta[p])) * inf.u_se[p];
+      }
+    }
+  }
+  inf.j_statistic = 0;
+  for (std::size_t k : used) inf.j_statistic += w[k] * std::pow(at.moments[k] - ms[k].empirical, 2);
+  inf.degrees_of_freedom = static_cast<int>(used.size()) - static_cast<int>(P);
+  if (inf.degrees_of_freedom > 0)
+    inf.j_p_value =
+        boost::math::cdf(boost::math::complement(boost::math::chi_squared(inf.degrees_of_freedom), inf.j_statistic));
+  else
+    inf.j_p_value = std::nan("");
+  return inf;
+}
+
+}  // namespace firmsim::cal

@@ -1,0 +1,41 @@
+// Inference at the optimum of the method of simulated moments.
+//
+// G = d m / d u, the moments' Jacobian in the unit box, by central differences
+// with common random numbers (2P candidates in one batch; one-sided at a
+// bound). With W the diagonal weights and Omega = diag(var_k (1 + 1/R)) the
+// variance of (simulated - published) moments, the sandwich
+//   V(u) = (G'WG)^-1 G'W Omega W G (G'WG)^-1
+// (equal to (G'WG)^-1 here, since W = Omega^-1), and by the delta method
+// se(theta_p) = |d theta_p / d u_p| se(u_p).
+// J = the objective at the optimum, chi-square with K - P degrees of freedom
+// under correct specification (over-identification test).
+// Identification: S_kp = G_kp / sqrt(Omega_kk), the move of moment k, in its
+// standard errors, when parameter p crosses its whole box. A parameter that
+// moves no targeted moment by one standard error is not pinned down; it is
+// held at its estimate when the others' covariance is computed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calibrate/evaluator.hpp"
+
+namespace firmsim::cal {
+
+struct Inference {
+  std::vector<double> theta, se, u_se;
+  std::vector<std::vector<double>> jacobian;     // K x P, d moment / d u
+  std::vector<std::vector<double>> sensitivity;  // K x P, in moment standard errors
+  std::vector<bool> moment_used;                 // finite at the optimum and in the Jacobian
+  double j_statistic = 0, j_p_value = 0;
+  int degrees_of_freedom = 0;
+  double condition_number = 0;  // of G'WG
+  std::vector<std::string> not_pinned_down;
+  bool singular = false;  // G'WG not invertible: some parameter has no effect
+};
+
+// step: the half-width of the central differences in the unit box; wide
+// enough that the moments' slopes are not those of single firms switching.
+Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, double step = 0.1);
+
+}  // namespace firmsim::cal

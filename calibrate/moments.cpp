@@ -1,0 +1,200 @@
+#include "calibrate/moments.hpp"
+
+#include <boost/math/distributions/normal.hpp>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "sim/yaml_reader.hpp"
+
+namespace firmsim::cal {
+
+namespace {
+
+const est::Table& table_of(const YamlReader& at, const est::Targets& targets, const std::string& id) {
+  const est::Table* t = targets.find(id);
+  if (!t) at.fail("table", "no table '" + id + "' in " + targets.file);
+  return *t;
+}
+
+// A published cell that must be a number.
+double published(const YamlReader& at, const std::string& key, const est::Table& t, const std::string& row,
+                 const std::string& column) {
+  if (t.row_index(row) < 0) at.fail(key, "table " + t.id + " has no row '" + row + "'");
+  if (t.column_index(column) < 0) at.fail(key, "table " + t.id + " has no column '" + column + "'");
+  const double v = t.at(row, column);
+  if (!std::isfinite(v)) at.fail(key, "table " + t.id + " cell (" + row + ", " + column + ") is empty");
+  return v;
+}
+
+// One cell of a grid of statistics (se, paren) printed beside the values.
+double statistic(const YamlReader& at, const est::Grid& grid, const est::Table& t, const std::string& row,
+                 const std::string& column, const std::string& what) {
+  const int r = t.row_index(row), c = t.column_index(column);
+  const double v = grid.empty() ? std::nan("") : grid[r][c];
+  if (!std::isfinite(v))
+    at.fail("weight", "table " + t.id + " prints no " + what + " for (" + row + ", " + column + ")");
+  return v;
+}
+
+double binomial_n(const YamlReader& w, const est::Targets& targets, const Moment& m, const est::Table& t,
+                  double denominator) {
+  if (!w.node().IsMap()) {
+    if (!m.has_denominator) w.fail_here("binomial without n needs divide_by (n = the denominator)");
+    return denominator;
+  }
+  const YamlReader spec = w.child("binomial");
+  if (spec.node().IsScalar()) return spec.as_number();
+  if (spec.has("n")) {
+    const double n = spec.number("n");
+    spec.finish();
+    return n;
+  }
+  const est::Table& nt = table_of(spec, targets, spec.text("table", t.id));
+  const double n = published(spec, "column", nt, spec.text("row", m.cell.row), spec.text("column", m.cell.column));
+  spec.finish();
+  return n;
+}
+
+// The variance of the empirical moment, and a label saying where it came from.
+void set_variance(const YamlReader& item, const est::Targets& targets, const est::Table& t, double denominator,
+                  Moment& m) {
+  const YamlReader w = item.child("weight");
+  const std::string kind = w.node().IsScalar() ? w.as_text() : (w.keys().empty() ? "" : w.keys().front());
+  const double e = m.empirical;
+  std::ostringstream label;
+  if (kind == "se") {
+    const double se = statistic(item, t.se, t, m.cell.row, m.cell.column, "standard error") * m.scale;
+    m.variance = se * se;
+    label << "se " << se;
+  } else if (kind == "pvalue") {
+    double p = statistic(item, t.paren, t, m.cell.row, m.cell.column, "p-value");
+    p = std::min(std::max(p, 0.0005), 0.999);
+    const double z = boost::math::quantile(boost::math::normal(), 1.0 - p / 2.0);
+    const double se = std::fabs(e) / z;
+    m.variance = se * se;
+    label << "p-value " << p << " -> se " << se;
+  } else if (kind == "binomial") {
+    const double n = binomial_n(w, targets, m, t, denominator);
+    if (!(n >= 1)) item.fail("weight", "binomial n must be at least 1");
+    if (e < 0 || e > 1) item.fail("weight", "a binomial moment must be a share in [0, 1] (use scale: 0.01 for percent)");
+    // A share of 0 or 1 would get infinite weight; half an observation's worth of uncertainty instead.
+    const double p = std::min(std::max(e, 0.5 / n), 1.0 - 0.5 / n);
+    m.variance = p * (1 - p) / n;
+    label << "binomial n=" << n;
+  } else if (kind == "mean") {
+    const YamlReader spec = w.child("mean");
+    const double sd = published(spec, "sd_column", t, m.cell.row, spec.text("sd_column"));
+    const double n = published(spec, "n_column", t, m.cell.row, spec.text("n_column"));
+    spec.finish();
+    if (!(n >= 1)) item.fail("weight", "mean: the count must be at least 1");
+    m.variance = sd * sd * m.scale * m.scale / n;
+    label << "mean sd=" << sd << " n=" << n;
+  } else if (kind == "relative") {
+    const double f = w.number_in("relative", 1e-4, 10);
+    const double sd = f * std::fabs(e);
+    if (!(sd > 0)) item.fail("weight", "relative weight of a zero moment: use another weight source");
+    m.variance = sd * sd;
+    label << "relative " << f;
+  } else {
+    item.fail("weight", "unknown weight source '" + kind + "' (se, pvalue, binomial, mean, relative)");
+  }
+  if (!(m.variance > 0) || !std::isfinite(m.variance)) item.fail("weight", "gives no positive variance for " + m.name);
+  m.weight_source = label.str();
+}
+
+std::vector<std::string> labels(const YamlReader& item, const std::string& many, const std::string& one) {
+  if (item.has(many)) return item.texts(many);
+  return {item.text(one)};
+}
+
+}  // namespace
+
+std::vector<Moment> load_moments(const std::string& file, const est::Targets& targets) {
+  const YamlReader root = YamlReader::load_file(file);
+  std::vector<Moment> out;
+  std::set<std::string> names;
+  for (const YamlReader& item : root.child("moments").items()) {
+    const est::Table& t = table_of(item, targets, item.text("table"));
+    const std::string group = item.text("group", t.id);
+    const double scale = item.number("scale", 1.0);
+    const std::optional<YamlReader> divide = item.optional_child("divide_by");
+    for (const std::string& row : labels(item, "rows", "row")) {
+      for (const std::string& column : labels(item, "columns", "column")) {
+        Moment m;
+        m.cell = {t.id, row, column};
+        m.group = group;
+        m.scale = scale;
+        m.name = t.id + "/" + row + "/" + column;
+        double value = published(item, "rows", t, row, column), denominator = 1;
+        if (divide) {
+          m.has_denominator = true;
+          m.denominator = {t.id, divide->text("row", row), divide->text("column", column)};
+          denominator = published(*divide, "row", t, m.denominator.row, m.denominator.column);
+          if (denominator == 0) divide->fail("row", "divides by a zero cell");
+          m.name += " / " + m.denominator.row + "/" + m.denominator.column;
+          value /= denominator;
+        }
+        m.empirical = value * scale;
+        if (!names.insert(m.name).second) item.fail("table", "moment " + m.name + " is listed twice");
+        set_variance(item, targets, t, denominator, m);
+        out.push_back(std::move(m));
+      }
+    }
+    if (divide) {
+      (void)divide->text("row", "");
+      (void)divide->text("column", "");
+      divide->finish();
+    }
+    (void)item.has("weight");
+    item.finish();
+  }
+  root.finish();
+  if (out.empty()) root.fail("moments", "no moments");
+  return out;
+}
+
+std::vector<double> simulated_moments(const std::vector<Moment>& moments, const std::vector<est::Table>& tables) {
+  auto find = [&](const std::string& id) -> const est::Table* {
+    for (const est::Table& t : tables)
+      if (t.id == id) return &t;
+    return nullptr;
+  };
+  std::vector<double> out;
+  out.reserve(moments.size());
+  for (const Moment& m : moments) {
+    const est::Table* t = find(m.cell.table);
+    double v = t ? t->at(m.cell.row, m.cell.column) : std::nan("");
+    if (m.has_denominator) {
+      const double d = t ? t->at(m.denominator.row, m.denominator.column) : std::nan("");
+      v = d != 0 ? v / d : std::nan("");
+    }
+    out.push_back(v * m.scale);
+  }
+  return out;
+}
+
+std::vector<std::string> tables_needed(const std::vector<Moment>& moments) {
+  std::vector<std::string> ids;
+  for (const Moment& m : moments)
+    if (std::find(ids.begin(), ids.end(), m.cell.table) == ids.end()) ids.push_back(m.cell.table);
+  return ids;
+}
+
+std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates) {
+  std::vector<double> w;
+  for (const Moment& m : moments) w.push_back(1.0 / (m.variance * (1.0 + 1.0 / replicates)));
+  return w;
+}
+
+double objective(const std::vector<Moment>& moments, const std::vector<double>& weights,
+                 const std::vector<double>& simulated) {
+  double q = 0;
+  for (std::size_t k = 0; k < moments.size(); ++k) {
+    const double d = simulated[k] - moments[k].empirical;
+    q += std::isfinite(d) ? weights[k] * d * d : kMissingMomentPenalty;
+  }
+  return q;
+}
+
+}  // namespace firmsim::cal

@@ -1,0 +1,33 @@
+// The search: a global stage over the bounded box in batches (pagmo's
+// generational particle swarm, pso_gen, whose every generation is one batch
+// fitness evaluation, i.e. one engine launch), then a local polish from the
+// best point (NLopt's SBPLX, Rowan's subplex: bounded, derivative-free, and
+// robust to the small steps that a finite population leaves in a simulated
+// objective even with common random numbers; BOBYQA, which fits a quadratic
+// model, stalled on those steps in the recovery test). Both are seeded, so a
+// resumed run replays the same candidates and finds the finished ones in the log.
+#pragma once
+
+#include <vector>
+
+#include "calibrate/evaluator.hpp"
+
+namespace firmsim::cal {
+
+struct SearchSettings {
+  int evaluations = 400;      // budget over both stages (start point included)
+  double global_share = 0.7;  // share of the budget for the swarm
+  int swarm = 8;              // particles; each generation is one batch
+  unsigned seed = 1;          // the optimizers' own seed (not the simulation's)
+  double local_step = 0.05;   // the polish's initial step in the unit box
+};
+
+struct SearchResult {
+  std::vector<double> start_theta, best_theta;
+  double start_objective = 0, best_objective = 0;
+  int global_evaluations = 0, local_evaluations = 0;
+};
+
+SearchResult search(Evaluator& evaluator, const SearchSettings& settings);
+
+}  // namespace firmsim::cal

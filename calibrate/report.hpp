@@ -1,0 +1,36 @@
+// What a calibration leaves in its directory: calibrated.yaml (a scenario
+// overlay with the estimates), fit.md and fit.csv (every targeted and
+// untargeted moment at the start and at the optimum), identification.csv and
+// identification.svg (the sensitivity of each targeted moment to each
+// parameter). All written atomically.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "calibrate/evaluator.hpp"
+#include "calibrate/inference.hpp"
+#include "calibrate/optimizer.hpp"
+#include "estimation/compare.hpp"
+
+namespace firmsim::cal {
+
+struct FitReport {
+  std::string command;  // how this calibration was run (for reproducing it)
+  std::string moments_file, parameters_file;
+  SearchResult search;
+  Evaluation start_point, best_point;  // simulated moments at the start and at the optimum
+  Inference inference;
+  est::Comparison start, optimum;  // every table at the start and at the optimum
+  double seconds = 0;
+  int simulated = 0, from_log = 0;
+};
+
+// The overlay that sets the estimates (YAML emitter, nested by key).
+std::string calibrated_overlay(const std::vector<Parameter>& ps, const std::vector<double>& theta,
+                               const std::string& comment);
+void write_fit_report(const std::string& dir, const Evaluator& evaluator, const FitReport& report);
+// The headline lines printed at the end of a calibration.
+void print_fit_summary(std::ostream& os, const Evaluator& evaluator, const FitReport& report);
+
+}  // namespace firmsim::cal

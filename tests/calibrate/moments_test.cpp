@@ -1,0 +1,121 @@
+// The moments and parameters files: each weight source gives the variance its
+// formula says, and bad files are located errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "calibrate/moments.hpp"
+#include "calibrate/parameters.hpp"
+#include "sim/input_error.hpp"
+#include "tests/sim/support.hpp"
+
+namespace firmsim::cal {
+namespace {
+
+std::string write_file(const std::string& name, const std::string& text) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  std::ofstream(path) << text;
+  return path;
+}
+
+const est::Targets& targets() {
+  static const est::Targets t =
+      est::load_targets(testing::source_dir() + "/configs/targets/belgium_sme_1998_2005.yaml");
+  return t;
+}
+
+std::vector<Moment> moments(const std::string& yaml) {
+  return load_moments(write_file("moments_test.yaml", "moments:\n" + yaml), targets());
+}
+
+TEST(Moments, ShareOfATotalWithBinomialWeight) {
+  const auto m = moments("  - {table: table_06, row: BG, column: total, divide_by: {row: total}, weight: binomial}\n");
+  ASSERT_EQ(m.size(), 1u);
+  const double p = 1202.0 / 5852.0;
+  EXPECT_DOUBLE_EQ(m[0].empirical, p);
+  EXPECT_DOUBLE_EQ(m[0].variance, p * (1 - p) / 5852.0);
+}
+
+TEST(Moments, PercentCellsWithTheirRowCount) {
+  const auto m = moments(
+      "  - {table: table_17, row: export only, column: \"2005: no trade\", scale: 0.01,\n"
+      "     weight: {binomial: {column: \"# SMEs active in 1998\"}}}\n");
+  EXPECT_DOUBLE_EQ(m[0].empirical, 0.38);
+  EXPECT_DOUBLE_EQ(m[0].variance, 0.38 * 0.62 / 2100.0);
+}
+
+TEST(Moments, PublishedStandardError) {
+  const auto m = moments("  - {table: table_16, rows: [BG, TI], column: exit rate, weight: se}\n");
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].name, "table_16/BG/exit rate");
+  const est::Table* t = targets().find("table_16");
+  const double se = t->se[t->row_index("BG")][t->column_index("exit rate")];
+  EXPECT_DOUBLE_EQ(m[0].variance, se * se);
+}
+
+TEST(Moments, MeanWithPublishedSdAndCount) {
+  const auto m =
+      moments("  - {table: table_22, row: ln_FTE98, column: Mean, weight: {mean: {sd_column: Std. Dev., n_column: Obs}}}\n");
+  EXPECT_NEAR(m[0].variance, 0.9908205 * 0.9908205 / 29455.0, 1e-15);
+}
+
+TEST(Moments, PValueGivesTheImpliedStandardError) {
+  // Table 13 prints z; Table 11 prints p-values: ln_M98/FTE 0.0160 with p = 0.000 -> p = 0.0005.
+  const auto m = moments("  - {table: table_11, row: ln_M98/FTE, column: export growth, weight: pvalue}\n");
+  const double se = 0.0160 / 3.4807564;  // z(1 - 0.0005/2)
+  EXPECT_NEAR(std::sqrt(m[0].variance), se, 1e-6);
+}
+
+TEST(Moments, ObjectiveWeightsAndMissingPenalty) {
+  const auto m = moments("  - {table: table_16, rows: [BG, TI], column: exit rate, weight: {relative: 0.1}}\n");
+  const std::vector<double> w = moment_weights(m, 1);
+  EXPECT_DOUBLE_EQ(w[0], 1.0 / (m[0].variance * 2.0));  // (1 + 1/R), R = 1
+  const double q = objective(m, w, {m[0].empirical + std::sqrt(m[0].variance), std::nan("")});
+  EXPECT_NEAR(q, 0.5 + kMissingMomentPenalty, 1e-12);
+}
+
+TEST(Moments, UnknownCellsAreLocatedErrors) {
+  EXPECT_THROW(moments("  - {table: table_99, row: BG, column: total, weight: se}\n"), InputError);
+  EXPECT_THROW(moments("  - {table: table_06, row: XX, column: total, weight: binomial}\n"), InputError);
+  EXPECT_THROW(moments("  - {table: table_06, row: BG, column: total, weight: se}\n"), InputError);  // no SE printed
+  EXPECT_THROW(moments("  - {table: table_16, row: BG, column: exit rate, weight: guess}\n"), InputError);
+  try {
+    moments("  - {table: table_16, row: BG, column: exit rate, weight: se, colour: red}\n");
+    FAIL() << "an unknown key must be an error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("colour"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Parameters, UnitBoxRoundTripsOnBothScales) {
+  const Config c = testing::small_default();
+  const std::vector<Parameter> ps = load_parameters(
+      write_file("parameters_test.yaml",
+                 "parameters:\n  - {key: exports.sunk_cost, lower: 10000, upper: 1000000, scale: log}\n"
+                 "  - {key: strategy.constant, lower: -4, upper: 2}\n"),
+      c);
+  EXPECT_NEAR(from_unit(ps[0], 0.5), 100000, 1e-6);  // geometric midpoint
+  EXPECT_NEAR(from_unit(ps[1], 0.5), -1, 1e-12);
+  for (double u : {0.0, 0.3, 1.0}) EXPECT_NEAR(to_unit(ps[0], from_unit(ps[0], u)), u, 1e-12);
+  EXPECT_DOUBLE_EQ(ps[0].start, get_model_parameter(c.model, "exports.sunk_cost"));
+  const Config moved = with_parameters(c, ps, {20000, 0.5});
+  EXPECT_FLOAT_EQ(moved.model.exports.sunk_cost, 20000);
+  EXPECT_FLOAT_EQ(moved.model.strategy.constant, 0.5);
+}
+
+TEST(Parameters, BadFilesAreLocatedErrors) {
+  const Config c = testing::small_default();
+  auto load = [&](const std::string& body) {
+    return load_parameters(write_file("parameters_bad.yaml", "parameters:\n" + body), c);
+  };
+  EXPECT_THROW(load("  - {key: exports.no_such, lower: 1, upper: 2}\n"), InputError);
+  EXPECT_THROW(load("  - {key: exports.sunk_cost, lower: 5, upper: 1}\n"), InputError);
+  EXPECT_THROW(load("  - {key: strategy.constant, lower: -1, upper: 1, scale: log}\n"), InputError);
+  EXPECT_THROW(load("  - {key: exports.sunk_cost, lower: 1, upper: 2}\n  - {key: exports.sunk_cost, lower: 1, upper: 2}\n"),
+               InputError);
+}
+
+}  // namespace
+}  // namespace firmsim::cal
