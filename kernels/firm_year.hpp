@@ -188,9 +188,13 @@ FIRMSIM_HD FIRMSIM_INLINE float credit_line(const YearInputs& in, const FirmYear
 }
 
 // Cash a firm can commit to sunk costs before the cash constraint binds.
-FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmYear& f, float cash) {
   if (!in.params.death.cash_constraint) return 3.0e38f;
-  return f.cash + credit_line(in, f);
+  return cash + credit_line(in, f);
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmYear& f) {
+  return spendable_cash(in, f, f.cash);
 }
 
 // ----------------------------------------------------------------------------
@@ -345,13 +349,18 @@ FIRMSIM_HD FIRMSIM_INLINE float export_annuity(const YearInputs& in) {
 }
 
 // Value of entering m: discounted expected profit minus the sunk cost.
-// Sprinkler firms expect more from each market (scale economies, pre-emption).
+// Sprinkler firms expect more from each market (scale economies, pre-emption),
+// and a launch into several markets at once shares its preparation (product
+// adaptation, marketing, R&D: Kalish, Mahajan and Muller's economies of scale),
+// so each market after the first costs launch_sunk_share of its sunk cost:
+// a sprinkler values a market at that marginal cost.
 FIRMSIM_HD FIRMSIM_INLINE float entry_value(const YearInputs& in, const FirmStateView& s, const FirmYear& f, int m,
                                             bool sprinkler, float& sunk) {
   const float scale = sprinkler ? 1.0f + in.params.strategy.scale_gain : 1.0f;
   const float profit = in.params.exports.margin * expected_exports(in, s, f, m) * scale - export_fixed_cost(in, f, m);
   sunk = export_sunk_cost(in, s, f, m);
-  return profit * export_annuity(in) - sunk;
+  const float marginal_sunk = sprinkler ? sunk * in.params.strategy.launch_sunk_share : sunk;
+  return profit * export_annuity(in) - marginal_sunk;
 }
 
 // Whether the firm notices market m this year (information frictions).
@@ -457,17 +466,32 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmSta
 }
 
 // Sprinkler: the best markets at once, as many as are worth it and affordable.
+// The first market of the launch pays its full sunk cost, every further one
+// launch_sunk_share of its own; the launch goes ahead only when the markets'
+// values together cover the first market's extra cost.
 FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s, FirmYear& f, Candidates& c) {
+  const float share = in.params.strategy.launch_sunk_share;
   const int cap = static_cast<int>(in.params.strategy.max_markets);
-  for (int k = 0; k < cap; ++k) {
+  int order[kMaxMarkets];
+  int n = 0;
+  float total_value = 0;
+  float cash = f.cash;  // as the plan pays, in the order it will
+  for (int k = 0; k < cap; ++k) {  // plan: best value first, within the cash
     int best = -1;
     for (int m = 0; m < in.params.n_markets; ++m)
       if (c.value[m] > 0 && (best < 0 || c.value[m] > c.value[best])) best = m;
     if (best < 0) break;
+    const float value = c.value[best];
     c.value[best] = -1.0f;
-    if (c.sunk[best] > spendable_cash(in, f)) continue;  // cannot afford this one; try cheaper
-    enter_export_market(in, s, f, best, c.sunk[best]);
+    const float pays = n == 0 ? c.sunk[best] : c.sunk[best] * share;
+    if (pays > spendable_cash(in, f, cash)) continue;  // cannot afford this one; try cheaper
+    cash -= pays;
+    total_value += value;
+    order[n++] = best;
   }
+  if (n == 0 || total_value - (1.0f - share) * c.sunk[order[0]] <= 0) return;
+  for (int k = 0; k < n; ++k)
+    enter_export_market(in, s, f, order[k], k == 0 ? c.sunk[order[k]] : c.sunk[order[k]] * share);
 }
 
 // Waterfall: the single best market, psychically closest first (Uppsala).

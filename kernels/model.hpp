@@ -149,6 +149,7 @@ struct StrategyParams {
   float cash;                    // + per log of cash over the cost of a global entry
   float scale_gain;              // sprinkler's extra expected profit share (scale, pre-emption)
   float max_markets;             // cap on markets entered at once
+  float launch_sunk_share;       // share of its sunk cost a sprinkler pays for each market after the first of one launch
   float orientation_sd;          // sd of international orientation across firms
 };
 

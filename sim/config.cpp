@@ -172,6 +172,9 @@ const std::vector<Binding>& bindings() {
            "extra expected profit share a sprinkler firm gets from each market (scale, pre-emption)"),
       bind("strategy.max_markets", &M::strategy, &StrategyParams::max_markets, 1, 64, "markets",
            "most markets a sprinkler firm enters in one year"),
+      bind("strategy.launch_sunk_share", &M::strategy, &StrategyParams::launch_sunk_share, 0.01, 1, "1",
+           "share of its sunk cost a sprinkler firm pays for each market after the first of one launch "
+           "(economies of scale in entry, Kalish et al.; 1 = none)"),
       bind("strategy.orientation_sd", &M::strategy, &StrategyParams::orientation_sd, 0, 10, "1",
            "sd of international orientation across firms"),
       bind("imports.scale", &M::imports, &ImportParams::scale, 0, 1e9, "EUR",

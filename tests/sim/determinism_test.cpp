@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
 #include "support.hpp"
 
@@ -102,6 +103,49 @@ TEST(Replicates, AreIndependentCopiesInOnePopulation) {
   Simulation one(c);
   one.run();
   EXPECT_EQ(one.panel().firm_years.rows(), rows[0]);
+}
+
+}  // namespace
+}  // namespace firmsim
+
+namespace firmsim {
+namespace {
+
+std::string panel_csv(const Panel& p, const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("firmsim-variants-" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  write_panel(p, dir.string(), PanelFormat::csv);
+  std::string all;
+  for (const char* file : {"firm_years.csv", "firms.csv", "flows.csv"}) all += slurp(dir / file);
+  fs::remove_all(dir);
+  return all;
+}
+
+// Variants of one population (calibration candidates, baseline vs program)
+// share their random numbers: a variant with the run's own parameters is that
+// run, byte for byte, whatever sits beside it; another parameter set changes it.
+TEST(Determinism, VariantsShareTheirRandomNumbers) {
+  Config c = testing::small_default(2000, 1985);
+  c.run.replicates = 2;
+  Config other = c;
+  set_model_parameter(other.model, "exports.sunk_cost", 3 * get_model_parameter(c.model, "exports.sunk_cost"));
+  Simulation alone(c);
+  alone.run();
+  Simulation together({other, c, other});
+  together.run();
+  const std::string reference = panel_csv(alone.panel(), "alone");
+  EXPECT_TRUE(panel_csv(together.panel(1), "v1") == reference) << "variant 1 differs from the same config run alone";
+  EXPECT_TRUE(panel_csv(together.panel(0), "v0") == panel_csv(together.panel(2), "v2"));
+  EXPECT_FALSE(panel_csv(together.panel(0), "v0b") == reference) << "the sunk cost must matter";
+  EXPECT_EQ(together.summaries(1).back().exporters, alone.summaries().back().exporters);
+}
+
+TEST(Determinism, VariantsMustShareThePopulation) {
+  Config c = testing::small_default(1000, 1990);
+  Config other = c;
+  other.run.firms = 1500;
+  EXPECT_THROW(Simulation({c, other}), InputError);
 }
 
 }  // namespace
