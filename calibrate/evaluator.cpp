@@ -100,6 +100,7 @@ std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double
   for (const std::vector<double>& theta : thetas)
     variants.push_back(with_parameters(setup_.base, setup_.parameters, theta));
   Simulation sim(variants);
+  sim.summarize_burn_in(false);
   sim.run();
   std::vector<Evaluation> out;
   for (std::size_t v = 0; v < thetas.size(); ++v) {
@@ -128,6 +129,7 @@ std::vector<std::vector<std::vector<est::Table>>> Evaluator::all_tables(
   for (const std::vector<double>& theta : thetas)
     variants.push_back(with_parameters(setup_.base, setup_.parameters, theta));
   Simulation sim(variants);
+  sim.summarize_burn_in(false);
   sim.run();
   std::vector<std::vector<std::vector<est::Table>>> out;
   for (std::size_t v = 0; v < thetas.size(); ++v) {

@@ -59,6 +59,10 @@ class Simulation {
   const YearSummary& step();
   void run(const std::function<void(const YearSummary&)>& on_year = {});
 
+  // Off: the years before the recorded window get no summary (only their
+  // year), which saves gathering their rows; the panel is the same.
+  void summarize_burn_in(bool on) { summarize_burn_in_ = on; }
+
   int variants() const { return static_cast<int>(variants_.size()); }
   const Config& variant_config(int v) const { return variants_.at(v); }
   const std::vector<YearSummary>& summaries(int variant = 0) const { return summaries_.at(variant); }
@@ -80,6 +84,7 @@ class Simulation {
   std::vector<FirmYearColumns> firm_years_;          // one per replicate of every variant
   std::vector<FlowColumns> flows_;                   // one per replicate of every variant
   std::vector<std::int64_t> previous_exporters_;     // population ids exporting last year (sorted)
+  bool summarize_burn_in_ = true;
 };
 
 }  // namespace firmsim

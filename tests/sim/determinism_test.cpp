@@ -141,6 +141,17 @@ TEST(Determinism, VariantsShareTheirRandomNumbers) {
   EXPECT_EQ(together.summaries(1).back().exporters, alone.summaries().back().exporters);
 }
 
+TEST(Determinism, SkippingBurnInSummariesLeavesThePanelAlone) {
+  const Config c = testing::small_default(2000, 1985);
+  Simulation full(c), lean(c);
+  lean.summarize_burn_in(false);
+  full.run();
+  lean.run();
+  EXPECT_TRUE(panel_csv(full.panel(), "full") == panel_csv(lean.panel(), "lean"));
+  EXPECT_EQ(lean.summaries().front().alive, 0);  // not summarized
+  EXPECT_EQ(full.summaries().back().export_starters, lean.summaries().back().export_starters);
+}
+
 TEST(Determinism, VariantsMustShareThePopulation) {
   Config c = testing::small_default(1000, 1990);
   Config other = c;
