@@ -109,6 +109,57 @@ Config demand_drop_world(bool hysteresis) {
   return c;
 }
 
+// A sprinkler launch shares its preparation: each market after the first
+// costs launch_sunk_share of its sunk cost. In the quiet world a sprinkler
+// values a size-s market at 10 (9000 s - 15000) - 60000 alone: only s > 2.33
+// pays; at a share of 0.3, 10 (9000 s - 15000) - 18000: s > 1.87 pays too.
+struct Launch {
+  MarketMask markets = 0;
+  double sunk_paid = 0;  // cash spent on entry in the launch year, net of the year's flows
+};
+
+std::vector<Launch> launches(double share) {
+  std::vector<MarketSpec> markets;
+  for (double size : {10.0, 10.0, 2.0, 2.1, 0.1}) markets.push_back(plain_market("M" + std::to_string(size), 0, size));
+  Config c = quiet_world(markets, 20);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::sprinkler_only);
+  c.model.strategy.launch_sunk_share = static_cast<float>(share);
+  Simulation sim(c);
+  std::vector<Launch> out;
+  std::map<std::int64_t, float> cash_before;
+  while (!sim.finished()) {
+    for (std::int64_t i = 0; i < c.run.firms; ++i) cash_before[i] = sim.snapshot(0, i).cash;
+    const int year = sim.step().year;
+    const Panel panel = sim.panel();
+    for (std::size_t r = 0; r < panel.firm_years.rows(); ++r) {
+      const std::int64_t firm = panel.firm_years.firm[r];
+      const FirmSnapshot s = sim.snapshot(0, firm);
+      if (panel.firm_years.year[r] != year || s.export_start_year != year) continue;
+      if (panel.firm_years.founding_year[r] == year)
+        cash_before[firm] = c.model.domestic.start_cash * panel.firm_years.fte[r];
+      double flows = c.model.domestic.operating_margin * panel.firm_years.value_added[r];
+      for (int m = 0; m < 5; ++m)
+        if ((s.export_mask >> m) & 1u) flows += c.model.exports.margin * s.export_value[m] - c.model.exports.fixed_cost;
+      out.push_back({s.export_mask, flows - (s.cash - cash_before[firm])});
+    }
+  }
+  return out;
+}
+
+TEST(Sprinkler, ALaunchSharesItsSunkCostsAcrossMarkets) {
+  const std::vector<Launch> alone = launches(1.0), shared = launches(0.3);
+  ASSERT_FALSE(alone.empty());
+  ASSERT_EQ(alone.size(), shared.size());
+  for (const Launch& l : alone) {
+    EXPECT_EQ(l.markets, MarketMask{0x3});  // the two big markets only
+    EXPECT_NEAR(l.sunk_paid, 2 * 60000.0, 20.0);
+  }
+  for (const Launch& l : shared) {
+    EXPECT_EQ(l.markets, MarketMask{0xF});  // the two middling ones join the launch
+    EXPECT_NEAR(l.sunk_paid, 60000.0 + 3 * 0.3 * 60000.0, 20.0);
+  }
+}
+
 TEST(Hysteresis, KeepsAFirmInAMarketItWouldNotEnter) {
   Simulation sticky(demand_drop_world(true));
   sticky.run();
