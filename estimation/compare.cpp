@@ -47,12 +47,20 @@ CellComparison compare_cell(const Table& target, std::size_t r, std::size_t col,
   c.table = target.id, c.row = target.row_labels[r], c.column = target.column_labels[col];
   c.empirical = target.values[r][col];
   if (!target.se.empty()) c.empirical_se = target.se[r][col];
-  std::vector<double> values;
+  std::vector<double> values, p_values;
   for (const Table* s : sims) {
     const double v = s ? s->at(c.row, c.column) : nan_value();
     if (std::isfinite(v)) values.push_back(v);
+    const double p = s ? s->paren_at(c.row, c.column) : nan_value();
+    if (std::isfinite(p)) p_values.push_back(p);
   }
   summarize_replicates(values, c);
+  c.empirical_p = target.paren_at(c.row, c.column);
+  if (std::isfinite(c.empirical_p) && !p_values.empty()) {
+    double sum = 0;
+    for (double p : p_values) sum += p;
+    c.simulated_p = sum / static_cast<double>(p_values.size());
+  }
   score(c);
   return c;
 }
@@ -148,6 +156,11 @@ std::string pad(const std::string& s, std::size_t width) {
 
 std::string ci_text(int within) { return within < 0 ? "" : within ? "in" : "OUT"; }
 
+bool prints_p_values(const TableComparison& t) {
+  return std::any_of(t.cells.begin(), t.cells.end(),
+                     [](const CellComparison& c) { return std::isfinite(c.empirical_p); });
+}
+
 void print_table(std::ostream& os, const TableComparison& t) {
   os << "\n== " << t.id << ": " << t.title << "\n";
   if (!t.simulated) {
@@ -159,11 +172,13 @@ void print_table(std::ostream& os, const TableComparison& t) {
   os << (t.far_off() ? "   << FAR OFF" : "") << "\n";
   for (const auto& n : t.notes) os << "   note: " << n << "\n";
   os << "   " << pad("row", 30) << pad("column", 36) << pad("empirical", 11) << pad("simulated", 11) << pad("sd", 9)
-     << pad("diff", 11) << "CI\n";
-  for (const CellComparison& c : t.cells)
+     << pad("diff", 11) << pad("CI", 4) << (prints_p_values(t) ? "p emp/sim" : "") << "\n";
+  for (const CellComparison& c : t.cells) {
     os << "   " << pad(c.row, 30) << pad(c.column, 36) << pad(num(c.empirical), 11) << pad(num(c.simulated), 11)
-       << pad(num(c.sim_sd), 9) << pad(num(c.diff), 11) << pad(ci_text(c.within_ci), 4) << (c.far_off() ? "far" : "")
-       << "\n";
+       << pad(num(c.sim_sd), 9) << pad(num(c.diff), 11) << pad(ci_text(c.within_ci), 4);
+    if (std::isfinite(c.empirical_p)) os << pad(num(c.empirical_p) + "/" + num(c.simulated_p), 14);
+    os << (c.far_off() ? "far" : "") << "\n";
+  }
 }
 
 }  // namespace

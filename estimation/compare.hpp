@@ -6,7 +6,9 @@
 //  - diff = simulated - empirical;
 //  - within_ci: where the paper prints a standard error, whether the simulated mean
 //    lies in the empirical 95% interval, empirical +- 1.96 SE (1 yes, 0 no, -1 no SE
-//    or no simulated value). Tables 11, 12 and 15 print p-values, not SEs: no interval;
+//    or no simulated value). Tables 11, 12 and 15 print p-values, not SEs: no interval,
+//    but empirical_p (the printed p-value) beside simulated_p (the mean over replicates
+//    of the simulated p-value), so significance can be compared;
 //  - rel_diff = |s - e| / (|s| + |e|), in [0, 1] (0 when both are 0; 1/3 means off by
 //    a factor of 2, 0.6 by a factor of 4, and 1 means opposite signs or one side 0).
 // Distance of a table = mean rel_diff over its comparable cells (both sides defined),
@@ -36,6 +38,7 @@ struct CellComparison {
   int sim_n = 0;  // replicates where the simulated cell is defined
   double diff = nan_value(), rel_diff = nan_value(), z = nan_value();
   int within_ci = -1;
+  double empirical_p = nan_value(), simulated_p = nan_value();  // where the paper prints p-values
   bool comparable() const { return std::isfinite(empirical) && std::isfinite(simulated); }
   bool far_off() const { return comparable() && rel_diff > kFarOff; }
 };

@@ -60,6 +60,29 @@ Matrix corrected_covariance(const Matrix& W, const Matrix& A, const Matrix& Zs, 
   return sigma2 * A * middle * A;
 }
 
+// Stata's rhosigma / rhotrunc / rhoforce for an estimated |rho| > 1.
+void bound_rho(RhoBound bound, HeckmanResult& r) {
+  r.rho_bound = bound;
+  r.rho = r.rho_raw;
+  r.sigma = r.sigma_raw;
+  r.rho_truncated = std::fabs(r.rho_raw) > 1.0 && bound != RhoBound::rhoforce;
+  if (!r.rho_truncated) return;
+  r.rho = r.rho_raw > 0 ? 1.0 : -1.0;
+  if (bound == RhoBound::rhosigma) r.sigma = std::fabs(r.lambda);
+}
+
+const char* rho_bound_name(RhoBound b) {
+  switch (b) {
+    case RhoBound::rhosigma:
+      return "rhosigma";
+    case RhoBound::rhotrunc:
+      return "rhotrunc";
+    case RhoBound::rhoforce:
+      return "rhoforce";
+  }
+  return "?";
+}
+
 }  // namespace
 
 HeckmanResult heckman_two_step(const Vector& y, const Matrix& X, const std::vector<std::uint8_t>& selected,
@@ -105,9 +128,9 @@ HeckmanResult heckman_two_step(const Vector& y, const Matrix& X, const std::vect
 
   const Eigen::Index kw = W.cols();
   r.lambda = b[kw - 1];
-  r.sigma = std::sqrt(e.squaredNorm() / static_cast<double>(r.n_selected) + r.lambda * r.lambda * delta.mean());
-  r.rho = r.lambda / r.sigma;
-  r.rho_truncated = std::fabs(r.rho) > 1.0;
+  r.sigma_raw = std::sqrt(e.squaredNorm() / static_cast<double>(r.n_selected) + r.lambda * r.lambda * delta.mean());
+  r.rho_raw = r.lambda / r.sigma_raw;
+  bound_rho(spec.rho_bound, r);
   r.outcome_vcov = corrected_covariance(W, A, Zs, r.selection.vcov, delta, r.sigma * r.sigma, r.rho);
 
   const Vector se = r.outcome_vcov.diagonal().cwiseSqrt();
@@ -141,8 +164,11 @@ void HeckmanResult::print(std::ostream& os) const {
       make_coefficient_table({"lambda"}, Vector::Constant(1, lambda), Vector::Constant(1, lambda_se), true, 0);
   os << "mills\n";
   print_coefficient_table(os, mills, "mills");
-  os << "rho = " << format_number(rho, 5) << (rho_truncated ? " (|rho| > 1, not truncated)" : "")
-     << "   sigma = " << format_number(sigma, 5) << "\n";
+  os << "rho = " << format_number(rho, 5) << "   sigma = " << format_number(sigma, 5);
+  if (std::fabs(rho_raw) > 1.0)
+    os << "   (estimated rho " << format_number(rho_raw, 5) << " outside [-1, 1]; " << rho_bound_name(rho_bound)
+       << (rho_truncated ? ": truncated before the covariance" : ": kept") << ")";
+  os << "\n";
 }
 
 namespace {

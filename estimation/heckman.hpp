@@ -4,7 +4,8 @@
 // Step 1: probit of the selection indicator s on Z (all observations).
 // Step 2: OLS of y on [X, lambda] over the selected, lambda = phi(z'g)/Phi(z'g).
 // sigma^2 = e'e/n1 + b_lambda^2 * mean(delta), delta = lambda (lambda + z'g);
-// rho = b_lambda / sigma (not truncated to [-1, 1]; rho_truncated flags |rho|>1).
+// rho = b_lambda / sigma; outside [-1, 1] it is bounded as HeckmanSpec::rho_bound says
+// (default Stata's `rhosigma`: rho = +-1 and sigma = |b_lambda|), before the covariance.
 // The outcome covariance is the corrected one (Greene, Econometric Analysis, eq. 22-22):
 //   V = sigma^2 (W'W)^-1 [W'(I - rho^2 D) W + rho^2 (W'D Z) V_g (Z'D W)] (W'W)^-1,
 // W = [X, lambda], D = diag(delta) over the selected, V_g the probit covariance.
@@ -21,6 +22,14 @@
 
 namespace firmsim::est {
 
+// What the two-step does with an estimated rho outside [-1, 1], as Stata's options
+// of `heckman ..., twostep` (the estimate itself is consistent only for |rho| <= 1).
+enum class RhoBound {
+  rhosigma,  // Stata's default: rho = sign(rho), sigma = |b_lambda| (so b_lambda = rho sigma still holds)
+  rhotrunc,  // rho = sign(rho), sigma kept
+  rhoforce,  // the raw rho is kept (the covariance need not be positive definite)
+};
+
 struct HeckmanSpec {
   std::string depvar = "y";
   std::string selectvar = "select";
@@ -28,6 +37,7 @@ struct HeckmanSpec {
   std::vector<std::string> selection_names;  // one per column of Z
   bool outcome_intercept = true;
   bool selection_intercept = true;
+  RhoBound rho_bound = RhoBound::rhosigma;
 };
 
 struct HeckmanResult {
@@ -36,8 +46,10 @@ struct HeckmanResult {
   Matrix outcome_vcov;       // corrected, including lambda as last row/column
   ProbitResult selection;    // first step
   double lambda = 0, lambda_se = 0, lambda_z = 0, lambda_p = 1;
-  double rho = 0, sigma = 0;
-  bool rho_truncated = false;  // |rho| > 1 (Stata would truncate; we report it raw)
+  double rho = 0, sigma = 0;          // as used in the covariance (bounded per rho_bound)
+  double rho_raw = 0, sigma_raw = 0;  // b_lambda / sigma_raw and sqrt(e'e/n1 + b_lambda^2 mean(delta))
+  RhoBound rho_bound = RhoBound::rhosigma;
+  bool rho_truncated = false;  // |rho_raw| > 1 and rho_bound changed rho
   Eigen::Index n = 0, n_selected = 0, n_censored = 0;
   double wald_chi2 = 0, wald_df = 0, wald_p = 1;  // outcome regressors excl. _cons and lambda
   Matrix outcome_design;                          // X (with _cons if any) for ALL observations

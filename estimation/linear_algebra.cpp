@@ -103,6 +103,17 @@ Matrix cross_product_inverse(const Matrix& X, const std::vector<std::string>& na
   return scale.cwiseInverse().asDiagonal() * inv_scaled * scale.cwiseInverse().asDiagonal();
 }
 
+Vector least_squares(const Matrix& X, const Vector& y) {
+  if (X.cols() == 0) return Vector(0);
+  Vector scale = X.colwise().norm().transpose();
+  for (Eigen::Index j = 0; j < scale.size(); ++j)
+    if (scale[j] == 0.0) scale[j] = 1.0;
+  const Matrix Xs = X * scale.cwiseInverse().asDiagonal();
+  const Eigen::ColPivHouseholderQR<Matrix> qr(Xs);
+  const Vector b = qr.solve(y);
+  return b.cwiseQuotient(scale);
+}
+
 void require_finite(const Matrix& M, const std::string& what) {
   if (!M.allFinite()) throw std::invalid_argument(what + ": contains NaN or infinite values");
 }

@@ -41,6 +41,12 @@ Matrix with_intercept(const Matrix& X);
 // when X is rank deficient, so no estimator silently returns NaN.
 Matrix cross_product_inverse(const Matrix& X, const std::vector<std::string>& names = {});
 
+// Least-squares coefficients b minimising |y - X b| by the column-pivoting QR of X
+// (columns scaled to unit norm), never forming X'X: the error grows with cond(X), not
+// cond(X)^2 as with the normal equations. X must have full column rank (check it with
+// cross_product_inverse first, which names a collinear column).
+Vector least_squares(const Matrix& X, const Vector& y);
+
 // Throws std::invalid_argument("<what>: ...") if any entry is NaN or infinite.
 void require_finite(const Matrix& M, const std::string& what);
 void require_finite(const Vector& v, const std::string& what);

@@ -98,6 +98,35 @@ void fill_fit_statistics(const Vector& y, const Vector& yw, const OlsSpec& spec,
   }
 }
 
+// Mean by two passes: the second adds the mean of the deviations, which recovers what
+// rounding lost when many values share their leading digits.
+double accurate_mean(const Vector& v) {
+  const double m = v.mean();
+  return m + (v.array() - m).mean();
+}
+
+// Coefficients (slopes, then _cons if the last column is the intercept) and residuals
+// of the working design, by QR. With an intercept the slopes are solved on data centred
+// at their means and _cons = ybar - xbar'b: constant leading digits of y (NIST SmLs07-09
+// have 13) then no longer swamp the variation that identifies the slopes.
+void solve(const Vector& yw, const Matrix& Xw, bool intercept, Vector& b, Vector& residuals) {
+  if (!intercept) {
+    b = least_squares(Xw, yw);
+    residuals = yw - Xw * b;
+    return;
+  }
+  const Eigen::Index k = Xw.cols() - 1;
+  Eigen::RowVectorXd xbar(k);
+  for (Eigen::Index j = 0; j < k; ++j) xbar[j] = accurate_mean(Xw.col(j));
+  const double ybar = accurate_mean(yw);
+  const Matrix Xc = Xw.leftCols(k).rowwise() - xbar;
+  const Vector yc = yw.array() - ybar;
+  b.resize(k + 1);
+  b.head(k) = least_squares(Xc, yc);
+  b[k] = ybar - xbar.dot(b.head(k));
+  residuals = yc - Xc * b.head(k);
+}
+
 void fill_f_test(const OlsSpec& spec, Eigen::Index listed, OlsResult& r) {
   if (listed == 0) return;
   Matrix R = Matrix::Zero(listed, r.table.size());
@@ -135,8 +164,8 @@ OlsResult ols(const Vector& y, const Matrix& X, const OlsSpec& spec) {
     throw std::invalid_argument("ols: " + std::to_string(r.n) + " observations leave no residual degrees of freedom");
 
   const Matrix bread = cross_product_inverse(Xw, names);
-  const Vector b = bread * (Xw.transpose() * yw);
-  r.residuals = yw - Xw * b;  // equal to the full model's residuals (Frisch-Waugh-Lovell)
+  Vector b;
+  solve(yw, Xw, spec.intercept, b, r.residuals);  // the full model's residuals (Frisch-Waugh-Lovell)
   r.fitted = y - r.residuals;
   r.vcov = variance(Xw, r.residuals, bread, spec, r.df_resid);
   r.n_clusters = spec.variance == VarianceType::cluster ? spec.cluster->levels() : 0;

@@ -1,5 +1,6 @@
 #include "estimation/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -48,14 +49,15 @@ std::string ci_word(int within) { return within < 0 ? "" : within ? "yes" : "no"
 
 std::string comparison_csv(const Comparison& c) {
   std::ostringstream s;
-  s << "table,row,column,empirical,simulated,sim_sd,diff,within_ci,empirical_se,sim_min,sim_max,rel_diff,far_off\n";
+  s << "table,row,column,empirical,simulated,sim_sd,diff,within_ci,empirical_se,sim_min,sim_max,rel_diff,far_off,"
+       "empirical_p,simulated_p\n";
   for (const auto& t : c.tables)
     for (const auto& cell : t.cells)
       s << csv_field(cell.table) << ',' << csv_field(cell.row) << ',' << csv_field(cell.column) << ','
         << num(cell.empirical) << ',' << num(cell.simulated) << ',' << num(cell.sim_sd) << ',' << num(cell.diff) << ','
         << (cell.within_ci < 0 ? "" : std::to_string(cell.within_ci)) << ',' << num(cell.empirical_se) << ','
         << num(cell.sim_min) << ',' << num(cell.sim_max) << ',' << num(cell.rel_diff) << ',' << (cell.far_off() ? 1 : 0)
-        << '\n';
+        << ',' << num(cell.empirical_p) << ',' << num(cell.simulated_p) << '\n';
   return s.str();
 }
 
@@ -98,13 +100,19 @@ void markdown_table(std::ostringstream& s, const TableComparison& t) {
     return;
   }
   for (const auto& n : t.notes) s << "- note: " << md_cell(n) << "\n";
-  s << "\n| row | column | published | simulated | sd | min-max | diff | in 95% CI | |\n"
-    << "|---|---|---|---|---|---|---|---|---|\n";
-  for (const auto& cell : t.cells)
+  const bool p_values =
+      std::any_of(t.cells.begin(), t.cells.end(), [](const CellComparison& c) { return std::isfinite(c.empirical_p); });
+  s << "\n| row | column | published | simulated | sd | min-max | diff | in 95% CI |"
+    << (p_values ? " p published | p simulated |" : "") << " |\n"
+    << "|---|---|---|---|---|---|---|---|" << (p_values ? "---|---|" : "") << "---|\n";
+  for (const auto& cell : t.cells) {
     s << "| " << md_cell(cell.row) << " | " << md_cell(cell.column) << " | " << num(cell.empirical) << " | "
       << num(cell.simulated) << " | " << num(cell.sim_sd) << " | "
       << (cell.sim_n > 1 ? num(cell.sim_min) + " - " + num(cell.sim_max) : "") << " | " << num(cell.diff) << " | "
-      << ci_word(cell.within_ci) << " | " << (cell.far_off() ? "far off" : "") << " |\n";
+      << ci_word(cell.within_ci) << " | ";
+    if (p_values) s << num(cell.empirical_p) << " | " << num(cell.simulated_p) << " | ";
+    s << (cell.far_off() ? "far off" : "") << " |\n";
+  }
 }
 
 }  // namespace

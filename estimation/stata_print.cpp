@@ -31,8 +31,10 @@ CoefficientTable make_coefficient_table(std::vector<std::string> names, Vector c
   t.ci_upper.resize(k);
   const double crit = normal ? normal_quantile(0.975) : t_quantile(0.975, df);
   for (Eigen::Index j = 0; j < k; ++j) {
-    t.stat[j] = t.coef[j] / t.se[j];
-    t.p[j] = normal ? p_value_normal(t.stat[j]) : p_value_t(t.stat[j], df);
+    // A zero SE (an exact fit) leaves t and p undefined: missing, as Stata prints ".".
+    const bool defined = t.se[j] > 0 && std::isfinite(t.se[j]) && std::isfinite(t.coef[j]);
+    t.stat[j] = defined ? t.coef[j] / t.se[j] : std::nan("");
+    t.p[j] = !defined ? std::nan("") : normal ? p_value_normal(t.stat[j]) : p_value_t(t.stat[j], df);
     t.ci_lower[j] = t.coef[j] - crit * t.se[j];
     t.ci_upper[j] = t.coef[j] + crit * t.se[j];
   }

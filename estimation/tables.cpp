@@ -25,6 +25,12 @@ double Table::at(const std::string& row, const std::string& column) const {
   return values[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
 }
 
+double Table::paren_at(const std::string& row, const std::string& column) const {
+  const int i = row_index(row), j = column_index(column);
+  if (i < 0 || j < 0 || paren.empty()) return nan_value();
+  return paren[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+}
+
 double Table::stat_value(const std::string& name) const {
   for (const auto& [key, value] : stats)
     if (key == name) return value;

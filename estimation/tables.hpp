@@ -42,7 +42,8 @@ struct Table {
   int column_index(const std::string& label) const;  // -1 when absent
   // The cell by labels; NaN when either label is absent.
   double at(const std::string& row, const std::string& column) const;
-  double stat_value(const std::string& name) const;  // NaN when absent
+  double paren_at(const std::string& row, const std::string& column) const;  // NaN when absent or no paren
+  double stat_value(const std::string& name) const;                          // NaN when absent
 };
 
 // A table of the given shape with every cell NaN.

@@ -49,6 +49,28 @@ struct Fixture {
   }
 };
 
+// Tables 11, 12 and 15 print p-values: the comparison carries the published one and the
+// mean simulated one over the replicates that have it.
+TEST(Compare, PrintedPValuesSitBesideTheSimulatedOnes) {
+  Table target = table("t_p", {{0.19, 0.15}, {NaN, NaN}});
+  target.paren = {{0.059, NaN}, {NaN, NaN}};
+  Table sim1 = table("t_p", {{0.2, 0.1}, {NaN, NaN}}), sim2 = table("t_p", {{0.3, 0.1}, {NaN, NaN}});
+  sim1.paren = {{0.02, 0.5}, {NaN, NaN}};
+  sim2.paren = {{0.04, 0.5}, {NaN, NaN}};
+  Targets targets;
+  targets.tables = {target};
+  const Comparison c = compare_tables({{sim1}, {sim2}}, targets);
+  ASSERT_EQ(c.tables.at(0).cells.size(), 2u);
+  EXPECT_DOUBLE_EQ(c.tables[0].cells[0].empirical_p, 0.059);
+  EXPECT_NEAR(c.tables[0].cells[0].simulated_p, 0.03, 1e-15);
+  EXPECT_TRUE(std::isnan(c.tables[0].cells[1].empirical_p));  // the paper prints none there
+  EXPECT_TRUE(std::isnan(c.tables[0].cells[1].simulated_p));
+  std::ostringstream os;
+  print_comparison(os, c);
+  EXPECT_NE(os.str().find("p emp/sim"), std::string::npos);
+  EXPECT_NE(os.str().find("0.059/0.03"), std::string::npos) << os.str();
+}
+
 TEST(Compare, CellsIntervalsAndDistance) {
   const Fixture f;
   const Comparison c = compare_tables(f.sims, f.targets);
@@ -118,7 +140,7 @@ TEST(Compare, WritesMarkdownAndCsvAtomically) {
   while (std::getline(csv, line)) lines.push_back(line);
   ASSERT_EQ(lines.size(), 4u);  // 3 cells of t_a, 1 of t_b
   EXPECT_EQ(lines[2].substr(0, 30), "t_a,r2,c1,1,3,,2,0,0.5,3,3,0.5");
-  EXPECT_EQ(lines[3], "t_b,x,y,1,,,,,,,,,0");
+  EXPECT_EQ(lines[3], "t_b,x,y,1,,,,,,,,,0,,");
   std::ifstream md(dir / "comparison.md");
   std::stringstream text;
   text << md.rdbuf();

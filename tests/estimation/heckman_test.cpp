@@ -61,6 +61,69 @@ TEST(HeckmanTwoStep, MatchesReferenceComputation) {
   EXPECT_FALSE(r.rho_truncated);
 }
 
+// A sample whose estimated rho is 1.24 (make_reference.py, make_heckman_rho): each of
+// Stata's three ways of handling it against the independent numpy computation.
+void expect_bounded_fit_matches(RhoBound bound, const std::string& key) {
+  auto c = testing::read_columns("heckman_rho.csv");
+  std::vector<std::uint8_t> selected;
+  for (double s : c["s"]) selected.push_back(static_cast<std::uint8_t>(s));
+  HeckmanSpec s;
+  s.outcome_names = {"x1"};
+  s.selection_names = {"x1", "w"};
+  s.rho_bound = bound;
+  const HeckmanResult r = heckman_two_step(to_vector(c["y"]), column_stack({to_vector(c["x1"])}), selected,
+                                           column_stack({to_vector(c["x1"]), to_vector(c["w"])}), s);
+  const Reference ref("heckman_rho_reference.csv");
+  for (const std::string nm : {"x1", "_cons"}) {
+    EXPECT_TRUE(near_relative(r.outcome.coef[r.outcome.index(nm)], ref[key + "." + nm + ".coef"])) << key << nm;
+    EXPECT_TRUE(near_relative(r.outcome.se[r.outcome.index(nm)], ref[key + "." + nm + ".se"])) << key << nm;
+  }
+  EXPECT_TRUE(near_relative(r.outcome.p[r.outcome.index("x1")], ref[key + ".x1.p"])) << key;
+  EXPECT_TRUE(near_relative(r.lambda, ref[key + ".lambda.coef"])) << key;
+  EXPECT_TRUE(near_relative(r.lambda_se, ref[key + ".lambda.se"])) << key;
+  EXPECT_TRUE(near_relative(r.lambda_p, ref[key + ".lambda.p"])) << key;
+  EXPECT_TRUE(near_relative(r.rho, ref[key + ".rho"])) << key;
+  EXPECT_TRUE(near_relative(r.sigma, ref[key + ".sigma"])) << key;
+  EXPECT_TRUE(near_relative(r.rho_raw, ref[key + ".rho_raw"])) << key;
+  EXPECT_TRUE(near_relative(r.sigma_raw, ref[key + ".sigma_raw"])) << key;
+  EXPECT_TRUE(near_relative(r.wald_chi2, ref[key + ".wald_chi2"])) << key;
+  EXPECT_EQ(r.rho_truncated, bound != RhoBound::rhoforce) << key;
+}
+
+TEST(HeckmanRhoOutsideUnitInterval, RhosigmaIsTheDefaultAndMatchesReference) {
+  EXPECT_EQ(HeckmanSpec{}.rho_bound, RhoBound::rhosigma);
+  expect_bounded_fit_matches(RhoBound::rhosigma, "rhosigma");
+}
+
+TEST(HeckmanRhoOutsideUnitInterval, RhotruncMatchesReference) {
+  expect_bounded_fit_matches(RhoBound::rhotrunc, "rhotrunc");
+}
+
+TEST(HeckmanRhoOutsideUnitInterval, RhoforceMatchesReference) {
+  expect_bounded_fit_matches(RhoBound::rhoforce, "rhoforce");
+}
+
+// rhosigma: rho = 1 and sigma = |b_lambda|, so lambda = rho sigma holds exactly, and
+// the SEs exceed those with the raw rho (the correction rho^2 D is smaller).
+TEST(HeckmanRhoOutsideUnitInterval, RhosigmaKeepsLambdaEqualToRhoTimesSigmaAndWidensSEs) {
+  auto c = testing::read_columns("heckman_rho.csv");
+  std::vector<std::uint8_t> selected;
+  for (double s : c["s"]) selected.push_back(static_cast<std::uint8_t>(s));
+  HeckmanSpec s;
+  const Matrix X = column_stack({to_vector(c["x1"])}), Z = column_stack({to_vector(c["x1"]), to_vector(c["w"])});
+  const HeckmanResult bounded = heckman_two_step(to_vector(c["y"]), X, selected, Z, s);
+  s.rho_bound = RhoBound::rhoforce;
+  const HeckmanResult raw = heckman_two_step(to_vector(c["y"]), X, selected, Z, s);
+  EXPECT_GT(raw.rho, 1.0);
+  EXPECT_DOUBLE_EQ(bounded.rho, 1.0);
+  EXPECT_DOUBLE_EQ(bounded.rho * bounded.sigma, bounded.lambda);
+  EXPECT_GT(bounded.lambda_se, raw.lambda_se);
+  EXPECT_GT(bounded.lambda_p, raw.lambda_p);
+  std::ostringstream os;
+  bounded.print(os);
+  EXPECT_NE(os.str().find("rhosigma: truncated"), std::string::npos) << os.str();
+}
+
 // True values of make_reference.py's simulation (HECKMAN_TRUE).
 TEST(HeckmanTwoStep, RecoversTrueParametersWithinSamplingError) {
   const SelectionData d = load();

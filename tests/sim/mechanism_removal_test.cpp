@@ -1,0 +1,213 @@
+// One test per mechanism that no other test would miss if it were removed or
+// its sign flipped (scripts/mutation-check.sh applies exactly those changes).
+// Each runs a small world with the noise switched off (tests/sim/support.hpp)
+// and sets the numbers so that the mechanism alone decides the outcome; the
+// arithmetic is in the comments (annuity 1/(1-0.9) = 10 with no relationship
+// hazard, so a market is entered when 10 * yearly profit > sunk cost).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+
+#include "support.hpp"
+
+namespace firmsim {
+namespace {
+
+using testing::plain_market;
+using testing::quiet_world;
+
+// Latent export markets of each firm by year, from the panel's flows.
+std::map<std::int64_t, std::map<int, MarketMask>> export_sets(const Panel& p) {
+  std::map<std::int64_t, std::map<int, MarketMask>> sets;
+  for (std::size_t k = 0; k < p.flows.rows(); ++k)
+    if (p.flows.exports_true[k] > 0) sets[p.flows.firm[k]][p.flows.year[k]] |= market_bit(p.flows.market[k]);
+  return sets;
+}
+
+int exporters_in(const Panel& p, int year) {
+  int n = 0;
+  for (const auto& [firm, by_year] : export_sets(p)) n += by_year.count(year) ? 1 : 0;
+  return n;
+}
+
+Panel run(const Config& c) {
+  Simulation sim(c);
+  sim.run();
+  return sim.panel();
+}
+
+ShockSpec demand_shock(int from, int to, double factor) {
+  ShockSpec s;
+  s.name = "shock";
+  s.from = from;
+  s.to = to;
+  s.markets = market_bit(0);
+  s.demand_factor = factor;
+  return s;
+}
+
+// Size 2.8: yearly profit 0.15 * 40000 * 2.8 - 15000 = 1800, worth 18000 < sunk 60000;
+// a subsidy of 80% of the sunk cost (12000) makes it worth entering.
+TEST(PolicyPrograms, SunkCostSubsidyMakesAMarketWorthEntering) {
+  Config c = quiet_world({plain_market("A", 0.0, 2.8)}, 200);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  EXPECT_EQ(exporters_in(run(c), 2005), 0);
+  PolicySpec subsidy;
+  subsidy.name = "subsidy";
+  subsidy.kind = PolicyKind::sunk_cost_subsidy;
+  subsidy.from = 1990;
+  subsidy.to = 2005;
+  subsidy.strength = 0.8;
+  subsidy.markets = market_bit(0);
+  c.policies.push_back(subsidy);
+  EXPECT_GT(exporters_in(run(c), 2005), 50);
+}
+
+// Psychic distance 0.5 doubles costs (1 + 2 * 0.5): size 5.5 gives profit 33000 - 30000,
+// worth 30000 < sunk 120000. Diplomacy cutting 80% of the distance (to 0.1, costs x 1.2)
+// gives 10 * (33000 - 18000) = 150000 > sunk 72000.
+TEST(Diplomacy, CutsPsychicDistanceAndSoTheCostsOfAMarket) {
+  Config c = quiet_world({plain_market("A", 0.5, 5.5)}, 200);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  EXPECT_EQ(exporters_in(run(c), 2005), 0);
+  PolicySpec diplomacy;
+  diplomacy.name = "diplomacy";
+  diplomacy.kind = PolicyKind::diplomacy;
+  diplomacy.from = 1995;
+  diplomacy.to = 2005;
+  diplomacy.strength = 0.8;
+  diplomacy.markets = market_bit(0);
+  c.policies.push_back(diplomacy);
+  EXPECT_NEAR(year_world(c, 1994).markets[0].psychic_distance, 0.5, 1e-6);
+  EXPECT_NEAR(year_world(c, 1995).markets[0].psychic_distance, 0.1, 1e-6);
+  const Panel p = run(c);
+  EXPECT_EQ(exporters_in(p, 1994), 0);
+  EXPECT_GT(exporters_in(p, 2005), 50);
+}
+
+// Demand 10 until 1999 (everyone enters), 2 in 2000 (profit -3000: leave, no hysteresis),
+// 3.3 from 2001 (profit 4800, worth 48000: below the sunk cost 60000 of a newcomer, above
+// the 30000 of a firm that left less than reentry_years ago).
+TEST(Reentry, RecentLeaversReturnWhereNewcomersWouldNotEnter) {
+  Config c = quiet_world({plain_market("A", 0.0, 10)}, 200);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.hysteresis = 0;
+  c.model.exports.reentry_factor = 0.5f;
+  c.model.exports.reentry_years = 3;
+  c.shocks = {demand_shock(2000, 2000, 0.2), demand_shock(2001, 2005, 0.33)};
+  const auto sets = export_sets(run(c));
+  int leavers = 0;
+  for (const auto& [firm, by_year] : sets) {
+    EXPECT_LT(by_year.begin()->first, 2000) << "firm " << firm << " entered as a newcomer";
+    if (!by_year.count(1999)) continue;
+    ++leavers;
+    EXPECT_TRUE(by_year.count(2001)) << "firm " << firm << " should have re-entered at the discount";
+  }
+  EXPECT_GT(leavers, 50);
+}
+
+// Two markets of one region; a firm's appeal is regional (market part 0) and its
+// sales carry no noise, so one year in a market reveals the appeal; the unserved
+// market of the region then starts from region_correlation times that belief.
+TEST(RegionalLearning, ServedMarketBeliefsSpillToTheRegionsOtherMarkets) {
+  Config c = quiet_world({plain_market("A", 0.0, 10), plain_market("B", 0.0, 10)}, 300);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.appeal_region_sd = 1;
+  c.model.learning.market = 1;
+  c.model.learning.region_correlation = 0.5f;
+  Simulation sim(c);
+  sim.run();
+  int one_market = 0;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.status != 1 || (s.export_mask != 1 && s.export_mask != 2)) continue;
+    const int served = s.export_mask == 1 ? 0 : 1;
+    ASSERT_NE(s.appeal_belief[served], 0.0f) << "firm " << i;
+    EXPECT_NEAR(s.appeal_belief[1 - served], 0.5f * s.appeal_belief[served], 1e-5) << "firm " << i;
+    ++one_market;
+  }
+  EXPECT_GT(one_market, 20);
+}
+
+// Fixed cost 30000: profit 60000 - 30000 before, 0.05 * 60000 - 30000 = -27000 after a
+// demand collapse in 2000. A waterfall firm's band is 0.3 * 60000 = 18000 (it leaves), a
+// committed sprinkler firm's (1 + 1) * 18000 = 36000 (it stays).
+TEST(SprinklerCommitment, CommittedFirmsHoldOnWhereWaterfallFirmsLeave) {
+  Config c = quiet_world({plain_market("A", 0.0, 10)}, 200);
+  c.model.exports.fixed_cost = 30000;
+  c.model.exports.hysteresis = 1;
+  c.model.exports.hysteresis_band = 0.3f;
+  c.model.exports.sprinkler_commitment = 1.0f;
+  c.shocks = {demand_shock(2000, 2005, 0.05)};
+  for (const auto mode : {StrategyMode::waterfall_only, StrategyMode::sprinkler_only}) {
+    c.model.strategy.mode = static_cast<std::uint8_t>(mode);
+    const bool committed = mode == StrategyMode::sprinkler_only;
+    int incumbents = 0;
+    for (const auto& [firm, by_year] : export_sets(run(c))) {
+      if (!by_year.count(1999)) continue;
+      ++incumbents;
+      EXPECT_EQ(by_year.count(2005), committed ? 1u : 0u)
+          << (committed ? "sprinkler" : "waterfall") << " firm " << firm;
+    }
+    EXPECT_GT(incumbents, 50);
+  }
+}
+
+// Only the constant (1) and the life cycle (1 per 10 years) in the sprinkler utility:
+// a 5-year cycle gives +0.5 (sprinkler), a 20-year cycle -1 (waterfall, Kalish et al.).
+TEST(StrategyChoice, LongProductLifeCyclesFavourTheWaterfall) {
+  Config c = quiet_world({plain_market("A", 0.0, 10), plain_market("B", 0.1, 10)}, 200);
+  StrategyParams& p = c.model.strategy;
+  p.mode = static_cast<std::uint8_t>(StrategyMode::choice);
+  p.constant = 1;
+  p.life_cycle = 1;
+  p.globalized = p.high_tech = p.market_size = p.market_growth = p.innovativeness = 0;
+  p.competition = p.cooperation = p.fixed_entry_cost = p.orientation = p.cash = 0;
+  for (const float cycle : {5.0f, 20.0f}) {
+    c.industries[0].params.product_life_cycle = cycle;
+    Simulation sim(c);
+    sim.run();
+    const std::uint8_t expected = cycle < 10 ? 2 : 1;  // 2 sprinkler, 1 waterfall
+    int exporters = 0;
+    for (std::int64_t i = 0; i < c.run.firms; ++i) {
+      const FirmSnapshot s = sim.snapshot(0, i);
+      if (s.export_start_year == 0) continue;
+      ++exporters;
+      EXPECT_EQ(s.strategy, expected) << "life cycle " << cycle << ", firm " << i;
+    }
+    EXPECT_GT(exporters, 50);
+  }
+}
+
+// Efficiency dispersed (sd 0.5), nearly exact signals: a year after birth a firm knows
+// its efficiency, and those more than 0.3 below the industry mean close (Jovanovic).
+// Nothing else can kill a firm here (no hazard, no cash constraint).
+TEST(ExitOnBelief, FirmsThatLearnTheyAreInefficientClose) {
+  Config c = quiet_world({plain_market("A", 0.0, 10)}, 400);
+  IndustryParams& j = c.industries[0].params;
+  j.efficiency_sd = 0.5f;
+  j.exit_belief_threshold = -0.3f;
+  c.model.learning.passive = 1;
+  c.model.learning.efficiency_signal_sd = 0.01f;
+  Simulation sim(c);
+  sim.run();
+  int closed = 0, kept = 0;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.status == 0 || s.founding_year >= c.run.last_year) continue;
+    const float gap = s.efficiency - j.efficiency_mean;
+    if (gap < -0.31f) {
+      EXPECT_EQ(s.exit_year, s.founding_year + 1) << "firm " << i << ", efficiency gap " << gap;
+      ++closed;
+    } else if (gap > -0.29f) {
+      EXPECT_EQ(s.exit_year, 0) << "firm " << i << ", efficiency gap " << gap;
+      ++kept;
+    }
+  }
+  EXPECT_GT(closed, 50);
+  EXPECT_GT(kept, 50);
+}
+
+}  // namespace
+}  // namespace firmsim
