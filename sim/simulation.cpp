@@ -144,7 +144,7 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
 
 YearWorld year_world(const Config& config, int year) {
   YearWorld w;
-  const int base_year = config.run.first_year;
+  const int base_year = config.demand_base_year;
   for (std::size_t m = 0; m < config.markets.size(); ++m) {
     const MarketSpec& spec = config.markets[m];
     MarketYear my{};
