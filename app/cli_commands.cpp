@@ -10,12 +10,12 @@
 #include <map>
 #include <sstream>
 
+#include "app/progress.hpp"
+#include "app/run_report.hpp"
 #include "estimation/typology.hpp"
 #include "sim/input_error.hpp"
 #include "sim/limits.hpp"
 #include "sim/panel_io.hpp"
-#include "app/progress.hpp"
-#include "app/run_report.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim {
@@ -50,9 +50,9 @@ namespace {
 template <class T>
 T bounded(const std::string& option, T value, T lo, T hi) {
   if (value < lo || value > hi)
-    throw InputError("command line", 0, option,
-                     "value " + std::to_string(value) + " is out of range [" + std::to_string(lo) + ", " +
-                         std::to_string(hi) + "]");
+    throw InputError(
+        "command line", 0, option,
+        "value " + std::to_string(value) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   return value;
 }
 
@@ -119,12 +119,13 @@ int run_command(const RunCommand& cmd, bool interactive) {
   Simulation sim(config);  // the last check: does the population fit in memory?
   if (cmd.threads) omp_set_num_threads(*cmd.threads);
   if (cmd.out) ensure_writable_directory(*cmd.out);  // every check passed: only now create it
-  std::fprintf(
-      stderr,
-      "firmsim: %lld firms x %d replicate(s), %d markets, %d industries, years %d-%d (recorded %d-%d), %s backend\n",
-      static_cast<long long>(config.run.firms), config.run.replicates, static_cast<int>(config.markets.size()),
-      static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year, config.run.first_year,
-      config.run.last_year, Engine::backend_name());
+  if (!cmd.quiet)
+    std::fprintf(
+        stderr,
+        "firmsim: %lld firms x %d replicate(s), %d markets, %d industries, years %d-%d (recorded %d-%d), %s backend\n",
+        static_cast<long long>(config.run.firms), config.run.replicates, static_cast<int>(config.markets.size()),
+        static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year,
+        config.run.first_year, config.run.last_year, Engine::backend_name());
   Progress progress(stderr, sim.total_years(), interactive);
   int done = 0;
   sim.run([&](const YearSummary& s) {

@@ -1,12 +1,12 @@
 // Glue between a run and the comparison with the seed tables (estimation/).
 #include <iostream>
 
+#include "app/run_report.hpp"
 #include "estimation/compare.hpp"
 #include "estimation/panel_csv.hpp"
 #include "estimation/report.hpp"
 #include "estimation/targets.hpp"
 #include "sim/input_error.hpp"
-#include "app/run_report.hpp"
 
 namespace firmsim {
 

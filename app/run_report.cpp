@@ -49,11 +49,13 @@ Panel replicate_slice(const Panel& panel, int replicate) {
     });
   };
   const auto fy = range(panel.firm_years.replicate);
-  copy(panel.firm_years, [](auto&& f) { firm_year_schema(f); }, p.firm_years,
-       fy.first - panel.firm_years.replicate.begin(), fy.second - panel.firm_years.replicate.begin());
+  copy(
+      panel.firm_years, [](auto&& f) { firm_year_schema(f); }, p.firm_years,
+      fy.first - panel.firm_years.replicate.begin(), fy.second - panel.firm_years.replicate.begin());
   const auto f = range(panel.firms.replicate);
-  copy(panel.firms, [](auto&& g) { firm_schema(g); }, p.firms, f.first - panel.firms.replicate.begin(),
-       f.second - panel.firms.replicate.begin());
+  copy(
+      panel.firms, [](auto&& g) { firm_schema(g); }, p.firms, f.first - panel.firms.replicate.begin(),
+      f.second - panel.firms.replicate.begin());
   return p;
 }
 
@@ -136,7 +138,8 @@ void print_run_report(std::ostream& out, const RunReport& r) {
   }
   long long total = 0;
   for (const StarterCounts& s : r.starters) total += s.total();
-  out << "\nSME export starters " << r.window << " by observed type (seed 000 typology) and latent strategy\n"
+  out << "\nSME export starters " << r.window
+      << " by observed type (seed 000 typology) and latent strategy\n"
          "type      firms   share   latent: none  waterfall  sprinkler\n";
   for (const StarterCounts& s : r.starters)
     out << std::left << std::setw(9) << s.type << std::right << std::setw(6) << s.total() << std::setw(7)

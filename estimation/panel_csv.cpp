@@ -295,9 +295,8 @@ void check_firm_years_unique(const std::string& file, const FirmYearColumns& c) 
     const auto [first, fresh] = seen.emplace(std::make_tuple(c.replicate[i], c.firm[i], c.year[i]), i);
     if (!fresh)
       throw InputError(file, line_of(i), "year",
-                       "firm " + std::to_string(c.firm[i]) + " (replicate " + std::to_string(c.replicate[i]) +
-                           ") in " + std::to_string(c.year[i]) + " also has line " +
-                           std::to_string(line_of(first->second)));
+                       "firm " + std::to_string(c.firm[i]) + " (replicate " + std::to_string(c.replicate[i]) + ") in " +
+                           std::to_string(c.year[i]) + " also has line " + std::to_string(line_of(first->second)));
   }
 }
 
@@ -394,9 +393,9 @@ void check_rows(const std::map<std::string, ManifestEntry>& manifest, const std:
                 std::size_t rows) {
   const auto entry = manifest.find(name);
   if (entry != manifest.end() && entry->second.rows != rows)
-    throw InputError(dir + "/" + name, 0, "",
-                     "has " + std::to_string(rows) + " rows, panel_manifest.yaml says " +
-                         std::to_string(entry->second.rows));
+    throw InputError(
+        dir + "/" + name, 0, "",
+        "has " + std::to_string(rows) + " rows, panel_manifest.yaml says " + std::to_string(entry->second.rows));
 }
 
 }  // namespace

@@ -24,20 +24,22 @@ namespace {
 
 constexpr const char* kTemporaryTag = ".tmp-";
 
-// Bytes the fault-injection hook still lets through; negative: no limit.
-std::atomic<long long>& disk_budget() {
-  static std::atomic<long long> budget = [] {
+// The fault-injection hook: the bytes the simulated disk still takes.
+struct DiskBudget {
+  bool limited = false;
+  std::atomic<long long> left{0};
+  DiskBudget() {
     const char* v = std::getenv("FIRMSIM_FAULT_DISK_BYTES");
-    return v && *v ? std::atoll(v) : -1LL;
-  }();
-  return budget;
-}
+    limited = v && *v;
+    left = limited ? std::atoll(v) : 0;
+  }
+};
 
 // How many of `len` bytes the (simulated) disk accepts.
 std::size_t disk_accepts(std::size_t len) {
-  std::atomic<long long>& budget = disk_budget();
-  if (budget.load() < 0) return len;
-  const long long left = budget.fetch_sub(static_cast<long long>(len));
+  static DiskBudget budget;
+  if (!budget.limited) return len;
+  const long long left = budget.left.fetch_sub(static_cast<long long>(len));
   if (left <= 0) return 0;
   return static_cast<std::size_t>(std::min<long long>(left, static_cast<long long>(len)));
 }

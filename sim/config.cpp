@@ -5,8 +5,8 @@
 #include <functional>
 #include <memory>
 #include <set>
-#include <unordered_map>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "sim/limits.hpp"
 #include "sim/yaml_reader.hpp"
@@ -232,8 +232,8 @@ void record_origins(const YAML::Node& node, const std::string& path, const std::
 // overlay's keys are hashed once, because yaml-cpp's own lookup is a linear
 // scan (10^5 keys took minutes). Every document was bounded by the reader's
 // node budget, so the recursion and record_origins stay bounded too.
-YAML::Node merged(const YAML::Node& base, const YAML::Node& overlay, const std::string& path,
-                  const std::string& file, Origins& origins) {
+YAML::Node merged(const YAML::Node& base, const YAML::Node& overlay, const std::string& path, const std::string& file,
+                  Origins& origins) {
   std::unordered_map<std::string, std::pair<YAML::Node, YAML::Node>> on_top;  // key -> (key node, value)
   for (const auto& kv : overlay) on_top.emplace(kv.first.Scalar(), std::make_pair(kv.first, kv.second));
   YAML::Node out(YAML::NodeType::Map);
@@ -299,8 +299,8 @@ YAML::Node load_with_includes(const std::string& file, Origins& origins, Include
       const fs::path included = fs::path(file).parent_path() / item.Scalar();
       if (!fs::exists(included))
         throw InputError(file, item.Mark().line + 1, "include", "included file not found: " + included.string());
-      combined = merged(combined, load_with_includes(included.string(), origins, state), "", included.string(),
-                        origins);
+      combined =
+          merged(combined, load_with_includes(included.string(), origins, state), "", included.string(), origins);
     }
   }
   state.chain.pop_back();
@@ -593,10 +593,9 @@ void check_policies_in_force(const YamlReader& list, const std::vector<PolicySpe
         in_force.push_back(k);
     if (in_force.size() > static_cast<std::size_t>(kMaxPolicies))
       items[in_force[kMaxPolicies]].fail(
-          "from", "more than " + std::to_string(kMaxPolicies) + " policy programs in force in " +
-                      std::to_string(year) + " (" + items[in_force.front()].path() + " to " +
-                      items[in_force[kMaxPolicies]].path() + "); the engine holds at most " +
-                      std::to_string(kMaxPolicies) + " at once");
+          "from", "more than " + std::to_string(kMaxPolicies) + " policy programs in force in " + std::to_string(year) +
+                      " (" + items[in_force.front()].path() + " to " + items[in_force[kMaxPolicies]].path() +
+                      "); the engine holds at most " + std::to_string(kMaxPolicies) + " at once");
   }
 }
 
@@ -679,8 +678,8 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   c.regions = root.texts("regions");
   if (c.regions.size() > static_cast<std::size_t>(kMaxRegions)) root.fail("regions", "at most 16 regions");
   check_unique_regions(root, c.regions);
-  c.demand_base_year = static_cast<int>(
-      root.integer_in("demand_base_year", limits::kMinYear, limits::kMaxYear, c.demand_base_year));
+  c.demand_base_year =
+      static_cast<int>(root.integer_in("demand_base_year", limits::kMinYear, limits::kMaxYear, c.demand_base_year));
   read_markets(root.child("markets"), c.regions, c.markets);
   read_industries(root.child("industries"), c.industries);
   if (auto p = root.optional_child("policies")) {

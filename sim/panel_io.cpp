@@ -220,8 +220,8 @@ std::string manifest_yaml(const std::vector<Written>& files, bool complete) {
     char crc[16];
     std::snprintf(crc, sizeof crc, "%08x", w.crc32);
     y << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << w.name << YAML::Key << "rows"
-      << YAML::Value << w.rows << YAML::Key << "bytes" << YAML::Value << w.bytes << YAML::Key << "crc32"
-      << YAML::Value << YAML::DoubleQuoted << crc << YAML::EndMap;
+      << YAML::Value << w.rows << YAML::Key << "bytes" << YAML::Value << w.bytes << YAML::Key << "crc32" << YAML::Value
+      << YAML::DoubleQuoted << crc << YAML::EndMap;
   }
   y << YAML::EndSeq << YAML::EndMap;
   return std::string(y.c_str()) + "\n";
@@ -235,11 +235,17 @@ Written write_temporary(const std::string& dir, const std::string& name, std::si
   w.final_path = (fs::path(dir) / name).string();
   w.temporary = temporary_path(w.final_path);
   w.rows = rows;
-  OutputFile f(w.temporary);
-  body(f, w.temporary);
-  f.close();
-  w.bytes = f.bytes();
-  w.crc32 = f.crc32();
+  try {
+    OutputFile f(w.temporary);
+    body(f, w.temporary);
+    f.close();
+    w.bytes = f.bytes();
+    w.crc32 = f.crc32();
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(w.temporary, ec);
+    throw;
+  }
   return w;
 }
 

@@ -85,9 +85,9 @@ class DocumentCheck {
       const std::string child = path.empty() ? key : path + "." + key;
       const auto [first, fresh] = lines.emplace(key, line);
       if (!fresh)
-        throw InputError(file_, line, child,
-                         "duplicate key: also defined at line " + std::to_string(first->second) +
-                             " of the same mapping");
+        throw InputError(
+            file_, line, child,
+            "duplicate key: also defined at line " + std::to_string(first->second) + " of the same mapping");
       walk(kv.second, child, depth + 1);
     }
   }
@@ -100,8 +100,7 @@ class DocumentCheck {
 
 YamlReader YamlReader::load_file(const std::string& file) {
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec))
-    throw InputError(file, 0, "", "is a directory, expected a YAML file");
+  if (std::filesystem::is_directory(file, ec)) throw InputError(file, 0, "", "is a directory, expected a YAML file");
   std::ifstream in(file);
   if (!in) throw InputError(file, 0, "", "cannot open file");
   YAML::Node root;

@@ -66,7 +66,8 @@ TEST_F(ConfigHardening, AliasBombIsRefusedBeforeItExpands) {
 }
 
 TEST_F(ConfigHardening, AliasesWithinTheBudgetStillWork) {
-  const std::string overlay = write("alias.yaml", "model:\n  exports:\n    margin: &m 0.2\n    first_year_fraction: *m\n");
+  const std::string overlay =
+      write("alias.yaml", "model:\n  exports:\n    margin: &m 0.2\n    first_year_fraction: *m\n");
   const Config c = load_config(testing::default_config_path(), {overlay});
   EXPECT_FLOAT_EQ(c.model.exports.margin, 0.2f);
   EXPECT_FLOAT_EQ(c.model.exports.first_year_fraction, 0.2f);
@@ -97,8 +98,8 @@ TEST_F(ConfigHardening, IncludeCycleAndIncludeFanOutAreRefused) {
   }
   // A diamond: each level includes the next twice; 2^10 loads without a cap.
   for (int level = 0; level < 10; ++level)
-    write("d" + std::to_string(level) + ".yaml", "include: [d" + std::to_string(level + 1) + ".yaml, d" +
-                                                     std::to_string(level + 1) + ".yaml]\n");
+    write("d" + std::to_string(level) + ".yaml",
+          "include: [d" + std::to_string(level + 1) + ".yaml, d" + std::to_string(level + 1) + ".yaml]\n");
   write("d10.yaml", "run: {}\n");
   try {
     load_config((dir_ / "d0.yaml").string());
@@ -115,7 +116,7 @@ TEST_F(ConfigHardening, ADirectoryWhereAYamlFileIsExpected) {
   const std::string folder = (dir_ / "folder.yaml").string();
   for (int where = 0; where < 3; ++where) {
     try {
-      if (where == 0) load_config(folder);                                   // the config
+      if (where == 0) load_config(folder);                                    // the config
       if (where == 1) load_config(testing::default_config_path(), {folder});  // a scenario
       if (where == 2) {                                                       // an include
         const std::string main = write("main.yaml", "include: [folder.yaml]\n");
@@ -160,8 +161,7 @@ TEST_F(ConfigHardening, DuplicateKeysNestedAndTopLevel) {
 }
 
 TEST_F(ConfigHardening, ExportDummyYearsReversed) {
-  const InputError e =
-      overlay_error("measurement:\n  export_dummy_first_year: 1997\n  export_dummy_last_year: 1993\n");
+  const InputError e = overlay_error("measurement:\n  export_dummy_first_year: 1997\n  export_dummy_last_year: 1993\n");
   EXPECT_EQ(e.key(), "measurement.export_dummy_last_year");
   EXPECT_TRUE(says(e, "measurement.export_dummy_first_year")) << e.what();
 }
