@@ -4,6 +4,7 @@
 // 1-3 and 7).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -270,6 +271,37 @@ TEST(RecordedYears, DemandGrowsFromTheWorldsBaseYear) {
   }());
   c.demand_base_year = 2003;  // moving the world's base year does
   EXPECT_FLOAT_EQ(year_world(c, 2003).markets[0].demand, nl.params.size);
+}
+
+// --- Item 1: the memory estimate counts the host panel -------------------------------
+
+template <class Columns, class Schema>
+double column_bytes(const Columns& c, Schema schema) {
+  double bytes = 0;
+  schema([&](const char*, auto member, bool, double) {
+    const auto& v = c.*member;
+    bytes += static_cast<double>(v.size() * sizeof(v[0]));
+  });
+  return bytes;
+}
+
+TEST(MemoryEstimate, CoversTheRecordedPanelHeldTwice) {
+  Config c = load_config(testing::default_config_path());
+  c.run.firms = 5000;
+  Simulation sim(c);
+  sim.run();
+  const Panel p = sim.panel();
+  const double panel = column_bytes(p.firm_years, [](auto&& f) { firm_year_schema(f); }) +
+                       column_bytes(p.flows, [](auto&& f) { flow_schema(f); }) +
+                       column_bytes(p.firms, [](auto&& f) { firm_schema(f); });
+  // Simulation keeps the columns and panel() returns a copy: twice.
+  EXPECT_GT(estimated_host_bytes(c), 2 * panel);
+  EXPECT_LT(estimated_host_bytes(c), 8 * panel);  // and not wildly above it
+  // A hostile population gives a finite estimate, not an overflow.
+  c.run.firms = limits::kMaxFirms;
+  c.run.replicates = limits::kMaxReplicates;
+  EXPECT_TRUE(std::isfinite(estimated_device_bytes(c) + estimated_host_bytes(c)));
+  EXPECT_THROW(Simulation{c}, InputError);
 }
 
 }  // namespace
