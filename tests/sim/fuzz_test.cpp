@@ -144,11 +144,13 @@ std::string policy(Rng& rng) {
                                                  "import_facilitation", "credit_guarantee", "bribe"};
   static const std::vector<std::string> markets = {"[]", "[all]", "[DE]", "[XX]", "[EU15, asia]", "DE"};
   std::ostringstream p;
-  p << "  - {name: p" << roll(rng, 100) << ", kind: " << pick(rng, kinds) << ", from: " << 1990 + roll(rng, 20)
-    << ", to: " << 1990 + roll(rng, 20) << ", strength: " << (roll(rng, 4) ? "0.3" : value(rng));
-  if (roll(rng, 2)) p << ", markets: " << pick(rng, markets);
-  if (roll(rng, 3) == 0) p << ", min_fte: " << value(rng) << ", max_fte: " << value(rng);
-  if (roll(rng, 4) == 0) p << ", exporter_status: " << (roll(rng, 2) ? "exporters" : value(rng));
+  const bool junk = roll(rng, 3) == 0;  // most policies are well-formed
+  const int from = 1990 + roll(rng, 20);
+  p << "  - {name: p" << roll(rng, 100) << ", kind: " << (junk ? pick(rng, kinds) : "information") << ", from: " << from
+    << ", to: " << (junk ? 1990 + roll(rng, 20) : from + roll(rng, 5)) << ", strength: " << (junk ? value(rng) : "0.3");
+  if (roll(rng, 2)) p << ", markets: " << (junk ? pick(rng, markets) : "[DE]");
+  if (junk && roll(rng, 2)) p << ", min_fte: " << value(rng) << ", max_fte: " << value(rng);
+  if (junk && roll(rng, 2)) p << ", exporter_status: " << (roll(rng, 2) ? "exporters" : value(rng));
   return p.str() + "}\n";
 }
 
@@ -181,7 +183,7 @@ std::string config_overlay(Rng& rng, const fs::path& dir) {
     }
     case 3: {  // policies and shocks
       std::string y = "policies:\n";
-      for (int k = roll(rng, 20); k >= 0; --k) y += policy(rng);
+      for (int k = roll(rng, 2) ? roll(rng, 4) : roll(rng, 20); k >= 0; --k) y += policy(rng);
       y += "shocks:\n";
       for (int k = roll(rng, 4); k >= 0; --k) y += shock(rng);
       return y;
@@ -195,9 +197,12 @@ std::string config_overlay(Rng& rng, const fs::path& dir) {
       break;
   }
   std::string y;
-  for (int k = roll(rng, 4); k >= 0; --k) {
+  // Mostly one key (several keys under one section repeat the section: a
+  // duplicate-key error, which is tested, but should not be all there is).
+  for (int k = roll(rng, 3) ? 0 : roll(rng, 4); k >= 0; --k) {
     const std::string& key = pick(rng, keys());
-    y += nested(key, value(rng));
+    // Half the values are ordinary numbers, so that many configs pass and run.
+    y += nested(key, roll(rng, 2) ? pick(rng, std::vector<std::string>{"0.5", "1", "0", "2", "0.1"}) : value(rng));
     if (roll(rng, 8) == 0) y += nested(key, value(rng));  // the same key again
   }
   return y;
@@ -237,6 +242,7 @@ struct Tally {
 
 void expect_clean_outcome(const Outcome& o, const fs::path& out, const std::string& what, Tally& tally) {
   (o.status == 0 ? tally.accepted : tally.refused) += 1;
+  if (std::getenv("FIRMSIM_FUZZ_VERBOSE")) std::printf("%d %s", o.status, o.err.c_str());
   ASSERT_TRUE(o.status == 0 || o.status == 2) << what << "\nstatus " << o.status << ": " << o.err;
   if (o.status == 2) {
     EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << what << "\n" << o.err;
