@@ -20,6 +20,9 @@ void compare_panel(const Panel& panel, const std::string& targets, const std::op
     options.rules.global_countries = config->typology.min_countries;
     options.frame.start_year = config->measurement.sample_first_year;
     options.frame.end_year = config->measurement.sample_last_year;
+  } else {  // a panel from disk says which window it was measured for
+    options.frame.start_year = panel.meta.sample_first_year;
+    options.frame.end_year = panel.meta.sample_last_year;
   }
   const est::Targets t = est::load_targets(targets);
   const est::Comparison c = est::compare_panel(panel, t, options);

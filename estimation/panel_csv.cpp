@@ -240,7 +240,14 @@ PanelMeta read_meta(const std::string& file) {
   m.first_year = static_cast<int>(r.integer_in("first_year", 1900, 2200));
   m.last_year = static_cast<int>(r.integer_in("last_year", m.first_year, 2200));
   m.replicates = static_cast<int>(r.integer_in("replicates", 1, 1000000, 1));
-  m.seed = static_cast<std::uint64_t>(r.number_in("seed", 0, 1.8e19, 0));
+  m.seed = static_cast<std::uint64_t>(r.integer_in("seed", 0, 9007199254740991L, 0));
+  // The measurement windows (optional: a researcher's own panel of the seed's years).
+  m.dummy_first_year = static_cast<int>(r.integer_in("export_dummy_first_year", 1800, 2200, m.dummy_first_year));
+  m.dummy_last_year = static_cast<int>(r.integer_in("export_dummy_last_year", m.dummy_first_year, 2200,
+                                                    std::max(m.dummy_last_year, m.dummy_first_year)));
+  m.sample_first_year = static_cast<int>(r.integer_in("sample_first_year", 1800, 2200, m.sample_first_year));
+  m.sample_last_year = static_cast<int>(
+      r.integer_in("sample_last_year", m.sample_first_year, 2200, std::max(m.sample_last_year, m.sample_first_year)));
   for (const auto& item : r.child("markets").items()) m.markets.push_back(read_market(item));
   if (m.markets.size() > 64) r.fail("markets", "at most 64 markets fit the 64-bit market masks");
   for (const auto& item : r.child("industries").items()) m.industries.push_back(read_industry(item));
@@ -485,7 +492,10 @@ std::string meta_yaml(const PanelMeta& m) {
   YAML::Emitter e;
   e << YAML::BeginMap << YAML::Key << "first_year" << YAML::Value << m.first_year << YAML::Key << "last_year"
     << YAML::Value << m.last_year << YAML::Key << "replicates" << YAML::Value << m.replicates << YAML::Key << "seed"
-    << YAML::Value << m.seed << YAML::Key << "markets" << YAML::Value << YAML::BeginSeq;
+    << YAML::Value << m.seed << YAML::Key << "export_dummy_first_year" << YAML::Value << m.dummy_first_year << YAML::Key
+    << "export_dummy_last_year" << YAML::Value << m.dummy_last_year << YAML::Key << "sample_first_year" << YAML::Value
+    << m.sample_first_year << YAML::Key << "sample_last_year" << YAML::Value << m.sample_last_year << YAML::Key
+    << "markets" << YAML::Value << YAML::BeginSeq;
   for (const auto& mk : m.markets)
     e << YAML::Flow << YAML::BeginMap << YAML::Key << "iso" << YAML::Value << mk.iso << YAML::Key << "name"
       << YAML::Value << mk.name << YAML::Key << "region" << YAML::Value << mk.region << YAML::Key << "eu_join_year"

@@ -702,6 +702,10 @@ PanelMeta panel_meta(const Config& config) {
   meta.last_year = config.run.last_year;
   meta.replicates = config.run.replicates;
   meta.seed = config.run.seed;
+  meta.dummy_first_year = config.measurement.dummy_first_year;
+  meta.dummy_last_year = config.measurement.dummy_last_year;
+  meta.sample_first_year = config.measurement.sample_first_year;
+  meta.sample_last_year = config.measurement.sample_last_year;
   return meta;
 }
 

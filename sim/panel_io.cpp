@@ -192,7 +192,10 @@ std::string meta_yaml(const PanelMeta& m) {
   y << YAML::Comment("Written by firmsim: what the panel's market and industry indices mean.");
   y << YAML::BeginMap << YAML::Key << "first_year" << YAML::Value << m.first_year << YAML::Key << "last_year"
     << YAML::Value << m.last_year << YAML::Key << "replicates" << YAML::Value << m.replicates << YAML::Key << "seed"
-    << YAML::Value << m.seed << YAML::Key << "markets" << YAML::Value << YAML::BeginSeq;
+    << YAML::Value << m.seed << YAML::Key << "export_dummy_first_year" << YAML::Value << m.dummy_first_year << YAML::Key
+    << "export_dummy_last_year" << YAML::Value << m.dummy_last_year << YAML::Key << "sample_first_year" << YAML::Value
+    << m.sample_first_year << YAML::Key << "sample_last_year" << YAML::Value << m.sample_last_year << YAML::Key
+    << "markets" << YAML::Value << YAML::BeginSeq;
   for (const MarketMeta& k : m.markets)
     y << YAML::Flow << YAML::BeginMap << YAML::Key << "iso" << YAML::Value << k.iso << YAML::Key << "name"
       << YAML::Value << k.name << YAML::Key << "region" << YAML::Value << k.region << YAML::Key << "eu_join_year"

@@ -248,10 +248,27 @@ TEST_F(CliHardening, CompareFindsItsTargetsFromAnywhere) {
                             "cd / && env -u FIRMSIM_SOURCE_DIR -u FIRMSIM_TARGETS");
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_TRUE(fs::exists(dir_ / "c" / "comparison.md"));
+  EXPECT_EQ(slurp(dir_ / "c" / "comparison.md").find("not comparable"), std::string::npos);
   const Outcome bad = firmsim("compare " + panel_.string() + " --out " + (dir_ / "d").string(),
                               "cd / && FIRMSIM_TARGETS=" + (dir_ / "mine.yaml").string());
   EXPECT_EQ(bad.status, 2);
   EXPECT_NE(bad.err.find((dir_ / "mine.yaml").string()), std::string::npos) << bad.err;
+}
+
+TEST_F(CliHardening, TablesOverOtherWindowsThanTheTargetsAreNotCompared) {
+  const fs::path windows = dir_ / "windows.yaml";
+  std::ofstream(windows) << "measurement:\n  export_dummy_first_year: 1994\n  export_dummy_last_year: 1997\n";
+  const fs::path out = dir_ / "run";
+  const Outcome o = firmsim(short_run(7, out) + " --scenario " + windows.string() + " --compare");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string report = slurp(out / "comparison.md");
+  EXPECT_NE(report.find("not comparable: the export dummies cover 1994-1997, the targets' 1993-1997"),
+            std::string::npos)
+      << report.substr(0, 600);
+  // The panel remembers its windows: compare says the same.
+  const Outcome again = firmsim("compare " + out.string() + " --out " + (dir_ / "again").string());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(slurp(dir_ / "again" / "comparison.md").find("not comparable"), std::string::npos);
 }
 
 }  // namespace
