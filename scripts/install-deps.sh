@@ -8,6 +8,7 @@ packages=(
   libthrust-dev libcub-dev          # Thrust for the CPU (OpenMP) backend
   libeigen3-dev libboost-math-dev   # estimators
   libyaml-cpp-dev libcli11-dev libreadstat-dev
+  zlib1g-dev                        # CRC-32 of the panel files (panel_manifest.yaml)
   libgtest-dev
   libimgui-dev libglfw3-dev libgl-dev libstb-dev   # viewer
   xvfb xauth libgl1-mesa-dri        # viewer tests and headless screenshots
