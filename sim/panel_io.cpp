@@ -323,7 +323,12 @@ void write_panel(const Panel& panel, const std::string& dir, PanelFormat format)
     discard();
     throw;
   }
-  for (const Written& w : files) rename_into_place(w.temporary, w.final_path);
+  try {
+    for (const Written& w : files) rename_into_place(w.temporary, w.final_path);
+  } catch (...) {
+    discard();  // the ones not yet renamed; the manifest still says `writing`
+    throw;
+  }
   write_file_atomically(manifest, manifest_yaml(files, true));
 }
 
