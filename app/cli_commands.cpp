@@ -3,17 +3,19 @@
 #include <omp.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
 #include <map>
 #include <sstream>
 
-#include "estimation/typology.hpp"
-#include "sim/input_error.hpp"
-#include "sim/panel_io.hpp"
 #include "app/progress.hpp"
 #include "app/run_report.hpp"
+#include "estimation/typology.hpp"
+#include "sim/input_error.hpp"
+#include "sim/limits.hpp"
+#include "sim/panel_io.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim {
@@ -43,49 +45,87 @@ std::string year_line(const YearSummary& s) {
 
 }  // namespace
 
+namespace {
+
+template <class T>
+T bounded(const std::string& option, T value, T lo, T hi) {
+  if (value < lo || value > hi)
+    throw InputError(
+        "command line", 0, option,
+        "value " + std::to_string(value) + " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return value;
+}
+
+}  // namespace
+
 void apply_overrides(const RunCommand& cmd, Config& c) {
-  if (cmd.firms) {
-    if (*cmd.firms < 1) throw InputError("command line", 0, "--firms", "must be at least 1");
-    c.run.firms = *cmd.firms;
-  }
-  if (cmd.replicates) {
-    if (*cmd.replicates < 1) throw InputError("command line", 0, "--replicates", "must be at least 1");
-    c.run.replicates = *cmd.replicates;
-  }
-  if (cmd.seed) c.run.seed = *cmd.seed;
-  if (cmd.batch) {
-    if (*cmd.batch < 1) throw InputError("command line", 0, "--batch", "must be at least 1");
-    c.run.batch = *cmd.batch;
-  }
+  using namespace limits;
+  if (cmd.firms) c.run.firms = bounded<std::int64_t>("--firms", *cmd.firms, 1, kMaxFirms);
+  if (cmd.replicates) c.run.replicates = bounded("--replicates", *cmd.replicates, 1, kMaxReplicates);
+  if (cmd.seed) c.run.seed = static_cast<std::uint64_t>(bounded<std::int64_t>("--seed", *cmd.seed, 0, kMaxSeed));
+  if (cmd.batch) c.run.batch = bounded<std::int64_t>("--batch", *cmd.batch, 1, kMaxBatch);
+  if (cmd.threads) bounded("--threads", *cmd.threads, 1, kMaxThreads);
   if (cmd.years) {
     const auto [a, b] = parse_years(*cmd.years);
-    if (a < c.run.burn_in_start || b < a || b > 2100)
-      throw InputError(
-          "command line", 0, "--years",
-          "recorded years must satisfy burn_in_start (" + std::to_string(c.run.burn_in_start) + ") <= A <= B");
+    if (a < c.run.burn_in_start || b < a || b > kMaxYear || b - c.run.burn_in_start >= kMaxSimulatedYears)
+      throw InputError("command line", 0, "--years",
+                       "recorded years must satisfy run.burn_in_start (" + std::to_string(c.run.burn_in_start) +
+                           ") <= A <= B <= " + std::to_string(kMaxYear) + ", at most " +
+                           std::to_string(kMaxSimulatedYears) + " simulated years");
     c.run.first_year = a;
     c.run.last_year = b;
+    check_demand_in_range(c);  // more years may carry a market's demand out of range
   }
 }
+
+std::string default_targets() {
+  namespace fs = std::filesystem;
+  const std::string relative = "configs/targets/belgium_sme_1998_2005.yaml";
+  if (const char* file = std::getenv("FIRMSIM_TARGETS"); file && *file) return file;
+  if (fs::exists(relative)) return relative;
+  if (const char* root = std::getenv("FIRMSIM_SOURCE_DIR"); root && *root) return (fs::path(root) / relative).string();
+  return (fs::path(FIRMSIM_SOURCE_DIR) / relative).string();
+}
+
+namespace {
+
+std::string targets_of(const std::string& given) { return given.empty() ? default_targets() : given; }
+
+// --compare measures the sample window: the recorded years must cover it,
+// which is known before anything runs or is written.
+void check_compare_window(const Config& c) {
+  const MeasurementSpec& m = c.measurement;
+  if (c.run.first_year > m.sample_first_year || c.run.last_year < m.sample_last_year)
+    throw InputError("command line", 0, "--compare",
+                     "the comparison measures " + std::to_string(m.sample_first_year) + "-" +
+                         std::to_string(m.sample_last_year) +
+                         " (measurement.sample_first_year/sample_last_year) but the recorded years are " +
+                         std::to_string(c.run.first_year) + "-" + std::to_string(c.run.last_year));
+}
+
+}  // namespace
 
 int run_command(const RunCommand& cmd, bool interactive) {
   const PanelFormat format = parse_panel_format(cmd.format);
   Config config = load_config(cmd.config, cmd.scenarios);
   apply_overrides(cmd, config);
-  if (cmd.threads) {
-    if (*cmd.threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
-    omp_set_num_threads(*cmd.threads);
+  const std::string targets = targets_of(cmd.targets);
+  if (cmd.out) check_output_directory(*cmd.out);
+  if (cmd.compare) {
+    check_compare_window(config);
+    check_targets_readable(targets);
   }
-  if (cmd.out) ensure_writable_directory(*cmd.out);
-  if (cmd.compare) check_targets_readable(cmd.targets);
 
-  Simulation sim(config);
-  std::fprintf(
-      stderr,
-      "firmsim: %lld firms x %d replicate(s), %d markets, %d industries, years %d-%d (recorded %d-%d), %s backend\n",
-      static_cast<long long>(config.run.firms), config.run.replicates, static_cast<int>(config.markets.size()),
-      static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year, config.run.first_year,
-      config.run.last_year, Engine::backend_name());
+  Simulation sim(config);  // the last check: does the population fit in memory?
+  if (cmd.threads) omp_set_num_threads(*cmd.threads);
+  if (cmd.out) ensure_writable_directory(*cmd.out);  // every check passed: only now create it
+  if (!cmd.quiet)
+    std::fprintf(
+        stderr,
+        "firmsim: %lld firms x %d replicate(s), %d markets, %d industries, years %d-%d (recorded %d-%d), %s backend\n",
+        static_cast<long long>(config.run.firms), config.run.replicates, static_cast<int>(config.markets.size()),
+        static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year,
+        config.run.first_year, config.run.last_year, Engine::backend_name());
   Progress progress(stderr, sim.total_years(), interactive);
   int done = 0;
   sim.run([&](const YearSummary& s) {
@@ -104,16 +144,18 @@ int run_command(const RunCommand& cmd, bool interactive) {
     write_run_report(*cmd.out, report);
     std::cout << "panel written to " << *cmd.out << " (" << cmd.format << ")\n";
   }
-  if (cmd.compare) compare_panel(panel, cmd.targets, cmd.out, config.typology, std::cout);
+  if (cmd.compare) compare_panel(panel, targets, cmd.out, &config, std::cout);
   return 0;
 }
 
 int compare_command(const CompareCommand& cmd) {
   const std::string out = cmd.out ? *cmd.out : cmd.panel;
+  const std::string targets = targets_of(cmd.targets);
+  check_output_directory(out);
+  check_targets_readable(targets);
+  const Panel panel = read_panel_directory(cmd.panel);  // a missing panel directory fails here, uncreated
   ensure_writable_directory(out);
-  check_targets_readable(cmd.targets);
-  const Panel panel = read_panel_directory(cmd.panel);
-  compare_panel(panel, cmd.targets, out, TypologySpec{}, std::cout);
+  compare_panel(panel, targets, out, nullptr, std::cout);
   return 0;
 }
 

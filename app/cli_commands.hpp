@@ -15,25 +15,32 @@ struct RunCommand {
   std::vector<std::string> scenarios;
   std::optional<std::int64_t> firms;
   std::optional<int> replicates;
-  std::optional<std::uint64_t> seed;
+  std::optional<std::int64_t> seed;  // signed, so that -1 is refused rather than wrapped to 2^64-1
   std::optional<std::string> years;  // "A:B"
   std::optional<std::string> out;
   std::string format = "csv";
   std::optional<std::int64_t> batch;
   std::optional<int> threads;
   bool compare = false;
-  std::string targets;
+  std::string targets;  // empty: default_targets()
   bool quiet = false;
 };
 
 struct CompareCommand {
   std::string panel;
-  std::string targets;
+  std::string targets;  // empty: default_targets()
   std::optional<std::string> out;
 };
 
 // Applies the command line's overrides to a loaded config (throws InputError).
+// Every number is bounded by the same ranges as the config (sim/limits.hpp).
 void apply_overrides(const RunCommand& cmd, Config& config);
+
+// The empirical targets when --targets is not given, wherever firmsim runs
+// from: $FIRMSIM_TARGETS if set; else configs/targets/belgium_sme_1998_2005.yaml
+// under the current directory if it exists; else the same file under
+// $FIRMSIM_SOURCE_DIR, or under the source tree firmsim was built from.
+std::string default_targets();
 
 int run_command(const RunCommand& cmd, bool interactive);
 int compare_command(const CompareCommand& cmd);

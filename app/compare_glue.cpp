@@ -1,22 +1,29 @@
 // Glue between a run and the comparison with the seed tables (estimation/).
 #include <iostream>
 
+#include "app/run_report.hpp"
 #include "estimation/compare.hpp"
 #include "estimation/panel_csv.hpp"
 #include "estimation/report.hpp"
 #include "estimation/targets.hpp"
 #include "sim/input_error.hpp"
-#include "app/run_report.hpp"
 
 namespace firmsim {
 
 void check_targets_readable(const std::string& targets) { (void)est::load_targets(targets); }
 
 void compare_panel(const Panel& panel, const std::string& targets, const std::optional<std::string>& out,
-                   const TypologySpec& typology, std::ostream& print_to) {
+                   const Config* config, std::ostream& print_to) {
   est::TableOptions options;
-  options.rules.early_years = typology.early_years;
-  options.rules.global_countries = typology.min_countries;
+  if (config) {
+    options.rules.early_years = config->typology.early_years;
+    options.rules.global_countries = config->typology.min_countries;
+    options.frame.start_year = config->measurement.sample_first_year;
+    options.frame.end_year = config->measurement.sample_last_year;
+  } else {  // a panel from disk says which window it was measured for
+    options.frame.start_year = panel.meta.sample_first_year;
+    options.frame.end_year = panel.meta.sample_last_year;
+  }
   const est::Targets t = est::load_targets(targets);
   const est::Comparison c = est::compare_panel(panel, t, options);
   est::print_comparison(print_to, c);

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   using namespace firmsim;
   CLI::App app{"firmsim: an agent-based simulator of how firms go international"};
   app.require_subcommand(1);
+  // Every error is one line (scripts and the fuzz test read it so).
+  app.failure_message(
+      [](const CLI::App*, const CLI::Error& e) { return "firmsim: " + std::string(e.what()) + " (see --help)\n"; });
 
   RunCommand run;
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a world and (optionally) compare it with the seed tables");
@@ -29,15 +32,13 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--batch", run.batch, "Firms per kernel launch (results do not depend on it)");
   run_cmd->add_option("--threads", run.threads, "OpenMP threads (CPU backend)");
   run_cmd->add_flag("--compare", run.compare, "Compare the panel with the seed tables");
-  run_cmd->add_option("--targets", run.targets, "Empirical targets for --compare")
-      ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
+  run_cmd->add_option("--targets", run.targets, "Empirical targets for --compare (default: see README)");
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
 
   CompareCommand compare;
   CLI::App* compare_cmd = app.add_subcommand("compare", "Compare a written panel with the seed tables");
   compare_cmd->add_option("panel", compare.panel, "Run directory or panel directory (CSV)")->required();
-  compare_cmd->add_option("--targets", compare.targets, "Empirical targets")
-      ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
+  compare_cmd->add_option("--targets", compare.targets, "Empirical targets (default: see README)");
   compare_cmd->add_option("--out", compare.out, "Directory for the report (default: the panel directory)");
 
   cal::CalibrationOptions calibrate;

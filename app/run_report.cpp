@@ -1,5 +1,6 @@
 #include "app/run_report.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <sstream>
@@ -32,23 +33,56 @@ int latent_strategy_of(const FirmColumns& firms, int replicate, std::int64_t fir
   return 0;
 }
 
+// One replicate's rows of a panel ordered by replicate (as Simulation::panel
+// writes it): the typology then reads each row once over all replicates,
+// instead of scanning every replicate's rows once per replicate.
+Panel replicate_slice(const Panel& panel, int replicate) {
+  Panel p;
+  p.meta = panel.meta;
+  const auto range = [replicate](const std::vector<std::int32_t>& r) {
+    return std::equal_range(r.begin(), r.end(), replicate);
+  };
+  const auto copy = [](const auto& columns, auto schema, auto& to, std::ptrdiff_t b, std::ptrdiff_t e) {
+    schema([&](const char*, auto member, bool, double) {
+      const auto& from = columns.*member;
+      (to.*member).assign(from.begin() + b, from.begin() + e);
+    });
+  };
+  const auto fy = range(panel.firm_years.replicate);
+  copy(
+      panel.firm_years, [](auto&& f) { firm_year_schema(f); }, p.firm_years,
+      fy.first - panel.firm_years.replicate.begin(), fy.second - panel.firm_years.replicate.begin());
+  const auto f = range(panel.firms.replicate);
+  copy(
+      panel.firms, [](auto&& g) { firm_schema(g); }, p.firms, f.first - panel.firms.replicate.begin(),
+      f.second - panel.firms.replicate.begin());
+  return p;
+}
+
 void count_starters(const Config& config, const Panel& panel, RunReport& report) {
   est::SampleFrame frame;
+  frame.start_year = config.measurement.sample_first_year;
+  frame.end_year = config.measurement.sample_last_year;
   if (panel.meta.first_year > frame.start_year || panel.meta.last_year < frame.end_year) {
-    report.starters_note = "export starters by type need the recorded years to cover 1998-2005";
+    report.starters_note = "export starters by type need the recorded years to cover the sample window " +
+                           std::to_string(frame.start_year) + "-" + std::to_string(frame.end_year);
     return;
   }
   est::TypologyRules rules;
   rules.early_years = config.typology.early_years;
   rules.global_countries = config.typology.min_countries;
   for (est::ExportType t : kTypes) report.starters.push_back(StarterCounts{est::type_code(t), {}});
+  const bool ordered = std::is_sorted(panel.firm_years.replicate.begin(), panel.firm_years.replicate.end()) &&
+                       std::is_sorted(panel.firms.replicate.begin(), panel.firms.replicate.end());
+  report.window = std::to_string(frame.start_year) + "-" + std::to_string(frame.end_year);
   for (int r = 0; r < panel.meta.replicates; ++r) {
-    const auto histories = est::firm_histories(panel, r, frame);
-    const auto types = est::classify_all(histories, panel.meta.markets, frame, rules);
+    const Panel one = ordered ? replicate_slice(panel, r) : panel;
+    const auto histories = est::firm_histories(one, r, frame);
+    const auto types = est::classify_all(histories, one.meta.markets, frame, rules);
     for (std::size_t k = 0; k < histories.size(); ++k) {
       for (std::size_t t = 0; t < std::size(kTypes); ++t)
         if (types[k].type == kTypes[t])
-          ++report.starters[t].by_strategy[latent_strategy_of(panel.firms, r, histories[k].firm)];
+          ++report.starters[t].by_strategy[latent_strategy_of(one.firms, r, histories[k].firm)];
     }
   }
 }
@@ -104,7 +138,8 @@ void print_run_report(std::ostream& out, const RunReport& r) {
   }
   long long total = 0;
   for (const StarterCounts& s : r.starters) total += s.total();
-  out << "\nSME export starters 1998-2005 by observed type (seed 000 typology) and latent strategy\n"
+  out << "\nSME export starters " << r.window
+      << " by observed type (seed 000 typology) and latent strategy\n"
          "type      firms   share   latent: none  waterfall  sprinkler\n";
   for (const StarterCounts& s : r.starters)
     out << std::left << std::setw(9) << s.type << std::right << std::setw(6) << s.total() << std::setw(7)

@@ -23,7 +23,8 @@ struct StarterCounts {
 
 struct RunReport {
   std::vector<YearSummary> years;       // recorded years only
-  std::vector<StarterCounts> starters;  // 1998-2005 SME export starters, all replicates
+  std::vector<StarterCounts> starters;  // SME export starters of the sample window, all replicates
+  std::string window;                   // the sample window, e.g. "1998-2005"
   std::string starters_note;            // why starters are missing, if they are
   double support_paid = 0;              // EUR of policy support over the recorded years
 };
@@ -36,8 +37,10 @@ void write_run_report(const std::string& dir, const RunReport& report);
 // Comparison with the seed tables (estimation/compare): prints every table
 // side by side and, when `out` is set, writes the report files there.
 void check_targets_readable(const std::string& targets);
+// `config` (null for a panel read from disk) gives the typology and the
+// sample window.
 void compare_panel(const Panel& panel, const std::string& targets, const std::optional<std::string>& out,
-                   const TypologySpec& typology, std::ostream& print_to);
+                   const Config* config, std::ostream& print_to);
 Panel read_panel_directory(const std::string& dir);
 
 }  // namespace firmsim

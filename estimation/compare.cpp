@@ -114,10 +114,49 @@ Comparison compare_tables(const std::vector<std::vector<Table>>& simulated, cons
   return c;
 }
 
+namespace {
+
+std::string years(int a, int b) { return std::to_string(a) + "-" + std::to_string(b); }
+
+// Tables measured over other years than the published ones are shown but
+// not compared: a difference would be the window's, not the model's.
+std::string window_mismatch(const PanelMeta& meta, const TableOptions& options, const Targets& targets) {
+  std::string note;
+  if (options.frame.start_year != targets.sample_first_year || options.frame.end_year != targets.sample_last_year)
+    note += "the sample window is " + years(options.frame.start_year, options.frame.end_year) + ", the targets' " +
+            years(targets.sample_first_year, targets.sample_last_year);
+  if (meta.dummy_first_year != targets.dummy_first_year || meta.dummy_last_year != targets.dummy_last_year)
+    note += std::string(note.empty() ? "" : "; ") + "the export dummies cover " +
+            years(meta.dummy_first_year, meta.dummy_last_year) + ", the targets' " +
+            years(targets.dummy_first_year, targets.dummy_last_year);
+  return note;
+}
+
+void mark_not_comparable(Comparison& c, const std::string& note) {
+  c.window_note = "not comparable: " + note;
+  c.comparable = c.with_se = c.within = c.far = 0;
+  c.distance = c.z_rms = nan_value();
+  for (TableComparison& t : c.tables) {
+    for (CellComparison& cell : t.cells) {
+      cell.same_window = false;
+      cell.rel_diff = cell.diff = cell.z = nan_value();
+      cell.within_ci = -1;
+    }
+    t.comparable = t.with_se = t.within = t.far = 0;
+    t.distance = t.z_rms = nan_value();
+    t.notes.push_back(c.window_note);
+  }
+}
+
+}  // namespace
+
 Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& options) {
   std::vector<std::vector<Table>> simulated;
   for (int r = 0; r < std::max(1, panel.meta.replicates); ++r) simulated.push_back(build_tables(panel, r, options));
-  return compare_tables(simulated, targets);
+  Comparison c = compare_tables(simulated, targets);
+  const std::string mismatch = window_mismatch(panel.meta, options, targets);
+  if (!mismatch.empty()) mark_not_comparable(c, mismatch);
+  return c;
 }
 
 std::vector<CellComparison> worst_cells(const Comparison& c, std::size_t n) {
@@ -185,6 +224,7 @@ void print_table(std::ostream& os, const TableComparison& t) {
 
 void print_comparison(std::ostream& os, const Comparison& c) {
   os << "Simulated vs published (seed 000), " << c.replicates << " replicate(s)\n";
+  if (!c.window_note.empty()) os << "NOTE: " << c.window_note << "\n";
   for (const TableComparison& t : c.tables) print_table(os, t);
   os << "\nOverall: distance " << num(c.distance) << " (mean over tables of the mean |s-e|/(|s|+|e|)), " << c.far
      << " of " << c.comparable << " cells far off (off by a factor of 2 or more)";

@@ -39,7 +39,8 @@ struct CellComparison {
   double diff = nan_value(), rel_diff = nan_value(), z = nan_value();
   int within_ci = -1;
   double empirical_p = nan_value(), simulated_p = nan_value();  // where the paper prints p-values
-  bool comparable() const { return std::isfinite(empirical) && std::isfinite(simulated); }
+  bool same_window = true;                                      // measured over the targets' windows
+  bool comparable() const { return same_window && std::isfinite(empirical) && std::isfinite(simulated); }
   bool far_off() const { return comparable() && rel_diff > kFarOff; }
 };
 
@@ -55,6 +56,9 @@ struct TableComparison {
 
 struct Comparison {
   int replicates = 0;
+  // Why nothing is comparable (the panel was measured over other windows than
+  // the targets); empty when the windows match.
+  std::string window_note;
   std::vector<TableComparison> tables;  // in targets order
   double distance = nan_value(), z_rms = nan_value();
   std::size_t comparable = 0, with_se = 0, within = 0, far = 0;

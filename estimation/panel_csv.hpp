@@ -13,10 +13,15 @@
 // real data set has no latent truth. flows.csv may be absent (the per-market tables
 // then use the firm-year masks) or have no rows. A float cell may be empty or "NA"
 // (missing, read as NaN, e.g. unreported R&D); an integer or mask cell may not.
-// Any problem (missing file or column, a cell that is not a number, a file without
-// rows, a row with the wrong number of fields, an industry or market index out of
-// range, a firm-year whose firm has no row in firms.csv) is an InputError naming the
-// file, the line and the column.
+// Any problem (missing file or column, a column named twice, a cell that is not a
+// number or not a finite one a float can hold, a file without rows, a row with the
+// wrong number of fields, a last line without a line end (a cut file), an industry,
+// market, replicate or year out of range, a firm listed twice in firms.csv or a
+// firm-year twice, a firm-year or flow whose firm has no row in firms.csv, a replicate
+// the meta file declares with no rows) is an InputError naming the file, the line and
+// the column. A directory written by `firmsim run` carries panel_manifest.yaml (see
+// sim/panel_io.hpp): then the manifest must say `state: complete` and every file read
+// must match its bytes, CRC-32 and rows, so a half-written or mixed panel is refused.
 #pragma once
 
 #include <string>

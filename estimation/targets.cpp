@@ -80,6 +80,13 @@ Targets load_targets(const std::string& file) {
   Targets targets;
   targets.file = file;
   targets.source = root.text("source", "");
+  if (auto w = root.optional_child("window")) {
+    targets.sample_first_year = static_cast<int>(w->integer_in("sample_first_year", 1800, 2200));
+    targets.sample_last_year = static_cast<int>(w->integer_in("sample_last_year", 1800, 2200));
+    targets.dummy_first_year = static_cast<int>(w->integer_in("export_dummy_first_year", 1800, 2200));
+    targets.dummy_last_year = static_cast<int>(w->integer_in("export_dummy_last_year", 1800, 2200));
+    w->finish();
+  }
   for (const YamlReader& item : root.child("tables").items()) {
     Table t = read_table(item);
     if (targets.find(t.id)) item.fail("id", "duplicate table id '" + t.id + "'");

@@ -14,7 +14,11 @@ namespace firmsim::est {
 
 struct Targets {
   std::string file;
-  std::string source;                              // the seed the numbers come from
+  std::string source;  // the seed the numbers come from
+  // The windows the published tables were measured over (`window:` in the
+  // file; the seed's own by default).
+  int sample_first_year = 1998, sample_last_year = 2005;
+  int dummy_first_year = 1993, dummy_last_year = 1997;
   std::vector<Table> tables;                       // in file order
   const Table* find(const std::string& id) const;  // nullptr when absent
 };

@@ -8,6 +8,7 @@ packages=(
   libthrust-dev libcub-dev          # Thrust for the CPU (OpenMP) backend
   libeigen3-dev libboost-math-dev   # estimators
   libyaml-cpp-dev libcli11-dev libreadstat-dev
+  zlib1g-dev                        # CRC-32 of the panel files (panel_manifest.yaml)
   libgtest-dev
   libpagmo-dev libnlopt-cxx-dev      # calibration: particle swarm (pagmo), BOBYQA (NLopt)
   libimgui-dev libglfw3-dev libgl-dev libstb-dev   # viewer

@@ -6,7 +6,9 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <unordered_map>
 
+#include "sim/limits.hpp"
 #include "sim/yaml_reader.hpp"
 
 namespace firmsim {
@@ -228,69 +230,106 @@ void record_origins(const YAML::Node& node, const std::string& path, const std::
       record_origins(kv.second, path.empty() ? kv.first.Scalar() : path + "." + kv.first.Scalar(), file, origins);
 }
 
-// Maps merge key by key; anything else (scalars, lists) is replaced whole.
-void merge_into(YAML::Node base, const YAML::Node& overlay, const std::string& path, const std::string& file,
-                Origins& origins) {
-  for (const auto& kv : overlay) {
-    const std::string key = kv.first.Scalar();
-    const std::string child = path.empty() ? key : path + "." + key;
-    // Look up through a const node: yaml-cpp's non-const operator[] adds a
-    // placeholder entry for a missing key.
-    const YAML::Node& lookup = base;
-    const YAML::Node existing = lookup[key];
-    if (existing.IsDefined() && existing.IsMap() && kv.second.IsMap()) {
-      merge_into(existing, kv.second, child, file, origins);
-    } else {
-      // Insert the overlay's own key node, so that error lines point into the
-      // file the key came from.
-      if (existing.IsDefined()) base.remove(key);
-      base.force_insert(kv.first, kv.second);
-      record_origins(kv.second, child, file, origins);
+// `base` with `overlay` on top: maps merge key by key; anything else
+// (scalars, lists) is replaced whole. Linear in the two maps' sizes: the
+// overlay's keys are hashed once, because yaml-cpp's own lookup is a linear
+// scan (10^5 keys took minutes). Every document was bounded by the reader's
+// node budget, so the recursion and record_origins stay bounded too.
+YAML::Node merged(const YAML::Node& base, const YAML::Node& overlay, const std::string& path, const std::string& file,
+                  Origins& origins) {
+  std::unordered_map<std::string, std::pair<YAML::Node, YAML::Node>> on_top;  // key -> (key node, value)
+  for (const auto& kv : overlay) on_top.emplace(kv.first.Scalar(), std::make_pair(kv.first, kv.second));
+  YAML::Node out(YAML::NodeType::Map);
+  // The overlay's own key nodes are inserted, so that error lines point into
+  // the file the key came from.
+  const auto take_overlay = [&](const YAML::Node& key, const YAML::Node& value, const std::string& child) {
+    out.force_insert(key, value);
+    record_origins(value, child, file, origins);
+  };
+  std::unordered_map<std::string, bool> used;
+  for (const auto& kv : base) {
+    const std::string& key = kv.first.Scalar();
+    const auto o = on_top.find(key);
+    if (o == on_top.end()) {
+      out.force_insert(kv.first, kv.second);
+      continue;
     }
+    used[key] = true;
+    const std::string child = path.empty() ? key : path + "." + key;
+    if (kv.second.IsMap() && o->second.second.IsMap())
+      out.force_insert(kv.first, merged(kv.second, o->second.second, child, file, origins));
+    else
+      take_overlay(o->second.first, o->second.second, child);
   }
+  for (const auto& kv : overlay) {
+    const std::string& key = kv.first.Scalar();
+    if (!used.count(key)) take_overlay(kv.first, kv.second, path.empty() ? key : path + "." + key);
+  }
+  return out;
 }
 
 YAML::Node load_yaml(const std::string& file) { return YamlReader::load_file(file).node(); }
 
+// Which files are being read: a file may not include itself (directly or
+// through others), and a config may not pull in more than kMaxIncludedFiles
+// files in all (a diamond of includes can otherwise multiply them).
+struct IncludeState {
+  std::vector<fs::path> chain;
+  int files = 0;
+  static constexpr int kMaxIncludedFiles = 64;
+};
+
 // A file with its includes resolved: included files first, the file's own
 // keys on top.
-YAML::Node load_with_includes(const std::string& file, Origins& origins, int depth) {
-  if (depth > 8) throw InputError(file, 0, "include", "includes nested too deeply (a cycle?)");
+YAML::Node load_with_includes(const std::string& file, Origins& origins, IncludeState& state) {
+  std::error_code ec;
+  const fs::path canonical = fs::weakly_canonical(file, ec);
+  for (const fs::path& open : state.chain)
+    if (open == canonical) throw InputError(file, 0, "include", "the file includes itself (an include cycle)");
+  if (++state.files > IncludeState::kMaxIncludedFiles)
+    throw InputError(file, 0, "include",
+                     "more than " + std::to_string(IncludeState::kMaxIncludedFiles) + " files included in all");
   YAML::Node own = load_yaml(file);
   if (!own.IsMap()) throw InputError(file, 1, "", "expected a mapping at the top level");
-  YAML::Node merged(YAML::NodeType::Map);
-  if (own["include"].IsDefined()) {
-    const YAML::Node list = own["include"];
+  state.chain.push_back(canonical);
+  YAML::Node combined(YAML::NodeType::Map);
+  const YAML::Node& lookup = own;  // a const lookup adds no placeholder key
+  if (lookup["include"].IsDefined()) {
+    const YAML::Node list = lookup["include"];
     if (!list.IsSequence()) throw InputError(file, list.Mark().line + 1, "include", "expected a list of file names");
     for (const auto& item : list) {
+      if (!item.IsScalar()) throw InputError(file, item.Mark().line + 1, "include", "expected a file name");
       const fs::path included = fs::path(file).parent_path() / item.Scalar();
       if (!fs::exists(included))
         throw InputError(file, item.Mark().line + 1, "include", "included file not found: " + included.string());
-      merge_into(merged, load_with_includes(included.string(), origins, depth + 1), "", included.string(), origins);
+      combined =
+          merged(combined, load_with_includes(included.string(), origins, state), "", included.string(), origins);
     }
   }
+  state.chain.pop_back();
   YAML::Node rest(YAML::NodeType::Map);
   for (const auto& kv : own)
-    if (kv.first.Scalar() != "include") rest[kv.first.Scalar()] = kv.second;
-  merge_into(merged, rest, "", file, origins);
-  return merged;
+    if (kv.first.Scalar() != "include") rest.force_insert(kv.first, kv.second);
+  return merged(combined, rest, "", file, origins);
 }
 
 // ----------------------------------------------------------------------------
 // Reading the sections
 // ----------------------------------------------------------------------------
 void read_run(const YamlReader& r, RunOptions& run) {
-  run.seed = static_cast<std::uint64_t>(r.integer_in("seed", 0, 9007199254740991L));
-  run.replicates = static_cast<int>(r.integer_in("replicates", 1, 100000));
-  run.firms = r.integer_in("firms", 1, 4000000000L);
-  run.burn_in_start = static_cast<int>(r.integer_in("burn_in_start", 1800, 2100));
-  run.first_year = static_cast<int>(r.integer_in("first_year", 1800, 2100));
-  run.last_year = static_cast<int>(r.integer_in("last_year", 1800, 2100));
-  run.batch = r.integer_in("batch", 1, 1L << 40, 1L << 20);
+  using namespace limits;
+  run.seed = static_cast<std::uint64_t>(r.integer_in("seed", 0, kMaxSeed));
+  run.replicates = static_cast<int>(r.integer_in("replicates", 1, kMaxReplicates));
+  run.firms = r.integer_in("firms", 1, kMaxFirms);
+  run.burn_in_start = static_cast<int>(r.integer_in("burn_in_start", kMinYear, kMaxYear));
+  run.first_year = static_cast<int>(r.integer_in("first_year", kMinYear, kMaxYear));
+  run.last_year = static_cast<int>(r.integer_in("last_year", kMinYear, kMaxYear));
+  run.batch = r.integer_in("batch", 1, kMaxBatch, 1L << 20);
   run.birth_growth = r.number_in("birth_growth", -0.5, 0.5, 0.0);
-  if (run.first_year < run.burn_in_start) r.fail("first_year", "must not be before burn_in_start");
-  if (run.last_year < run.first_year) r.fail("last_year", "must not be before first_year");
-  if (run.last_year - run.burn_in_start > 250) r.fail("burn_in_start", "runs are limited to 250 years");
+  if (run.first_year < run.burn_in_start) r.fail("first_year", "must not be before run.burn_in_start");
+  if (run.last_year < run.first_year) r.fail("last_year", "must not be before run.first_year");
+  if (run.last_year - run.burn_in_start >= kMaxSimulatedYears)
+    r.fail("burn_in_start", "runs are limited to " + std::to_string(kMaxSimulatedYears) + " years (to run.last_year)");
   r.finish();
 }
 
@@ -302,24 +341,46 @@ void read_model(const YamlReader& model, ModelParams& p) {
   }
   for (const std::string& section : model.keys()) model.child(section).finish();
   model.finish();
+  const YamlReader domestic = model.child("domestic");
   if (p.domestic.entry_fte_max < p.domestic.entry_fte_min)
-    model.child("domestic").fail("entry_fte_max", "must be at least entry_fte_min");
+    domestic.fail("entry_fte_max", "must be at least model.domestic.entry_fte_min");
+  if (p.domestic.max_fte < p.domestic.entry_fte_max)
+    domestic.fail("max_fte", "is below model.domestic.entry_fte_max: the largest entrant would exceed the size cap");
+}
+
+// A year's Intrastat threshold must be one number: periods may not overlap.
+void check_threshold_periods(const YamlReader& list, const std::vector<ThresholdPeriod>& periods) {
+  const std::vector<YamlReader> items = list.items();
+  for (std::size_t k = 0; k < periods.size(); ++k)
+    for (std::size_t j = 0; j < k; ++j)
+      if (periods[k].from <= periods[j].to && periods[j].from <= periods[k].to)
+        items[k].fail("from", "years " + std::to_string(periods[k].from) + "-" + std::to_string(periods[k].to) +
+                                  " overlap " + items[j].path() + " (" + std::to_string(periods[j].from) + "-" +
+                                  std::to_string(periods[j].to) + ")");
 }
 
 void read_measurement(const YamlReader& r, MeasurementSpec& m) {
+  using limits::kMaxYear;
+  using limits::kMinYear;
   m.intrastat.clear();
   for (const YamlReader& item : r.child("intrastat_thresholds").items()) {
     ThresholdPeriod p;
-    p.from = static_cast<int>(item.integer_in("from", 1800, 2100));
-    p.to = static_cast<int>(item.integer_in("to", 1800, 2100));
+    p.from = static_cast<int>(item.integer_in("from", kMinYear, kMaxYear));
+    p.to = static_cast<int>(item.integer_in("to", kMinYear, kMaxYear));
     p.eur = item.number_in("eur", 0, 1e12);
-    if (p.to < p.from) item.fail("to", "must not be before from");
+    if (p.to < p.from) item.fail("to", "must not be before " + item.path() + ".from");
     item.finish();
     m.intrastat.push_back(p);
   }
+  check_threshold_periods(r.child("intrastat_thresholds"), m.intrastat);
   m.extrastat_threshold = r.number_in("extrastat_threshold", 0, 1e12);
-  m.dummy_first_year = static_cast<int>(r.integer_in("export_dummy_first_year", 1800, 2100));
-  m.dummy_last_year = static_cast<int>(r.integer_in("export_dummy_last_year", 1800, 2100));
+  m.dummy_first_year = static_cast<int>(r.integer_in("export_dummy_first_year", kMinYear, kMaxYear));
+  m.dummy_last_year = static_cast<int>(r.integer_in("export_dummy_last_year", kMinYear, kMaxYear));
+  if (m.dummy_last_year < m.dummy_first_year)
+    r.fail("export_dummy_last_year", "is before measurement.export_dummy_first_year");
+  m.sample_first_year = static_cast<int>(r.integer_in("sample_first_year", kMinYear, kMaxYear, m.sample_first_year));
+  m.sample_last_year = static_cast<int>(r.integer_in("sample_last_year", kMinYear, kMaxYear, m.sample_last_year));
+  if (m.sample_last_year < m.sample_first_year) r.fail("sample_last_year", "is before measurement.sample_first_year");
   r.finish();
 }
 
@@ -338,11 +399,12 @@ int region_index(const YamlReader& r, const std::string& key, const std::vector<
 
 void read_markets(const YamlReader& list, const std::vector<std::string>& regions, std::vector<MarketSpec>& out) {
   out.clear();
-  std::set<std::string> seen;
+  std::unordered_map<std::string, std::string> seen;  // iso -> path of its first definition
   for (const YamlReader& r : list.items()) {
     MarketSpec m;
     m.meta.iso = r.text("iso");
-    if (!seen.insert(m.meta.iso).second) r.fail("iso", "duplicate market '" + m.meta.iso + "'");
+    const auto [first, fresh] = seen.emplace(m.meta.iso, r.path());
+    if (!fresh) r.fail("iso", "duplicate market '" + m.meta.iso + "' (also " + first->second + ".iso)");
     m.meta.name = r.text("name");
     m.params.region = static_cast<std::uint8_t>(region_index(r, "region", regions));
     m.meta.region = regions[m.params.region];
@@ -390,10 +452,13 @@ std::uint8_t sector_code(const YamlReader& r) {
 void read_industries(const YamlReader& list, std::vector<IndustrySpec>& out) {
   out.clear();
   double total_share = 0;
+  std::unordered_map<std::string, std::string> seen;  // name -> path of its first definition
   for (const YamlReader& r : list.items()) {
     IndustrySpec j;
     IndustryParams& p = j.params;
     j.meta.name = r.text("name");
+    const auto [first, fresh] = seen.emplace(j.meta.name, r.path());
+    if (!fresh) r.fail("name", "duplicate industry '" + j.meta.name + "' (also " + first->second + ".name)");
     j.meta.sector = r.text("sector");
     p.sector = sector_code(r);
     j.meta.technology = r.text("technology");
@@ -428,6 +493,7 @@ void read_industries(const YamlReader& list, std::vector<IndustrySpec>& out) {
 
 // Markets named by ISO code, by region name, or "all".
 MarketMask read_market_set(const YamlReader& r, const std::string& key, const Config& c) {
+  if (r.texts(key).empty()) r.fail(key, "names no market: the entry would do nothing (leave the key out for all)");
   MarketMask mask = 0;
   for (const std::string& name : r.texts(key)) {
     bool found = false;
@@ -444,6 +510,7 @@ MarketMask read_market_set(const YamlReader& r, const std::string& key, const Co
 
 std::uint64_t read_industry_set(const YamlReader& r, const std::string& key, const Config& c) {
   if (!r.has(key)) return ~std::uint64_t{0};
+  if (r.texts(key).empty()) r.fail(key, "names no industry: the entry would do nothing (leave the key out for all)");
   std::uint64_t mask = 0;
   for (const std::string& name : r.texts(key)) {
     bool found = false;
@@ -493,7 +560,9 @@ void read_policies(const YamlReader& list, Config& c) {
       p.exporter_status = 2;
     else
       r.fail("exporter_status", "expected any, non_exporters or exporters");
-    if (p.to < p.from) r.fail("to", "must not be before from");
+    if (p.to < p.from) r.fail("to", "must not be before " + r.path() + ".from");
+    if (p.max_fte < p.min_fte) r.fail("max_fte", "is below " + r.path() + ".min_fte: no firm could qualify");
+    if (p.max_age < p.min_age) r.fail("max_age", "is below " + r.path() + ".min_age: no firm could qualify");
     r.finish();
     c.policies.push_back(p);
   }
@@ -508,13 +577,64 @@ void read_shocks(const YamlReader& list, Config& c) {
     s.to = static_cast<int>(r.integer_in("to", 1800, 2100));
     s.markets = read_market_set(r, "markets", c);
     s.demand_factor = r.number_in("demand_factor", 0, 1000);
-    if (s.to < s.from) r.fail("to", "must not be before from");
+    if (s.to < s.from) r.fail("to", "must not be before " + r.path() + ".from");
     r.finish();
     c.shocks.push_back(s);
   }
 }
 
+// The kernels hold at most kMaxPolicies programs in a year (diplomacy acts on
+// the world's psychic distances, not on firms, and does not count). Checked
+// over the policies' own years, whatever years a run simulates.
+void check_policies_in_force(const YamlReader& list, const std::vector<PolicySpec>& policies) {
+  const std::vector<YamlReader> items = list.items();
+  for (const PolicySpec& start : policies) {
+    const int year = start.from;  // the count can only rise where a policy starts
+    std::vector<std::size_t> in_force;
+    for (std::size_t k = 0; k < policies.size(); ++k)
+      if (policies[k].kind != PolicyKind::diplomacy && policies[k].from <= year && year <= policies[k].to)
+        in_force.push_back(k);
+    if (in_force.size() > static_cast<std::size_t>(kMaxPolicies))
+      items[in_force[kMaxPolicies]].fail(
+          "from", "more than " + std::to_string(kMaxPolicies) + " policy programs in force in " + std::to_string(year) +
+                      " (" + items[in_force.front()].path() + " to " + items[in_force[kMaxPolicies]].path() +
+                      "); the engine holds at most " + std::to_string(kMaxPolicies) + " at once");
+  }
+}
+
+void check_unique_regions(const YamlReader& root, const std::vector<std::string>& regions) {
+  const std::vector<YamlReader> items = root.child("regions").items();
+  for (std::size_t k = 0; k < regions.size(); ++k)
+    for (std::size_t j = 0; j < k; ++j)
+      if (regions[k] == regions[j])
+        items[k].fail_here("duplicate region '" + regions[k] + "' (also " + items[j].path() + ")");
+}
+
 }  // namespace
+
+void check_demand_in_range(const Config& c) {
+  for (std::size_t m = 0; m < c.markets.size(); ++m) {
+    const MarketSpec& spec = c.markets[m];
+    for (int year = c.run.burn_in_start; year <= c.run.last_year; ++year) {
+      double demand = spec.params.size * std::pow(1.0 + spec.params.growth, year - c.demand_base_year);
+      std::string why = "markets[" + std::to_string(m) + "].size and .growth from demand_base_year " +
+                        std::to_string(c.demand_base_year);
+      std::string key = "markets[" + std::to_string(m) + "].growth";
+      for (std::size_t k = 0; k < c.shocks.size(); ++k) {
+        const ShockSpec& s = c.shocks[k];
+        if (year < s.from || year > s.to || !((s.markets >> m) & 1u)) continue;
+        demand *= s.demand_factor;
+        key = "shocks[" + std::to_string(k) + "].demand_factor";
+        why += " x " + key;
+      }
+      if (!(demand <= limits::kMaxDemand))
+        throw InputError(c.source, 0, key,
+                         "demand of market '" + spec.meta.iso + "' in " + std::to_string(year) + " would be " +
+                             std::to_string(demand) + " (" + why + "), above the limit of " +
+                             std::to_string(limits::kMaxDemand) + " where export values leave float range");
+    }
+  }
+}
 
 const std::vector<ParameterInfo>& model_parameters() {
   static const std::vector<ParameterInfo> infos = [] {
@@ -538,14 +658,15 @@ double get_model_parameter(const ModelParams& model, const std::string& key) { r
 
 Config load_config(const std::string& path, const std::vector<std::string>& overlays) {
   auto origins = std::make_shared<Origins>();
-  YAML::Node tree = load_with_includes(path, *origins, 0);
+  IncludeState includes;
+  YAML::Node tree = load_with_includes(path, *origins, includes);
   for (const std::string& overlay : overlays) {
     YAML::Node o = load_yaml(overlay);
     if (!o.IsMap()) throw InputError(overlay, 1, "", "expected a mapping at the top level");
     YAML::Node body(YAML::NodeType::Map);
     for (const auto& kv : o)  // a scenario's own description is not part of the config
-      if (kv.first.Scalar() != "scenario") body[kv.first.Scalar()] = kv.second;
-    merge_into(tree, body, "", overlay, *origins);
+      if (kv.first.Scalar() != "scenario") body.force_insert(kv.first, kv.second);
+    tree = merged(tree, body, "", overlay, *origins);
   }
 
   Config c;
@@ -559,13 +680,20 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   read_typology(root.child("typology"), c.typology);
   c.regions = root.texts("regions");
   if (c.regions.size() > static_cast<std::size_t>(kMaxRegions)) root.fail("regions", "at most 16 regions");
+  check_unique_regions(root, c.regions);
+  c.demand_base_year =
+      static_cast<int>(root.integer_in("demand_base_year", limits::kMinYear, limits::kMaxYear, c.demand_base_year));
   read_markets(root.child("markets"), c.regions, c.markets);
   read_industries(root.child("industries"), c.industries);
-  if (auto p = root.optional_child("policies")) read_policies(*p, c);
+  if (auto p = root.optional_child("policies")) {
+    read_policies(*p, c);
+    check_policies_in_force(*p, c.policies);
+  }
   if (auto s = root.optional_child("shocks")) read_shocks(*s, c);
   root.finish();
   c.model.n_markets = static_cast<int>(c.markets.size());
   c.model.n_industries = static_cast<int>(c.industries.size());
+  check_demand_in_range(c);
   return c;
 }
 
@@ -577,6 +705,10 @@ PanelMeta panel_meta(const Config& config) {
   meta.last_year = config.run.last_year;
   meta.replicates = config.run.replicates;
   meta.seed = config.run.seed;
+  meta.dummy_first_year = config.measurement.dummy_first_year;
+  meta.dummy_last_year = config.measurement.dummy_last_year;
+  meta.sample_first_year = config.measurement.sample_first_year;
+  meta.sample_last_year = config.measurement.sample_last_year;
   return meta;
 }
 

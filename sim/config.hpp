@@ -46,6 +46,9 @@ struct MeasurementSpec {
   std::vector<ThresholdPeriod> intrastat;  // by year range
   double extrastat_threshold = 1000;
   int dummy_first_year = 1993, dummy_last_year = 1997;
+  // The sample window of the measured panel (the NBB's 1998-2005 SMEs): the
+  // export starters the typology classifies are those of these years.
+  int sample_first_year = 1998, sample_last_year = 2005;
 };
 
 struct PolicySpec {
@@ -79,6 +82,10 @@ struct Config {
   MeasurementSpec measurement;
   TypologySpec typology;
   std::vector<std::string> regions;
+  // The year the markets' sizes refer to: demand grows (or shrinks) from it at
+  // each market's rate. A fact of the world, so changing the recorded years
+  // (--years) never changes the firms.
+  int demand_base_year = 1993;
   std::vector<MarketSpec> markets;
   std::vector<IndustrySpec> industries;
   std::vector<PolicySpec> policies;
@@ -97,6 +104,12 @@ const std::vector<ParameterInfo>& model_parameters();
 // Loads `path` (following `include:`), applies each overlay in order, and
 // validates. Throws InputError.
 Config load_config(const std::string& path, const std::vector<std::string>& overlays = {});
+
+// Every market's demand stays finite and within limits::kMaxDemand in every
+// simulated year (size, growth from demand_base_year, stacked shocks); throws
+// InputError naming the key that pushes it over. load_config checks it; call
+// again after changing the years.
+void check_demand_in_range(const Config& config);
 
 // Sets the model parameter at a dotted key (e.g. "exports.sunk_cost"); for
 // the viewer's sliders and for tests. Throws std::out_of_range for an unknown

@@ -104,6 +104,11 @@ struct PanelMeta {
   int first_year = 0, last_year = 0;  // recorded years
   int replicates = 1;
   std::uint64_t seed = 0;
+  // The measurement windows: the years of the export dummies (firms'
+  // exported_1993_1997 column) and the sample window whose export starters
+  // the typology classifies. The comparison checks them against the targets'.
+  int dummy_first_year = 1993, dummy_last_year = 1997;
+  int sample_first_year = 1998, sample_last_year = 2005;
 };
 
 struct Panel {

@@ -11,6 +11,10 @@
 #include <sstream>
 #include <vector>
 
+#include <yaml-cpp/yaml.h>
+
+#include <ctime>
+
 #include "sim/atomic_file.hpp"
 #include "sim/input_error.hpp"
 
@@ -93,29 +97,34 @@ void append_cell(std::string& out, const Column& c, std::size_t row) {
   out.append(buf, end);
 }
 
-void write_csv(const Table& t, const std::string& path) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw InputError(path, 0, "", "cannot write file");
+// What was written of one panel file: for the manifest.
+struct Written {
+  std::string name;  // file name inside the panel directory
+  std::string temporary, final_path;
+  std::size_t rows = 0;
+  std::uint64_t bytes = 0;
+  std::uint32_t crc32 = 0;
+};
+
+void write_csv(const Table& t, OutputFile& f) {
   std::string line;
   for (std::size_t k = 0; k < t.columns.size(); ++k) line += (k ? "," : "") + t.columns[k].name;
-  f << line << '\n';
-  for (std::size_t r = 0; r < t.rows; ++r) {
+  f.stream() << line << '\n';
+  for (std::size_t r = 0; r < t.rows && f.good(); ++r) {
     line.clear();
     for (std::size_t k = 0; k < t.columns.size(); ++k) {
       if (k) line += ',';
       append_cell(line, t.columns[k], r);
     }
     line += '\n';
-    f.write(line.data(), static_cast<std::streamsize>(line.size()));
+    f.stream().write(line.data(), static_cast<std::streamsize>(line.size()));
   }
-  f.close();
-  if (!f) throw InputError(path, 0, "", "write failed (disk full?)");
 }
 
 ssize_t write_bytes(const void* data, size_t len, void* ctx) {
-  auto* f = static_cast<std::ofstream*>(ctx);
-  f->write(static_cast<const char*>(data), static_cast<std::streamsize>(len));
-  return *f ? static_cast<ssize_t>(len) : -1;
+  auto* f = static_cast<OutputFile*>(ctx);
+  f->stream().write(static_cast<const char*>(data), static_cast<std::streamsize>(len));
+  return f->good() ? static_cast<ssize_t>(len) : -1;
 }
 
 void check(readstat_error_t e, const std::string& path) {
@@ -159,9 +168,7 @@ readstat_error_t insert_cell(readstat_writer_t* w, readstat_variable_t* v, const
   return READSTAT_ERROR_WRITE;
 }
 
-void write_dta(const Table& t, const std::string& path) {
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw InputError(path, 0, "", "cannot write file");
+void write_dta(const Table& t, OutputFile& f, const std::string& path) {
   std::unique_ptr<readstat_writer_t, void (*)(readstat_writer_t*)> w(readstat_writer_init(), readstat_writer_free);
   check(readstat_set_data_writer(w.get(), write_bytes), path);
   std::vector<readstat_variable_t*> vars;
@@ -175,30 +182,74 @@ void write_dta(const Table& t, const std::string& path) {
     check(readstat_end_row(w.get()), path);
   }
   check(readstat_end_writing(w.get()), path);
-  f.close();
-  if (!f) throw InputError(path, 0, "", "write failed (disk full?)");
 }
 
-std::string yaml_quote(const std::string& s) {
-  std::string out = "\"";
-  for (char ch : s) out += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
-  return out + "\"";
-}
-
+// With yaml-cpp's emitter, so that any market code or industry name (one
+// needing quotes, e.g. "NO" or "a: b") reads back as written.
 std::string meta_yaml(const PanelMeta& m) {
-  std::ostringstream y;
-  y << "# Written by firmsim: what the panel's market and industry indices mean.\n";
-  y << "first_year: " << m.first_year << "\nlast_year: " << m.last_year << "\nreplicates: " << m.replicates
-    << "\nseed: " << m.seed << "\nmarkets:\n";
+  YAML::Emitter y;
+  y.SetDoublePrecision(17);
+  y << YAML::Comment("Written by firmsim: what the panel's market and industry indices mean.");
+  y << YAML::BeginMap << YAML::Key << "first_year" << YAML::Value << m.first_year << YAML::Key << "last_year"
+    << YAML::Value << m.last_year << YAML::Key << "replicates" << YAML::Value << m.replicates << YAML::Key << "seed"
+    << YAML::Value << m.seed << YAML::Key << "export_dummy_first_year" << YAML::Value << m.dummy_first_year << YAML::Key
+    << "export_dummy_last_year" << YAML::Value << m.dummy_last_year << YAML::Key << "sample_first_year" << YAML::Value
+    << m.sample_first_year << YAML::Key << "sample_last_year" << YAML::Value << m.sample_last_year << YAML::Key
+    << "markets" << YAML::Value << YAML::BeginSeq;
   for (const MarketMeta& k : m.markets)
-    y << "  - {iso: " << k.iso << ", name: " << yaml_quote(k.name) << ", region: " << k.region
-      << ", eu_join_year: " << k.eu_join_year << ", longitude: " << k.longitude << ", latitude: " << k.latitude
-      << "}\n";
-  y << "industries:\n";
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "iso" << YAML::Value << k.iso << YAML::Key << "name"
+      << YAML::Value << k.name << YAML::Key << "region" << YAML::Value << k.region << YAML::Key << "eu_join_year"
+      << YAML::Value << k.eu_join_year << YAML::Key << "longitude" << YAML::Value << k.longitude << YAML::Key
+      << "latitude" << YAML::Value << k.latitude << YAML::EndMap;
+  y << YAML::EndSeq << YAML::Key << "industries" << YAML::Value << YAML::BeginSeq;
   for (const IndustryMeta& j : m.industries)
-    y << "  - {name: " << j.name << ", sector: " << j.sector << ", technology: " << j.technology
-      << ", globalized: " << (j.globalized ? "true" : "false") << "}\n";
-  return y.str();
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << j.name << YAML::Key << "sector"
+      << YAML::Value << j.sector << YAML::Key << "technology" << YAML::Value << j.technology << YAML::Key
+      << "globalized" << YAML::Value << j.globalized << YAML::EndMap;
+  y << YAML::EndSeq << YAML::EndMap;
+  if (!y.good()) throw std::logic_error("panel_meta.yaml: " + y.GetLastError());
+  return std::string(y.c_str()) + "\n";
+}
+
+// The manifest: written last, it makes the panel's files one unit (see
+// panel_io.hpp). `complete` is false while the files are being renamed.
+std::string manifest_yaml(const std::vector<Written>& files, bool complete) {
+  static const std::string run_id = std::to_string(::getpid()) + "-" + std::to_string(std::time(nullptr));
+  YAML::Emitter y;
+  y << YAML::Comment("Written by firmsim after every panel file is in place; readers check each file against it.");
+  y << YAML::BeginMap << YAML::Key << "run" << YAML::Value << run_id << YAML::Key << "state" << YAML::Value
+    << (complete ? "complete" : "writing") << YAML::Key << "files" << YAML::Value << YAML::BeginSeq;
+  for (const Written& w : files) {
+    char crc[16];
+    std::snprintf(crc, sizeof crc, "%08x", w.crc32);
+    y << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << w.name << YAML::Key << "rows"
+      << YAML::Value << w.rows << YAML::Key << "bytes" << YAML::Value << w.bytes << YAML::Key << "crc32" << YAML::Value
+      << YAML::DoubleQuoted << crc << YAML::EndMap;
+  }
+  y << YAML::EndSeq << YAML::EndMap;
+  return std::string(y.c_str()) + "\n";
+}
+
+// Writes one file under its temporary name, checking every write.
+template <class Body>
+Written write_temporary(const std::string& dir, const std::string& name, std::size_t rows, Body body) {
+  Written w;
+  w.name = name;
+  w.final_path = (fs::path(dir) / name).string();
+  w.temporary = temporary_path(w.final_path);
+  w.rows = rows;
+  try {
+    OutputFile f(w.temporary);
+    body(f, w.temporary);
+    f.close();
+    w.bytes = f.bytes();
+    w.crc32 = f.crc32();
+  } catch (...) {
+    std::error_code ec;
+    fs::remove(w.temporary, ec);
+    throw;
+  }
+  return w;
 }
 
 }  // namespace
@@ -207,6 +258,20 @@ PanelFormat parse_panel_format(const std::string& name) {
   if (name == "csv") return PanelFormat::csv;
   if (name == "dta") return PanelFormat::dta;
   throw InputError("command line", 0, "--format", "expected csv or dta, got '" + name + "'");
+}
+
+void check_output_directory(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::is_directory(dir, ec)) throw InputError(dir, 0, "--out", "exists and is not a directory");
+    if (::access(dir.c_str(), W_OK | X_OK) != 0) throw InputError(dir, 0, "--out", "output directory is not writable");
+    return;
+  }
+  // It will be created: its nearest existing ancestor must let us.
+  fs::path parent = fs::absolute(dir, ec).parent_path();
+  while (!parent.empty() && !fs::exists(parent, ec) && parent != parent.root_path()) parent = parent.parent_path();
+  if (!fs::is_directory(parent, ec) || ::access(parent.c_str(), W_OK | X_OK) != 0)
+    throw InputError(dir, 0, "--out", "cannot create output directory under " + parent.string());
 }
 
 void ensure_writable_directory(const std::string& dir) {
@@ -223,28 +288,48 @@ void ensure_writable_directory(const std::string& dir) {
 }
 
 void write_panel(const Panel& panel, const std::string& dir, PanelFormat format) {
+  remove_stale_temporaries(dir);
   const std::string ext = format == PanelFormat::csv ? ".csv" : ".dta";
   const std::vector<Table> tables = {firm_year_table(panel.firm_years), firm_table(panel.firms),
                                      flow_table(panel.flows)};
-  std::vector<std::pair<std::string, std::string>> written;  // temporary, final
+  std::vector<Written> files;
+  const auto discard = [&files] {
+    std::error_code ec;
+    for (const Written& w : files) fs::remove(w.temporary, ec);
+  };
   try {
-    for (const Table& t : tables) {
-      const std::string final_path = (fs::path(dir) / (t.name + ext)).string();
-      const std::string tmp = temporary_path(final_path);
-      written.emplace_back(tmp, final_path);
-      if (format == PanelFormat::csv)
-        write_csv(t, tmp);
-      else
-        write_dta(t, tmp);
-    }
-    const std::string meta = (fs::path(dir) / "panel_meta.yaml").string();
-    written.emplace_back(temporary_path(meta), meta);
-    std::ofstream(written.back().first) << meta_yaml(panel.meta);
+    for (const Table& t : tables)
+      files.push_back(write_temporary(dir, t.name + ext, t.rows, [&](OutputFile& f, const std::string& path) {
+        if (format == PanelFormat::csv)
+          write_csv(t, f);
+        else
+          write_dta(t, f, path);
+      }));
+    const std::string meta = meta_yaml(panel.meta);
+    files.push_back(write_temporary(dir, "panel_meta.yaml", 0, [&](OutputFile& f, const std::string&) {
+      f.stream().write(meta.data(), static_cast<std::streamsize>(meta.size()));
+    }));
   } catch (...) {
-    for (const auto& [tmp, final_path] : written) fs::remove(tmp);
+    discard();
     throw;
   }
-  for (const auto& [tmp, final_path] : written) fs::rename(tmp, final_path);
+  // Every file is complete under its temporary name. From here until the
+  // manifest says `complete`, readers refuse the directory: a crash between
+  // two renames leaves a mix of old and new files, never accepted.
+  const std::string manifest = (fs::path(dir) / kManifestName).string();
+  try {
+    write_file_atomically(manifest, manifest_yaml(files, false));
+  } catch (...) {
+    discard();
+    throw;
+  }
+  try {
+    for (const Written& w : files) rename_into_place(w.temporary, w.final_path);
+  } catch (...) {
+    discard();  // the ones not yet renamed; the manifest still says `writing`
+    throw;
+  }
+  write_file_atomically(manifest, manifest_yaml(files, true));
 }
 
 }  // namespace firmsim

@@ -1,7 +1,20 @@
 // Writing the panel to disk: CSV or Stata .dta (ReadStat), one file per
-// table (firm_years, firms, flows) plus panel_meta.yaml. Every file is
-// written under a temporary name and renamed into place only when all of
-// them are complete, so a crash never leaves a half-written panel.
+// table (firm_years, firms, flows) plus panel_meta.yaml, and the manifest
+// panel_manifest.yaml that makes them one unit:
+//   1. every file is written under a temporary name (`NAME.tmp-PID`), every
+//      write checked (a full disk fails the run, exit 2, and removes them);
+//   2. the manifest is replaced by one saying `state: writing`;
+//   3. the files are renamed into place one by one;
+//   4. the manifest is replaced by one saying `state: complete` with each
+//      file's rows, bytes and CRC-32.
+// Readers (estimation/panel_csv) refuse a directory whose manifest is not
+// complete or does not match the files, so a crash between two renames never
+// passes off old and new files as one panel. Why a manifest and not a
+// temporary directory renamed into place: the panel shares its directory
+// with the run's reports and other formats, and rename(2) cannot replace a
+// non-empty directory; the manifest also catches a file changed or cut later.
+// Temporaries left by a killed run are removed by the next write_panel into
+// the same directory.
 #pragma once
 
 #include <string>
@@ -14,8 +27,17 @@ enum class PanelFormat { csv, dta };
 
 PanelFormat parse_panel_format(const std::string& name);  // throws InputError
 
+// The manifest's file name.
+inline constexpr const char* kManifestName = "panel_manifest.yaml";
+
+// Checks, creating nothing, that `dir` is (or can be created as) a writable
+// directory; throws InputError naming it otherwise. Call before the checks
+// that follow it, so a run that fails on input leaves no trace.
+void check_output_directory(const std::string& dir);
+
 // Creates `dir` if needed and checks that files can be written there; throws
-// InputError naming the directory otherwise. Call before a long run.
+// InputError naming the directory otherwise. Call once every input check has
+// passed, before a long run.
 void ensure_writable_directory(const std::string& dir);
 
 // Writes the panel into `dir` (which must exist).

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "sim/input_error.hpp"
 
@@ -63,26 +66,65 @@ void append_all(std::vector<T>& to, const std::vector<T>& from) {
 
 }  // namespace
 
-std::size_t estimated_device_bytes(const Config& c, int variants) {
+double estimated_device_bytes(const Config& c, int variants) {
   const double firms = static_cast<double>(c.run.firms) * c.run.replicates * variants;
   const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size())));
   // A year's record is gathered through temporaries of about 100 bytes a firm.
-  return static_cast<std::size_t>(state + firms * 100.0);
+  return state + firms * 100.0;
 }
+
+// Host bytes of the recorded panel per firm slot and recorded year. Measured:
+// peak RSS of `firmsim run configs/belgium.yaml --firms N --out DIR` (13
+// recorded years, omp backend, 64 markets) was 32.4 MB at N = 10,000 and
+// 133.0 MB at N = 50,000, i.e. 2,574 bytes per firm slot; the engine's state
+// and temporaries (estimated_device_bytes) account for 1,376 of them, which
+// leaves ~1,200 bytes over 13 years: ~92 bytes per slot and recorded year
+// (the firm-year and flow columns, held twice while Simulation::panel()
+// copies them, and the writers' buffers). Rounded up to 100.
+constexpr double kHostBytesPerFirmYear = 100;
+
+double estimated_host_bytes(const Config& c, int variants) {
+  const double firms = static_cast<double>(c.run.firms) * c.run.replicates * variants;
+  const double years = std::max(0, c.run.last_year - c.run.first_year + 1);
+  return firms * years * kHostBytesPerFirmYear;
+}
+
+namespace {
+
+double host_available_bytes() {
+  const long pages = sysconf(_SC_AVPHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? static_cast<double>(pages) * static_cast<double>(page) : 0;
+}
+
+// Throws InputError when the run cannot fit: on the CPU backend the device
+// is host memory, so the engine and the panel share one budget.
+void check_memory(const Config& c, int variants) {
+  const bool device_is_host = std::string(Engine::backend_name()) == "omp";
+  const double device = estimated_device_bytes(c, variants), host = estimated_host_bytes(c, variants);
+  const double have_device = static_cast<double>(Engine::available_memory()), have_host = host_available_bytes();
+  const auto fail = [&](double need, double have, const std::string& what) {
+    throw InputError(c.source, 0, "run.firms",
+                     "a population of " + std::to_string(c.run.firms) + " firms x " + std::to_string(c.run.replicates) +
+                         " replicates x " + std::to_string(variants) + " variants needs about " + gib(need) + " of " +
+                         what + " memory, but only " + gib(have) + " is available; lower --firms or --replicates");
+  };
+  if (device_is_host) {
+    if (have_host > 0 && device + host > have_host * 0.9) fail(device + host, have_host, "host");
+    return;
+  }
+  if (have_device > 0 && device > have_device * 0.9) fail(device, have_device, Engine::backend_name());
+  if (have_host > 0 && host > have_host * 0.9) fail(host, have_host, "host");
+}
+
+}  // namespace
 
 Simulation::Simulation(Config config) : Simulation(std::vector<Config>{std::move(config)}) {}
 
 Simulation::Simulation(std::vector<Config> variants)
     : config_(variants.at(0)), variants_(std::move(variants)), next_year_(config_.run.burn_in_start) {
   const int v = static_cast<int>(variants_.size());
-  const std::size_t need = estimated_device_bytes(config_, v);
-  const std::size_t have = Engine::available_memory();
-  if (have > 0 && need > have * 0.9)
-    throw InputError(config_.source, 0, "run.firms",
-                     "a population of " + std::to_string(config_.run.firms) + " firms x " +
-                         std::to_string(config_.run.replicates) + " replicates x " + std::to_string(v) +
-                         " variants needs about " + gib(need) + " of " + Engine::backend_name() +
-                         " memory, but only " + gib(have) + " is available; lower --firms or --replicates");
+  check_memory(config_, v);
   engine_ = std::make_unique<Engine>(engine_setup(variants_));
   const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
   firm_years_.resize(replicates);
@@ -130,8 +172,7 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
   if (variants.size() == 1) return s;
   for (const Config& c : variants) {
     const std::string key = population_difference(variants[0], c);
-    if (!key.empty())
-      throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
+    if (!key.empty()) throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
     VariantSetup v;
     v.params = c.model;
     for (const IndustrySpec& j : c.industries) v.industries.push_back(j.params);
@@ -144,7 +185,7 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
 
 YearWorld year_world(const Config& config, int year) {
   YearWorld w;
-  const int base_year = config.run.first_year;
+  const int base_year = config.demand_base_year;
   for (std::size_t m = 0; m < config.markets.size(); ++m) {
     const MarketSpec& spec = config.markets[m];
     MarketYear my{};
@@ -307,7 +348,8 @@ Panel Simulation::panel(int variant) const {
   for (std::size_t i = begin; i < end; ++i) {
     if (t.founding_year[i] >= next_year_) continue;  // not born yet
     FirmColumns& f = p.firms;
-    f.replicate.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
+    f.replicate.push_back(
+        static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
     f.firm.push_back(static_cast<std::int64_t>(i) % per);
     f.industry.push_back(t.industry[i]);
     f.founding_year.push_back(t.founding_year[i]);

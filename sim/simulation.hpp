@@ -27,8 +27,12 @@ struct YearSummary {
   bool recorded = false;    // inside the recorded window
 };
 
-// Memory a run needs on the device, in bytes, before anything is allocated.
-std::size_t estimated_device_bytes(const Config& config, int variants = 1);
+// Memory a run needs on the device, in bytes, before anything is allocated
+// (a double: a hostile --firms must not overflow the estimate).
+double estimated_device_bytes(const Config& config, int variants = 1);
+// Host memory of the recorded panel (measured per firm slot and recorded
+// year; see simulation.cpp). On the CPU backend both come out of host memory.
+double estimated_host_bytes(const Config& config, int variants = 1);
 
 // The engine's set-up for a config (population, world, parameters).
 EngineSetup engine_setup(const Config& config);

@@ -1,9 +1,13 @@
 #include "sim/yaml_reader.hpp"
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
+#include <unordered_map>
+
+#include "sim/limits.hpp"
 
 namespace firmsim {
 
@@ -39,14 +43,75 @@ std::string YamlReader::file_of(const std::string& path) const {
   return found ? best : file_;
 }
 
+namespace {
+
+int line_of_mark(const YAML::Mark& mark) { return mark.is_null() ? 0 : mark.line + 1; }
+
+// Walks a loaded document once, before anyone reads it: yaml-cpp shares an
+// aliased node rather than copying it, so a few KB of aliases can stand for
+// billions of nodes that every later walk (merging, origins) would expand.
+// Every visit counts, aliases included, against one budget. Mappings must
+// not repeat a key: yaml-cpp keeps both, and which one wins depends on who
+// looks, so a repeated key is an error naming both lines.
+class DocumentCheck {
+ public:
+  explicit DocumentCheck(const std::string& file) : file_(file) {}
+
+  void walk(const YAML::Node& node, const std::string& path, int depth) {
+    if (++visited_ > limits::kMaxYamlNodes)
+      throw InputError(file_, line_of_mark(node.Mark()), path,
+                       "the document expands to more than " + std::to_string(limits::kMaxYamlNodes) +
+                           " nodes (aliases nested too deeply?)");
+    if (depth > kMaxDepth)
+      throw InputError(file_, line_of_mark(node.Mark()), path,
+                       "nested more than " + std::to_string(kMaxDepth) + " levels deep");
+    if (node.IsSequence()) {
+      std::size_t i = 0;
+      for (const auto& item : node) walk(item, path + "[" + std::to_string(i++) + "]", depth + 1);
+    } else if (node.IsMap()) {
+      walk_map(node, path, depth);
+    }
+  }
+
+ private:
+  static constexpr int kMaxDepth = 64;
+
+  void walk_map(const YAML::Node& node, const std::string& path, int depth) {
+    std::unordered_map<std::string, int> lines;  // key -> line of its first occurrence
+    for (const auto& kv : node) {
+      const int line = line_of_mark(kv.first.Mark());
+      if (!kv.first.IsScalar()) throw InputError(file_, line, path, "a key must be plain text");
+      const std::string& key = kv.first.Scalar();
+      const std::string child = path.empty() ? key : path + "." + key;
+      const auto [first, fresh] = lines.emplace(key, line);
+      if (!fresh)
+        throw InputError(
+            file_, line, child,
+            "duplicate key: also defined at line " + std::to_string(first->second) + " of the same mapping");
+      walk(kv.second, child, depth + 1);
+    }
+  }
+
+  const std::string& file_;
+  std::int64_t visited_ = 0;
+};
+
+}  // namespace
+
 YamlReader YamlReader::load_file(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw InputError(file, 0, "", "is a directory, expected a YAML file");
   std::ifstream in(file);
   if (!in) throw InputError(file, 0, "", "cannot open file");
+  YAML::Node root;
   try {
-    return YamlReader(YAML::Load(in), file);
+    root = YAML::Load(in);
   } catch (const YAML::Exception& e) {
     throw InputError(file, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
   }
+  if (in.bad()) throw InputError(file, 0, "", "cannot read file");
+  DocumentCheck(file).walk(root, "", 0);
+  return YamlReader(root, file);
 }
 
 std::string YamlReader::key_path(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }

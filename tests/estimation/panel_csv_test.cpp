@@ -203,5 +203,101 @@ TEST(PanelCsv, WrongFieldCount) {
   fs::remove_all(dir);
 }
 
+// --- Panels compare must refuse (issue 8, item 4) -------------------------------------
+
+TEST(PanelCsv, InfiniteAndOutOfFloatRangeValues) {
+  const fs::path dir = fresh_dir("inf");
+  for (const char* bad : {"inf", "-Infinity", "1e39", "1e400"}) {
+    write_panel_csv(small_panel(), dir.string());
+    edit(dir / "firm_years.csv", ",20,", std::string(",") + bad + ",");
+    const InputError e = read_error(dir);
+    EXPECT_EQ(e.key(), "fte") << bad;
+    EXPECT_NE(std::string(e.what()).find("finite"), std::string::npos) << e.what();
+  }
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, FlowsOfFirmsNotInThePanel) {
+  const fs::path dir = fresh_dir("flowfirm");
+  write_panel_csv(small_panel(), dir.string());
+  const std::string flows = read(dir / "flows.csv");
+  put(dir / "flows.csv", flows + "0,42,1998,3,1000,0,1000,0\n");
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "flows.csv").string());
+  EXPECT_EQ(e.line(), 4);
+  EXPECT_EQ(e.key(), "firm");
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, DuplicatedColumnNames) {
+  const fs::path dir = fresh_dir("dupcol");
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "firm,industry,founding_year,exported_1993_1997,industry\n7,2,1996,0,1\n9,0,1980,1,0\n");
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.line(), 1);
+  EXPECT_EQ(e.key(), "industry");
+  EXPECT_NE(std::string(e.what()).find("fields 2 and 5"), std::string::npos) << e.what();
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, ConflictingDuplicateFirmAndFirmYearRows) {
+  const fs::path dir = fresh_dir("dupfirm");
+  write_panel_csv(small_panel(), dir.string());
+  put(dir / "firms.csv", "firm,industry,founding_year,exported_1993_1997\n7,2,1996,0\n9,0,1980,1\n7,1,1990,1\n");
+  InputError e = read_error(dir);
+  EXPECT_EQ(e.line(), 4);
+  EXPECT_NE(std::string(e.what()).find("also has line 2"), std::string::npos) << e.what();
+  write_panel_csv(small_panel(), dir.string());
+  std::string fy = read(dir / "firm_years.csv");
+  const std::string second = fy.substr(fy.find('\n') + 1, fy.find('\n', fy.find('\n') + 1) - fy.find('\n'));
+  put(dir / "firm_years.csv", fy + second);  // firm 7's 1998 row again
+  e = read_error(dir);
+  EXPECT_EQ(e.key(), "year");
+  EXPECT_NE(std::string(e.what()).find("also has line 2"), std::string::npos) << e.what();
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, MetaDeclaringReplicatesWithoutData) {
+  const fs::path dir = fresh_dir("reps");
+  write_panel_csv(small_panel(), dir.string());
+  edit(dir / "panel_meta.yaml", "replicates: 1", "replicates: 2");
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "panel_meta.yaml").string());
+  EXPECT_EQ(e.key(), "replicates");
+  EXPECT_NE(std::string(e.what()).find("replicate 1"), std::string::npos) << e.what();
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, LastLineCutMidField) {
+  const fs::path dir = fresh_dir("cut");
+  write_panel_csv(small_panel(), dir.string());
+  std::string fy = read(dir / "firm_years.csv");
+  fy.resize(fy.size() - 3);  // the last field loses its end and the line end
+  put(dir / "firm_years.csv", fy);
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "firm_years.csv").string());
+  EXPECT_NE(std::string(e.what()).find("cut short"), std::string::npos) << e.what();
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, YearsOutsideTheMetaWindow) {
+  const fs::path dir = fresh_dir("years");
+  write_panel_csv(small_panel(), dir.string());
+  edit(dir / "panel_meta.yaml", "last_year: 2005", "last_year: 2004");
+  EXPECT_EQ(read_error(dir).key(), "year");
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, ADirectoryIsNotAPanelFile) {
+  const fs::path dir = fresh_dir("dirfile");
+  write_panel_csv(small_panel(), dir.string());
+  fs::remove(dir / "firms.csv");
+  fs::create_directories(dir / "firms.csv");
+  EXPECT_NE(std::string(read_error(dir).what()).find("is a directory"), std::string::npos);
+  fs::remove_all(dir);
+  EXPECT_NE(std::string(read_error(dir).what()).find("no such panel directory"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir));
+}
+
 }  // namespace
 }  // namespace firmsim::est

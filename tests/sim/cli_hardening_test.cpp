@@ -1,0 +1,275 @@
+// The command line under hostile input and failing disks (issue 8, items 1,
+// 2, 4, 5 and 8): exit status 2 with one line on stderr, nothing created or
+// written, and a panel on disk that is always one unit.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "estimation/panel_csv.hpp"
+#include "sim/input_error.hpp"
+#include "sim/panel_io.hpp"
+#include "support.hpp"
+
+namespace firmsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Outcome {
+  int status;
+  std::string err;  // stderr only
+};
+
+// Runs firmsim with `prefix` (environment, cd) before it; stdout is dropped.
+Outcome firmsim(const std::string& args, const std::string& prefix = "") {
+  const std::string cmd = prefix + " " + std::string(FIRMSIM_EXE) + " " + args + " 2>&1 >/dev/null";
+  Outcome o{-1, ""};
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return o;
+  std::array<char, 4096> buf;
+  while (fgets(buf.data(), buf.size(), pipe)) o.err += buf.data();
+  const int raw = pclose(pipe);
+  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return o;
+}
+
+bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
+
+std::string config() { return testing::default_config_path(); }
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class CliHardening : public ::testing::Test {
+ protected:
+  // One small complete panel, written once for the suite.
+  static void SetUpTestSuite() {
+    panel_ = fs::temp_directory_path() / ("firmsim-hardening-panel-" + std::to_string(::getpid()));
+    fs::remove_all(panel_);
+    fs::create_directories(panel_.string() + "-in");
+    short_ = (panel_.string() + "-in/short.yaml");
+    std::ofstream(short_) << "run:\n  burn_in_start: 1990\n  first_year: 1998\n";
+    const Outcome o = firmsim(short_run(7, panel_));
+    ASSERT_EQ(o.status, 0) << o.err;
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(panel_);
+    fs::remove_all(panel_.string() + "-in");
+  }
+  // A short run (1990-2005, recorded 1998-2005) of 1000 firms into `out`.
+  static std::string short_run(int seed, const fs::path& out) {
+    return "run " + config() + " --scenario " + short_ + " --firms 1000 --quiet --seed " + std::to_string(seed) +
+           " --out " + out.string();
+  }
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("firmsim-clih-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  fs::path copy_of_panel(const std::string& name) {
+    fs::copy(panel_, dir_ / name, fs::copy_options::recursive);
+    return dir_ / name;
+  }
+  static fs::path panel_;
+  static std::string short_;
+  fs::path dir_;
+};
+fs::path CliHardening::panel_;
+std::string CliHardening::short_;
+
+TEST_F(CliHardening, EveryNumberIsBoundedLikeTheConfig) {
+  const fs::path out = dir_ / "out";
+  for (const char* bad : {"--threads 100000", "--threads 0", "--firms 2e16", "--firms 4000000001", "--seed -1",
+                          "--seed 9007199254740992", "--replicates 1000000", "--batch 0", "--years 1800:2100"}) {
+    const Outcome o = firmsim("run " + config() + " " + bad + " --out " + out.string());
+    EXPECT_EQ(o.status, 2) << bad << ": " << o.err;
+    EXPECT_TRUE(one_line(o.err)) << bad << ": " << o.err;
+    EXPECT_FALSE(fs::exists(out)) << bad;
+  }
+  // The replicates' range is the config's own.
+  EXPECT_NE(firmsim("run " + config() + " --replicates 1000000").err.find("[1, 100000]"), std::string::npos);
+}
+
+TEST_F(CliHardening, CompareOverTooFewYearsFailsBeforeWriting) {
+  const fs::path out = dir_ / "out";
+  const Outcome o = firmsim("run " + config() + " --firms 100 --years 2005:2005 --compare --out " + out.string());
+  EXPECT_EQ(o.status, 2) << o.err;
+  EXPECT_TRUE(one_line(o.err)) << o.err;
+  EXPECT_NE(o.err.find("1998-2005"), std::string::npos) << o.err;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(CliHardening, OutIsCreatedOnlyAfterEveryCheck) {
+  const fs::path out = dir_ / "a" / "b";
+  const fs::path bad = dir_ / "bad.yaml";
+  std::ofstream(bad) << "model:\n  exports:\n    sunk_cots: 5\n";
+  EXPECT_EQ(firmsim("run " + config() + " --scenario " + bad.string() + " --out " + out.string()).status, 2);
+  EXPECT_EQ(firmsim("run " + config() + " --firms 4000000000 --replicates 100000 --out " + out.string()).status, 2);
+  EXPECT_EQ(
+      firmsim("run " + config() + " --compare --targets " + (dir_ / "none.yaml").string() + " --out " + out.string())
+          .status,
+      2);
+  EXPECT_FALSE(fs::exists(dir_ / "a"));
+  // An --out that is a file is refused up front.
+  std::ofstream(dir_ / "file") << "x";
+  EXPECT_EQ(firmsim("run " + config() + " --firms 100 --out " + (dir_ / "file").string()).status, 2);
+}
+
+TEST_F(CliHardening, CompareOnAMissingDirectoryCreatesNothing) {
+  const fs::path missing = dir_ / "no-such-run";
+  const Outcome o = firmsim("compare " + missing.string());
+  EXPECT_EQ(o.status, 2) << o.err;
+  EXPECT_TRUE(one_line(o.err)) << o.err;
+  EXPECT_FALSE(fs::exists(missing));
+}
+
+TEST_F(CliHardening, DirectoriesWhereFilesAreExpected) {
+  fs::create_directories(dir_ / "d.yaml");
+  const std::string d = (dir_ / "d.yaml").string();
+  for (const std::string& args :
+       {"run " + d, "run " + config() + " --scenario " + d,
+        "compare " + panel_.string() + " --targets " + d + " --out " + (dir_ / "o").string()}) {
+    const Outcome o = firmsim(args);
+    EXPECT_EQ(o.status, 2) << args << ": " << o.err;
+    EXPECT_TRUE(one_line(o.err)) << o.err;
+    EXPECT_NE(o.err.find("is a directory"), std::string::npos) << o.err;
+  }
+}
+
+std::vector<fs::path> temporaries(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().filename().string().find(".tmp-") != std::string::npos) out.push_back(e.path());
+  return out;
+}
+
+TEST_F(CliHardening, AFullDiskNeverLeavesATruncatedFileUnderAFinalName) {
+  const fs::path run = copy_of_panel("run");
+  std::map<std::string, std::string> before;
+  std::size_t total = 0;
+  for (const auto& e : fs::directory_iterator(run)) {
+    before[e.path().filename().string()] = slurp(e.path());
+    total += before[e.path().filename().string()].size();
+  }
+  // The disk fills at various points of another run's panel: early in
+  // firm_years.csv, in its middle, in flows.csv.
+  for (const double share : {0.02, 0.5, 0.9}) {
+    const std::string bytes = std::to_string(static_cast<long>(share * static_cast<double>(total)));
+    const Outcome o = firmsim(short_run(8, run), "FIRMSIM_FAULT_DISK_BYTES=" + bytes);
+    EXPECT_EQ(o.status, 2) << bytes << ": " << o.err;
+    EXPECT_TRUE(one_line(o.err)) << o.err;
+    EXPECT_NE(o.err.find("write failed"), std::string::npos) << o.err;
+    EXPECT_TRUE(temporaries(run).empty()) << bytes;
+    // The old panel is untouched, and still reads as a whole.
+    for (const auto& [name, text] : before)
+      if (name != "summary.csv" && name != "starters.csv")
+        EXPECT_TRUE(slurp(run / name) == text) << name << " changed, disk full at " << bytes;
+    EXPECT_NO_THROW(est::read_panel_csv(run.string())) << bytes;
+  }
+}
+
+TEST_F(CliHardening, MixedOrUnfinishedPanelsAreRefused) {
+  // A crash between two renames: a new firm_years.csv beside the old files.
+  const fs::path run = copy_of_panel("run");
+  const fs::path other = dir_ / "other";
+  ASSERT_EQ(firmsim(short_run(9, other)).status, 0);
+  fs::copy_file(other / "firm_years.csv", run / "firm_years.csv", fs::copy_options::overwrite_existing);
+  const Outcome o = firmsim("compare " + run.string());
+  EXPECT_EQ(o.status, 2) << o.err;
+  EXPECT_NE(o.err.find("firm_years.csv: does not match panel_manifest.yaml"), std::string::npos) << o.err;
+  // The manifest of a run that stopped while renaming.
+  const fs::path half = copy_of_panel("half");
+  std::string manifest = slurp(half / kManifestName);
+  manifest.replace(manifest.find("state: complete"), 15, "state: writing");
+  std::ofstream(half / kManifestName) << manifest;
+  try {
+    est::read_panel_csv(half.string());
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.key(), "state");
+    EXPECT_NE(std::string(e.what()).find("incomplete"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(CliHardening, LeftoverTemporariesOfAKilledRunAreCleaned) {
+  const fs::path run = copy_of_panel("run");
+  const pid_t dead = fork();
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);  // a pid whose process is gone
+  const std::string tag = ".tmp-" + std::to_string(dead);
+  for (const char* f : {"firm_years.csv", "flows.csv", "panel_meta.yaml"})
+    std::ofstream(run / (f + tag)) << std::string(1000, 'x');
+  const fs::path live = run / ("firms.csv.tmp-" + std::to_string(::getpid()));  // a live run's: kept
+  std::ofstream(live) << "x";
+  ASSERT_EQ(firmsim(short_run(7, run)).status, 0);
+  const auto left = temporaries(run);
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0], live);
+}
+
+TEST_F(CliHardening, MetaNamesThatNeedQuotingRoundTrip) {
+  Panel p;
+  p.meta.first_year = 1998, p.meta.last_year = 1998, p.meta.replicates = 1;
+  for (const char* iso : {"NO", "yes", "null", "#1", "a: b", "'q'", "\"dq\"", "[x]"})
+    p.meta.markets.push_back(MarketMeta{iso, std::string(iso) + ", the market", "- r", 0, 1.5, -2.25});
+  p.meta.industries.push_back(IndustryMeta{"true", "manufacturing", "other", true});
+  p.meta.industries.push_back(IndustryMeta{"x: {y}", "manufacturing", "HT-MH", false});
+  FirmYearColumns& c = p.firm_years;
+  firm_year_schema([&](const char*, auto member, bool, double) { (c.*member).resize(1); });
+  c.year[0] = 1998, c.alive[0] = 1, c.fte[0] = 3;
+  firm_schema([&](const char*, auto member, bool, double) { (p.firms.*member).resize(1); });
+  write_panel(p, dir_.string(), PanelFormat::csv);
+  const Panel q = est::read_panel_csv(dir_.string());
+  ASSERT_EQ(q.meta.markets.size(), p.meta.markets.size());
+  for (std::size_t k = 0; k < p.meta.markets.size(); ++k) {
+    EXPECT_EQ(q.meta.markets[k].iso, p.meta.markets[k].iso);
+    EXPECT_EQ(q.meta.markets[k].name, p.meta.markets[k].name);
+    EXPECT_EQ(q.meta.markets[k].region, p.meta.markets[k].region);
+    EXPECT_EQ(q.meta.markets[k].latitude, p.meta.markets[k].latitude);
+  }
+  EXPECT_EQ(q.meta.industries[0].name, "true");
+  EXPECT_EQ(q.meta.industries[1].name, "x: {y}");
+}
+
+TEST_F(CliHardening, CompareFindsItsTargetsFromAnywhere) {
+  const Outcome o = firmsim("compare " + panel_.string() + " --out " + (dir_ / "c").string(),
+                            "cd / && env -u FIRMSIM_SOURCE_DIR -u FIRMSIM_TARGETS");
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / "c" / "comparison.md"));
+  EXPECT_EQ(slurp(dir_ / "c" / "comparison.md").find("not comparable"), std::string::npos);
+  const Outcome bad = firmsim("compare " + panel_.string() + " --out " + (dir_ / "d").string(),
+                              "cd / && FIRMSIM_TARGETS=" + (dir_ / "mine.yaml").string());
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_NE(bad.err.find((dir_ / "mine.yaml").string()), std::string::npos) << bad.err;
+}
+
+TEST_F(CliHardening, TablesOverOtherWindowsThanTheTargetsAreNotCompared) {
+  const fs::path windows = dir_ / "windows.yaml";
+  std::ofstream(windows) << "measurement:\n  export_dummy_first_year: 1994\n  export_dummy_last_year: 1997\n";
+  const fs::path out = dir_ / "run";
+  const Outcome o = firmsim(short_run(7, out) + " --scenario " + windows.string() + " --compare");
+  ASSERT_EQ(o.status, 0) << o.err;
+  const std::string report = slurp(out / "comparison.md");
+  EXPECT_NE(report.find("not comparable: the export dummies cover 1994-1997, the targets' 1993-1997"),
+            std::string::npos)
+      << report.substr(0, 600);
+  // The panel remembers its windows: compare says the same.
+  const Outcome again = firmsim("compare " + out.string() + " --out " + (dir_ / "again").string());
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_NE(slurp(dir_ / "again" / "comparison.md").find("not comparable"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace firmsim
