@@ -49,8 +49,8 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--moments", calibrate.moments, "Targeted moments and their weights (YAML)")->required();
   calibrate_cmd->add_option("--parameters", calibrate.parameters, "Free parameters, bounds and scales (YAML)")
       ->required();
-  calibrate_cmd->add_option("--targets", calibrate.targets, "Empirical targets the moments refer to")
-      ->default_val("configs/targets/belgium_sme_1998_2005.yaml");
+  calibrate_cmd->add_option("--targets", calibrate.targets,
+                            "Empirical targets the moments refer to (default: see README)");
   calibrate_cmd->add_option("--out", calibrate.out, "Directory for the evaluations log and the reports")
       ->default_val("runs/calibration");
   calibrate_cmd->add_flag("--resume", calibrate.resume, "Continue from DIR/evaluations.csv");
@@ -80,6 +80,7 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return compare_command(compare);
     if (*calibrate_cmd) {
       for (int i = 0; i < argc; ++i) calibrate.command += (i ? " " : "") + std::string(argv[i]);
+      if (calibrate.targets.empty()) calibrate.targets = default_targets();
       return cal::run_calibration(calibrate, std::cerr, isatty(fileno(stderr)) != 0);
     }
     if (*params_cmd) return params_command(markdown);

@@ -15,32 +15,33 @@
 #include "estimation/compare.hpp"
 #include "estimation/targets.hpp"
 #include "sim/input_error.hpp"
+#include "sim/limits.hpp"
 
 namespace firmsim::cal {
 
 namespace {
 
+// Command-line numbers are bounded like the config's own (sim/limits.hpp).
+template <class T>
+T bounded(const char* option, T value, T lo, T hi) {
+  if (value < lo || value > hi)
+    throw InputError("command line", 0, option,
+                     "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+  return value;
+}
+
 Config calibration_config(const CalibrationOptions& o) {
   Config c = load_config(o.config, o.scenarios);
-  if (o.firms) {
-    if (*o.firms < 100) throw InputError("command line", 0, "--firms", "must be at least 100");
-    c.run.firms = *o.firms;
-  }
-  if (o.replicates) {
-    if (*o.replicates < 1 || *o.replicates > 64)
-      throw InputError("command line", 0, "--replicates", "must be between 1 and 64");
-    c.run.replicates = *o.replicates;
-  }
-  if (o.seed) c.run.seed = *o.seed;
+  if (o.firms) c.run.firms = bounded<long long>("--firms", *o.firms, 100, limits::kMaxFirms);
+  if (o.replicates) c.run.replicates = bounded("--replicates", *o.replicates, 1, limits::kMaxReplicates);
+  if (o.seed) c.run.seed = static_cast<std::uint64_t>(bounded<long long>("--seed", *o.seed, 0, limits::kMaxSeed));
   return c;
 }
 
 void check_options(const CalibrationOptions& o) {
-  if (o.evaluations < 1 || o.evaluations > 1000000)
-    throw InputError("command line", 0, "--evaluations", "must be between 1 and 1000000");
-  if (o.batch < 2 || o.batch > 256) throw InputError("command line", 0, "--batch", "must be between 2 and 256");
-  if (o.threads && (*o.threads < 1 || *o.threads > 1024))
-    throw InputError("command line", 0, "--threads", "must be between 1 and 1024");
+  bounded("--evaluations", o.evaluations, 1, 1000000);
+  bounded("--batch", o.batch, 2, 256);
+  if (o.threads) bounded("--threads", *o.threads, 1, limits::kMaxThreads);
 }
 
 std::string duration(double seconds) {

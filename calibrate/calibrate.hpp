@@ -19,7 +19,7 @@ struct CalibrationOptions {
   int evaluations = 400;
   std::optional<int> replicates;
   std::optional<long long> firms;
-  std::optional<unsigned long long> seed;
+  std::optional<long long> seed;
   std::optional<int> threads;
   int batch = 8;             // candidates per engine launch (= swarm size)
   unsigned search_seed = 1;  // the optimizers' seed
