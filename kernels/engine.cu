@@ -113,6 +113,16 @@ struct ReadSupport {
 }  // namespace
 
 namespace {
+std::size_t elements_per_firm(Extent e, int n_markets) {
+  switch (e) {
+    case Extent::firm:
+      return 1;
+    case Extent::market:
+      return static_cast<std::size_t>(n_markets);
+  }
+  return 0;
+}
+
 // Every state array as raw bytes, for the copy benchmark.
 template <class T>
 void add_span(std::vector<std::pair<const void*, std::size_t>>& spans, const thrust::device_vector<T>& v) {
@@ -125,20 +135,10 @@ struct Engine::Impl {
   std::int64_t n = 0;
   int last_year = 0;
 
-  // firm-level state
-  thrust::device_vector<std::uint8_t> status, industry, strategy, exported_1993_1997, n_export_products,
-      n_import_products;
-  thrust::device_vector<std::int16_t> founding_year, exit_year, export_start_year;
-  thrust::device_vector<float> efficiency_shock, belief_mean, belief_precision, import_gain, fte, cash,
-      export_intensity, support;
-  thrust::device_vector<MarketMask> export_mask, import_mask, ever_exported_mask, export_mask_observed,
-      import_mask_observed;
-  thrust::device_vector<float> value_added, turnover, fixed_assets, intangible_assets, rnd, tfp, exports_true,
-      imports_true, exports_observed, imports_observed;
-  // per-market state, market-major
-  thrust::device_vector<float> appeal_belief, appeal_precision, export_value, import_value;
-  thrust::device_vector<std::int8_t> export_tenure, import_tenure;
-  // the world
+  // the state, one device array per entry of FIRMSIM_FIRM_STATE (firm_state.hpp)
+#define FIRMSIM_DEVICE_ARRAY(type, name, extent) thrust::device_vector<type> name;
+  FIRMSIM_FIRM_STATE(FIRMSIM_DEVICE_ARRAY)
+#undef FIRMSIM_DEVICE_ARRAY
   // the world, one block per variant
   std::vector<VariantSetup> variants;
   int replicates_per_variant = 1;
@@ -182,67 +182,21 @@ struct Engine::Impl {
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
-  VariantIndex firms_per_variant() const {
-    return VariantIndex{setup.firms_per_replicate * replicates_per_variant};
-  }
+  VariantIndex firms_per_variant() const { return VariantIndex{setup.firms_per_replicate * replicates_per_variant}; }
   int variant_of(std::int64_t id) const {
     return static_cast<int>(id / setup.firms_per_replicate / replicates_per_variant);
   }
 
-  void allocate() {
-    const std::size_t fn = static_cast<std::size_t>(n);
-    const std::size_t mn = fn * static_cast<std::size_t>(n_markets);
-    for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products})
-      v->resize(fn);
-    for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
-    for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash, &export_intensity,
-                    &support, &value_added, &turnover, &fixed_assets, &intangible_assets, &rnd, &tfp, &exports_true,
-                    &imports_true, &exports_observed, &imports_observed})
-      v->resize(fn);
-    for (auto* v : {&export_mask, &import_mask, &ever_exported_mask, &export_mask_observed, &import_mask_observed})
-      v->resize(fn);
-    for (auto* v : {&appeal_belief, &appeal_precision, &export_value, &import_value}) v->resize(mn);
-    for (auto* v : {&export_tenure, &import_tenure}) v->resize(mn);
+  // Elements per firm of an array of this extent.
+  std::size_t per_firm(Extent e) const { return elements_per_firm(e, n_markets); }
 
+  void allocate() {
     view.n = n;
-    view.status = raw(status);
-    view.industry = raw(industry);
-    view.founding_year = raw(founding_year);
-    view.exit_year = raw(exit_year);
-    view.efficiency_shock = raw(efficiency_shock);
-    view.belief_mean = raw(belief_mean);
-    view.belief_precision = raw(belief_precision);
-    view.import_gain = raw(import_gain);
-    view.fte = raw(fte);
-    view.cash = raw(cash);
-    view.export_intensity = raw(export_intensity);
-    view.strategy = raw(strategy);
-    view.export_start_year = raw(export_start_year);
-    view.export_mask = raw(export_mask);
-    view.import_mask = raw(import_mask);
-    view.ever_exported_mask = raw(ever_exported_mask);
-    view.exported_1993_1997 = raw(exported_1993_1997);
-    view.support = raw(support);
-    view.appeal_belief = raw(appeal_belief);
-    view.appeal_precision = raw(appeal_precision);
-    view.export_tenure = raw(export_tenure);
-    view.import_tenure = raw(import_tenure);
-    view.export_value = raw(export_value);
-    view.import_value = raw(import_value);
-    view.value_added = raw(value_added);
-    view.turnover = raw(turnover);
-    view.fixed_assets = raw(fixed_assets);
-    view.intangible_assets = raw(intangible_assets);
-    view.rnd = raw(rnd);
-    view.tfp = raw(tfp);
-    view.exports_true = raw(exports_true);
-    view.imports_true = raw(imports_true);
-    view.exports_observed = raw(exports_observed);
-    view.imports_observed = raw(imports_observed);
-    view.export_mask_observed = raw(export_mask_observed);
-    view.import_mask_observed = raw(import_mask_observed);
-    view.n_export_products = raw(n_export_products);
-    view.n_import_products = raw(n_import_products);
+#define FIRMSIM_ALLOCATE(type, name, extent)                           \
+  name.resize(static_cast<std::size_t>(n) * per_firm(Extent::extent)); \
+  view.name = raw(name);
+    FIRMSIM_FIRM_STATE(FIRMSIM_ALLOCATE)
+#undef FIRMSIM_ALLOCATE
   }
 
   // What variant v's firms read this year (pointers into the device blocks).
@@ -284,41 +238,12 @@ struct Engine::Impl {
     return in;
   }
 
-  // Every state array as raw bytes (for the copy benchmark).
+  // Every state array as raw bytes (for the copy benchmark and the checkpoint).
   std::vector<std::pair<const void*, std::size_t>> state_spans() const {
-    const Impl& m = *this;
     std::vector<std::pair<const void*, std::size_t>> spans;
-    for (const auto* v :
-         {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products, &m.n_import_products})
-      add_span(spans, *v);
-    for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
-    for (const auto* v : {&m.efficiency_shock,
-                          &m.belief_mean,
-                          &m.belief_precision,
-                          &m.import_gain,
-                          &m.fte,
-                          &m.cash,
-                          &m.export_intensity,
-                          &m.support,
-                          &m.value_added,
-                          &m.turnover,
-                          &m.fixed_assets,
-                          &m.intangible_assets,
-                          &m.rnd,
-                          &m.tfp,
-                          &m.exports_true,
-                          &m.imports_true,
-                          &m.exports_observed,
-                          &m.imports_observed,
-                          &m.appeal_belief,
-                          &m.appeal_precision,
-                          &m.export_value,
-                          &m.import_value})
-      add_span(spans, *v);
-    for (const auto* v :
-         {&m.export_mask, &m.import_mask, &m.ever_exported_mask, &m.export_mask_observed, &m.import_mask_observed})
-      add_span(spans, *v);
-    for (const auto* v : {&m.export_tenure, &m.import_tenure}) add_span(spans, *v);
+#define FIRMSIM_SPAN(type, name, extent) add_span(spans, name);
+    FIRMSIM_FIRM_STATE(FIRMSIM_SPAN)
+#undef FIRMSIM_SPAN
     return spans;
   }
 
@@ -590,10 +515,11 @@ double Engine::time_state_copy(int repeats) const {
 }
 
 std::size_t Engine::bytes_per_firm(int n_markets) {
-  const std::size_t firm_level =
-      6 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) + 5 * sizeof(MarketMask);
-  const std::size_t per_market = 4 * sizeof(float) + 2 * sizeof(std::int8_t);
-  return firm_level + per_market * static_cast<std::size_t>(n_markets);
+  std::size_t bytes = 0;
+#define FIRMSIM_BYTES(type, name, extent) bytes += sizeof(type) * elements_per_firm(Extent::extent, n_markets);
+  FIRMSIM_FIRM_STATE(FIRMSIM_BYTES)
+#undef FIRMSIM_BYTES
+  return bytes;
 }
 
 std::size_t Engine::available_memory() {
