@@ -93,29 +93,29 @@ FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const F
   const PhiloxCounter a = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year);
   const PhiloxCounter b = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year_activity);
   FirmDraws d{};
-  to_normals(a.v[0], a.v[1], d.efficiency_shock, d.efficiency_signal);
-  d.hazard = to_unit(a.v[2]);
-  d.strategy_taste = to_logistic(a.v[3]);
+  normals(a, draws::efficiency_shock_and_signal, d.efficiency_shock, d.efficiency_signal);
+  d.hazard = uniform(a, draws::death_hazard);
+  d.strategy_taste = to_logistic(word(a, draws::strategy_taste));
   float unused;
-  to_normals(b.v[0], b.v[1], d.employment_noise, unused);
+  normals(b, draws::employment_noise, d.employment_noise, unused);
   return d;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   const PhiloxCounter t = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
   float z_efficiency, z_orientation;
-  to_normals(t.v[0], t.v[1], z_efficiency, z_orientation);
+  normals(t, draws::efficiency_and_orientation, z_efficiency, z_orientation);
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
   // Exponential product scope: most exporters sell few products, some many.
-  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(to_unit(t.v[2]));
-  f.asset_rank = to_unit(t.v[3]);
+  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(uniform(t, draws::product_scope));
+  f.asset_rank = uniform(t, draws::asset_rank);
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
-  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (to_unit(b.v[3]) - 0.5f);
+  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait) - 0.5f);
   const PhiloxCounter more = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
   float z_import, unused;
-  to_normals(more.v[0], more.v[1], f.initial_shock, unused);
-  to_normals(more.v[2], more.v[3], z_import, unused);
+  normals(more, draws::initial_shock, f.initial_shock, unused);
+  normals(more, draws::import_propensity, z_import, unused);
   const float sd = in.params.imports.firm_propensity_sd;
   f.import_trait = expf(sd * z_import - 0.5f * sd * sd);
 }
@@ -128,15 +128,15 @@ FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const F
   const PhiloxCounter r = draw4(f.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
   const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::market_appeal);
   float zr, zr2, zu, zi;
-  to_normals(r.v[0], r.v[1], zr, zr2);
-  to_normals(u.v[0], u.v[1], zu, zi);
+  normals(r, draws::region_appeal, zr, zr2);
+  normals(u, draws::market_appeal, zu, zi);
   return x.appeal_region_sd * zr + x.appeal_market_sd * zu;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const FirmYear& f, int m) {
   const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::import_appeal);
   float z0, z1;
-  to_normals(u.v[0], u.v[1], z0, z1);
+  normals(u, draws::import_appeal, z0, z1);
   return in.params.imports.appeal_sd * z0;
 }
 
@@ -199,7 +199,7 @@ FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmY
 FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
   const DomesticParams& d = in.params.domestic;
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
-  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * to_unit(b.v[1]);
+  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * uniform(b, draws::entry_fte);
   f.cash = d.start_cash * f.fte;
   // Stationary start of the transitory component; prior belief = industry mean.
   const float rho = in.params.efficiency.persistence;
@@ -363,8 +363,8 @@ FIRMSIM_HD FIRMSIM_INLINE bool aware_of_export_market(const YearInputs& in, cons
   return u < p;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE float market_uniform(const YearInputs& in, const FirmYear& f, int m, int which) {
-  return to_unit(draw4(f.rng, f.firm, in.year, m, Purpose::market_year).v[which]);
+FIRMSIM_HD FIRMSIM_INLINE float market_uniform(const YearInputs& in, const FirmYear& f, int m, const DrawSlot& slot) {
+  return uniform(draw4(f.rng, f.firm, in.year, m, slot.purpose), slot);
 }
 
 // ----------------------------------------------------------------------------
@@ -388,7 +388,7 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
     if ((f.exporting >> m) & 1u) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
-    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, 0))) continue;
+    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness))) continue;
     c.value[m] = v;
     c.mask |= market_bit(m);
     ++c.count;
@@ -582,7 +582,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
     s.export_tenure[k] = entry_year ? 1 : (s.export_tenure[k] < 127 ? s.export_tenure[k] + 1 : 127);
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
-    to_normals(r.v[0], r.v[1], z_export, z_import);
+    normals(r, draws::sales_noise, z_export, z_import);
     const float noise_sd =
         x.sales_noise_sd * (((f.policy.information_markets >> m) & 1u) ? 1.0f - f.policy.information_share : 1.0f);
     const float appeal = true_export_appeal(in, f, m);
@@ -614,7 +614,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
     if (!((f.exporting >> m) & 1u)) continue;
     const float profit = x.margin * expected_exports(in, s, f, m) - export_fixed_cost(in, f, m);
     const float sunk = export_sunk_cost(in, s, f, m);
-    const bool broken = market_uniform(in, f, m, 2) < x.relationship_hazard;
+    const bool broken = market_uniform(in, f, m, draws::export_relationship_break) < x.relationship_hazard;
     if (broken || profit < -band * sunk) {
       f.exporting &= ~market_bit(m);
       s.export_tenure[s.at(m, f.id)] = -1;
@@ -665,13 +665,13 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
     const float expected_profit = p.margin * expected_imports(in, f, m) - import_fixed_cost(in, m);
     const float sunk = import_sunk_cost(in, f, m);
     if ((f.importing >> m) & 1u) {
-      const bool broken = market_uniform(in, f, m, 3) < p.relationship_hazard;
+      const bool broken = market_uniform(in, f, m, draws::import_relationship_break) < p.relationship_hazard;
       if (broken || expected_profit < -band * sunk) {
         f.importing &= ~market_bit(m);
         s.import_tenure[k] = -1;
       }
     } else if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
-               aware_of_supplier(in, f, m, market_uniform(in, f, m, 1))) {
+               aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness))) {
       f.importing |= market_bit(m);
       f.cash -= sunk;
       f.sunk_paid += sunk;
@@ -693,7 +693,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
     s.import_tenure[k] = s.import_tenure[k] <= 0 ? 1 : (s.import_tenure[k] < 127 ? s.import_tenure[k] + 1 : 127);
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
-    to_normals(r.v[0], r.v[1], z_export, z_import);
+    normals(r, draws::sales_noise, z_export, z_import);
     const float flow = expected_imports(in, f, m) * expf(true_import_appeal(in, f, m) + p.noise_sd * z_import);
     s.import_value[k] = flow;
     f.cash += p.margin * flow - import_fixed_cost(in, m);
@@ -800,14 +800,14 @@ FIRMSIM_HD FIRMSIM_INLINE RngKey firm_key(const YearInputs& in, std::int64_t i) 
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, const RngKey& key, std::int64_t firm) {
-  const float u = to_unit(draw4(key, firm, kTimeless, 0, Purpose::firm_birth).v[2]);
+  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::founding_year);
   int k = 0;
   while (k + 1 < in.n_founding_years && in.founding_cdf[k] < u) ++k;
   return in.first_founding_year + k;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, const RngKey& key, std::int64_t firm) {
-  const float u = to_unit(draw4(key, firm, kTimeless, 0, Purpose::firm_birth).v[0]);
+  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::industry);
   int j = 0;
   while (j + 1 < in.params.n_industries && in.industry_cdf[j] < u) ++j;
   return j;
