@@ -370,24 +370,9 @@ void Engine::record_year(YearRecord& out) const {
   out.alive.resize(status.size());
   for (std::size_t r = 0; r < status.size(); ++r)
     out.alive[r] = status[r] == static_cast<std::uint8_t>(FirmStatus::alive);
-  gather_column(rows, m.industry, out.industry);
-  gather_column(rows, m.strategy, out.strategy);
-  gather_column(rows, m.n_export_products, out.n_export_products);
-  gather_column(rows, m.n_import_products, out.n_import_products);
-  gather_column(rows, m.founding_year, out.founding_year);
-  gather_column(rows, m.fte, out.fte);
-  gather_column(rows, m.value_added, out.value_added);
-  gather_column(rows, m.turnover, out.turnover);
-  gather_column(rows, m.fixed_assets, out.fixed_assets);
-  gather_column(rows, m.intangible_assets, out.intangible_assets);
-  gather_column(rows, m.rnd, out.rnd);
-  gather_column(rows, m.tfp, out.tfp);
-  gather_column(rows, m.exports_true, out.exports_true);
-  gather_column(rows, m.imports_true, out.imports_true);
-  gather_column(rows, m.exports_observed, out.exports_observed);
-  gather_column(rows, m.imports_observed, out.imports_observed);
-  gather_column(rows, m.export_mask_observed, out.export_mask_observed);
-  gather_column(rows, m.import_mask_observed, out.import_mask_observed);
+#define FIRMSIM_GATHER(type, name) gather_column(rows, m.name, out.name);
+  FIRMSIM_RECORD_COLUMNS(FIRMSIM_GATHER)
+#undef FIRMSIM_GATHER
   // A firm that died this year has fte 0 in the record, as the paper's exit
   // definition (no employment reported) needs.
   for (std::size_t r = 0; r < out.alive.size(); ++r)

@@ -34,7 +34,7 @@ struct EngineSetup {
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;
   std::vector<VariantSetup> variants;  // empty: one variant from the three fields above
-  std::vector<float> founding_cdf;  // P(founding year <= first_founding_year + k)
+  std::vector<float> founding_cdf;     // P(founding year <= first_founding_year + k)
   int first_founding_year = 0;
   std::vector<float> industry_cdf;
 };
@@ -47,17 +47,39 @@ struct YearWorld {
   MeasurementParams measurement{};
 };
 
+// The state arrays (FIRMSIM_FIRM_STATE names) that a year's record copies row
+// by row: a new panel column from the state is one line here, one in
+// sim/panel.hpp (member and schema) and one in Simulation::append.
+#define FIRMSIM_RECORD_COLUMNS(X)     \
+  X(std::uint8_t, industry)           \
+  X(std::uint8_t, strategy)           \
+  X(std::uint8_t, n_export_products)  \
+  X(std::uint8_t, n_import_products)  \
+  X(std::int16_t, founding_year)      \
+  X(float, fte)                       \
+  X(float, value_added)               \
+  X(float, turnover)                  \
+  X(float, fixed_assets)              \
+  X(float, intangible_assets)         \
+  X(float, rnd)                       \
+  X(float, tfp)                       \
+  X(float, exports_true)              \
+  X(float, imports_true)              \
+  X(float, exports_observed)          \
+  X(float, imports_observed)          \
+  X(MarketMask, export_mask_observed) \
+  X(MarketMask, import_mask_observed)
+
 // One year's rows, copied to the host: every firm alive at the start of the
 // year (those that died in it have alive = 0), in population order, and
 // every positive latent flow of those firms, by firm then market.
 struct YearRecord {
   int year = 0;
   std::vector<std::int64_t> id;  // population index = replicate * firms_per_replicate + firm
-  std::vector<std::uint8_t> alive, industry, strategy, n_export_products, n_import_products;
-  std::vector<std::int16_t> founding_year;
-  std::vector<float> fte, value_added, turnover, fixed_assets, intangible_assets, rnd, tfp;
-  std::vector<float> exports_true, imports_true, exports_observed, imports_observed;
-  std::vector<MarketMask> export_mask_observed, import_mask_observed;
+  std::vector<std::uint8_t> alive;
+#define FIRMSIM_RECORD_MEMBER(type, name) std::vector<type> name;
+  FIRMSIM_RECORD_COLUMNS(FIRMSIM_RECORD_MEMBER)
+#undef FIRMSIM_RECORD_MEMBER
 
   std::vector<std::int64_t> flow_id;
   std::vector<std::uint8_t> flow_market;
