@@ -499,6 +499,62 @@ double Engine::time_state_copy(int repeats) const {
   return best;
 }
 
+namespace {
+void put_bytes(std::string& out, const void* data, std::size_t bytes) {
+  out.append(static_cast<const char*>(data), bytes);
+}
+void get_bytes(const std::string& in, std::size_t& offset, void* data, std::size_t bytes, const std::string& what) {
+  if (offset + bytes > in.size()) throw std::runtime_error("checkpoint ends inside " + what);
+  std::copy(in.data() + offset, in.data() + offset + bytes, static_cast<char*>(data));
+  offset += bytes;
+}
+
+// One array: its name, its byte count, its bytes.
+template <class T>
+void save_array(std::string& out, const char* name, const thrust::device_vector<T>& v) {
+  const std::uint64_t name_bytes = std::char_traits<char>::length(name), bytes = v.size() * sizeof(T);
+  put_bytes(out, &name_bytes, sizeof name_bytes);
+  put_bytes(out, name, name_bytes);
+  put_bytes(out, &bytes, sizeof bytes);
+  const std::vector<T> host = to_host(v);
+  put_bytes(out, host.data(), bytes);
+}
+
+template <class T>
+void load_array(const std::string& in, std::size_t& offset, const char* name, thrust::device_vector<T>& v) {
+  std::uint64_t name_bytes = 0, bytes = 0;
+  get_bytes(in, offset, &name_bytes, sizeof name_bytes, name);
+  std::string stored(name_bytes < 256 ? name_bytes : 0, '\0');
+  get_bytes(in, offset, &stored[0], stored.size(), name);
+  get_bytes(in, offset, &bytes, sizeof bytes, name);
+  if (stored != name || bytes != v.size() * sizeof(T))
+    throw std::runtime_error(std::string("checkpoint state does not match this run at array '") + name + "'");
+  std::vector<T> host(v.size());
+  get_bytes(in, offset, host.data(), bytes, name);
+  thrust::copy(host.begin(), host.end(), v.begin());
+}
+}  // namespace
+
+void Engine::save_state(std::string& out) const {
+  const Impl& m = *impl_;
+  const std::int64_t header[2] = {m.n, m.last_year};
+  put_bytes(out, header, sizeof header);
+#define FIRMSIM_SAVE(type, name, extent) save_array(out, #name, m.name);
+  FIRMSIM_FIRM_STATE(FIRMSIM_SAVE)
+#undef FIRMSIM_SAVE
+}
+
+void Engine::load_state(const std::string& in, std::size_t& offset) {
+  Impl& m = *impl_;
+  std::int64_t header[2] = {0, 0};
+  get_bytes(in, offset, header, sizeof header, "the engine header");
+  if (header[0] != m.n) throw std::runtime_error("checkpoint holds another population size");
+  m.last_year = static_cast<int>(header[1]);
+#define FIRMSIM_LOAD(type, name, extent) load_array(in, offset, #name, m.name);
+  FIRMSIM_FIRM_STATE(FIRMSIM_LOAD)
+#undef FIRMSIM_LOAD
+}
+
 std::size_t Engine::bytes_per_firm(int n_markets) {
   std::size_t bytes = 0;
 #define FIRMSIM_BYTES(type, name, extent) bytes += sizeof(type) * elements_per_firm(Extent::extent, n_markets);

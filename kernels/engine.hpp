@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernels/hd.hpp"
@@ -130,6 +131,12 @@ class Engine {
   // device to device (the memory-bound limit of a step), best of `repeats`.
   double time_state_copy(int repeats) const;
   std::size_t state_bytes() const;  // bytes of all those arrays together
+
+  // Every state array (FIRMSIM_FIRM_STATE) as named raw bytes, for the
+  // checkpoint; load_state() refuses a state of another shape (throws
+  // std::runtime_error naming the array).
+  void save_state(std::string& out) const;
+  void load_state(const std::string& in, std::size_t& offset);
 
   // Device bytes per firm of state for a world of n_markets (for memory checks).
   static std::size_t bytes_per_firm(int n_markets);

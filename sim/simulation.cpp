@@ -4,6 +4,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim {
@@ -81,8 +82,8 @@ Simulation::Simulation(std::vector<Config> variants)
     throw InputError(config_.source, 0, "run.firms",
                      "a population of " + std::to_string(config_.run.firms) + " firms x " +
                          std::to_string(config_.run.replicates) + " replicates x " + std::to_string(v) +
-                         " variants needs about " + gib(need) + " of " + Engine::backend_name() +
-                         " memory, but only " + gib(have) + " is available; lower --firms or --replicates");
+                         " variants needs about " + gib(need) + " of " + Engine::backend_name() + " memory, but only " +
+                         gib(have) + " is available; lower --firms or --replicates");
   engine_ = std::make_unique<Engine>(engine_setup(variants_));
   const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
   firm_years_.resize(replicates);
@@ -130,8 +131,7 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
   if (variants.size() == 1) return s;
   for (const Config& c : variants) {
     const std::string key = population_difference(variants[0], c);
-    if (!key.empty())
-      throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
+    if (!key.empty()) throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
     VariantSetup v;
     v.params = c.model;
     for (const IndustrySpec& j : c.industries) v.industries.push_back(j.params);
@@ -299,7 +299,8 @@ Panel Simulation::panel(int variant) const {
   for (std::size_t i = begin; i < end; ++i) {
     if (t.founding_year[i] >= next_year_) continue;  // not born yet
     FirmColumns& f = p.firms;
-    f.replicate.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
+    f.replicate.push_back(
+        static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
     f.firm.push_back(static_cast<std::int64_t>(i) % per);
     f.industry.push_back(t.industry[i]);
     f.founding_year.push_back(t.founding_year[i]);
@@ -310,6 +311,48 @@ Panel Simulation::panel(int variant) const {
     f.orientation.push_back(t.orientation[i]);
   }
   return p;
+}
+
+namespace {
+// The panel columns of one table through its schema, so a new column is saved
+// without another edit here.
+template <class Columns, class Schema>
+void save_columns(std::string& out, const Columns& c, Schema schema) {
+  schema([&](const char*, auto member, bool, double) { bytes::put_vector(out, c.*member); });
+}
+template <class Columns, class Schema>
+void load_columns(const std::string& in, std::size_t& offset, Columns& c, Schema schema) {
+  schema([&](const char*, auto member, bool, double) { bytes::get_vector(in, offset, c.*member); });
+}
+}  // namespace
+
+void Simulation::save_state(std::string& out) const {
+  bytes::put_value(out, static_cast<std::int32_t>(next_year_));
+  bytes::put_value(out, static_cast<std::uint64_t>(summaries_.size()));
+  for (const auto& s : summaries_) bytes::put_vector(out, s);
+  bytes::put_value(out, static_cast<std::uint64_t>(firm_years_.size()));
+  for (const FirmYearColumns& c : firm_years_) save_columns(out, c, [](auto&& f) { firm_year_schema(f); });
+  for (const FlowColumns& c : flows_) save_columns(out, c, [](auto&& f) { flow_schema(f); });
+  bytes::put_vector(out, previous_exporters_);
+  engine_->save_state(out);
+}
+
+void Simulation::load_state(const std::string& in, std::size_t& offset) {
+  std::int32_t year = 0;
+  std::uint64_t n = 0;
+  bytes::get_value(in, offset, year);
+  if (year < config_.run.burn_in_start || year > config_.run.last_year + 1)
+    throw std::runtime_error("checkpoint year " + std::to_string(year) + " is outside this run's years");
+  bytes::get_value(in, offset, n);
+  if (n != summaries_.size()) throw std::runtime_error("checkpoint holds another number of variants");
+  for (auto& s : summaries_) bytes::get_vector(in, offset, s);
+  bytes::get_value(in, offset, n);
+  if (n != firm_years_.size()) throw std::runtime_error("checkpoint holds another number of replicates");
+  for (FirmYearColumns& c : firm_years_) load_columns(in, offset, c, [](auto&& f) { firm_year_schema(f); });
+  for (FlowColumns& c : flows_) load_columns(in, offset, c, [](auto&& f) { flow_schema(f); });
+  bytes::get_vector(in, offset, previous_exporters_);
+  engine_->load_state(in, offset);
+  next_year_ = year;
 }
 
 FirmSnapshot Simulation::snapshot(int replicate, std::int64_t firm, int variant) const {

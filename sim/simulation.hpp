@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernels/engine.hpp"
@@ -66,6 +67,13 @@ class Simulation {
   // firm), replicates numbered 0..R-1 within the variant.
   Panel panel(int variant = 0) const;
   FirmSnapshot snapshot(int replicate, std::int64_t firm, int variant = 0) const;
+
+  // Everything that the years still to come and the panel depend on (the
+  // engine's arrays, the recorded rows, the summaries), as raw bytes for
+  // sim/checkpoint.hpp; load_state() throws std::runtime_error on a state
+  // of another shape.
+  void save_state(std::string& out) const;
+  void load_state(const std::string& in, std::size_t& offset);
 
  private:
   void summarize(int year, const YearRecord& record);
