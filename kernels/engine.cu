@@ -105,6 +105,76 @@ struct VariantIndex {
   FIRMSIM_HD int operator()(std::int64_t i) const { return static_cast<int>(i / firms_per_variant); }
 };
 
+// Crowding: last year's industry x market counts per replicate, in two
+// passes so that both are parallel maps and the sums are exact integers
+// (the same whatever the thread count or device): each chunk of a
+// replicate's firms counts into its own row, then each (replicate, industry,
+// market) cell sums its replicate's chunk rows.
+constexpr std::int64_t kCrowdingChunk = 4096;
+
+struct CountCrowdingChunk {
+  FirmStateView s;
+  std::int64_t firms_per_replicate, chunks_per_replicate;
+  int n_markets, n_industries;
+  std::int32_t* partial;  // [chunk][industry][market + 1 (alive)]
+  FIRMSIM_HD void operator()(std::int64_t c) const {
+    const std::int64_t r = c / chunks_per_replicate;
+    const std::int64_t begin = r * firms_per_replicate + (c % chunks_per_replicate) * kCrowdingChunk;
+    const std::int64_t end_of_replicate = (r + 1) * firms_per_replicate;
+    const std::int64_t end = begin + kCrowdingChunk < end_of_replicate ? begin + kCrowdingChunk : end_of_replicate;
+    const int width = n_markets + 1;
+    std::int32_t* out = partial + c * n_industries * width;
+    for (int k = 0; k < n_industries * width; ++k) out[k] = 0;
+    for (std::int64_t i = begin; i < end; ++i) {
+      if (s.status[i] != static_cast<std::uint8_t>(FirmStatus::alive)) continue;
+      std::int32_t* row = out + s.industry[i] * width;
+      ++row[n_markets];
+      for (MarketMask rest = s.export_mask[i]; rest; rest &= rest - 1) ++row[lowest_bit(rest)];
+    }
+  }
+};
+
+struct CrowdingShare {
+  const std::int32_t* partial;
+  std::int64_t chunks_per_replicate;
+  int n_markets, n_industries;
+  float* share;  // [replicate][industry][market]
+  FIRMSIM_HD void operator()(std::int64_t q) const {
+    const std::int64_t r = q / (static_cast<std::int64_t>(n_industries) * n_markets);
+    const int j = static_cast<int>(q / n_markets % n_industries);
+    const int m = static_cast<int>(q % n_markets);
+    const int width = n_markets + 1;
+    std::int64_t served = 0, alive = 0;
+    for (std::int64_t c = r * chunks_per_replicate; c < (r + 1) * chunks_per_replicate; ++c) {
+      const std::int32_t* row = partial + (c * n_industries + j) * width;
+      served += row[m];
+      alive += row[n_markets];
+    }
+    share[q] = alive > 0 ? static_cast<float>(static_cast<double>(served) / static_cast<double>(alive)) : 0.0f;
+  }
+};
+
+// One peer slot of a firm: same industry with the given probability
+// (always for program slots), then a uniform pick that skips the firm itself
+// and peers it already has. Host code: peers are drawn once.
+std::int32_t pick_peer(const RngKey& key, std::int64_t firm, int slot, bool program_slot, float same_share,
+                       const std::vector<std::int32_t>& same_industry, std::int64_t firms_per_replicate,
+                       const std::vector<std::int32_t>& chosen) {
+  const PhiloxCounter block =
+      draw4(key, static_cast<std::uint64_t>(firm), kTimeless, static_cast<std::uint32_t>(slot), Purpose::peers);
+  bool same = program_slot || uniform(block, draws::peer_same_industry) < same_share;
+  if (same_industry.size() <= 1) same = false;
+  const std::int64_t size = same ? static_cast<std::int64_t>(same_industry.size()) : firms_per_replicate;
+  const std::int64_t start =
+      std::min<std::int64_t>(size - 1, static_cast<std::int64_t>(uniform(block, draws::peer_pick) * size));
+  for (std::int64_t step = 0; step < size; ++step) {
+    const std::int64_t k = (start + step) % size;
+    const std::int32_t candidate = same ? same_industry[k] : static_cast<std::int32_t>(k);
+    if (candidate != firm && std::find(chosen.begin(), chosen.end(), candidate) == chosen.end()) return candidate;
+  }
+  return static_cast<std::int32_t>(firm);  // a replicate too small for distinct peers
+}
+
 struct ReadSupport {
   const float* support;
   FIRMSIM_HD double operator()(std::int64_t i) const { return support[i]; }
@@ -113,12 +183,16 @@ struct ReadSupport {
 }  // namespace
 
 namespace {
-std::size_t elements_per_firm(Extent e, int n_markets) {
+std::size_t elements_per_firm(Extent e, int n_markets, int peer_slots) {
   switch (e) {
     case Extent::firm:
       return 1;
     case Extent::market:
       return static_cast<std::size_t>(n_markets);
+    case Extent::peer:
+      return static_cast<std::size_t>(peer_slots);
+    case Extent::interacting:
+      return peer_slots > 0 ? 1 : 0;
   }
   return 0;
 }
@@ -151,6 +225,9 @@ struct Engine::Impl {
   std::vector<MeasurementParams> measurement_by_variant;
   thrust::device_vector<YearInputs> inputs_by_variant;
   thrust::device_vector<float> founding_cdf, industry_cdf;
+  // last year's industry x market counts (crowding), per replicate
+  thrust::device_vector<std::int32_t> crowding_partial;
+  thrust::device_vector<float> crowding_share;
 
   FirmStateView view;
 
@@ -179,6 +256,54 @@ struct Engine::Impl {
     measurement_by_variant.assign(v, MeasurementParams{});
     founding_cdf = to_device(s.founding_cdf);
     industry_cdf = to_device(s.industry_cdf);
+    if (s.peer_slots > kMaxPeerSlots || s.base_peers > s.peer_slots)
+      throw std::invalid_argument("at most 16 peer slots, base peers among them");
+    if (s.crowding) {
+      crowding_partial.resize(static_cast<std::size_t>(s.replicates * chunks_per_replicate()) * n_industries *
+                              (n_markets + 1));
+      crowding_share.resize(static_cast<std::size_t>(s.replicates) * n_industries * n_markets);
+    }
+  }
+
+  std::int64_t chunks_per_replicate() const {
+    return (setup.firms_per_replicate + kCrowdingChunk - 1) / kCrowdingChunk;
+  }
+
+  // Each firm's peers, drawn once on the host after the slots have their
+  // industries (see kernels/README.md for the layout).
+  void draw_peers() {
+    const std::vector<std::uint8_t> industry_of = to_host(industry);
+    const std::int64_t per = setup.firms_per_replicate;
+    const float share = variants[0].params.interactions.same_industry_share;
+    std::vector<std::int32_t> host(static_cast<std::size_t>(n) * setup.peer_slots);
+    std::vector<std::int32_t> chosen;
+    for (std::int64_t r = 0; r < n / per; ++r) {
+      std::vector<std::vector<std::int32_t>> by_industry(static_cast<std::size_t>(n_industries));
+      for (std::int64_t f = 0; f < per; ++f)
+        by_industry[industry_of[r * per + f]].push_back(static_cast<std::int32_t>(f));
+      const RngKey key{setup.seed, static_cast<std::uint32_t>(r % replicates_per_variant)};
+      for (std::int64_t f = 0; f < per; ++f) {
+        chosen.clear();
+        const std::vector<std::int32_t>& same = by_industry[industry_of[r * per + f]];
+        for (int k = 0; k < setup.peer_slots; ++k) {
+          chosen.push_back(pick_peer(key, f, k, k >= setup.base_peers, share, same, per, chosen));
+          host[static_cast<std::size_t>(k) * n + r * per + f] = chosen.back();
+        }
+      }
+    }
+    thrust::copy(host.begin(), host.end(), peers.begin());
+  }
+
+  // Last year's share of each industry's firms in each market, per replicate.
+  void count_crowding() {
+    const std::int64_t chunks = setup.replicates * chunks_per_replicate();
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(chunks),
+                     CountCrowdingChunk{view, setup.firms_per_replicate, chunks_per_replicate(), n_markets,
+                                        n_industries, raw(crowding_partial)});
+    thrust::for_each(
+        thrust::counting_iterator<std::int64_t>(0),
+        thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_share.size())),
+        CrowdingShare{raw(crowding_partial), chunks_per_replicate(), n_markets, n_industries, raw(crowding_share)});
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
@@ -188,7 +313,7 @@ struct Engine::Impl {
   }
 
   // Elements per firm of an array of this extent.
-  std::size_t per_firm(Extent e) const { return elements_per_firm(e, n_markets); }
+  std::size_t per_firm(Extent e) const { return elements_per_firm(e, n_markets, setup.peer_slots); }
 
   void allocate() {
     view.n = n;
@@ -217,6 +342,10 @@ struct Engine::Impl {
     in.n_founding_years = static_cast<int>(founding_cdf.size());
     in.first_founding_year = setup.first_founding_year;
     in.industry_cdf = raw(industry_cdf);
+    in.peer_slots = setup.peer_slots;
+    in.base_peers = setup.base_peers;
+    in.n_industries = n_industries;
+    in.crowding_share = crowding_share.empty() ? nullptr : raw(crowding_share);
     return in;
   }
 
@@ -270,6 +399,15 @@ struct StepFirm {
     step_firm_year(inputs[variant(i)], view, i);
   }
 };
+struct RememberLastYear {
+  const YearInputs* inputs;
+  VariantIndex variant;
+  FirmStateView s;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    FirmStateView view = s;
+    remember_last_year(inputs[variant(i)], view, i);
+  }
+};
 struct InitializeSlot {
   const YearInputs* inputs;
   VariantIndex variant;
@@ -291,6 +429,7 @@ Engine::Engine(const EngineSetup& setup) {
   impl_ = std::make_unique<Impl>(setup);
   const YearInputs* inputs = impl_->upload_inputs(0);
   impl_->for_each_batch(InitializeSlot{inputs, impl_->firms_per_variant(), impl_->view});
+  if (setup.peer_slots > 0) impl_->draw_peers();
 }
 
 int Engine::variants() const { return impl_->variant_count(); }
@@ -324,6 +463,9 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
   thrust::copy(market_year.begin(), market_year.end(), m.market_year.begin());
   thrust::copy(policies.begin(), policies.end(), m.policies.begin());
   const YearInputs* inputs = m.upload_inputs(year);
+  // Interactions read last year's state, prepared here before any firm moves.
+  if (m.setup.peer_slots > 0) m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view});
+  if (m.setup.crowding) m.count_crowding();
   m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view});
   m.last_year = year;
 }
@@ -468,6 +610,14 @@ FirmTable Engine::firm_table() const {
   return t;
 }
 
+PeerTable Engine::peer_table() const {
+  PeerTable t;
+  t.slots = impl_->setup.peer_slots;
+  t.base_peers = impl_->setup.base_peers;
+  t.peer = to_host(impl_->peers);
+  return t;
+}
+
 void Engine::synchronize() const {
 #if defined(FIRMSIM_BACKEND_CUDA)
   cudaDeviceSynchronize();
@@ -555,9 +705,10 @@ void Engine::load_state(const std::string& in, std::size_t& offset) {
 #undef FIRMSIM_LOAD
 }
 
-std::size_t Engine::bytes_per_firm(int n_markets) {
+std::size_t Engine::bytes_per_firm(int n_markets, int peer_slots) {
   std::size_t bytes = 0;
-#define FIRMSIM_BYTES(type, name, extent) bytes += sizeof(type) * elements_per_firm(Extent::extent, n_markets);
+#define FIRMSIM_BYTES(type, name, extent) \
+  bytes += sizeof(type) * elements_per_firm(Extent::extent, n_markets, peer_slots);
   FIRMSIM_FIRM_STATE(FIRMSIM_BYTES)
 #undef FIRMSIM_BYTES
   return bytes;

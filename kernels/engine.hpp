@@ -38,6 +38,13 @@ struct EngineSetup {
   std::vector<float> founding_cdf;     // P(founding year <= first_founding_year + k)
   int first_founding_year = 0;
   std::vector<float> industry_cdf;
+  // Firm interactions (issue 9): peer slots per firm (0 = firms do not
+  // interact; then nothing below is allocated or computed), of which the
+  // first base_peers are everyone's peers and the rest open with network
+  // programs; the peers are drawn once with variant 0's same-industry share.
+  int peer_slots = 0;
+  int base_peers = 0;
+  bool crowding = false;  // some variant has crowding on: count industries' markets each year
 };
 
 // What the world looks like in one year: markets after growth, shocks and
@@ -99,6 +106,13 @@ struct FirmSnapshot {
   std::vector<std::int8_t> export_tenure, import_tenure;
 };
 
+// Every firm's peers: peer[k * firms + i] is the k-th peer (a firm index
+// within the same replicate) of population index i.
+struct PeerTable {
+  int slots = 0, base_peers = 0;
+  std::vector<std::int32_t> peer;
+};
+
 // Per-firm facts at the end of a run (one row per slot).
 struct FirmTable {
   std::vector<std::uint8_t> status, industry, strategy, exported_1993_1997;
@@ -121,6 +135,7 @@ class Engine {
   void record_year(YearRecord& out) const;  // the year last stepped
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table() const;
+  PeerTable peer_table() const;
   double support_paid() const;  // policy support in the year last stepped (EUR)
   double support_paid(int variant) const;
   std::int64_t size() const;
@@ -139,7 +154,7 @@ class Engine {
   void load_state(const std::string& in, std::size_t& offset);
 
   // Device bytes per firm of state for a world of n_markets (for memory checks).
-  static std::size_t bytes_per_firm(int n_markets);
+  static std::size_t bytes_per_firm(int n_markets, int peer_slots = 0);
   // Free device (or host, for OpenMP) memory now, in bytes.
   static std::size_t available_memory();
   static const char* backend_name();

@@ -20,57 +20,63 @@ enum class FirmStatus : std::uint8_t { unborn = 0, alive = 1, dead = 2 };
 
 // How many elements an array has per firm.
 enum class Extent : std::uint8_t {
-  firm = 0,    // one
-  market = 1,  // one per market, market-major
+  firm = 0,         // one
+  market = 1,       // one per market, market-major
+  peer = 2,         // one per peer slot, peer-major: peer[k * n + i] (none when firms do not interact)
+  interacting = 3,  // one, only when firms interact (peers read it), else none
 };
 
 // X(type, name, extent): comments use /* */ because a // comment would swallow
 // the line continuation.
-#define FIRMSIM_FIRM_STATE(X)                                                                  \
-  /* --- who the firm is --- */                                                                \
-  X(std::uint8_t, status, firm)                                                                \
-  X(std::uint8_t, industry, firm)                                                              \
-  X(std::int16_t, founding_year, firm)                                                         \
-  X(std::int16_t, exit_year, firm) /* 0 while alive */                                         \
-  /* --- efficiency and what the firm believes about it --- */                                 \
-  X(float, efficiency_shock, firm) /* AR(1) transitory component */                            \
-  X(float, belief_mean, firm)      /* belief about persistent log efficiency */                \
-  X(float, belief_precision, firm)                                                             \
-  X(float, import_gain, firm) /* log-efficiency gain from sourcing abroad */                   \
-  /* --- domestic activity and finance --- */                                                  \
-  X(float, fte, firm)                                                                          \
-  X(float, cash, firm)                                                                         \
-  X(float, export_intensity, firm) /* last year's exports / domestic turnover */               \
-  /* --- internationalization --- */                                                           \
-  X(std::uint8_t, strategy, firm)          /* Strategy (panel.hpp) */                          \
-  X(std::int16_t, export_start_year, firm) /* 0 = never exported */                            \
-  X(MarketMask, export_mask, firm)                                                             \
-  X(MarketMask, import_mask, firm)                                                             \
-  X(MarketMask, ever_exported_mask, firm)                                                      \
-  X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                        \
-  X(float, support, firm)                   /* policy support received this year (EUR) */      \
-  /* --- per market, market-major --- */                                                       \
-  X(float, appeal_belief, market) /* belief about own appeal in the market */                  \
-  X(float, appeal_precision, market)                                                           \
-  X(std::int8_t, export_tenure, market) /* >0 years served, <0 years since leaving, 0 never */ \
-  X(std::int8_t, import_tenure, market)                                                        \
-  X(float, export_value, market) /* this year's latent flows (EUR) */                          \
-  X(float, import_value, market)                                                               \
-  /* --- this year's record (step 11) --- */                                                   \
-  X(float, value_added, firm)                                                                  \
-  X(float, turnover, firm)                                                                     \
-  X(float, fixed_assets, firm)                                                                 \
-  X(float, intangible_assets, firm)                                                            \
-  X(float, rnd, firm)                                                                          \
-  X(float, tfp, firm)                                                                          \
-  X(float, exports_true, firm)                                                                 \
-  X(float, imports_true, firm)                                                                 \
-  X(float, exports_observed, firm)                                                             \
-  X(float, imports_observed, firm)                                                             \
-  X(MarketMask, export_mask_observed, firm)                                                    \
-  X(MarketMask, import_mask_observed, firm)                                                    \
-  X(std::uint8_t, n_export_products, firm)                                                     \
-  X(std::uint8_t, n_import_products, firm)
+#define FIRMSIM_FIRM_STATE(X)                                                                           \
+  /* --- who the firm is --- */                                                                         \
+  X(std::uint8_t, status, firm)                                                                         \
+  X(std::uint8_t, industry, firm)                                                                       \
+  X(std::int16_t, founding_year, firm)                                                                  \
+  X(std::int16_t, exit_year, firm) /* 0 while alive */                                                  \
+  /* --- efficiency and what the firm believes about it --- */                                          \
+  X(float, efficiency_shock, firm) /* AR(1) transitory component */                                     \
+  X(float, belief_mean, firm)      /* belief about persistent log efficiency */                         \
+  X(float, belief_precision, firm)                                                                      \
+  X(float, import_gain, firm) /* log-efficiency gain from sourcing abroad */                            \
+  /* --- domestic activity and finance --- */                                                           \
+  X(float, fte, firm)                                                                                   \
+  X(float, cash, firm)                                                                                  \
+  X(float, export_intensity, firm) /* last year's exports / domestic turnover */                        \
+  /* --- internationalization --- */                                                                    \
+  X(std::uint8_t, strategy, firm)          /* Strategy (panel.hpp) */                                   \
+  X(std::int16_t, export_start_year, firm) /* 0 = never exported */                                     \
+  X(MarketMask, export_mask, firm)                                                                      \
+  X(MarketMask, import_mask, firm)                                                                      \
+  X(MarketMask, ever_exported_mask, firm)                                                               \
+  X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                                 \
+  X(float, support, firm)                   /* policy support received this year (EUR) */               \
+  /* --- per market, market-major --- */                                                                \
+  X(float, appeal_belief, market) /* belief about own appeal in the market */                           \
+  X(float, appeal_precision, market)                                                                    \
+  X(std::int8_t, export_tenure, market) /* >0 years served, <0 years since leaving, 0 never */          \
+  X(std::int8_t, import_tenure, market)                                                                 \
+  X(float, export_value, market) /* this year's latent flows (EUR) */                                   \
+  X(float, import_value, market)                                                                        \
+  /* --- this year's record (step 11) --- */                                                            \
+  X(float, value_added, firm)                                                                           \
+  X(float, turnover, firm)                                                                              \
+  X(float, fixed_assets, firm)                                                                          \
+  X(float, intangible_assets, firm)                                                                     \
+  X(float, rnd, firm)                                                                                   \
+  X(float, tfp, firm)                                                                                   \
+  X(float, exports_true, firm)                                                                          \
+  X(float, imports_true, firm)                                                                          \
+  X(float, exports_observed, firm)                                                                      \
+  X(float, imports_observed, firm)                                                                      \
+  X(MarketMask, export_mask_observed, firm)                                                             \
+  X(MarketMask, import_mask_observed, firm)                                                             \
+  X(std::uint8_t, n_export_products, firm)                                                              \
+  X(std::uint8_t, n_import_products, firm)                                                              \
+  /* --- firm interactions (issue 9) --- */                                                             \
+  X(std::int32_t, peers, peer)                      /* a peer's firm index within the replicate */      \
+  X(MarketMask, export_mask_last_year, interacting) /* export_mask as the year began, what peers see */ \
+  X(MarketMask, mentoring_last_year, interacting)   /* the same, when the firm was an experienced exporter */
 
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)

@@ -1,10 +1,13 @@
 // One firm's year: the ordered steps of MODEL.md as small device functions.
 // step_firm_year() at the bottom is the one place that fixes their order.
 //
-// Firms do not interact: each reads the world (markets, industries, policy)
-// of its variant and its own state only. That is what lets a firm's life stay the same when
-// the population grows, and lets any thread count or batch size give the
-// same panel byte for byte.
+// A firm reads the world (markets, industries, policy) of its variant, its
+// own state, and - when interactions are on - LAST year's state of its peers
+// and of its industry (remember_last_year() and the engine's crowding
+// reduction run before the step). Nothing reads what another firm writes in
+// the same year, so the step is a parallel map and any thread count or batch
+// size gives the same panel byte for byte. With interactions off a firm's
+// life also stays the same when the population grows.
 #pragma once
 
 #include <cmath>
@@ -37,6 +40,13 @@ struct YearInputs {
   int n_founding_years = 0;
   int first_founding_year = 0;
   const float* industry_cdf = nullptr;  // cumulative industry shares
+  // Firm interactions (issue 9): zero slots when firms do not interact.
+  int peer_slots = 0;  // slots of the peer arrays
+  int base_peers = 0;  // slots 0..base_peers-1 are everyone's peers; the rest open with network programs
+  int n_industries = 0;
+  // Share of an industry's alive firms that served a market last year, per
+  // replicate of the whole population: [(replicate * n_industries + j) * n_markets + m].
+  const float* crowding_share = nullptr;
 };
 
 // Policy support that applies to this firm this year, combined over programs.
@@ -48,6 +58,8 @@ struct Support {
   MarketMask import_markets = 0;
   float import_share = 0;
   float extra_credit_per_fte = 0;
+  float mentoring_share = 0;  // sunk cost share cut where a program mentor serves
+  bool cluster = false;       // the program peer slots count as peers
 };
 
 // The firm's state while its year is computed (locals, written back at the end).
@@ -80,6 +92,11 @@ struct FirmYear {
   float value_added, turnover_domestic, sunk_paid, support;
   bool died;
   Support policy;
+  // what the firm's peers did last year (gather_peers)
+  MarketMask peer_served[kMaxPeerSlots];  // each active peer's markets
+  int n_peers;
+  MarketMask mentor_markets;          // markets an experienced exporter peer served (novices only)
+  MarketMask program_mentor_markets;  // the same through a mentoring program's pairs
 };
 
 // ----------------------------------------------------------------------------
@@ -177,6 +194,12 @@ FIRMSIM_HD FIRMSIM_INLINE Support support_for(const YearInputs& in, const FirmYe
         s.extra_credit_per_fte = fmaxf(s.extra_credit_per_fte, p.strength);
         break;
       case PolicyKind::diplomacy:  // acts on MarketYear::psychic_distance
+        break;
+      case PolicyKind::mentoring:
+        s.mentoring_share = fmaxf(s.mentoring_share, p.strength);
+        break;
+      case PolicyKind::cluster:
+        s.cluster = true;
         break;
     }
   }
@@ -279,6 +302,94 @@ FIRMSIM_HD FIRMSIM_INLINE bool dies(const YearInputs& in, const FirmDraws& d, co
 }
 
 // ----------------------------------------------------------------------------
+// Firm interactions (issue 9): peers, market information, mentoring, crowding.
+// Everything here reads last year's state (see remember_last_year()).
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t peer_id(const YearInputs& in, const FirmStateView& s, std::int64_t i, int k) {
+  return i - i % in.firms_per_replicate + s.peers[static_cast<std::int64_t>(k) * s.n + i];
+}
+
+// Before the year: what peers will see of this firm, and (market
+// information) this firm's prior about markets it never served moves towards
+// the beliefs of the peers that serve them, with weight w k / (1 + w k) for k
+// such peers. Reads peers' beliefs only in markets they serve and writes this
+// firm's only in markets it never served: no firm reads what another writes.
+FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  const float w = in.params.interactions.peer_prior_weight;
+  const MarketMask own = s.export_mask[i];
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const std::int64_t k = s.at(m, i);
+    if (((own >> m) & 1u) || s.export_tenure[k] != 0) continue;
+    float sum = 0;
+    int count = 0;
+    for (int p = 0; p < in.base_peers; ++p) {
+      const std::int64_t j = peer_id(in, s, i, p);
+      if ((s.export_mask[j] >> m) & 1u) {
+        sum += s.appeal_belief[s.at(m, j)];
+        ++count;
+      }
+    }
+    if (count == 0) continue;
+    const float weight = w * static_cast<float>(count);
+    s.appeal_belief[k] = (s.appeal_belief[k] + weight * sum / static_cast<float>(count)) / (1.0f + weight);
+  }
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void remember_last_year(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  const bool alive = s.status[i] == static_cast<std::uint8_t>(FirmStatus::alive);
+  const MarketMask served = alive ? s.export_mask[i] : 0;
+  s.export_mask_last_year[i] = served;
+  const int start = s.export_start_year[i];
+  const bool experienced =
+      start != 0 && static_cast<float>(in.year - start) >= in.params.interactions.mentor_experience;
+  s.mentoring_last_year[i] = experienced ? served : 0;
+  if (alive && in.params.interactions.market_information) borrow_peer_beliefs(in, s, i);
+}
+
+// What the firm's active peers did last year; a novice (never exported)
+// learns from the experienced exporters among them.
+FIRMSIM_HD FIRMSIM_INLINE void gather_peers(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
+  f.n_peers = 0;
+  f.mentor_markets = f.program_mentor_markets = 0;
+  if (in.peer_slots == 0) return;
+  const bool novice = f.ever_exported == 0;
+  const int active = f.policy.cluster ? in.peer_slots : in.base_peers;
+  for (int k = 0; k < in.peer_slots; ++k) {
+    const std::int64_t j = peer_id(in, s, f.id, k);
+    if (k < active) f.peer_served[f.n_peers++] = s.export_mask_last_year[j];
+    if (!novice) continue;
+    if (k < active && in.params.interactions.mentoring) f.mentor_markets |= s.mentoring_last_year[j];
+    if (k >= in.base_peers && f.policy.mentoring_share > 0) f.program_mentor_markets |= s.mentoring_last_year[j];
+  }
+}
+
+FIRMSIM_HD FIRMSIM_INLINE int peers_serving(const FirmYear& f, int m) {
+  int count = 0;
+  for (int k = 0; k < f.n_peers; ++k) count += static_cast<int>((f.peer_served[k] >> m) & 1u);
+  return count;
+}
+
+// Awareness multiplier from peers that served m last year.
+FIRMSIM_HD FIRMSIM_INLINE float peer_awareness(const YearInputs& in, const FirmYear& f, int m) {
+  return 1.0f + in.params.interactions.peer_awareness * static_cast<float>(peers_serving(f, m));
+}
+
+// Share of the sunk cost of entering m that mentors take away (0: none).
+FIRMSIM_HD FIRMSIM_INLINE float mentor_cut(const YearInputs& in, const FirmYear& f, int m) {
+  float cut = 0;
+  if ((f.mentor_markets >> m) & 1u) cut = in.params.interactions.mentor_discount;
+  if ((f.program_mentor_markets >> m) & 1u) cut = fmaxf(cut, f.policy.mentoring_share);
+  return cut;
+}
+
+// Export sales multiplier from the firm's industry's presence in m last year.
+FIRMSIM_HD FIRMSIM_INLINE float crowding_factor(const YearInputs& in, const FirmYear& f, int m) {
+  const std::int64_t replicate = f.id / in.firms_per_replicate;
+  const float share = in.crowding_share[(replicate * in.n_industries + f.industry_index) * in.params.n_markets + m];
+  return expf(-in.params.interactions.crowding_elasticity * share);
+}
+
+// ----------------------------------------------------------------------------
 // Market economics shared by steps 6-10
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE float psychic_distance(const YearInputs& in, int m) {
@@ -301,7 +412,8 @@ FIRMSIM_HD FIRMSIM_INLINE float export_factor(const YearInputs& in, const FirmYe
 // Expected yearly export sales in market m, from the firm's beliefs.
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
-  return f.export_factor * in.market_year[m].reach * expf(s.appeal_belief[s.at(m, f.id)]);
+  const float sales = f.export_factor * in.market_year[m].reach * expf(s.appeal_belief[s.at(m, f.id)]);
+  return in.params.interactions.crowding ? sales * crowding_factor(in, f, m) : sales;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_fixed_cost(const YearInputs& in, const FirmYear& f, int m) {
@@ -336,6 +448,10 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const Fir
   if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
   cost *= expf(-x.orientation_sunk * f.orientation);
   if ((f.policy.subsidy_markets >> m) & 1u) cost *= 1.0f - f.policy.subsidy_share;
+  if (!((f.exporting >> m) & 1u)) {  // mentors help with entering, not with staying
+    const float cut = mentor_cut(in, f, m);
+    if (cut > 0) cost *= 1.0f - cut;
+  }
   return cost;
 }
 
@@ -360,6 +476,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool aware_of_export_market(const YearInputs& in, cons
   float p = in.market_year[m].awareness;
   if ((f.importing >> m) & 1u) p *= x.import_awareness_multiplier;
   if (has_region_experience(in, f, m)) p *= x.related_awareness_multiplier;
+  if (in.params.interactions.market_information) p *= peer_awareness(in, f, m);
   return u < p;
 }
 
@@ -539,8 +656,8 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
-  const float sales =
-      x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
+  float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
+  if (in.params.interactions.crowding) sales *= crowding_factor(in, f, m);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
 
@@ -897,6 +1014,7 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
     s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
   }
   f.policy = support_for(in, f);
+  gather_peers(in, s, f);  // last year's peers (interactions)
   const FirmDraws d = draw_firm_year(in, f);
   update_efficiency(in, d, f);           // 2. efficiency
   learn_efficiency(in, d, f);            // 3. passive learning

@@ -66,7 +66,8 @@ void append_all(std::vector<T>& to, const std::vector<T>& from) {
 
 std::size_t estimated_device_bytes(const Config& c, int variants) {
   const double firms = static_cast<double>(c.run.firms) * c.run.replicates * variants;
-  const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size())));
+  const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size()),
+                                                                          peer_slots(std::vector<Config>{c})));
   // A year's record is gathered through temporaries of about 100 bytes a firm.
   return static_cast<std::size_t>(state + firms * 100.0);
 }
@@ -93,6 +94,25 @@ Simulation::Simulation(std::vector<Config> variants)
 
 Simulation::~Simulation() = default;
 
+namespace {
+bool network_program(const Config& c) {
+  for (const PolicySpec& p : c.policies)
+    if (p.kind == PolicyKind::mentoring || p.kind == PolicyKind::cluster) return true;
+  return false;
+}
+}  // namespace
+
+int peer_slots(const std::vector<Config>& variants) {
+  bool interacting = false;
+  for (const Config& c : variants) {
+    const InteractionParams& x = c.model.interactions;
+    interacting = interacting || x.market_information || x.mentoring || network_program(c);
+  }
+  if (!interacting) return 0;
+  const InteractionParams& x = variants.at(0).model.interactions;
+  return static_cast<int>(x.peers) + static_cast<int>(x.program_peers);
+}
+
 EngineSetup engine_setup(const Config& config) {
   EngineSetup s;
   s.firms_per_replicate = config.run.firms;
@@ -105,6 +125,9 @@ EngineSetup engine_setup(const Config& config) {
   s.founding_cdf = founding_cdf(config.run);
   s.first_founding_year = config.run.burn_in_start;
   s.industry_cdf = industry_cdf(config.industries);
+  s.peer_slots = peer_slots(std::vector<Config>{config});
+  s.base_peers = s.peer_slots > 0 ? static_cast<int>(config.model.interactions.peers) : 0;
+  s.crowding = config.model.interactions.crowding != 0;
   return s;
 }
 
@@ -122,6 +145,11 @@ std::string population_difference(const Config& a, const Config& b) {
   if (a.industries.size() != b.industries.size()) return "industries";
   for (std::size_t j = 0; j < a.industries.size(); ++j)
     if (a.industries[j].share != b.industries[j].share) return "industries." + a.industries[j].meta.name + ".share";
+  // Peers are drawn once for the whole population.
+  const InteractionParams &x = a.model.interactions, &y = b.model.interactions;
+  if (static_cast<int>(x.peers) != static_cast<int>(y.peers)) return "model.interactions.peers";
+  if (static_cast<int>(x.program_peers) != static_cast<int>(y.program_peers)) return "model.interactions.program_peers";
+  if (x.same_industry_share != y.same_industry_share) return "model.interactions.same_industry_share";
   return "";
 }
 }  // namespace
@@ -139,6 +167,9 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
     s.variants.push_back(std::move(v));
   }
   s.replicates = variants[0].run.replicates * static_cast<int>(variants.size());
+  s.peer_slots = peer_slots(variants);
+  s.base_peers = s.peer_slots > 0 ? static_cast<int>(variants[0].model.interactions.peers) : 0;
+  for (const Config& c : variants) s.crowding = s.crowding || c.model.interactions.crowding != 0;
   return s;
 }
 

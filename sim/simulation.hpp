@@ -31,6 +31,11 @@ struct YearSummary {
 // Memory a run needs on the device, in bytes, before anything is allocated.
 std::size_t estimated_device_bytes(const Config& config, int variants = 1);
 
+// Peer slots per firm for a population of these variants: 0 when no variant
+// lets firms interact (no switch on, no network program), so a model without
+// interactions allocates and computes nothing for them.
+int peer_slots(const std::vector<Config>& variants);
+
 // The engine's set-up for a config (population, world, parameters).
 EngineSetup engine_setup(const Config& config);
 // The same for variants of one population: each config brings its parameters,
