@@ -138,7 +138,9 @@ struct CrowdingShare {
   const std::int32_t* partial;
   std::int64_t chunks_per_replicate;
   int n_markets, n_industries;
-  float* share;  // [replicate][industry][market]
+  const YearInputs* inputs;  // by variant, for the elasticity
+  int replicates_per_variant;
+  float* factor;  // [replicate][industry][market]
   FIRMSIM_HD void operator()(std::int64_t q) const {
     const std::int64_t r = q / (static_cast<std::int64_t>(n_industries) * n_markets);
     const int j = static_cast<int>(q / n_markets % n_industries);
@@ -150,7 +152,8 @@ struct CrowdingShare {
       served += row[m];
       alive += row[n_markets];
     }
-    share[q] = alive > 0 ? static_cast<float>(static_cast<double>(served) / static_cast<double>(alive)) : 0.0f;
+    const float share = alive > 0 ? static_cast<float>(static_cast<double>(served) / static_cast<double>(alive)) : 0.0f;
+    factor[q] = expf(-inputs[r / replicates_per_variant].params.interactions.crowding_elasticity * share);
   }
 };
 
@@ -227,7 +230,7 @@ struct Engine::Impl {
   thrust::device_vector<float> founding_cdf, industry_cdf;
   // last year's industry x market counts (crowding), per replicate
   thrust::device_vector<std::int32_t> crowding_partial;
-  thrust::device_vector<float> crowding_share;
+  thrust::device_vector<float> crowding_factor;
 
   FirmStateView view;
 
@@ -261,7 +264,7 @@ struct Engine::Impl {
     if (s.crowding) {
       crowding_partial.resize(static_cast<std::size_t>(s.replicates * chunks_per_replicate()) * n_industries *
                               (n_markets + 1));
-      crowding_share.resize(static_cast<std::size_t>(s.replicates) * n_industries * n_markets);
+      crowding_factor.resize(static_cast<std::size_t>(s.replicates) * n_industries * n_markets);
     }
   }
 
@@ -295,15 +298,15 @@ struct Engine::Impl {
   }
 
   // Last year's share of each industry's firms in each market, per replicate.
-  void count_crowding() {
+  void count_crowding(const YearInputs* inputs) {
     const std::int64_t chunks = setup.replicates * chunks_per_replicate();
     thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(chunks),
                      CountCrowdingChunk{view, setup.firms_per_replicate, chunks_per_replicate(), n_markets,
                                         n_industries, raw(crowding_partial)});
-    thrust::for_each(
-        thrust::counting_iterator<std::int64_t>(0),
-        thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_share.size())),
-        CrowdingShare{raw(crowding_partial), chunks_per_replicate(), n_markets, n_industries, raw(crowding_share)});
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
+                     thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_factor.size())),
+                     CrowdingShare{raw(crowding_partial), chunks_per_replicate(), n_markets, n_industries, inputs,
+                                   replicates_per_variant, raw(crowding_factor)});
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
@@ -345,7 +348,7 @@ struct Engine::Impl {
     in.peer_slots = setup.peer_slots;
     in.base_peers = setup.base_peers;
     in.n_industries = n_industries;
-    in.crowding_share = crowding_share.empty() ? nullptr : raw(crowding_share);
+    in.crowding_factor = crowding_factor.empty() ? nullptr : raw(crowding_factor);
     return in;
   }
 
@@ -465,7 +468,7 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
   const YearInputs* inputs = m.upload_inputs(year);
   // Interactions read last year's state, prepared here before any firm moves.
   if (m.setup.peer_slots > 0) m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view});
-  if (m.setup.crowding) m.count_crowding();
+  if (m.setup.crowding) m.count_crowding(inputs);
   m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view});
   m.last_year = year;
 }

@@ -44,9 +44,10 @@ struct YearInputs {
   int peer_slots = 0;  // slots of the peer arrays
   int base_peers = 0;  // slots 0..base_peers-1 are everyone's peers; the rest open with network programs
   int n_industries = 0;
-  // Share of an industry's alive firms that served a market last year, per
+  // Export sales multiplier exp(-crowding_elasticity * share), where share is
+  // that of an industry's alive firms that served a market last year, per
   // replicate of the whole population: [(replicate * n_industries + j) * n_markets + m].
-  const float* crowding_share = nullptr;
+  const float* crowding_factor = nullptr;
 };
 
 // Policy support that applies to this firm this year, combined over programs.
@@ -315,21 +316,26 @@ FIRMSIM_HD FIRMSIM_INLINE std::int64_t peer_id(const YearInputs& in, const FirmS
 // such peers. Reads peers' beliefs only in markets they serve and writes this
 // firm's only in markets it never served: no firm reads what another writes.
 FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  std::int64_t peer[kMaxPeerSlots];
+  MarketMask served[kMaxPeerSlots];
+  MarketMask any = 0;
+  for (int p = 0; p < in.base_peers; ++p) {
+    peer[p] = peer_id(in, s, i, p);
+    served[p] = s.export_mask[peer[p]];
+    any |= served[p];
+  }
   const float w = in.params.interactions.peer_prior_weight;
-  const MarketMask own = s.export_mask[i];
-  for (int m = 0; m < in.params.n_markets; ++m) {
+  for (MarketMask rest = any & ~s.export_mask[i]; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
     const std::int64_t k = s.at(m, i);
-    if (((own >> m) & 1u) || s.export_tenure[k] != 0) continue;
+    if (s.export_tenure[k] != 0) continue;  // the firm has its own experience of m
     float sum = 0;
     int count = 0;
-    for (int p = 0; p < in.base_peers; ++p) {
-      const std::int64_t j = peer_id(in, s, i, p);
-      if ((s.export_mask[j] >> m) & 1u) {
-        sum += s.appeal_belief[s.at(m, j)];
+    for (int p = 0; p < in.base_peers; ++p)
+      if ((served[p] >> m) & 1u) {
+        sum += s.appeal_belief[s.at(m, peer[p])];
         ++count;
       }
-    }
-    if (count == 0) continue;
     const float weight = w * static_cast<float>(count);
     s.appeal_belief[k] = (s.appeal_belief[k] + weight * sum / static_cast<float>(count)) / (1.0f + weight);
   }
@@ -385,8 +391,7 @@ FIRMSIM_HD FIRMSIM_INLINE float mentor_cut(const YearInputs& in, const FirmYear&
 // Export sales multiplier from the firm's industry's presence in m last year.
 FIRMSIM_HD FIRMSIM_INLINE float crowding_factor(const YearInputs& in, const FirmYear& f, int m) {
   const std::int64_t replicate = f.id / in.firms_per_replicate;
-  const float share = in.crowding_share[(replicate * in.n_industries + f.industry_index) * in.params.n_markets + m];
-  return expf(-in.params.interactions.crowding_elasticity * share);
+  return in.crowding_factor[(replicate * in.n_industries + f.industry_index) * in.params.n_markets + m];
 }
 
 // ----------------------------------------------------------------------------

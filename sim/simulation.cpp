@@ -313,6 +313,24 @@ void Simulation::append(const YearRecord& r) {
   }
 }
 
+void Simulation::add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const {
+  const PeerTable peers = engine_->peer_table();
+  const std::int64_t per = config_.run.firms, n = engine_->size();
+  for (std::size_t r = first; r < first + rpv; ++r)
+    for (std::int64_t firm = 0; firm < per; ++firm) {
+      const std::int64_t i = static_cast<std::int64_t>(r) * per + firm;
+      for (int k = 0; k < peers.slots; ++k) {
+        const std::int32_t peer = peers.peer[static_cast<std::size_t>(k * n + i)];
+        out.replicate.push_back(static_cast<std::int32_t>(r - first));
+        out.firm.push_back(firm);
+        out.slot.push_back(static_cast<std::uint8_t>(k));
+        out.peer.push_back(peer);
+        out.same_industry.push_back(t.industry[i] == t.industry[static_cast<std::size_t>(r) * per + peer]);
+        out.program.push_back(k >= peers.base_peers);
+      }
+    }
+}
+
 Panel Simulation::panel(int variant) const {
   Panel p;
   p.meta = panel_meta(variants_.at(variant));
@@ -341,6 +359,7 @@ Panel Simulation::panel(int variant) const {
     f.latent_export_start_year.push_back(t.export_start_year[i]);
     f.orientation.push_back(t.orientation[i]);
   }
+  add_peers(p.peers, t, first, rpv);
   return p;
 }
 

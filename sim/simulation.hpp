@@ -83,6 +83,7 @@ class Simulation {
  private:
   void summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
+  void add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const;
   int replicates_per_variant() const { return config_.run.replicates; }
 
   Config config_;  // variant 0
