@@ -152,65 +152,84 @@ TEST(Peers, AreDrawnOnceFromTheGeneratorWithTheRequestedMix) {
   EXPECT_LT(static_cast<double>(same) / base, 0.90);
 }
 
-// Export market-years from `from` on: of manufacturing firms (the program's
-// target sector), and of firms outside it (never targeted) that have a
-// manufacturing peer.
+// Of a program's years: export market-years of the firms it could target (its
+// industries, young enough in its years), and the latent exports (EUR) of
+// the firms it never targets (founded too early) that have such a firm among
+// their base peers in `network` (the interacting run's peer table).
 struct Reach {
-  double targeted = 0, untargeted_exposed = 0;
+  double targetable = 0, never_targeted_exports = 0;
 };
 
-Reach reach(const Config& c, const Panel& p, int from) {
-  std::vector<int> industry_of(static_cast<std::size_t>(c.run.replicates * c.run.firms), -1);
+Reach reach(const Config& c, const Panel& p, const PeerColumns& network) {
+  const PolicySpec& program = c.policies.at(0);
+  const std::int64_t per = c.run.firms;
+  std::vector<char> targetable(static_cast<std::size_t>(c.run.replicates * per), 0);
   for (std::size_t r = 0; r < p.firms.rows(); ++r)
-    industry_of[p.firms.replicate[r] * c.run.firms + p.firms.firm[r]] = p.firms.industry[r];
-  auto manufacturing = [&](int replicate, std::int64_t firm) {
-    const int j = industry_of[replicate * c.run.firms + firm];
-    return j >= 0 && c.industries[j].meta.sector == "manufacturing";
-  };
+    targetable[p.firms.replicate[r] * per + p.firms.firm[r]] =
+        ((program.industries >> p.firms.industry[r]) & 1u) &&
+        p.firms.founding_year[r] + program.max_age >= program.from;
   std::set<std::pair<int, std::int64_t>> exposed;
-  for (std::size_t r = 0; r < p.peers.rows(); ++r)
-    if (!p.peers.program[r] && !manufacturing(p.peers.replicate[r], p.peers.firm[r]) &&
-        manufacturing(p.peers.replicate[r], p.peers.peer[r]))
-      exposed.insert({p.peers.replicate[r], p.peers.firm[r]});
+  for (std::size_t r = 0; r < network.rows(); ++r) {
+    const std::int64_t base = network.replicate[r] * per;
+    if (!network.program[r] && !targetable[base + network.firm[r]] && targetable[base + network.peer[r]])
+      exposed.insert({network.replicate[r], network.firm[r]});
+  }
   Reach n;
   for (std::size_t r = 0; r < p.flows.rows(); ++r) {
-    if (p.flows.year[r] < from || !(p.flows.exports_true[r] > 0)) continue;
-    if (manufacturing(p.flows.replicate[r], p.flows.firm[r])) ++n.targeted;
-    if (exposed.count({p.flows.replicate[r], p.flows.firm[r]})) ++n.untargeted_exposed;
+    if (p.flows.year[r] < program.from || !(p.flows.exports_true[r] > 0)) continue;
+    if (targetable[p.flows.replicate[r] * per + p.flows.firm[r]]) ++n.targetable;
+    if (exposed.count({p.flows.replicate[r], p.flows.firm[r]})) n.never_targeted_exports += p.flows.exports_true[r];
   }
   return n;
 }
 
-// A mentoring program in a network: the firms it targets export more, and
-// firms it never targeted can move only because firms interact - among
-// independent firms not one of their flows changes. (The size of the
-// spill-over at scale: bench/network_spillover.cpp, figures in README.md.)
-TEST(MentoringProgram, HelpsItsTargetAndMovesOthersOnlyThroughTheNetwork) {
-  const std::string scenario = testing::source_dir() + "/scenarios/network_mentoring_program.yaml";
+// A program in a network reaches firms it never targets; among independent
+// firms those firms do not move by a cent. (Its size at scale:
+// bench/network_spillover.cpp, figures in README.md.)
+TEST(NetworkProgram, MovesFirmsItNeverTargetsOnlyThroughTheNetwork) {
+  const std::string scenario = testing::source_dir() + "/scenarios/network_entry_subsidy.yaml";
   Config program = load_config(testing::default_config_path(), {scenario});
   program.run.firms = 3000;
   program.run.replicates = 2;
   program.run.burn_in_start = 1980;
-  // Stronger than the scenario's, so that a small world shows the direction.
-  program.model.interactions.program_peers = 6;
-  program.policies.at(0).from = 1985;
-  program.policies.at(0).strength = 0.9;
   Config baseline = program;
   baseline.policies.clear();
   Simulation sim(std::vector<Config>{baseline, program});
   sim.run();
-  const Reach base = reach(baseline, sim.panel(0), 1985), treated = reach(program, sim.panel(1), 1985);
-  EXPECT_GT(treated.targeted, base.targeted);
-  EXPECT_GT(base.untargeted_exposed, 100);
+  const PeerColumns network = sim.panel(0).peers;
+  ASSERT_GT(network.rows(), 0u);
+  const Reach base = reach(program, sim.panel(0), network), treated = reach(program, sim.panel(1), network);
+  EXPECT_GT(treated.targetable, base.targetable * 1.05);
+  EXPECT_GT(base.never_targeted_exports, 0);
+  EXPECT_NE(treated.never_targeted_exports, base.never_targeted_exports) << "the program reaches them through peers";
 
-  // The same program among independent firms: the untargeted do not move at all.
   for (Config* c : {&baseline, &program})
     c->model.interactions.market_information = c->model.interactions.mentoring = 0;
   Simulation alone(std::vector<Config>{baseline, program});
   alone.run();
-  const Reach alone_base = reach(baseline, alone.panel(0), 1985), alone_treated = reach(program, alone.panel(1), 1985);
-  EXPECT_EQ(alone_base.untargeted_exposed, alone_treated.untargeted_exposed);
-  EXPECT_GT(alone_treated.targeted, alone_base.targeted) << "program mentors work without the network switches";
+  const Reach alone_base = reach(program, alone.panel(0), network),
+              alone_treated = reach(program, alone.panel(1), network);
+  EXPECT_GT(alone_treated.targetable, alone_base.targetable * 1.05);
+  EXPECT_EQ(alone_treated.never_targeted_exports, alone_base.never_targeted_exports)
+      << "independent firms that a program never targets cannot move";
+}
+
+// The mentoring program's mentors work without the network switches: its
+// target group exports more.
+TEST(MentoringProgram, ProgramMentorsCutTheirMenteesEntryCost) {
+  Config off = world(3000);
+  off.model.interactions.program_peers = 6;
+  PolicySpec p;
+  p.name = "mentoring";
+  p.kind = PolicyKind::mentoring;
+  p.from = 1980;
+  p.to = 2005;
+  p.strength = 0.9;
+  p.exporter_status = 1;
+  Config on = off;
+  on.policies.push_back(p);
+  const auto [base, treated] = compare(off, on);
+  EXPECT_GT(treated.exporters_ever, base.exporters_ever);
 }
 
 std::string slurp(const fs::path& p) {
