@@ -166,5 +166,26 @@ TEST(CheckpointState, ResumingAtAnyYearGivesTheSamePanel) {
   fs::remove(path);
 }
 
+// With firms interacting, the peers and last year's masks are state too.
+TEST(CheckpointState, ResumesWithInteractionsOn) {
+  Config c = testing::small_default(600, 1990);
+  c.model.interactions.market_information = c.model.interactions.mentoring = c.model.interactions.crowding = 1;
+  Simulation whole(c);
+  whole.run();
+  const fs::path path = fs::temp_directory_path() / ("firmsim-ckpt-interact-" + std::to_string(::getpid()));
+  Simulation first(c);
+  for (int k = 0; k < 9; ++k) first.step();
+  save_checkpoint(first, "key", path.string());
+  Simulation resumed(c);
+  load_checkpoint(resumed, path.string());
+  resumed.run();
+  const Panel a = whole.panel(), b = resumed.panel();
+  EXPECT_FALSE(a.peers.peer.empty());
+  EXPECT_EQ(a.peers.peer, b.peers.peer);
+  EXPECT_EQ(a.firm_years.exports_true, b.firm_years.exports_true);
+  EXPECT_EQ(a.flows.exports_true, b.flows.exports_true);
+  fs::remove(path);
+}
+
 }  // namespace
 }  // namespace firmsim

@@ -232,6 +232,33 @@ TEST(MentoringProgram, ProgramMentorsCutTheirMenteesEntryCost) {
   EXPECT_GT(treated.exporters_ever, base.exporters_ever);
 }
 
+// A cluster program opens the program peer slots of its target group: with
+// market information on, more peers mean more markets noticed.
+TEST(ClusterProgram, MorePeersMoreMarketsNoticed) {
+  Config off = world(3000);
+  off.model.interactions.market_information = 1;
+  off.model.interactions.peer_awareness = 2.0f;
+  off.model.interactions.program_peers = 8;
+  PolicySpec p;
+  p.name = "cluster";
+  p.kind = PolicyKind::cluster;
+  p.from = 1980;
+  p.to = 2005;
+  p.strength = 1;
+  Config on = off;
+  on.policies.push_back(p);
+  const auto [base, treated] = compare(off, on);
+  EXPECT_GT(treated.export_market_years, base.export_market_years);
+  // Without any interaction switched on, opening slots changes nothing.
+  Config quiet = off;
+  quiet.model.interactions.market_information = 0;
+  Config quiet_on = quiet;
+  quiet_on.policies.push_back(p);
+  Simulation sim(std::vector<Config>{quiet, quiet_on});
+  sim.run();
+  EXPECT_TRUE(same_panel(sim.panel(0), sim.panel(1)));
+}
+
 std::string slurp(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
   std::ostringstream s;
