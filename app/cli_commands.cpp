@@ -2,6 +2,10 @@
 
 #include <omp.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <fstream>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +17,7 @@
 #include "app/progress.hpp"
 #include "app/run_report.hpp"
 #include "estimation/typology.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
 #include "sim/limits.hpp"
 #include "sim/panel_io.hpp"
@@ -41,6 +46,95 @@ std::string year_line(const YearSummary& s) {
   o << "alive " << s.alive << ", births " << s.births << ", deaths " << s.deaths << ", exporters " << s.exporters
     << ", importers " << s.importers << ", export starters " << s.export_starters;
   return o.str();
+}
+
+// Test hook: FIRMSIM_STOP_AFTER_CHECKPOINT=1 stops the process (SIGSTOP)
+// right after a checkpoint is written, so a test can SIGKILL it at a known
+// moment and resume.
+void stop_here_for_tests() {
+  const char* stop = std::getenv("FIRMSIM_STOP_AFTER_CHECKPOINT");
+  if (stop && std::string(stop) == "1") ::raise(SIGSTOP);
+}
+
+// FNV-1a of a file's bytes, so a resumed run notices an edited config.
+std::string file_fingerprint(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::ostringstream text;
+  text << f.rdbuf();
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : text.str()) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return std::to_string(h);
+}
+
+// How the run was started, one `key=value` per line: what --resume needs to
+// rebuild the same simulation (files are checked by fingerprint; files they
+// include are not).
+std::string run_key(const RunCommand& c) {
+  std::ostringstream k;
+  k << "config=" << c.config << "\nconfig_fingerprint=" << file_fingerprint(c.config) << "\n";
+  for (const std::string& s : c.scenarios)
+    k << "scenario=" << s << "\nscenario_fingerprint=" << file_fingerprint(s) << "\n";
+  if (c.firms) k << "firms=" << *c.firms << "\n";
+  if (c.replicates) k << "replicates=" << *c.replicates << "\n";
+  if (c.seed) k << "seed=" << *c.seed << "\n";
+  if (c.years) k << "years=" << *c.years << "\n";
+  if (c.batch) k << "batch=" << *c.batch << "\n";
+  k << "format=" << c.format << "\n";
+  if (c.checkpoint_every) k << "checkpoint_every=" << *c.checkpoint_every << "\n";
+  return k.str();
+}
+
+// The command that started the run in `dir`, with this invocation's threads
+// and output settings.
+RunCommand resumed_command(const RunCommand& now, const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / kCheckpointFile).string();
+  std::istringstream key(checkpoint_run_key(path));
+  RunCommand c;
+  std::string line;
+  std::vector<std::string> fingerprints;
+  try {
+    while (std::getline(key, line)) {
+      const auto eq = line.find('=');
+      const std::string name = line.substr(0, eq), value = eq == std::string::npos ? "" : line.substr(eq + 1);
+      if (name == "config")
+        c.config = value;
+      else if (name == "scenario")
+        c.scenarios.push_back(value);
+      else if (name == "config_fingerprint" || name == "scenario_fingerprint")
+        fingerprints.push_back(value);
+      else if (name == "firms")
+        c.firms = std::stoll(value);
+      else if (name == "replicates")
+        c.replicates = std::stoi(value);
+      else if (name == "seed")
+        c.seed = std::stoull(value);
+      else if (name == "years")
+        c.years = value;
+      else if (name == "batch")
+        c.batch = std::stoll(value);
+      else if (name == "format")
+        c.format = value;
+      else if (name == "checkpoint_every")
+        c.checkpoint_every = std::stoi(value);
+    }
+  } catch (const std::exception&) {
+    throw InputError(path, 0, "", "checkpoint's run key is unreadable: '" + line + "'");
+  }
+  std::vector<std::string> files{c.config};
+  files.insert(files.end(), c.scenarios.begin(), c.scenarios.end());
+  for (std::size_t k = 0; k < files.size() && k < fingerprints.size(); ++k)
+    if (file_fingerprint(files[k]) != fingerprints[k])
+      throw InputError(files[k], 0, "", "changed since the checkpoint in " + dir + " was written; cannot resume");
+  if (now.checkpoint_every) c.checkpoint_every = now.checkpoint_every;
+  c.out = dir;
+  c.threads = now.threads;
+  c.quiet = now.quiet;
+  c.compare = now.compare;
+  c.targets = now.targets;
+  return c;
 }
 
 }  // namespace
@@ -105,7 +199,14 @@ void check_compare_window(const Config& c) {
 
 }  // namespace
 
-int run_command(const RunCommand& cmd, bool interactive) {
+int run_command(const RunCommand& given, bool interactive) {
+  if (given.resume && !given.config.empty())
+    throw InputError("command line", 0, "--resume", "takes the run's config from its checkpoint; give no config file");
+  if (!given.resume && given.config.empty())
+    throw InputError("command line", 0, "config", "a config file is required (or --resume DIR)");
+  const RunCommand cmd = given.resume ? resumed_command(given, *given.resume) : given;
+  if (cmd.checkpoint_every && (*cmd.checkpoint_every < 1 || !cmd.out))
+    throw InputError("command line", 0, "--checkpoint-every", "needs K >= 1 and an --out directory");
   const PanelFormat format = parse_panel_format(cmd.format);
   Config config = load_config(cmd.config, cmd.scenarios);
   apply_overrides(cmd, config);
@@ -119,6 +220,9 @@ int run_command(const RunCommand& cmd, bool interactive) {
   Simulation sim(config);  // the last check: does the population fit in memory?
   if (cmd.threads) omp_set_num_threads(*cmd.threads);
   if (cmd.out) ensure_writable_directory(*cmd.out);  // every check passed: only now create it
+  const std::string checkpoint = cmd.out ? (std::filesystem::path(*cmd.out) / kCheckpointFile).string() : "";
+  if (given.resume) load_checkpoint(sim, checkpoint);
+  const std::string key = cmd.checkpoint_every ? run_key(cmd) : "";
   if (!cmd.quiet)
     std::fprintf(
         stderr,
@@ -127,9 +231,13 @@ int run_command(const RunCommand& cmd, bool interactive) {
         static_cast<int>(config.industries.size()), config.run.burn_in_start, config.run.last_year,
         config.run.first_year, config.run.last_year, Engine::backend_name());
   Progress progress(stderr, sim.total_years(), interactive);
-  int done = 0;
+  int done = sim.next_year() - config.run.burn_in_start;
   sim.run([&](const YearSummary& s) {
     ++done;
+    if (cmd.checkpoint_every && done % *cmd.checkpoint_every == 0 && !sim.finished()) {
+      save_checkpoint(sim, key, checkpoint);
+      stop_here_for_tests();
+    }
     if (!cmd.quiet) progress.update(done, std::to_string(s.year), year_line(s));
   });
   const double seconds = progress.seconds();
@@ -143,6 +251,8 @@ int run_command(const RunCommand& cmd, bool interactive) {
     write_panel(panel, *cmd.out, format);
     write_run_report(*cmd.out, report);
     std::cout << "panel written to " << *cmd.out << " (" << cmd.format << ")\n";
+    std::error_code ec;
+    std::filesystem::remove(checkpoint, ec);  // the run is complete; nothing to resume
   }
   if (cmd.compare) compare_panel(panel, targets, cmd.out, &config, std::cout);
   return 0;

@@ -24,6 +24,8 @@ struct RunCommand {
   bool compare = false;
   std::string targets;  // empty: default_targets()
   bool quiet = false;
+  std::optional<int> checkpoint_every;  // years between checkpoints in the --out directory
+  std::optional<std::string> resume;    // run directory of a killed run to continue
 };
 
 struct CompareCommand {

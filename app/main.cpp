@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
 
   RunCommand run;
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a world and (optionally) compare it with the seed tables");
-  run_cmd->add_option("config", run.config, "World and model configuration (YAML)")->required();
+  run_cmd->add_option("config", run.config, "World and model configuration (YAML); not with --resume");
   run_cmd->add_option("--scenario", run.scenarios, "Scenario overlay(s), applied in order")->take_all();
   run_cmd->add_option("--firms", run.firms, "Firm slots per replicate (everyone born during the run)");
   run_cmd->add_option("--replicates", run.replicates, "Independent copies run as one device population");
@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--compare", run.compare, "Compare the panel with the seed tables");
   run_cmd->add_option("--targets", run.targets, "Empirical targets for --compare (default: see README)");
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
+  run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
+                      "Save the run's state into --out every K years (resume with --resume)");
+  run_cmd->add_option("--resume", run.resume,
+                      "Continue the killed run in this directory from its last checkpoint (same panel as an "
+                      "uninterrupted run)");
 
   CompareCommand compare;
   CLI::App* compare_cmd = app.add_subcommand("compare", "Compare a written panel with the seed tables");

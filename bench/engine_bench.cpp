@@ -25,7 +25,7 @@ struct Row {
   double step_seconds, copy_seconds, firm_market_years_per_second, bytes_per_firm, alive_share;
 };
 
-Row measure(const Config& base, long long firms, int years) {
+Row measure(const Config& base, long long firms, int years, int warm_up = 0) {
   Config c = base;
   c.run.firms = firms;
   c.run.replicates = 1;
@@ -33,17 +33,18 @@ Row measure(const Config& base, long long firms, int years) {
   // years run a full population (deaths thin it a little).
   c.run.burn_in_start = 2000;
   c.run.first_year = 2000;
-  c.run.last_year = 2000 + years;
+  c.run.last_year = 2000 + warm_up + years;
   firmsim::EngineSetup setup = firmsim::engine_setup(c);
   setup.founding_cdf = {1.0f};
   setup.first_founding_year = 2000;
   Engine engine(setup);
-  engine.step(2000, firmsim::year_world(c, 2000));  // births; not timed
+  engine.step(2000, firmsim::year_world(c, 2000));                                         // births; not timed
+  for (int y = 2001; y <= 2000 + warm_up; ++y) engine.step(y, firmsim::year_world(c, y));  // exporters appear
   firmsim::YearRecord record;
   engine.record_year(record);
   // Only firms alive at the start of a year are worked on: count those.
   double firm_years = 0, seconds = 0;
-  for (int y = 2001; y <= 2000 + years; ++y) {
+  for (int y = 2001 + warm_up; y <= 2000 + warm_up + years; ++y) {
     long long alive = 0;
     for (auto a : record.alive) alive += a;
     firm_years += static_cast<double>(alive);
@@ -59,6 +60,14 @@ Row measure(const Config& base, long long firms, int years) {
   const double copy = engine.time_state_copy(3);
   const double fmy = firm_years * static_cast<double>(c.markets.size()) / seconds;
   return Row{firms, step, copy, fmy, static_cast<double>(engine.state_bytes()) / firms, firm_years / years / firms};
+}
+
+// Every firm interaction on (issue 9), at the config's strengths.
+Config with_interactions(Config c) {
+  c.model.interactions.market_information = 1;
+  c.model.interactions.mentoring = 1;
+  c.model.interactions.crowding = 1;
+  return c;
 }
 
 }  // namespace
@@ -78,6 +87,18 @@ int main(int argc, char** argv) {
     std::printf("%10lld %12.4f %12.4f %14.3e %12.0f %9.1f%% %7.0f%%\n", r.firms, r.step_seconds, r.copy_seconds,
                 r.firm_market_years_per_second, r.bytes_per_firm, 100.0 * r.copy_seconds / r.step_seconds,
                 100.0 * r.alive_share);
+    std::fflush(stdout);
+  }
+  // The same step with firms interacting: peers' last-year state gathered,
+  // beliefs borrowed, industry x market counts reduced. Both after the same
+  // untimed warm-up years, so that peers have markets to talk about.
+  std::printf("\ninteractions (market information, mentoring, crowding), after 5 untimed years:\n");
+  std::printf("%10s %14s %14s %10s %12s\n", "firms", "off step (s)", "on step (s)", "on/off", "bytes/firm");
+  for (long long n : sizes) {
+    const Row off = measure(config, n, 4, 5);
+    const Row on = measure(with_interactions(config), n, 4, 5);
+    std::printf("%10lld %14.4f %14.4f %9.2fx %12.0f\n", n, off.step_seconds, on.step_seconds,
+                on.step_seconds / off.step_seconds, on.bytes_per_firm);
     std::fflush(stdout);
   }
   std::printf(

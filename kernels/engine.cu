@@ -105,6 +105,79 @@ struct VariantIndex {
   FIRMSIM_HD int operator()(std::int64_t i) const { return static_cast<int>(i / firms_per_variant); }
 };
 
+// Crowding: last year's industry x market counts per replicate, in two
+// passes so that both are parallel maps and the sums are exact integers
+// (the same whatever the thread count or device): each chunk of a
+// replicate's firms counts into its own row, then each (replicate, industry,
+// market) cell sums its replicate's chunk rows.
+constexpr std::int64_t kCrowdingChunk = 4096;
+
+struct CountCrowdingChunk {
+  FirmStateView s;
+  std::int64_t firms_per_replicate, chunks_per_replicate;
+  int n_markets, n_industries;
+  std::int32_t* partial;  // [chunk][industry][market + 1 (alive)]
+  FIRMSIM_HD void operator()(std::int64_t c) const {
+    const std::int64_t r = c / chunks_per_replicate;
+    const std::int64_t begin = r * firms_per_replicate + (c % chunks_per_replicate) * kCrowdingChunk;
+    const std::int64_t end_of_replicate = (r + 1) * firms_per_replicate;
+    const std::int64_t end = begin + kCrowdingChunk < end_of_replicate ? begin + kCrowdingChunk : end_of_replicate;
+    const int width = n_markets + 1;
+    std::int32_t* out = partial + c * n_industries * width;
+    for (int k = 0; k < n_industries * width; ++k) out[k] = 0;
+    for (std::int64_t i = begin; i < end; ++i) {
+      if (s.status[i] != static_cast<std::uint8_t>(FirmStatus::alive)) continue;
+      std::int32_t* row = out + s.industry[i] * width;
+      ++row[n_markets];
+      for (MarketMask rest = s.export_mask[i]; rest; rest &= rest - 1) ++row[lowest_bit(rest)];
+    }
+  }
+};
+
+struct CrowdingShare {
+  const std::int32_t* partial;
+  std::int64_t chunks_per_replicate;
+  int n_markets, n_industries;
+  const YearInputs* inputs;  // by variant, for the elasticity
+  int replicates_per_variant;
+  float* factor;  // [replicate][industry][market]
+  FIRMSIM_HD void operator()(std::int64_t q) const {
+    const std::int64_t r = q / (static_cast<std::int64_t>(n_industries) * n_markets);
+    const int j = static_cast<int>(q / n_markets % n_industries);
+    const int m = static_cast<int>(q % n_markets);
+    const int width = n_markets + 1;
+    std::int64_t served = 0, alive = 0;
+    for (std::int64_t c = r * chunks_per_replicate; c < (r + 1) * chunks_per_replicate; ++c) {
+      const std::int32_t* row = partial + (c * n_industries + j) * width;
+      served += row[m];
+      alive += row[n_markets];
+    }
+    const float share = alive > 0 ? static_cast<float>(static_cast<double>(served) / static_cast<double>(alive)) : 0.0f;
+    factor[q] = expf(-inputs[r / replicates_per_variant].params.interactions.crowding_elasticity * share);
+  }
+};
+
+// One peer slot of a firm: same industry with the given probability
+// (always for program slots), then a uniform pick that skips the firm itself
+// and peers it already has. Host code: peers are drawn once.
+std::int32_t pick_peer(const RngKey& key, std::int64_t firm, int slot, bool program_slot, float same_share,
+                       const std::vector<std::int32_t>& same_industry, std::int64_t firms_per_replicate,
+                       const std::vector<std::int32_t>& chosen) {
+  const PhiloxCounter block =
+      draw4(key, static_cast<std::uint64_t>(firm), kTimeless, static_cast<std::uint32_t>(slot), Purpose::peers);
+  bool same = program_slot || uniform(block, draws::peer_same_industry) < same_share;
+  if (same_industry.size() <= 1) same = false;
+  const std::int64_t size = same ? static_cast<std::int64_t>(same_industry.size()) : firms_per_replicate;
+  const std::int64_t start =
+      std::min<std::int64_t>(size - 1, static_cast<std::int64_t>(uniform(block, draws::peer_pick) * size));
+  for (std::int64_t step = 0; step < size; ++step) {
+    const std::int64_t k = (start + step) % size;
+    const std::int32_t candidate = same ? same_industry[k] : static_cast<std::int32_t>(k);
+    if (candidate != firm && std::find(chosen.begin(), chosen.end(), candidate) == chosen.end()) return candidate;
+  }
+  return static_cast<std::int32_t>(firm);  // a replicate too small for distinct peers
+}
+
 struct ReadSupport {
   const float* support;
   FIRMSIM_HD double operator()(std::int64_t i) const { return support[i]; }
@@ -113,6 +186,20 @@ struct ReadSupport {
 }  // namespace
 
 namespace {
+std::size_t elements_per_firm(Extent e, int n_markets, int peer_slots) {
+  switch (e) {
+    case Extent::firm:
+      return 1;
+    case Extent::market:
+      return static_cast<std::size_t>(n_markets);
+    case Extent::peer:
+      return static_cast<std::size_t>(peer_slots);
+    case Extent::interacting:
+      return peer_slots > 0 ? 1 : 0;
+  }
+  return 0;
+}
+
 // Every state array as raw bytes, for the copy benchmark.
 template <class T>
 void add_span(std::vector<std::pair<const void*, std::size_t>>& spans, const thrust::device_vector<T>& v) {
@@ -125,20 +212,10 @@ struct Engine::Impl {
   std::int64_t n = 0;
   int last_year = 0;
 
-  // firm-level state
-  thrust::device_vector<std::uint8_t> status, industry, strategy, exported_1993_1997, n_export_products,
-      n_import_products;
-  thrust::device_vector<std::int16_t> founding_year, exit_year, export_start_year;
-  thrust::device_vector<float> efficiency_shock, belief_mean, belief_precision, import_gain, fte, cash,
-      export_intensity, support;
-  thrust::device_vector<MarketMask> export_mask, import_mask, ever_exported_mask, export_mask_observed,
-      import_mask_observed;
-  thrust::device_vector<float> value_added, turnover, fixed_assets, intangible_assets, rnd, tfp, exports_true,
-      imports_true, exports_observed, imports_observed;
-  // per-market state, market-major
-  thrust::device_vector<float> appeal_belief, appeal_precision, export_value, import_value;
-  thrust::device_vector<std::int8_t> export_tenure, import_tenure;
-  // the world
+  // the state, one device array per entry of FIRMSIM_FIRM_STATE (firm_state.hpp)
+#define FIRMSIM_DEVICE_ARRAY(type, name, extent) thrust::device_vector<type> name;
+  FIRMSIM_FIRM_STATE(FIRMSIM_DEVICE_ARRAY)
+#undef FIRMSIM_DEVICE_ARRAY
   // the world, one block per variant
   std::vector<VariantSetup> variants;
   int replicates_per_variant = 1;
@@ -151,6 +228,9 @@ struct Engine::Impl {
   std::vector<MeasurementParams> measurement_by_variant;
   thrust::device_vector<YearInputs> inputs_by_variant;
   thrust::device_vector<float> founding_cdf, industry_cdf;
+  // last year's industry x market counts (crowding), per replicate
+  thrust::device_vector<std::int32_t> crowding_partial;
+  thrust::device_vector<float> crowding_factor;
 
   FirmStateView view;
 
@@ -179,70 +259,72 @@ struct Engine::Impl {
     measurement_by_variant.assign(v, MeasurementParams{});
     founding_cdf = to_device(s.founding_cdf);
     industry_cdf = to_device(s.industry_cdf);
+    if (s.peer_slots > kMaxPeerSlots || s.base_peers > s.peer_slots)
+      throw std::invalid_argument("at most 16 peer slots, base peers among them");
+    if (s.crowding) {
+      crowding_partial.resize(static_cast<std::size_t>(s.replicates * chunks_per_replicate()) * n_industries *
+                              (n_markets + 1));
+      crowding_factor.resize(static_cast<std::size_t>(s.replicates) * n_industries * n_markets);
+    }
+  }
+
+  std::int64_t chunks_per_replicate() const {
+    return (setup.firms_per_replicate + kCrowdingChunk - 1) / kCrowdingChunk;
+  }
+
+  // Each firm's peers, drawn once on the host after the slots have their
+  // industries (see kernels/README.md for the layout).
+  void draw_peers() {
+    const std::vector<std::uint8_t> industry_of = to_host(industry);
+    const std::int64_t per = setup.firms_per_replicate;
+    const float share = variants[0].params.interactions.same_industry_share;
+    std::vector<std::int32_t> host(static_cast<std::size_t>(n) * setup.peer_slots);
+    std::vector<std::int32_t> chosen;
+    for (std::int64_t r = 0; r < n / per; ++r) {
+      std::vector<std::vector<std::int32_t>> by_industry(static_cast<std::size_t>(n_industries));
+      for (std::int64_t f = 0; f < per; ++f)
+        by_industry[industry_of[r * per + f]].push_back(static_cast<std::int32_t>(f));
+      const RngKey key{setup.seed, static_cast<std::uint32_t>(r % replicates_per_variant)};
+      for (std::int64_t f = 0; f < per; ++f) {
+        chosen.clear();
+        const std::vector<std::int32_t>& same = by_industry[industry_of[r * per + f]];
+        for (int k = 0; k < setup.peer_slots; ++k) {
+          chosen.push_back(pick_peer(key, f, k, k >= setup.base_peers, share, same, per, chosen));
+          host[static_cast<std::size_t>(k) * n + r * per + f] = chosen.back();
+        }
+      }
+    }
+    thrust::copy(host.begin(), host.end(), peers.begin());
+  }
+
+  // Last year's share of each industry's firms in each market, per replicate.
+  void count_crowding(const YearInputs* inputs) {
+    const std::int64_t chunks = setup.replicates * chunks_per_replicate();
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(chunks),
+                     CountCrowdingChunk{view, setup.firms_per_replicate, chunks_per_replicate(), n_markets,
+                                        n_industries, raw(crowding_partial)});
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
+                     thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_factor.size())),
+                     CrowdingShare{raw(crowding_partial), chunks_per_replicate(), n_markets, n_industries, inputs,
+                                   replicates_per_variant, raw(crowding_factor)});
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
-  VariantIndex firms_per_variant() const {
-    return VariantIndex{setup.firms_per_replicate * replicates_per_variant};
-  }
+  VariantIndex firms_per_variant() const { return VariantIndex{setup.firms_per_replicate * replicates_per_variant}; }
   int variant_of(std::int64_t id) const {
     return static_cast<int>(id / setup.firms_per_replicate / replicates_per_variant);
   }
 
-  void allocate() {
-    const std::size_t fn = static_cast<std::size_t>(n);
-    const std::size_t mn = fn * static_cast<std::size_t>(n_markets);
-    for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products})
-      v->resize(fn);
-    for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
-    for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash, &export_intensity,
-                    &support, &value_added, &turnover, &fixed_assets, &intangible_assets, &rnd, &tfp, &exports_true,
-                    &imports_true, &exports_observed, &imports_observed})
-      v->resize(fn);
-    for (auto* v : {&export_mask, &import_mask, &ever_exported_mask, &export_mask_observed, &import_mask_observed})
-      v->resize(fn);
-    for (auto* v : {&appeal_belief, &appeal_precision, &export_value, &import_value}) v->resize(mn);
-    for (auto* v : {&export_tenure, &import_tenure}) v->resize(mn);
+  // Elements per firm of an array of this extent.
+  std::size_t per_firm(Extent e) const { return elements_per_firm(e, n_markets, setup.peer_slots); }
 
+  void allocate() {
     view.n = n;
-    view.status = raw(status);
-    view.industry = raw(industry);
-    view.founding_year = raw(founding_year);
-    view.exit_year = raw(exit_year);
-    view.efficiency_shock = raw(efficiency_shock);
-    view.belief_mean = raw(belief_mean);
-    view.belief_precision = raw(belief_precision);
-    view.import_gain = raw(import_gain);
-    view.fte = raw(fte);
-    view.cash = raw(cash);
-    view.export_intensity = raw(export_intensity);
-    view.strategy = raw(strategy);
-    view.export_start_year = raw(export_start_year);
-    view.export_mask = raw(export_mask);
-    view.import_mask = raw(import_mask);
-    view.ever_exported_mask = raw(ever_exported_mask);
-    view.exported_1993_1997 = raw(exported_1993_1997);
-    view.support = raw(support);
-    view.appeal_belief = raw(appeal_belief);
-    view.appeal_precision = raw(appeal_precision);
-    view.export_tenure = raw(export_tenure);
-    view.import_tenure = raw(import_tenure);
-    view.export_value = raw(export_value);
-    view.import_value = raw(import_value);
-    view.value_added = raw(value_added);
-    view.turnover = raw(turnover);
-    view.fixed_assets = raw(fixed_assets);
-    view.intangible_assets = raw(intangible_assets);
-    view.rnd = raw(rnd);
-    view.tfp = raw(tfp);
-    view.exports_true = raw(exports_true);
-    view.imports_true = raw(imports_true);
-    view.exports_observed = raw(exports_observed);
-    view.imports_observed = raw(imports_observed);
-    view.export_mask_observed = raw(export_mask_observed);
-    view.import_mask_observed = raw(import_mask_observed);
-    view.n_export_products = raw(n_export_products);
-    view.n_import_products = raw(n_import_products);
+#define FIRMSIM_ALLOCATE(type, name, extent)                           \
+  name.resize(static_cast<std::size_t>(n) * per_firm(Extent::extent)); \
+  view.name = raw(name);
+    FIRMSIM_FIRM_STATE(FIRMSIM_ALLOCATE)
+#undef FIRMSIM_ALLOCATE
   }
 
   // What variant v's firms read this year (pointers into the device blocks).
@@ -263,6 +345,10 @@ struct Engine::Impl {
     in.n_founding_years = static_cast<int>(founding_cdf.size());
     in.first_founding_year = setup.first_founding_year;
     in.industry_cdf = raw(industry_cdf);
+    in.peer_slots = setup.peer_slots;
+    in.base_peers = setup.base_peers;
+    in.n_industries = n_industries;
+    in.crowding_factor = crowding_factor.empty() ? nullptr : raw(crowding_factor);
     return in;
   }
 
@@ -284,41 +370,12 @@ struct Engine::Impl {
     return in;
   }
 
-  // Every state array as raw bytes (for the copy benchmark).
+  // Every state array as raw bytes (for the copy benchmark and the checkpoint).
   std::vector<std::pair<const void*, std::size_t>> state_spans() const {
-    const Impl& m = *this;
     std::vector<std::pair<const void*, std::size_t>> spans;
-    for (const auto* v :
-         {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products, &m.n_import_products})
-      add_span(spans, *v);
-    for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
-    for (const auto* v : {&m.efficiency_shock,
-                          &m.belief_mean,
-                          &m.belief_precision,
-                          &m.import_gain,
-                          &m.fte,
-                          &m.cash,
-                          &m.export_intensity,
-                          &m.support,
-                          &m.value_added,
-                          &m.turnover,
-                          &m.fixed_assets,
-                          &m.intangible_assets,
-                          &m.rnd,
-                          &m.tfp,
-                          &m.exports_true,
-                          &m.imports_true,
-                          &m.exports_observed,
-                          &m.imports_observed,
-                          &m.appeal_belief,
-                          &m.appeal_precision,
-                          &m.export_value,
-                          &m.import_value})
-      add_span(spans, *v);
-    for (const auto* v :
-         {&m.export_mask, &m.import_mask, &m.ever_exported_mask, &m.export_mask_observed, &m.import_mask_observed})
-      add_span(spans, *v);
-    for (const auto* v : {&m.export_tenure, &m.import_tenure}) add_span(spans, *v);
+#define FIRMSIM_SPAN(type, name, extent) add_span(spans, name);
+    FIRMSIM_FIRM_STATE(FIRMSIM_SPAN)
+#undef FIRMSIM_SPAN
     return spans;
   }
 
@@ -345,6 +402,15 @@ struct StepFirm {
     step_firm_year(inputs[variant(i)], view, i);
   }
 };
+struct RememberLastYear {
+  const YearInputs* inputs;
+  VariantIndex variant;
+  FirmStateView s;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    FirmStateView view = s;
+    remember_last_year(inputs[variant(i)], view, i);
+  }
+};
 struct InitializeSlot {
   const YearInputs* inputs;
   VariantIndex variant;
@@ -366,6 +432,7 @@ Engine::Engine(const EngineSetup& setup) {
   impl_ = std::make_unique<Impl>(setup);
   const YearInputs* inputs = impl_->upload_inputs(0);
   impl_->for_each_batch(InitializeSlot{inputs, impl_->firms_per_variant(), impl_->view});
+  if (setup.peer_slots > 0) impl_->draw_peers();
 }
 
 int Engine::variants() const { return impl_->variant_count(); }
@@ -399,6 +466,9 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
   thrust::copy(market_year.begin(), market_year.end(), m.market_year.begin());
   thrust::copy(policies.begin(), policies.end(), m.policies.begin());
   const YearInputs* inputs = m.upload_inputs(year);
+  // Interactions read last year's state, prepared here before any firm moves.
+  if (m.setup.peer_slots > 0) m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view});
+  if (m.setup.crowding) m.count_crowding(inputs);
   m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view});
   m.last_year = year;
 }
@@ -445,24 +515,9 @@ void Engine::record_year(YearRecord& out) const {
   out.alive.resize(status.size());
   for (std::size_t r = 0; r < status.size(); ++r)
     out.alive[r] = status[r] == static_cast<std::uint8_t>(FirmStatus::alive);
-  gather_column(rows, m.industry, out.industry);
-  gather_column(rows, m.strategy, out.strategy);
-  gather_column(rows, m.n_export_products, out.n_export_products);
-  gather_column(rows, m.n_import_products, out.n_import_products);
-  gather_column(rows, m.founding_year, out.founding_year);
-  gather_column(rows, m.fte, out.fte);
-  gather_column(rows, m.value_added, out.value_added);
-  gather_column(rows, m.turnover, out.turnover);
-  gather_column(rows, m.fixed_assets, out.fixed_assets);
-  gather_column(rows, m.intangible_assets, out.intangible_assets);
-  gather_column(rows, m.rnd, out.rnd);
-  gather_column(rows, m.tfp, out.tfp);
-  gather_column(rows, m.exports_true, out.exports_true);
-  gather_column(rows, m.imports_true, out.imports_true);
-  gather_column(rows, m.exports_observed, out.exports_observed);
-  gather_column(rows, m.imports_observed, out.imports_observed);
-  gather_column(rows, m.export_mask_observed, out.export_mask_observed);
-  gather_column(rows, m.import_mask_observed, out.import_mask_observed);
+#define FIRMSIM_GATHER(type, name) gather_column(rows, m.name, out.name);
+  FIRMSIM_RECORD_COLUMNS(FIRMSIM_GATHER)
+#undef FIRMSIM_GATHER
   // A firm that died this year has fte 0 in the record, as the paper's exit
   // definition (no employment reported) needs.
   for (std::size_t r = 0; r < out.alive.size(); ++r)
@@ -558,6 +613,14 @@ FirmTable Engine::firm_table() const {
   return t;
 }
 
+PeerTable Engine::peer_table() const {
+  PeerTable t;
+  t.slots = impl_->setup.peer_slots;
+  t.base_peers = impl_->setup.base_peers;
+  t.peer = to_host(impl_->peers);
+  return t;
+}
+
 void Engine::synchronize() const {
 #if defined(FIRMSIM_BACKEND_CUDA)
   cudaDeviceSynchronize();
@@ -589,11 +652,69 @@ double Engine::time_state_copy(int repeats) const {
   return best;
 }
 
-std::size_t Engine::bytes_per_firm(int n_markets) {
-  const std::size_t firm_level =
-      6 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) + 5 * sizeof(MarketMask);
-  const std::size_t per_market = 4 * sizeof(float) + 2 * sizeof(std::int8_t);
-  return firm_level + per_market * static_cast<std::size_t>(n_markets);
+namespace {
+void put_bytes(std::string& out, const void* data, std::size_t bytes) {
+  out.append(static_cast<const char*>(data), bytes);
+}
+void get_bytes(const std::string& in, std::size_t& offset, void* data, std::size_t bytes, const std::string& what) {
+  if (offset + bytes > in.size()) throw std::runtime_error("checkpoint ends inside " + what);
+  std::copy(in.data() + offset, in.data() + offset + bytes, static_cast<char*>(data));
+  offset += bytes;
+}
+
+// One array: its name, its byte count, its bytes.
+template <class T>
+void save_array(std::string& out, const char* name, const thrust::device_vector<T>& v) {
+  const std::uint64_t name_bytes = std::char_traits<char>::length(name), bytes = v.size() * sizeof(T);
+  put_bytes(out, &name_bytes, sizeof name_bytes);
+  put_bytes(out, name, name_bytes);
+  put_bytes(out, &bytes, sizeof bytes);
+  const std::vector<T> host = to_host(v);
+  put_bytes(out, host.data(), bytes);
+}
+
+template <class T>
+void load_array(const std::string& in, std::size_t& offset, const char* name, thrust::device_vector<T>& v) {
+  std::uint64_t name_bytes = 0, bytes = 0;
+  get_bytes(in, offset, &name_bytes, sizeof name_bytes, name);
+  std::string stored(name_bytes < 256 ? name_bytes : 0, '\0');
+  get_bytes(in, offset, &stored[0], stored.size(), name);
+  get_bytes(in, offset, &bytes, sizeof bytes, name);
+  if (stored != name || bytes != v.size() * sizeof(T))
+    throw std::runtime_error(std::string("checkpoint state does not match this run at array '") + name + "'");
+  std::vector<T> host(v.size());
+  get_bytes(in, offset, host.data(), bytes, name);
+  thrust::copy(host.begin(), host.end(), v.begin());
+}
+}  // namespace
+
+void Engine::save_state(std::string& out) const {
+  const Impl& m = *impl_;
+  const std::int64_t header[2] = {m.n, m.last_year};
+  put_bytes(out, header, sizeof header);
+#define FIRMSIM_SAVE(type, name, extent) save_array(out, #name, m.name);
+  FIRMSIM_FIRM_STATE(FIRMSIM_SAVE)
+#undef FIRMSIM_SAVE
+}
+
+void Engine::load_state(const std::string& in, std::size_t& offset) {
+  Impl& m = *impl_;
+  std::int64_t header[2] = {0, 0};
+  get_bytes(in, offset, header, sizeof header, "the engine header");
+  if (header[0] != m.n) throw std::runtime_error("checkpoint holds another population size");
+  m.last_year = static_cast<int>(header[1]);
+#define FIRMSIM_LOAD(type, name, extent) load_array(in, offset, #name, m.name);
+  FIRMSIM_FIRM_STATE(FIRMSIM_LOAD)
+#undef FIRMSIM_LOAD
+}
+
+std::size_t Engine::bytes_per_firm(int n_markets, int peer_slots) {
+  std::size_t bytes = 0;
+#define FIRMSIM_BYTES(type, name, extent) \
+  bytes += sizeof(type) * elements_per_firm(Extent::extent, n_markets, peer_slots);
+  FIRMSIM_FIRM_STATE(FIRMSIM_BYTES)
+#undef FIRMSIM_BYTES
+  return bytes;
 }
 
 std::size_t Engine::available_memory() {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernels/hd.hpp"
@@ -34,9 +35,16 @@ struct EngineSetup {
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;
   std::vector<VariantSetup> variants;  // empty: one variant from the three fields above
-  std::vector<float> founding_cdf;  // P(founding year <= first_founding_year + k)
+  std::vector<float> founding_cdf;     // P(founding year <= first_founding_year + k)
   int first_founding_year = 0;
   std::vector<float> industry_cdf;
+  // Firm interactions (issue 9): peer slots per firm (0 = firms do not
+  // interact; then nothing below is allocated or computed), of which the
+  // first base_peers are everyone's peers and the rest open with network
+  // programs; the peers are drawn once with variant 0's same-industry share.
+  int peer_slots = 0;
+  int base_peers = 0;
+  bool crowding = false;  // some variant has crowding on: count industries' markets each year
 };
 
 // What the world looks like in one year: markets after growth, shocks and
@@ -47,17 +55,39 @@ struct YearWorld {
   MeasurementParams measurement{};
 };
 
+// The state arrays (FIRMSIM_FIRM_STATE names) that a year's record copies row
+// by row: a new panel column from the state is one line here, one in
+// sim/panel.hpp (member and schema) and one in Simulation::append.
+#define FIRMSIM_RECORD_COLUMNS(X)     \
+  X(std::uint8_t, industry)           \
+  X(std::uint8_t, strategy)           \
+  X(std::uint8_t, n_export_products)  \
+  X(std::uint8_t, n_import_products)  \
+  X(std::int16_t, founding_year)      \
+  X(float, fte)                       \
+  X(float, value_added)               \
+  X(float, turnover)                  \
+  X(float, fixed_assets)              \
+  X(float, intangible_assets)         \
+  X(float, rnd)                       \
+  X(float, tfp)                       \
+  X(float, exports_true)              \
+  X(float, imports_true)              \
+  X(float, exports_observed)          \
+  X(float, imports_observed)          \
+  X(MarketMask, export_mask_observed) \
+  X(MarketMask, import_mask_observed)
+
 // One year's rows, copied to the host: every firm alive at the start of the
 // year (those that died in it have alive = 0), in population order, and
 // every positive latent flow of those firms, by firm then market.
 struct YearRecord {
   int year = 0;
   std::vector<std::int64_t> id;  // population index = replicate * firms_per_replicate + firm
-  std::vector<std::uint8_t> alive, industry, strategy, n_export_products, n_import_products;
-  std::vector<std::int16_t> founding_year;
-  std::vector<float> fte, value_added, turnover, fixed_assets, intangible_assets, rnd, tfp;
-  std::vector<float> exports_true, imports_true, exports_observed, imports_observed;
-  std::vector<MarketMask> export_mask_observed, import_mask_observed;
+  std::vector<std::uint8_t> alive;
+#define FIRMSIM_RECORD_MEMBER(type, name) std::vector<type> name;
+  FIRMSIM_RECORD_COLUMNS(FIRMSIM_RECORD_MEMBER)
+#undef FIRMSIM_RECORD_MEMBER
 
   std::vector<std::int64_t> flow_id;
   std::vector<std::uint8_t> flow_market;
@@ -74,6 +104,13 @@ struct FirmSnapshot {
   std::uint8_t exported_1993_1997 = 0;
   std::vector<float> appeal_belief, export_value, import_value;
   std::vector<std::int8_t> export_tenure, import_tenure;
+};
+
+// Every firm's peers: peer[k * firms + i] is the k-th peer (a firm index
+// within the same replicate) of population index i.
+struct PeerTable {
+  int slots = 0, base_peers = 0;
+  std::vector<std::int32_t> peer;
 };
 
 // Per-firm facts at the end of a run (one row per slot).
@@ -98,6 +135,7 @@ class Engine {
   void record_year(YearRecord& out) const;  // the year last stepped
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table() const;
+  PeerTable peer_table() const;
   double support_paid() const;  // policy support in the year last stepped (EUR)
   double support_paid(int variant) const;
   std::int64_t size() const;
@@ -109,8 +147,14 @@ class Engine {
   double time_state_copy(int repeats) const;
   std::size_t state_bytes() const;  // bytes of all those arrays together
 
+  // Every state array (FIRMSIM_FIRM_STATE) as named raw bytes, for the
+  // checkpoint; load_state() refuses a state of another shape (throws
+  // std::runtime_error naming the array).
+  void save_state(std::string& out) const;
+  void load_state(const std::string& in, std::size_t& offset);
+
   // Device bytes per firm of state for a world of n_markets (for memory checks).
-  static std::size_t bytes_per_firm(int n_markets);
+  static std::size_t bytes_per_firm(int n_markets, int peer_slots = 0);
   // Free device (or host, for OpenMP) memory now, in bytes.
   static std::size_t available_memory();
   static const char* backend_name();

@@ -1,7 +1,13 @@
 // The population's state as structure-of-arrays views (raw pointers), so the
 // same functors run on device memory (CUDA) and host memory (OpenMP).
 // Per-market arrays are market-major: value[m * n + i], so neighbouring
-// threads (firms) touch neighbouring addresses for the same market.
+// threads (firms) touch neighbouring addresses for the same market; peer
+// arrays are peer-major for the same reason: peer[k * n + i].
+//
+// FIRMSIM_FIRM_STATE is the one list of the state: the view's members, the
+// engine's device arrays, their allocation, byte counts, the copy benchmark
+// and the checkpoint are all generated from it. Adding a state array is one
+// line here (plus the code that uses it).
 #pragma once
 
 #include <cstdint>
@@ -12,58 +18,72 @@ namespace firmsim {
 
 enum class FirmStatus : std::uint8_t { unborn = 0, alive = 1, dead = 2 };
 
+// How many elements an array has per firm.
+enum class Extent : std::uint8_t {
+  firm = 0,         // one
+  market = 1,       // one per market, market-major
+  peer = 2,         // one per peer slot, peer-major: peer[k * n + i] (none when firms do not interact)
+  interacting = 3,  // one, only when firms interact (peers read it), else none
+};
+
+// X(type, name, extent): comments use /* */ because a // comment would swallow
+// the line continuation.
+#define FIRMSIM_FIRM_STATE(X)                                                                           \
+  /* --- who the firm is --- */                                                                         \
+  X(std::uint8_t, status, firm)                                                                         \
+  X(std::uint8_t, industry, firm)                                                                       \
+  X(std::int16_t, founding_year, firm)                                                                  \
+  X(std::int16_t, exit_year, firm) /* 0 while alive */                                                  \
+  /* --- efficiency and what the firm believes about it --- */                                          \
+  X(float, efficiency_shock, firm) /* AR(1) transitory component */                                     \
+  X(float, belief_mean, firm)      /* belief about persistent log efficiency */                         \
+  X(float, belief_precision, firm)                                                                      \
+  X(float, import_gain, firm) /* log-efficiency gain from sourcing abroad */                            \
+  /* --- domestic activity and finance --- */                                                           \
+  X(float, fte, firm)                                                                                   \
+  X(float, cash, firm)                                                                                  \
+  X(float, export_intensity, firm) /* last year's exports / domestic turnover */                        \
+  /* --- internationalization --- */                                                                    \
+  X(std::uint8_t, strategy, firm)          /* Strategy (panel.hpp) */                                   \
+  X(std::int16_t, export_start_year, firm) /* 0 = never exported */                                     \
+  X(MarketMask, export_mask, firm)                                                                      \
+  X(MarketMask, import_mask, firm)                                                                      \
+  X(MarketMask, ever_exported_mask, firm)                                                               \
+  X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                                 \
+  X(float, support, firm)                   /* policy support received this year (EUR) */               \
+  /* --- per market, market-major --- */                                                                \
+  X(float, appeal_belief, market) /* belief about own appeal in the market */                           \
+  X(float, appeal_precision, market)                                                                    \
+  X(std::int8_t, export_tenure, market) /* >0 years served, <0 years since leaving, 0 never */          \
+  X(std::int8_t, import_tenure, market)                                                                 \
+  X(float, export_value, market) /* this year's latent flows (EUR) */                                   \
+  X(float, import_value, market)                                                                        \
+  /* --- this year's record (step 11) --- */                                                            \
+  X(float, value_added, firm)                                                                           \
+  X(float, turnover, firm)                                                                              \
+  X(float, fixed_assets, firm)                                                                          \
+  X(float, intangible_assets, firm)                                                                     \
+  X(float, rnd, firm)                                                                                   \
+  X(float, tfp, firm)                                                                                   \
+  X(float, exports_true, firm)                                                                          \
+  X(float, imports_true, firm)                                                                          \
+  X(float, exports_observed, firm)                                                                      \
+  X(float, imports_observed, firm)                                                                      \
+  X(MarketMask, export_mask_observed, firm)                                                             \
+  X(MarketMask, import_mask_observed, firm)                                                             \
+  X(std::uint8_t, n_export_products, firm)                                                              \
+  X(std::uint8_t, n_import_products, firm)                                                              \
+  /* --- firm interactions (issue 9) --- */                                                             \
+  X(std::int32_t, peers, peer)                      /* a peer's firm index within the replicate */      \
+  X(MarketMask, export_mask_last_year, interacting) /* export_mask as the year began, what peers see */ \
+  X(MarketMask, mentoring_last_year, interacting)   /* the same, when the firm was an experienced exporter */
+
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)
 
-  // --- who the firm is ---
-  std::uint8_t* status = nullptr;
-  std::uint8_t* industry = nullptr;
-  std::int16_t* founding_year = nullptr;
-  std::int16_t* exit_year = nullptr;  // 0 while alive
-
-  // --- efficiency and what the firm believes about it ---
-  float* efficiency_shock = nullptr;  // AR(1) transitory component
-  float* belief_mean = nullptr;       // belief about persistent log efficiency
-  float* belief_precision = nullptr;
-  float* import_gain = nullptr;  // log-efficiency gain from sourcing abroad
-
-  // --- domestic activity and finance ---
-  float* fte = nullptr;
-  float* cash = nullptr;
-  float* export_intensity = nullptr;  // last year's exports / domestic turnover
-
-  // --- internationalization ---
-  std::uint8_t* strategy = nullptr;           // Strategy (panel.hpp)
-  std::int16_t* export_start_year = nullptr;  // 0 = never exported
-  MarketMask* export_mask = nullptr;
-  MarketMask* import_mask = nullptr;
-  MarketMask* ever_exported_mask = nullptr;
-  std::uint8_t* exported_1993_1997 = nullptr;  // observed export dummy
-  float* support = nullptr;                    // policy support received this year (EUR)
-
-  // --- per market, market-major ---
-  float* appeal_belief = nullptr;  // belief about own appeal in the market
-  float* appeal_precision = nullptr;
-  std::int8_t* export_tenure = nullptr;  // >0 years served, <0 years since leaving, 0 never
-  std::int8_t* import_tenure = nullptr;
-  float* export_value = nullptr;  // this year's latent flows (EUR)
-  float* import_value = nullptr;
-
-  // --- this year's record (step 11) ---
-  float* value_added = nullptr;
-  float* turnover = nullptr;
-  float* fixed_assets = nullptr;
-  float* intangible_assets = nullptr;
-  float* rnd = nullptr;
-  float* tfp = nullptr;
-  float* exports_true = nullptr;
-  float* imports_true = nullptr;
-  float* exports_observed = nullptr;
-  float* imports_observed = nullptr;
-  MarketMask* export_mask_observed = nullptr;
-  MarketMask* import_mask_observed = nullptr;
-  std::uint8_t* n_export_products = nullptr;
-  std::uint8_t* n_import_products = nullptr;
+#define FIRMSIM_VIEW_MEMBER(type, name, extent) type* name = nullptr;
+  FIRMSIM_FIRM_STATE(FIRMSIM_VIEW_MEMBER)
+#undef FIRMSIM_VIEW_MEMBER
 
   FIRMSIM_HD FIRMSIM_INLINE std::int64_t at(int market, std::int64_t firm) const {
     return static_cast<std::int64_t>(market) * n + firm;

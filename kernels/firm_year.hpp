@@ -1,10 +1,13 @@
 // One firm's year: the ordered steps of MODEL.md as small device functions.
 // step_firm_year() at the bottom is the one place that fixes their order.
 //
-// Firms do not interact: each reads the world (markets, industries, policy)
-// of its variant and its own state only. That is what lets a firm's life stay the same when
-// the population grows, and lets any thread count or batch size give the
-// same panel byte for byte.
+// A firm reads the world (markets, industries, policy) of its variant, its
+// own state, and - when interactions are on - LAST year's state of its peers
+// and of its industry (remember_last_year() and the engine's crowding
+// reduction run before the step). Nothing reads what another firm writes in
+// the same year, so the step is a parallel map and any thread count or batch
+// size gives the same panel byte for byte. With interactions off a firm's
+// life also stays the same when the population grows.
 #pragma once
 
 #include <cmath>
@@ -37,6 +40,14 @@ struct YearInputs {
   int n_founding_years = 0;
   int first_founding_year = 0;
   const float* industry_cdf = nullptr;  // cumulative industry shares
+  // Firm interactions (issue 9): zero slots when firms do not interact.
+  int peer_slots = 0;  // slots of the peer arrays
+  int base_peers = 0;  // slots 0..base_peers-1 are everyone's peers; the rest open with network programs
+  int n_industries = 0;
+  // Export sales multiplier exp(-crowding_elasticity * share), where share is
+  // that of an industry's alive firms that served a market last year, per
+  // replicate of the whole population: [(replicate * n_industries + j) * n_markets + m].
+  const float* crowding_factor = nullptr;
 };
 
 // Policy support that applies to this firm this year, combined over programs.
@@ -48,6 +59,8 @@ struct Support {
   MarketMask import_markets = 0;
   float import_share = 0;
   float extra_credit_per_fte = 0;
+  float mentoring_share = 0;  // sunk cost share cut where a program mentor serves
+  bool cluster = false;       // the program peer slots count as peers
 };
 
 // The firm's state while its year is computed (locals, written back at the end).
@@ -80,6 +93,11 @@ struct FirmYear {
   float value_added, turnover_domestic, sunk_paid, support;
   bool died;
   Support policy;
+  // what the firm's peers did last year (gather_peers)
+  MarketMask peer_served[kMaxPeerSlots];  // each active peer's markets
+  int n_peers;
+  MarketMask mentor_markets;          // markets an experienced exporter peer served (novices only)
+  MarketMask program_mentor_markets;  // the same through a mentoring program's pairs
 };
 
 // ----------------------------------------------------------------------------
@@ -93,29 +111,29 @@ FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const F
   const PhiloxCounter a = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year);
   const PhiloxCounter b = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year_activity);
   FirmDraws d{};
-  to_normals(a.v[0], a.v[1], d.efficiency_shock, d.efficiency_signal);
-  d.hazard = to_unit(a.v[2]);
-  d.strategy_taste = to_logistic(a.v[3]);
+  normals(a, draws::efficiency_shock_and_signal, d.efficiency_shock, d.efficiency_signal);
+  d.hazard = uniform(a, draws::death_hazard);
+  d.strategy_taste = to_logistic(word(a, draws::strategy_taste));
   float unused;
-  to_normals(b.v[0], b.v[1], d.employment_noise, unused);
+  normals(b, draws::employment_noise, d.employment_noise, unused);
   return d;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   const PhiloxCounter t = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
   float z_efficiency, z_orientation;
-  to_normals(t.v[0], t.v[1], z_efficiency, z_orientation);
+  normals(t, draws::efficiency_and_orientation, z_efficiency, z_orientation);
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
   // Exponential product scope: most exporters sell few products, some many.
-  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(to_unit(t.v[2]));
-  f.asset_rank = to_unit(t.v[3]);
+  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(uniform(t, draws::product_scope));
+  f.asset_rank = uniform(t, draws::asset_rank);
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
-  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (to_unit(b.v[3]) - 0.5f);
+  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait) - 0.5f);
   const PhiloxCounter more = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
   float z_import, unused;
-  to_normals(more.v[0], more.v[1], f.initial_shock, unused);
-  to_normals(more.v[2], more.v[3], z_import, unused);
+  normals(more, draws::initial_shock, f.initial_shock, unused);
+  normals(more, draws::import_propensity, z_import, unused);
   const float sd = in.params.imports.firm_propensity_sd;
   f.import_trait = expf(sd * z_import - 0.5f * sd * sd);
 }
@@ -128,15 +146,15 @@ FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const F
   const PhiloxCounter r = draw4(f.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
   const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::market_appeal);
   float zr, zr2, zu, zi;
-  to_normals(r.v[0], r.v[1], zr, zr2);
-  to_normals(u.v[0], u.v[1], zu, zi);
+  normals(r, draws::region_appeal, zr, zr2);
+  normals(u, draws::market_appeal, zu, zi);
   return x.appeal_region_sd * zr + x.appeal_market_sd * zu;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const FirmYear& f, int m) {
   const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::import_appeal);
   float z0, z1;
-  to_normals(u.v[0], u.v[1], z0, z1);
+  normals(u, draws::import_appeal, z0, z1);
   return in.params.imports.appeal_sd * z0;
 }
 
@@ -178,6 +196,12 @@ FIRMSIM_HD FIRMSIM_INLINE Support support_for(const YearInputs& in, const FirmYe
         break;
       case PolicyKind::diplomacy:  // acts on MarketYear::psychic_distance
         break;
+      case PolicyKind::mentoring:
+        s.mentoring_share = fmaxf(s.mentoring_share, p.strength);
+        break;
+      case PolicyKind::cluster:
+        s.cluster = true;
+        break;
     }
   }
   return s;
@@ -203,7 +227,7 @@ FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmY
 FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
   const DomesticParams& d = in.params.domestic;
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
-  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * to_unit(b.v[1]);
+  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * uniform(b, draws::entry_fte);
   f.cash = d.start_cash * f.fte;
   // Stationary start of the transitory component; prior belief = industry mean.
   const float rho = in.params.efficiency.persistence;
@@ -283,6 +307,98 @@ FIRMSIM_HD FIRMSIM_INLINE bool dies(const YearInputs& in, const FirmDraws& d, co
 }
 
 // ----------------------------------------------------------------------------
+// Firm interactions (issue 9): peers, market information, mentoring, crowding.
+// Everything here reads last year's state (see remember_last_year()).
+// ----------------------------------------------------------------------------
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t peer_id(const YearInputs& in, const FirmStateView& s, std::int64_t i, int k) {
+  return i - i % in.firms_per_replicate + s.peers[static_cast<std::int64_t>(k) * s.n + i];
+}
+
+// Before the year: what peers will see of this firm, and (market
+// information) this firm's prior about markets it never served moves towards
+// the beliefs of the peers that serve them, with weight w k / (1 + w k) for k
+// such peers. Reads peers' beliefs only in markets they serve and writes this
+// firm's only in markets it never served: no firm reads what another writes.
+FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  std::int64_t peer[kMaxPeerSlots];
+  MarketMask served[kMaxPeerSlots];
+  MarketMask any = 0;
+  for (int p = 0; p < in.base_peers; ++p) {
+    peer[p] = peer_id(in, s, i, p);
+    served[p] = s.export_mask[peer[p]];
+    any |= served[p];
+  }
+  const float w = in.params.interactions.peer_prior_weight;
+  for (MarketMask rest = any & ~s.export_mask[i]; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
+    const std::int64_t k = s.at(m, i);
+    if (s.export_tenure[k] != 0) continue;  // the firm has its own experience of m
+    float sum = 0;
+    int count = 0;
+    for (int p = 0; p < in.base_peers; ++p)
+      if ((served[p] >> m) & 1u) {
+        sum += s.appeal_belief[s.at(m, peer[p])];
+        ++count;
+      }
+    const float weight = w * static_cast<float>(count);
+    s.appeal_belief[k] = (s.appeal_belief[k] + weight * sum / static_cast<float>(count)) / (1.0f + weight);
+  }
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void remember_last_year(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  const bool alive = s.status[i] == static_cast<std::uint8_t>(FirmStatus::alive);
+  const MarketMask served = alive ? s.export_mask[i] : 0;
+  s.export_mask_last_year[i] = served;
+  const int start = s.export_start_year[i];
+  const bool experienced =
+      start != 0 && static_cast<float>(in.year - start) >= in.params.interactions.mentor_experience;
+  s.mentoring_last_year[i] = experienced ? served : 0;
+  if (alive && in.params.interactions.market_information) borrow_peer_beliefs(in, s, i);
+}
+
+// What the firm's active peers did last year; a novice (never exported)
+// learns from the experienced exporters among them.
+FIRMSIM_HD FIRMSIM_INLINE void gather_peers(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
+  f.n_peers = 0;
+  f.mentor_markets = f.program_mentor_markets = 0;
+  if (in.peer_slots == 0) return;
+  const bool novice = f.ever_exported == 0;
+  const int active = f.policy.cluster ? in.peer_slots : in.base_peers;
+  for (int k = 0; k < in.peer_slots; ++k) {
+    const std::int64_t j = peer_id(in, s, f.id, k);
+    if (k < active) f.peer_served[f.n_peers++] = s.export_mask_last_year[j];
+    if (!novice) continue;
+    if (k < active && in.params.interactions.mentoring) f.mentor_markets |= s.mentoring_last_year[j];
+    if (k >= in.base_peers && f.policy.mentoring_share > 0) f.program_mentor_markets |= s.mentoring_last_year[j];
+  }
+}
+
+FIRMSIM_HD FIRMSIM_INLINE int peers_serving(const FirmYear& f, int m) {
+  int count = 0;
+  for (int k = 0; k < f.n_peers; ++k) count += static_cast<int>((f.peer_served[k] >> m) & 1u);
+  return count;
+}
+
+// Awareness multiplier from peers that served m last year.
+FIRMSIM_HD FIRMSIM_INLINE float peer_awareness(const YearInputs& in, const FirmYear& f, int m) {
+  return 1.0f + in.params.interactions.peer_awareness * static_cast<float>(peers_serving(f, m));
+}
+
+// Share of the sunk cost of entering m that mentors take away (0: none).
+FIRMSIM_HD FIRMSIM_INLINE float mentor_cut(const YearInputs& in, const FirmYear& f, int m) {
+  float cut = 0;
+  if ((f.mentor_markets >> m) & 1u) cut = in.params.interactions.mentor_discount;
+  if ((f.program_mentor_markets >> m) & 1u) cut = fmaxf(cut, f.policy.mentoring_share);
+  return cut;
+}
+
+// Export sales multiplier from the firm's industry's presence in m last year.
+FIRMSIM_HD FIRMSIM_INLINE float crowding_factor(const YearInputs& in, const FirmYear& f, int m) {
+  const std::int64_t replicate = f.id / in.firms_per_replicate;
+  return in.crowding_factor[(replicate * in.n_industries + f.industry_index) * in.params.n_markets + m];
+}
+
+// ----------------------------------------------------------------------------
 // Market economics shared by steps 6-10
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE float psychic_distance(const YearInputs& in, int m) {
@@ -305,7 +421,8 @@ FIRMSIM_HD FIRMSIM_INLINE float export_factor(const YearInputs& in, const FirmYe
 // Expected yearly export sales in market m, from the firm's beliefs.
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
-  return f.export_factor * in.market_year[m].reach * expf(s.appeal_belief[s.at(m, f.id)]);
+  const float sales = f.export_factor * in.market_year[m].reach * expf(s.appeal_belief[s.at(m, f.id)]);
+  return in.params.interactions.crowding ? sales * crowding_factor(in, f, m) : sales;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_fixed_cost(const YearInputs& in, const FirmYear& f, int m) {
@@ -340,6 +457,10 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const Fir
   if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
   cost *= expf(-x.orientation_sunk * f.orientation);
   if ((f.policy.subsidy_markets >> m) & 1u) cost *= 1.0f - f.policy.subsidy_share;
+  if (!((f.exporting >> m) & 1u)) {  // mentors help with entering, not with staying
+    const float cut = mentor_cut(in, f, m);
+    if (cut > 0) cost *= 1.0f - cut;
+  }
   return cost;
 }
 
@@ -369,11 +490,12 @@ FIRMSIM_HD FIRMSIM_INLINE bool aware_of_export_market(const YearInputs& in, cons
   float p = in.market_year[m].awareness;
   if ((f.importing >> m) & 1u) p *= x.import_awareness_multiplier;
   if (has_region_experience(in, f, m)) p *= x.related_awareness_multiplier;
+  if (in.params.interactions.market_information) p *= peer_awareness(in, f, m);
   return u < p;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE float market_uniform(const YearInputs& in, const FirmYear& f, int m, int which) {
-  return to_unit(draw4(f.rng, f.firm, in.year, m, Purpose::market_year).v[which]);
+FIRMSIM_HD FIRMSIM_INLINE float market_uniform(const YearInputs& in, const FirmYear& f, int m, const DrawSlot& slot) {
+  return uniform(draw4(f.rng, f.firm, in.year, m, slot.purpose), slot);
 }
 
 // ----------------------------------------------------------------------------
@@ -397,7 +519,7 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
     if ((f.exporting >> m) & 1u) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
-    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, 0))) continue;
+    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness))) continue;
     c.value[m] = v;
     c.mask |= market_bit(m);
     ++c.count;
@@ -563,8 +685,8 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
-  const float sales =
-      x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
+  float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
+  if (in.params.interactions.crowding) sales *= crowding_factor(in, f, m);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
 
@@ -606,7 +728,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
     s.export_tenure[k] = entry_year ? 1 : (s.export_tenure[k] < 127 ? s.export_tenure[k] + 1 : 127);
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
-    to_normals(r.v[0], r.v[1], z_export, z_import);
+    normals(r, draws::sales_noise, z_export, z_import);
     const float noise_sd =
         x.sales_noise_sd * (((f.policy.information_markets >> m) & 1u) ? 1.0f - f.policy.information_share : 1.0f);
     const float appeal = true_export_appeal(in, f, m);
@@ -638,7 +760,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
     if (!((f.exporting >> m) & 1u)) continue;
     const float profit = x.margin * expected_exports(in, s, f, m) - export_fixed_cost(in, f, m);
     const float sunk = export_sunk_cost(in, s, f, m);
-    const bool broken = market_uniform(in, f, m, 2) < x.relationship_hazard;
+    const bool broken = market_uniform(in, f, m, draws::export_relationship_break) < x.relationship_hazard;
     if (broken || profit < -band * sunk) {
       f.exporting &= ~market_bit(m);
       s.export_tenure[s.at(m, f.id)] = -1;
@@ -689,13 +811,13 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
     const float expected_profit = p.margin * expected_imports(in, f, m) - import_fixed_cost(in, m);
     const float sunk = import_sunk_cost(in, f, m);
     if ((f.importing >> m) & 1u) {
-      const bool broken = market_uniform(in, f, m, 3) < p.relationship_hazard;
+      const bool broken = market_uniform(in, f, m, draws::import_relationship_break) < p.relationship_hazard;
       if (broken || expected_profit < -band * sunk) {
         f.importing &= ~market_bit(m);
         s.import_tenure[k] = -1;
       }
     } else if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
-               aware_of_supplier(in, f, m, market_uniform(in, f, m, 1))) {
+               aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness))) {
       f.importing |= market_bit(m);
       f.cash -= sunk;
       f.sunk_paid += sunk;
@@ -717,7 +839,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
     s.import_tenure[k] = s.import_tenure[k] <= 0 ? 1 : (s.import_tenure[k] < 127 ? s.import_tenure[k] + 1 : 127);
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
-    to_normals(r.v[0], r.v[1], z_export, z_import);
+    normals(r, draws::sales_noise, z_export, z_import);
     const float flow = expected_imports(in, f, m) * expf(true_import_appeal(in, f, m) + p.noise_sd * z_import);
     s.import_value[k] = flow;
     f.cash += p.margin * flow - import_fixed_cost(in, m);
@@ -824,14 +946,14 @@ FIRMSIM_HD FIRMSIM_INLINE RngKey firm_key(const YearInputs& in, std::int64_t i) 
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, const RngKey& key, std::int64_t firm) {
-  const float u = to_unit(draw4(key, firm, kTimeless, 0, Purpose::firm_birth).v[2]);
+  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::founding_year);
   int k = 0;
   while (k + 1 < in.n_founding_years && in.founding_cdf[k] < u) ++k;
   return in.first_founding_year + k;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, const RngKey& key, std::int64_t firm) {
-  const float u = to_unit(draw4(key, firm, kTimeless, 0, Purpose::firm_birth).v[0]);
+  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::industry);
   int j = 0;
   while (j + 1 < in.params.n_industries && in.industry_cdf[j] < u) ++j;
   return j;
@@ -921,6 +1043,7 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
     s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
   }
   f.policy = support_for(in, f);
+  gather_peers(in, s, f);  // last year's peers (interactions)
   const FirmDraws d = draw_firm_year(in, f);
   update_efficiency(in, d, f);           // 2. efficiency
   learn_efficiency(in, d, f);            // 3. passive learning

@@ -171,6 +171,26 @@ struct ImportParams {
   float decay;                        // share of the gain kept per year after stopping
 };
 
+// Firms that interact (issue 9): a fixed set of peers per firm, drawn once,
+// and three things that flow between them, each with its own switch. All of
+// them read last year's state only (see kernels/README.md).
+constexpr int kMaxPeerSlots = 16;
+
+struct InteractionParams {
+  std::uint8_t market_information;  // 1 = peers' markets raise awareness and shape the prior
+  std::uint8_t mentoring;           // 1 = experienced exporter peers cut a novice's sunk cost
+  std::uint8_t crowding;            // 1 = same-industry home exporters in a market move its sales
+  std::uint8_t pad;
+  float peers;                // peers per firm (population-wide: the same in every variant)
+  float same_industry_share;  // probability that a peer is of the firm's own industry
+  float program_peers;        // extra same-industry peer slots that cluster / mentoring programs open
+  float peer_awareness;       // each peer that served m last year multiplies awareness of m by (1 + this)
+  float peer_prior_weight;    // weight of one serving peer's belief in the prior about an unserved market
+  float mentor_discount;      // share of the sunk cost of entering m cut when an experienced peer served m
+  float mentor_experience;    // years of exporting that make a peer a mentor
+  float crowding_elasticity;  // log points of export sales lost per unit share of the industry serving m
+};
+
 // A policy program in force this year (sim/ resolves years and budgets).
 enum class PolicyKind : std::uint8_t {
   sunk_cost_subsidy = 0,    // strength = share of the export sunk cost paid
@@ -178,6 +198,10 @@ enum class PolicyKind : std::uint8_t {
   diplomacy = 2,            // strength = share cut from psychic distance (applied in MarketYear)
   import_facilitation = 3,  // strength = share of the import sunk cost paid
   credit_guarantee = 4,     // strength = extra credit line per FTE (EUR)
+  // Network programs (issue 9); numbered apart from the kinds above so that
+  // other new kinds can be appended there without renumbering these.
+  mentoring = 20,  // strength = share of the sunk cost cut in markets a program mentor serves
+  cluster = 21,    // strength unused (1); the program peer slots count as peers
 };
 
 struct PolicyProgram {
@@ -199,6 +223,7 @@ struct ModelParams {
   ExportParams exports;
   StrategyParams strategy;
   ImportParams imports;
+  InteractionParams interactions;
   int n_markets;
   int n_industries;
 };

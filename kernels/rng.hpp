@@ -25,7 +25,97 @@ enum class Purpose : std::uint32_t {
   market_year_sales = 8,   // transitory sales shocks (export, import)
   import_appeal = 9,       // time-invariant supplier quality in a market
   firm_traits_more = 10,   // time-invariant: initial efficiency shock, import propensity
+  // Firm interactions (issue 9), numbered apart so that other appended
+  // purposes do not collide with them.
+  peers = 20,  // time-invariant, by peer slot: same industry or not, which firm
 };
+
+// One named use of the four 32-bit words of a draw4() block: `words`
+// consecutive words from `word` on. Every use of a random number in the model
+// goes through one of these, and kDrawSlots lists them all, so that two
+// mechanisms cannot share a draw by accident (checked at compile time below).
+struct DrawSlot {
+  Purpose purpose;
+  std::uint32_t word;
+  std::uint32_t words;  // 1 (a uniform) or 2 (a Box-Muller pair)
+};
+
+namespace draws {
+// Purpose::firm_traits (time-invariant)
+constexpr DrawSlot efficiency_and_orientation{Purpose::firm_traits, 0, 2};
+constexpr DrawSlot product_scope{Purpose::firm_traits, 2, 1};
+constexpr DrawSlot asset_rank{Purpose::firm_traits, 3, 1};
+// Purpose::firm_birth (time-invariant)
+constexpr DrawSlot industry{Purpose::firm_birth, 0, 1};
+constexpr DrawSlot entry_fte{Purpose::firm_birth, 1, 1};
+constexpr DrawSlot founding_year{Purpose::firm_birth, 2, 1};
+constexpr DrawSlot capital_trait{Purpose::firm_birth, 3, 1};
+// Purpose::firm_year
+constexpr DrawSlot efficiency_shock_and_signal{Purpose::firm_year, 0, 2};
+constexpr DrawSlot death_hazard{Purpose::firm_year, 2, 1};
+constexpr DrawSlot strategy_taste{Purpose::firm_year, 3, 1};
+// Purpose::firm_year_activity
+constexpr DrawSlot employment_noise{Purpose::firm_year_activity, 0, 2};  // second normal unused
+// Purpose::region_appeal, market_appeal, import_appeal (time-invariant, by region or market)
+constexpr DrawSlot region_appeal{Purpose::region_appeal, 0, 2};  // second normal unused
+constexpr DrawSlot market_appeal{Purpose::market_appeal, 0, 2};  // second normal unused
+constexpr DrawSlot import_appeal{Purpose::import_appeal, 0, 2};  // second normal unused
+// Purpose::market_year (by market)
+constexpr DrawSlot export_awareness{Purpose::market_year, 0, 1};
+constexpr DrawSlot import_awareness{Purpose::market_year, 1, 1};
+constexpr DrawSlot export_relationship_break{Purpose::market_year, 2, 1};
+constexpr DrawSlot import_relationship_break{Purpose::market_year, 3, 1};
+// Purpose::market_year_sales (by market)
+constexpr DrawSlot sales_noise{Purpose::market_year_sales, 0, 2};  // export, import
+// Purpose::firm_traits_more (time-invariant)
+constexpr DrawSlot initial_shock{Purpose::firm_traits_more, 0, 2};      // second normal unused
+constexpr DrawSlot import_propensity{Purpose::firm_traits_more, 2, 2};  // second normal unused
+// Purpose::peers (time-invariant, by peer slot in the market word)
+constexpr DrawSlot peer_same_industry{Purpose::peers, 0, 1};
+constexpr DrawSlot peer_pick{Purpose::peers, 1, 1};
+}  // namespace draws
+
+constexpr DrawSlot kDrawSlots[] = {
+    draws::efficiency_and_orientation,
+    draws::product_scope,
+    draws::asset_rank,
+    draws::industry,
+    draws::entry_fte,
+    draws::founding_year,
+    draws::capital_trait,
+    draws::efficiency_shock_and_signal,
+    draws::death_hazard,
+    draws::strategy_taste,
+    draws::employment_noise,
+    draws::region_appeal,
+    draws::market_appeal,
+    draws::import_appeal,
+    draws::export_awareness,
+    draws::import_awareness,
+    draws::export_relationship_break,
+    draws::import_relationship_break,
+    draws::sales_noise,
+    draws::initial_shock,
+    draws::import_propensity,
+    draws::peer_same_industry,
+    draws::peer_pick,
+};
+
+// No two slots overlap, and each fits in its block of four words.
+constexpr bool draw_slots_are_disjoint() {
+  const std::size_t n = sizeof(kDrawSlots) / sizeof(kDrawSlots[0]);
+  for (std::size_t a = 0; a < n; ++a) {
+    if (kDrawSlots[a].words < 1 || kDrawSlots[a].word + kDrawSlots[a].words > 4) return false;
+    for (std::size_t b = a + 1; b < n; ++b) {
+      if (kDrawSlots[a].purpose != kDrawSlots[b].purpose) continue;
+      const std::uint32_t a0 = kDrawSlots[a].word, a1 = a0 + kDrawSlots[a].words;
+      const std::uint32_t b0 = kDrawSlots[b].word, b1 = b0 + kDrawSlots[b].words;
+      if (a0 < b1 && b0 < a1) return false;
+    }
+  }
+  return true;
+}
+static_assert(draw_slots_are_disjoint(), "two mechanisms share a random draw: give each its own DrawSlot");
 
 // Year index used for time-invariant draws.
 constexpr std::uint32_t kTimeless = 0xFFFFFFFFu;
@@ -51,12 +141,28 @@ FIRMSIM_HD FIRMSIM_INLINE float to_unit(std::uint32_t x) {
   return (static_cast<float>(x >> 8) + 0.5f) * (1.0f / 16777216.0f);
 }
 
+// The first (or only) word of a slot in a block drawn for its purpose.
+FIRMSIM_HD FIRMSIM_INLINE std::uint32_t word(const PhiloxCounter& block, const DrawSlot& slot) {
+  return block.v[slot.word];
+}
+FIRMSIM_HD FIRMSIM_INLINE std::uint32_t second_word(const PhiloxCounter& block, const DrawSlot& slot) {
+  return block.v[slot.word + 1];
+}
+
 // Two independent standard normals from two uniforms (Box-Muller).
 FIRMSIM_HD FIRMSIM_INLINE void to_normals(std::uint32_t a, std::uint32_t b, float& z0, float& z1) {
   const float r = sqrtf(-2.0f * logf(to_unit(a)));
   const float angle = 6.28318530717958647692f * to_unit(b);
   z0 = r * cosf(angle);
   z1 = r * sinf(angle);
+}
+
+// A slot's uniform, and a two-word slot's pair of normals.
+FIRMSIM_HD FIRMSIM_INLINE float uniform(const PhiloxCounter& block, const DrawSlot& slot) {
+  return to_unit(word(block, slot));
+}
+FIRMSIM_HD FIRMSIM_INLINE void normals(const PhiloxCounter& block, const DrawSlot& slot, float& z0, float& z1) {
+  to_normals(word(block, slot), second_word(block, slot), z0, z1);
 }
 
 // Logistic draw (difference of two Gumbels) for random-utility choices.

@@ -208,6 +208,31 @@ const std::vector<Binding>& bindings() {
            "share of the gap to the import gain closed each year"),
       bind("imports.decay", &M::imports, &ImportParams::decay, 0, 1, "1/year",
            "share of the import gain kept each year after a firm stops importing"),
+      bind("interactions.market_information", &M::interactions, &InteractionParams::market_information, 0, 1, "switch",
+           "1 = markets that a firm's peers served last year are easier to notice and shape its prior"),
+      bind("interactions.mentoring", &M::interactions, &InteractionParams::mentoring, 0, 1, "switch",
+           "1 = an experienced exporter peer cuts a novice's sunk cost of entering the markets it serves"),
+      bind("interactions.crowding", &M::interactions, &InteractionParams::crowding, 0, 1, "switch",
+           "1 = a market's export sales move with the share of the firm's industry that served it last year"),
+      bind("interactions.peers", &M::interactions, &InteractionParams::peers, 0, 8, "firms",
+           "peers per firm, drawn once (the same in every variant of a population)"),
+      bind("interactions.same_industry_share", &M::interactions, &InteractionParams::same_industry_share, 0, 1, "1",
+           "probability that a peer is of the firm's own industry (the rest: any firm)"),
+      bind("interactions.program_peers", &M::interactions, &InteractionParams::program_peers, 0, 8, "firms",
+           "extra same-industry peers that a cluster or mentoring program opens for the firms it targets"),
+      bind("interactions.peer_awareness", &M::interactions, &InteractionParams::peer_awareness, 0, 100, "1/peer",
+           "each peer that served a market last year multiplies the yearly chance of noticing it by (1 + this)"),
+      bind("interactions.peer_prior_weight", &M::interactions, &InteractionParams::peer_prior_weight, 0, 10, "1/peer",
+           "yearly weight w of serving peers' beliefs in the prior about a never-served market: w k / (1 + w k) "
+           "for k peers"),
+      bind("interactions.mentor_discount", &M::interactions, &InteractionParams::mentor_discount, 0, 1, "1",
+           "share of the sunk cost of entering a market cut for a novice when an experienced exporter peer serves it"),
+      bind("interactions.mentor_experience", &M::interactions, &InteractionParams::mentor_experience, 0, 100, "years",
+           "years since its first export that make a peer a mentor"),
+      bind("interactions.crowding_elasticity", &M::interactions, &InteractionParams::crowding_elasticity, -10, 10,
+           "log points",
+           "export sales in a market fall by this times the share of the firm's industry that served it "
+           "last year (negative: they rise)"),
   };
   return table;
 }
@@ -531,8 +556,11 @@ PolicyKind policy_kind(const YamlReader& r) {
   if (k == "diplomacy") return PolicyKind::diplomacy;
   if (k == "import_facilitation") return PolicyKind::import_facilitation;
   if (k == "credit_guarantee") return PolicyKind::credit_guarantee;
+  if (k == "mentoring") return PolicyKind::mentoring;
+  if (k == "cluster") return PolicyKind::cluster;
   r.fail("kind", "unknown policy kind '" + k +
-                     "' (sunk_cost_subsidy, information, diplomacy, import_facilitation, credit_guarantee)");
+                     "' (sunk_cost_subsidy, information, diplomacy, import_facilitation, credit_guarantee, mentoring, "
+                     "cluster)");
 }
 
 void read_policies(const YamlReader& list, Config& c) {

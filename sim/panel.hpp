@@ -82,6 +82,19 @@ struct FlowColumns {
   std::size_t rows() const { return year.size(); }
 };
 
+// One row per firm and peer slot when firms interact (empty otherwise): the
+// network, fixed for the whole run. Ordered by (replicate, firm, slot).
+struct PeerColumns {
+  std::vector<std::int32_t> replicate;
+  std::vector<std::int64_t> firm;
+  std::vector<std::uint8_t> slot;
+  std::vector<std::int64_t> peer;           // a firm of the same replicate
+  std::vector<std::uint8_t> same_industry;  // 1 = the peer is of the firm's industry
+  std::vector<std::uint8_t> program;        // 1 = a slot that only cluster / mentoring programs open
+
+  std::size_t rows() const { return firm.size(); }
+};
+
 struct MarketMeta {
   std::string iso;  // ISO 3166 alpha-2
   std::string name;
@@ -116,6 +129,7 @@ struct Panel {
   FirmYearColumns firm_years;
   FirmColumns firms;
   FlowColumns flows;
+  PeerColumns peers;  // written as peers.csv when not empty
 };
 
 // ----------------------------------------------------------------------------
@@ -180,6 +194,17 @@ void flow_schema(F&& f) {
   f("imports", &C::imports, true, 0.0);
   f("exports_true", &C::exports_true, false, kUnknown);
   f("imports_true", &C::imports_true, false, kUnknown);
+}
+
+template <class F>
+void peer_schema(F&& f) {
+  using C = PeerColumns;
+  f("replicate", &C::replicate, true, 0.0);
+  f("firm", &C::firm, true, 0.0);
+  f("slot", &C::slot, true, 0.0);
+  f("peer", &C::peer, true, 0.0);
+  f("same_industry", &C::same_industry, true, 0.0);
+  f("program", &C::program, true, 0.0);
 }
 
 }  // namespace firmsim

@@ -64,6 +64,9 @@ Table firm_table(const FirmColumns& c) {
 Table flow_table(const FlowColumns& c) {
   return make_table("flows", c, [](auto&& f) { flow_schema(f); });
 }
+Table peer_table(const PeerColumns& c) {
+  return make_table("peers", c, [](auto&& f) { peer_schema(f); });
+}
 
 std::string mask_text(std::uint64_t mask) {
   char buf[24];
@@ -290,8 +293,8 @@ void ensure_writable_directory(const std::string& dir) {
 void write_panel(const Panel& panel, const std::string& dir, PanelFormat format) {
   remove_stale_temporaries(dir);
   const std::string ext = format == PanelFormat::csv ? ".csv" : ".dta";
-  const std::vector<Table> tables = {firm_year_table(panel.firm_years), firm_table(panel.firms),
-                                     flow_table(panel.flows)};
+  std::vector<Table> tables = {firm_year_table(panel.firm_years), firm_table(panel.firms), flow_table(panel.flows)};
+  if (panel.peers.rows() > 0) tables.push_back(peer_table(panel.peers));  // only when firms interact
   std::vector<Written> files;
   const auto discard = [&files] {
     std::error_code ec;

@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim {
@@ -68,7 +69,8 @@ void append_all(std::vector<T>& to, const std::vector<T>& from) {
 
 double estimated_device_bytes(const Config& c, int variants) {
   const double firms = static_cast<double>(c.run.firms) * c.run.replicates * variants;
-  const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size())));
+  const double state = firms * static_cast<double>(Engine::bytes_per_firm(static_cast<int>(c.markets.size()),
+                                                                          peer_slots(std::vector<Config>{c})));
   // A year's record is gathered through temporaries of about 100 bytes a firm.
   return state + firms * 100.0;
 }
@@ -134,6 +136,25 @@ Simulation::Simulation(std::vector<Config> variants)
 
 Simulation::~Simulation() = default;
 
+namespace {
+bool network_program(const Config& c) {
+  for (const PolicySpec& p : c.policies)
+    if (p.kind == PolicyKind::mentoring || p.kind == PolicyKind::cluster) return true;
+  return false;
+}
+}  // namespace
+
+int peer_slots(const std::vector<Config>& variants) {
+  bool interacting = false;
+  for (const Config& c : variants) {
+    const InteractionParams& x = c.model.interactions;
+    interacting = interacting || x.market_information || x.mentoring || network_program(c);
+  }
+  if (!interacting) return 0;
+  const InteractionParams& x = variants.at(0).model.interactions;
+  return static_cast<int>(x.peers) + static_cast<int>(x.program_peers);
+}
+
 EngineSetup engine_setup(const Config& config) {
   EngineSetup s;
   s.firms_per_replicate = config.run.firms;
@@ -146,6 +167,9 @@ EngineSetup engine_setup(const Config& config) {
   s.founding_cdf = founding_cdf(config.run);
   s.first_founding_year = config.run.burn_in_start;
   s.industry_cdf = industry_cdf(config.industries);
+  s.peer_slots = peer_slots(std::vector<Config>{config});
+  s.base_peers = s.peer_slots > 0 ? static_cast<int>(config.model.interactions.peers) : 0;
+  s.crowding = config.model.interactions.crowding != 0;
   return s;
 }
 
@@ -163,6 +187,11 @@ std::string population_difference(const Config& a, const Config& b) {
   if (a.industries.size() != b.industries.size()) return "industries";
   for (std::size_t j = 0; j < a.industries.size(); ++j)
     if (a.industries[j].share != b.industries[j].share) return "industries." + a.industries[j].meta.name + ".share";
+  // Peers are drawn once for the whole population.
+  const InteractionParams &x = a.model.interactions, &y = b.model.interactions;
+  if (static_cast<int>(x.peers) != static_cast<int>(y.peers)) return "model.interactions.peers";
+  if (static_cast<int>(x.program_peers) != static_cast<int>(y.program_peers)) return "model.interactions.program_peers";
+  if (x.same_industry_share != y.same_industry_share) return "model.interactions.same_industry_share";
   return "";
 }
 }  // namespace
@@ -180,6 +209,9 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
     s.variants.push_back(std::move(v));
   }
   s.replicates = variants[0].run.replicates * static_cast<int>(variants.size());
+  s.peer_slots = peer_slots(variants);
+  s.base_peers = s.peer_slots > 0 ? static_cast<int>(variants[0].model.interactions.peers) : 0;
+  for (const Config& c : variants) s.crowding = s.crowding || c.model.interactions.crowding != 0;
   return s;
 }
 
@@ -331,6 +363,24 @@ void Simulation::append(const YearRecord& r) {
   }
 }
 
+void Simulation::add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const {
+  const PeerTable peers = engine_->peer_table();
+  const std::int64_t per = config_.run.firms, n = engine_->size();
+  for (std::size_t r = first; r < first + rpv; ++r)
+    for (std::int64_t firm = 0; firm < per; ++firm) {
+      const std::int64_t i = static_cast<std::int64_t>(r) * per + firm;
+      for (int k = 0; k < peers.slots; ++k) {
+        const std::int32_t peer = peers.peer[static_cast<std::size_t>(k * n + i)];
+        out.replicate.push_back(static_cast<std::int32_t>(r - first));
+        out.firm.push_back(firm);
+        out.slot.push_back(static_cast<std::uint8_t>(k));
+        out.peer.push_back(peer);
+        out.same_industry.push_back(t.industry[i] == t.industry[static_cast<std::size_t>(r) * per + peer]);
+        out.program.push_back(k >= peers.base_peers);
+      }
+    }
+}
+
 Panel Simulation::panel(int variant) const {
   Panel p;
   p.meta = panel_meta(variants_.at(variant));
@@ -359,7 +409,50 @@ Panel Simulation::panel(int variant) const {
     f.latent_export_start_year.push_back(t.export_start_year[i]);
     f.orientation.push_back(t.orientation[i]);
   }
+  add_peers(p.peers, t, first, rpv);
   return p;
+}
+
+namespace {
+// The panel columns of one table through its schema, so a new column is saved
+// without another edit here.
+template <class Columns, class Schema>
+void save_columns(std::string& out, const Columns& c, Schema schema) {
+  schema([&](const char*, auto member, bool, double) { bytes::put_vector(out, c.*member); });
+}
+template <class Columns, class Schema>
+void load_columns(const std::string& in, std::size_t& offset, Columns& c, Schema schema) {
+  schema([&](const char*, auto member, bool, double) { bytes::get_vector(in, offset, c.*member); });
+}
+}  // namespace
+
+void Simulation::save_state(std::string& out) const {
+  bytes::put_value(out, static_cast<std::int32_t>(next_year_));
+  bytes::put_value(out, static_cast<std::uint64_t>(summaries_.size()));
+  for (const auto& s : summaries_) bytes::put_vector(out, s);
+  bytes::put_value(out, static_cast<std::uint64_t>(firm_years_.size()));
+  for (const FirmYearColumns& c : firm_years_) save_columns(out, c, [](auto&& f) { firm_year_schema(f); });
+  for (const FlowColumns& c : flows_) save_columns(out, c, [](auto&& f) { flow_schema(f); });
+  bytes::put_vector(out, previous_exporters_);
+  engine_->save_state(out);
+}
+
+void Simulation::load_state(const std::string& in, std::size_t& offset) {
+  std::int32_t year = 0;
+  std::uint64_t n = 0;
+  bytes::get_value(in, offset, year);
+  if (year < config_.run.burn_in_start || year > config_.run.last_year + 1)
+    throw std::runtime_error("checkpoint year " + std::to_string(year) + " is outside this run's years");
+  bytes::get_value(in, offset, n);
+  if (n != summaries_.size()) throw std::runtime_error("checkpoint holds another number of variants");
+  for (auto& s : summaries_) bytes::get_vector(in, offset, s);
+  bytes::get_value(in, offset, n);
+  if (n != firm_years_.size()) throw std::runtime_error("checkpoint holds another number of replicates");
+  for (FirmYearColumns& c : firm_years_) load_columns(in, offset, c, [](auto&& f) { firm_year_schema(f); });
+  for (FlowColumns& c : flows_) load_columns(in, offset, c, [](auto&& f) { flow_schema(f); });
+  bytes::get_vector(in, offset, previous_exporters_);
+  engine_->load_state(in, offset);
+  next_year_ = year;
 }
 
 FirmSnapshot Simulation::snapshot(int replicate, std::int64_t firm, int variant) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "kernels/engine.hpp"
@@ -33,6 +34,11 @@ double estimated_device_bytes(const Config& config, int variants = 1);
 // Host memory of the recorded panel (measured per firm slot and recorded
 // year; see simulation.cpp). On the CPU backend both come out of host memory.
 double estimated_host_bytes(const Config& config, int variants = 1);
+
+// Peer slots per firm for a population of these variants: 0 when no variant
+// lets firms interact (no switch on, no network program), so a model without
+// interactions allocates and computes nothing for them.
+int peer_slots(const std::vector<Config>& variants);
 
 // The engine's set-up for a config (population, world, parameters).
 EngineSetup engine_setup(const Config& config);
@@ -75,9 +81,17 @@ class Simulation {
   Panel panel(int variant = 0) const;
   FirmSnapshot snapshot(int replicate, std::int64_t firm, int variant = 0) const;
 
+  // Everything that the years still to come and the panel depend on (the
+  // engine's arrays, the recorded rows, the summaries), as raw bytes for
+  // sim/checkpoint.hpp; load_state() throws std::runtime_error on a state
+  // of another shape.
+  void save_state(std::string& out) const;
+  void load_state(const std::string& in, std::size_t& offset);
+
  private:
   void summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
+  void add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const;
   int replicates_per_variant() const { return config_.run.replicates; }
 
   Config config_;  // variant 0

@@ -132,6 +132,33 @@ void year_table(const RunView& v, const FirmLife& life) {
   ImGui::EndTable();
 }
 
+// Who the firm could learn from: its peers and the markets they served the
+// year before it first exported (those it then entered itself marked).
+void peer_table(const RunView& v, const FirmLife& life) {
+  if (life.peers.empty()) return;
+  const std::string when = life.export_start_year != 0
+                               ? "the year before its first export (" + std::to_string(life.export_start_year - 1) + ")"
+                               : "in the last recorded year";
+  ImGui::Text("Peers and the markets they served %s; * = the firm entered it too", when.c_str());
+  if (!ImGui::BeginTable("##peers", 4, ImGuiTableFlags_Borders | ImGuiTableFlags_SizingFixedFit)) return;
+  for (const char* h : {"peer", "industry", "served", "markets"}) ImGui::TableSetupColumn(h);
+  ImGui::TableHeadersRow();
+  for (const PeerAtEntry& p : life.peers) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::Text("%lld%s", static_cast<long long>(p.firm), p.program ? " (program)" : "");
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(p.same_industry ? "same" : "other");
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", popcount64(p.served));
+    ImGui::TableNextColumn();
+    std::string codes = market_codes(p.served & ~p.entered_shared, v.panel->meta.markets);
+    if (p.entered_shared) codes = market_codes(p.entered_shared, v.panel->meta.markets) + "* " + codes;
+    ImGui::TextUnformatted(codes.c_str());
+  }
+  ImGui::EndTable();
+}
+
 }  // namespace
 
 void draw_firm(UiState& ui, const RunView& v, const Derived& d, Runner& runner) {
@@ -146,6 +173,7 @@ void draw_firm(UiState& ui, const RunView& v, const Derived& d, Runner& runner) 
   belief_charts(life, h * 0.28f);
   if (v.panel && life.found) {
     market_strip(v, life, h * 0.25f);
+    peer_table(v, life);
     year_table(v, life);
   }
 }

@@ -240,6 +240,28 @@ Histogram age_at_first_export(const Panel& panel) {
 
 int FirmLifeYear::n_markets() const { return popcount64(markets); }
 
+namespace {
+// The firm's peers with the latent markets each served the year before the
+// firm's export start (or in the last recorded year if it never exported).
+void add_peers_at_entry(const Panel& panel, FirmLife& life, std::map<int, std::uint64_t>& own_markets) {
+  const PeerColumns& pc = panel.peers;
+  for (std::size_t i = 0; i < pc.rows(); ++i)
+    if (pc.replicate[i] == life.replicate && pc.firm[i] == life.firm)
+      life.peers.push_back({pc.peer[i], pc.same_industry[i] != 0, pc.program[i] != 0, 0, 0});
+  if (life.peers.empty()) return;
+  const int year = life.export_start_year != 0 ? life.export_start_year - 1 : panel.meta.last_year;
+  const std::uint64_t entered = life.export_start_year != 0 ? own_markets[life.export_start_year] : 0;
+  const FlowColumns& f = panel.flows;
+  for (std::size_t i = 0; i < f.rows(); ++i) {
+    if (f.replicate[i] != life.replicate || f.year[i] != year || !(f.exports_true[i] > 0) || f.market[i] >= 64)
+      continue;
+    for (PeerAtEntry& p : life.peers)
+      if (p.firm == f.firm[i]) p.served |= std::uint64_t{1} << f.market[i];
+  }
+  for (PeerAtEntry& p : life.peers) p.entered_shared = p.served & entered;
+}
+}  // namespace
+
 FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure measure, const Typology* typology,
                    const std::vector<TrackedYear>& tracked) {
   FirmLife life;
@@ -283,6 +305,7 @@ FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure
     y.exited = before & ~y.markets;
     life.years.push_back(y);
   }
+  add_peers_at_entry(panel, life, latent_markets);
   if (typology && typology->available) {
     life.observed_type = "none";
     for (std::size_t i = 0; i < typology->firms.size(); ++i)

@@ -113,6 +113,15 @@ struct FirmLifeYear {
   int n_markets() const;
 };
 
+// One of the firm's peers (firms interact, issue 9) and what it did in the
+// year before the firm first exported: what the firm could learn from it.
+struct PeerAtEntry {
+  std::int64_t firm = 0;
+  bool same_industry = false, program = false;
+  std::uint64_t served = 0;          // latent export markets the year before the firm's export start
+  std::uint64_t entered_shared = 0;  // of those, the markets the firm entered in its first export year
+};
+
 struct FirmLife {
   bool found = false;
   int replicate = 0;
@@ -122,6 +131,7 @@ struct FirmLife {
   std::string observed_type;         // "BG", ..., "none", or "" when no typology
   std::vector<FirmLifeYear> years;   // the firm's panel rows, in year order
   std::vector<TrackedYear> tracked;  // beliefs and cash, where recorded, from founding to exit
+  std::vector<PeerAtEntry> peers;    // empty when firms do not interact
 };
 FirmLife firm_life(const Panel& panel, int replicate, std::int64_t firm, Measure measure, const Typology* typology,
                    const std::vector<TrackedYear>& tracked);

@@ -249,6 +249,44 @@ TEST(FirmLife, KeepsSnapshotsFromFoundingToExit) {
   EXPECT_FALSE(life.found);
 }
 
+TEST(FirmLife, ShowsPeersAndTheMarketsTheyServedBeforeTheFirmEntered) {
+  Panel p;
+  p.meta.first_year = 1995;
+  p.meta.last_year = 2000;
+  auto firm = [&](std::int64_t id, int start) {
+    p.firms.replicate.push_back(0), p.firms.firm.push_back(id), p.firms.industry.push_back(0);
+    p.firms.founding_year.push_back(1990), p.firms.exit_year.push_back(0), p.firms.exported_1993_1997.push_back(0);
+    p.firms.latent_strategy.push_back(1), p.firms.latent_export_start_year.push_back(start);
+    p.firms.orientation.push_back(0);
+  };
+  auto flow = [&](std::int64_t id, int year, int market) {
+    p.flows.replicate.push_back(0), p.flows.firm.push_back(id), p.flows.year.push_back(year);
+    p.flows.market.push_back(market), p.flows.exports.push_back(1), p.flows.imports.push_back(0);
+    p.flows.exports_true.push_back(1), p.flows.imports_true.push_back(0);
+  };
+  auto peer = [&](std::int64_t id, std::int64_t other, bool program) {
+    p.peers.replicate.push_back(0), p.peers.firm.push_back(id), p.peers.slot.push_back(0);
+    p.peers.peer.push_back(other), p.peers.same_industry.push_back(1), p.peers.program.push_back(program);
+  };
+  firm(7, 1998);
+  firm(8, 1996);
+  firm(9, 0);
+  flow(8, 1997, 3), flow(8, 1997, 5), flow(8, 1996, 6);  // served 3 and 5 the year before 7 entered
+  flow(7, 1998, 3);                                      // 7 entered 3
+  flow(9, 1997, 2);                                      // not a peer of 7
+  peer(7, 8, false);
+  peer(7, 2, true);
+  peer(9, 7, false);
+  const FirmLife life = firm_life(p, 0, 7, Measure::latent, nullptr, {});
+  ASSERT_EQ(life.peers.size(), 2u);
+  EXPECT_EQ(life.peers[0].firm, 8);
+  EXPECT_EQ(life.peers[0].served, (std::uint64_t{1} << 3) | (std::uint64_t{1} << 5));
+  EXPECT_EQ(life.peers[0].entered_shared, std::uint64_t{1} << 3);
+  EXPECT_TRUE(life.peers[1].program);
+  EXPECT_EQ(life.peers[1].served, 0u);
+  EXPECT_TRUE(firm_life(p, 0, 8, Measure::latent, nullptr, {}).peers.empty()) << "8 has no peers listed";
+}
+
 // --- comparison grid -------------------------------------------------------
 
 TEST(ComparisonGrid, PlacesCellsByLabelsAndGradesDistance) {
