@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/cli_commands.hpp"
+#include "app/evaluate_command.hpp"
 #include "sim/input_error.hpp"
 
 int main(int argc, char** argv) {
@@ -43,6 +44,9 @@ int main(int argc, char** argv) {
   CLI::App* params_cmd = app.add_subcommand("params", "List the model's parameters with units and meanings");
   params_cmd->add_flag("--markdown", markdown, "As a Markdown table");
 
+  EvaluateCommand evaluate;
+  CLI::App* evaluate_cmd = add_evaluate_command(app, evaluate);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -54,6 +58,7 @@ int main(int argc, char** argv) {
     if (*run_cmd) return run_command(run, isatty(fileno(stderr)) != 0);
     if (*compare_cmd) return compare_command(compare);
     if (*params_cmd) return params_command(markdown);
+    if (*evaluate_cmd) return evaluate_command(evaluate, isatty(fileno(stderr)) != 0);
   } catch (const InputError& e) {
     std::cerr << "firmsim: " << e.what() << "\n";
     return 2;

@@ -127,7 +127,7 @@ struct Engine::Impl {
 
   // firm-level state
   thrust::device_vector<std::uint8_t> status, industry, strategy, exported_1993_1997, n_export_products,
-      n_import_products;
+      n_import_products, policy_targeted;
   thrust::device_vector<std::int16_t> founding_year, exit_year, export_start_year;
   thrust::device_vector<float> efficiency_shock, belief_mean, belief_precision, import_gain, fte, cash,
       export_intensity, support;
@@ -192,7 +192,8 @@ struct Engine::Impl {
   void allocate() {
     const std::size_t fn = static_cast<std::size_t>(n);
     const std::size_t mn = fn * static_cast<std::size_t>(n_markets);
-    for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products})
+    for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products,
+                    &policy_targeted})
       v->resize(fn);
     for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
     for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash, &export_intensity,
@@ -223,6 +224,7 @@ struct Engine::Impl {
     view.ever_exported_mask = raw(ever_exported_mask);
     view.exported_1993_1997 = raw(exported_1993_1997);
     view.support = raw(support);
+    view.policy_targeted = raw(policy_targeted);
     view.appeal_belief = raw(appeal_belief);
     view.appeal_precision = raw(appeal_precision);
     view.export_tenure = raw(export_tenure);
@@ -289,7 +291,8 @@ struct Engine::Impl {
     const Impl& m = *this;
     std::vector<std::pair<const void*, std::size_t>> spans;
     for (const auto* v :
-         {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products, &m.n_import_products})
+         {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products, &m.n_import_products,
+          &m.policy_targeted})
       add_span(spans, *v);
     for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
     for (const auto* v : {&m.efficiency_shock,
@@ -461,6 +464,8 @@ void Engine::record_year(YearRecord& out) const {
   gather_column(rows, m.imports_true, out.imports_true);
   gather_column(rows, m.exports_observed, out.exports_observed);
   gather_column(rows, m.imports_observed, out.imports_observed);
+  gather_column(rows, m.support, out.support);
+  gather_column(rows, m.policy_targeted, out.policy_targeted);
   gather_column(rows, m.export_mask_observed, out.export_mask_observed);
   gather_column(rows, m.import_mask_observed, out.import_mask_observed);
   // A firm that died this year has fte 0 in the record, as the paper's exit
@@ -591,7 +596,7 @@ double Engine::time_state_copy(int repeats) const {
 
 std::size_t Engine::bytes_per_firm(int n_markets) {
   const std::size_t firm_level =
-      6 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) + 5 * sizeof(MarketMask);
+      7 * sizeof(std::uint8_t) + 3 * sizeof(std::int16_t) + 18 * sizeof(float) + 5 * sizeof(MarketMask);
   const std::size_t per_market = 4 * sizeof(float) + 2 * sizeof(std::int8_t);
   return firm_level + per_market * static_cast<std::size_t>(n_markets);
 }

@@ -58,6 +58,8 @@ struct YearRecord {
   std::vector<float> fte, value_added, turnover, fixed_assets, intangible_assets, rnd, tfp;
   std::vector<float> exports_true, imports_true, exports_observed, imports_observed;
   std::vector<MarketMask> export_mask_observed, import_mask_observed;
+  std::vector<float> support;                 // EUR of policy support paid to the firm this year
+  std::vector<std::uint8_t> policy_targeted;  // bit k: program k in force this year targeted the firm
 
   std::vector<std::int64_t> flow_id;
   std::vector<std::uint8_t> flow_market;

@@ -40,6 +40,7 @@ struct FirmStateView {
   MarketMask* ever_exported_mask = nullptr;
   std::uint8_t* exported_1993_1997 = nullptr;  // observed export dummy
   float* support = nullptr;                    // policy support received this year (EUR)
+  std::uint8_t* policy_targeted = nullptr;     // bit k: program k in force this year targeted the firm
 
   // --- per market, market-major ---
   float* appeal_belief = nullptr;  // belief about own appeal in the market

@@ -177,6 +177,16 @@ enum class PolicyKind : std::uint8_t {
   diplomacy = 2,            // strength = share cut from psychic distance (applied in MarketYear)
   import_facilitation = 3,  // strength = share of the import sunk cost paid
   credit_guarantee = 4,     // strength = extra credit line per FTE (EUR)
+  reentry_support = 5,      // strength = share of the sunk cost of re-entering a market the firm left
+};
+
+// Whom a program targets by export status (PolicyProgram::exporter_status).
+enum class ExporterStatus : std::uint8_t {
+  any = 0,
+  non_exporters = 1,    // not exporting now (former exporters included)
+  exporters = 2,        // exporting since last year at least (adding markets)
+  never_exported = 3,   // first-time exporters only
+  former_exporters = 4, // exported before, not now (re-entry)
 };
 
 struct PolicyProgram {
@@ -188,6 +198,8 @@ struct PolicyProgram {
   float min_age, max_age;
   MarketMask markets;
   std::uint64_t industries;  // bit j = industry j targeted
+  float cost_per_firm;       // EUR paid per targeted firm-year (advice, missions: a program's running cost)
+  float pad2;
 };
 
 struct ModelParams {

@@ -25,6 +25,7 @@ enum class Purpose : std::uint32_t {
   market_year_sales = 8,   // transitory sales shocks (export, import)
   import_appeal = 9,       // time-invariant supplier quality in a market
   firm_traits_more = 10,   // time-invariant: initial efficiency shock, import propensity
+  appeal_signal = 11,      // market information: noise of the signal about appeal, apart from the sales shock
 };
 
 // Year index used for time-invariant draws.

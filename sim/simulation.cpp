@@ -86,6 +86,7 @@ Simulation::Simulation(std::vector<Config> variants)
   engine_ = std::make_unique<Engine>(engine_setup(variants_));
   const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
   firm_years_.resize(replicates);
+  policy_columns_.resize(replicates);
   flows_.resize(replicates);
   summaries_.resize(v);
 }
@@ -176,6 +177,7 @@ YearWorld year_world(const Config& config, int year) {
     prog.max_age = static_cast<float>(p.max_age);
     prog.markets = p.markets;
     prog.industries = p.industries;
+    prog.cost_per_firm = static_cast<float>(p.cost_per_firm);
     w.policies.push_back(prog);
   }
   w.measurement.intrastat_threshold = static_cast<float>(intrastat_threshold(config.measurement, year));
@@ -268,6 +270,9 @@ void Simulation::append(const YearRecord& r) {
     c.export_mask.push_back(r.export_mask_observed[k]);
     c.import_mask.push_back(r.import_mask_observed[k]);
     c.latent_strategy.push_back(r.strategy[k]);
+    PolicyColumns& pc = policy_columns_[static_cast<std::size_t>(r.id[k] / per)];
+    pc.support.push_back(r.support[k]);
+    pc.targeted.push_back(r.policy_targeted[k]);
   }
   for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
     FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
@@ -308,6 +313,17 @@ Panel Simulation::panel(int variant) const {
     f.latent_strategy.push_back(t.strategy[i]);
     f.latent_export_start_year.push_back(t.export_start_year[i]);
     f.orientation.push_back(t.orientation[i]);
+  }
+  return p;
+}
+
+PolicyColumns Simulation::policy_columns(int variant) const {
+  PolicyColumns p;
+  const std::size_t rpv = static_cast<std::size_t>(replicates_per_variant());
+  const std::size_t first = rpv * static_cast<std::size_t>(variant);
+  for (std::size_t r = first; r < first + rpv; ++r) {
+    append_all(p.support, policy_columns_[r].support);
+    append_all(p.targeted, policy_columns_[r].targeted);
   }
   return p;
 }
