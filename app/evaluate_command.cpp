@@ -72,7 +72,8 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
     if (*cmd.threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
     omp_set_num_threads(*cmd.threads);
   }
-  if (cmd.budget && !(*cmd.budget > 0)) throw InputError("command line", 0, "--budget", "must be a positive EUR amount");
+  if (cmd.budget && !(*cmd.budget > 0))
+    throw InputError("command line", 0, "--budget", "must be a positive EUR amount");
   const RunCommand run = as_run_command(cmd);
   Config baseline = load_config(cmd.config);
   std::vector<policy::Program> programs = load_programs(cmd);
@@ -85,9 +86,8 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
   if (cmd.out) ensure_writable_directory(*cmd.out);
 
   std::fprintf(stderr, "firmsim evaluate: %lld firms x %d replicate(s), baseline + %d program(s), years %d-%d, %s\n",
-               static_cast<long long>(baseline.run.firms), baseline.run.replicates,
-               static_cast<int>(programs.size()), baseline.run.first_year, baseline.run.last_year,
-               Engine::backend_name());
+               static_cast<long long>(baseline.run.firms), baseline.run.replicates, static_cast<int>(programs.size()),
+               baseline.run.first_year, baseline.run.last_year, Engine::backend_name());
   if (cmd.budget)
     policy::scale_to_budget(programs, *cmd.budget, 5, 0.03, [&](const std::string& line) {
       if (!cmd.quiet) std::fprintf(stderr, "%s\n", line.c_str());
@@ -95,11 +95,10 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
   const int total = baseline.run.last_year - baseline.run.burn_in_start + 1;
   Progress progress(stderr, total, interactive);
   int done = 0;
-  const policy::Evaluation e =
-      policy::evaluate(baseline, std::move(programs), cmd.budget, [&](int year, int) {
-        ++done;
-        if (!cmd.quiet) progress.update(done, std::to_string(year), "baseline and programs");
-      });
+  const policy::Evaluation e = policy::evaluate(baseline, std::move(programs), cmd.budget, [&](int year, int) {
+    ++done;
+    if (!cmd.quiet) progress.update(done, std::to_string(year), "baseline and programs");
+  });
   policy::print_headlines(std::cout, e);
   std::cout << "\nevaluated in " << std::fixed << std::setprecision(1) << progress.seconds()
             << " s (uncalibrated model: mechanisms, not Belgian magnitudes)\n";

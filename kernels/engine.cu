@@ -182,9 +182,7 @@ struct Engine::Impl {
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
-  VariantIndex firms_per_variant() const {
-    return VariantIndex{setup.firms_per_replicate * replicates_per_variant};
-  }
+  VariantIndex firms_per_variant() const { return VariantIndex{setup.firms_per_replicate * replicates_per_variant}; }
   int variant_of(std::int64_t id) const {
     return static_cast<int>(id / setup.firms_per_replicate / replicates_per_variant);
   }
@@ -192,8 +190,8 @@ struct Engine::Impl {
   void allocate() {
     const std::size_t fn = static_cast<std::size_t>(n);
     const std::size_t mn = fn * static_cast<std::size_t>(n_markets);
-    for (auto* v : {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products,
-                    &policy_targeted})
+    for (auto* v :
+         {&status, &industry, &strategy, &exported_1993_1997, &n_export_products, &n_import_products, &policy_targeted})
       v->resize(fn);
     for (auto* v : {&founding_year, &exit_year, &export_start_year}) v->resize(fn);
     for (auto* v : {&efficiency_shock, &belief_mean, &belief_precision, &import_gain, &fte, &cash, &export_intensity,
@@ -290,9 +288,8 @@ struct Engine::Impl {
   std::vector<std::pair<const void*, std::size_t>> state_spans() const {
     const Impl& m = *this;
     std::vector<std::pair<const void*, std::size_t>> spans;
-    for (const auto* v :
-         {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products, &m.n_import_products,
-          &m.policy_targeted})
+    for (const auto* v : {&m.status, &m.industry, &m.strategy, &m.exported_1993_1997, &m.n_export_products,
+                          &m.n_import_products, &m.policy_targeted})
       add_span(spans, *v);
     for (const auto* v : {&m.founding_year, &m.exit_year, &m.export_start_year}) add_span(spans, *v);
     for (const auto* v : {&m.efficiency_shock,

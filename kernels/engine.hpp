@@ -34,7 +34,7 @@ struct EngineSetup {
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;
   std::vector<VariantSetup> variants;  // empty: one variant from the three fields above
-  std::vector<float> founding_cdf;  // P(founding year <= first_founding_year + k)
+  std::vector<float> founding_cdf;     // P(founding year <= first_founding_year + k)
   int first_founding_year = 0;
   std::vector<float> industry_cdf;
 };

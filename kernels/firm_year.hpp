@@ -50,8 +50,8 @@ struct Support {
   float extra_credit_per_fte = 0;
   MarketMask reentry_markets = 0;
   float reentry_share = 0;
-  float fee = 0;                // EUR of programs paid per participating firm this year
-  std::uint8_t targeted = 0;    // bit k: program k of this year's list targets the firm (k < 8)
+  float fee = 0;              // EUR of programs paid per participating firm this year
+  std::uint8_t targeted = 0;  // bit k: program k of this year's list targets the firm (k < 8)
 };
 
 // The firm's state while its year is computed (locals, written back at the end).

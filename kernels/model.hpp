@@ -183,10 +183,10 @@ enum class PolicyKind : std::uint8_t {
 // Whom a program targets by export status (PolicyProgram::exporter_status).
 enum class ExporterStatus : std::uint8_t {
   any = 0,
-  non_exporters = 1,    // not exporting now (former exporters included)
-  exporters = 2,        // exporting since last year at least (adding markets)
-  never_exported = 3,   // first-time exporters only
-  former_exporters = 4, // exported before, not now (re-entry)
+  non_exporters = 1,     // not exporting now (former exporters included)
+  exporters = 2,         // exporting since last year at least (adding markets)
+  never_exported = 3,    // first-time exporters only
+  former_exporters = 4,  // exported before, not now (re-entry)
 };
 
 struct PolicyProgram {

@@ -55,7 +55,8 @@ std::vector<double> public_costs(const std::vector<Config>& programs) {
     double paid = 0;
     for (const YearSummary& s : sim.summaries(v))
       if (s.recorded) paid += s.support_paid;
-    out.push_back(paid / programs[static_cast<std::size_t>(v)].run.replicates + overhead(programs[static_cast<std::size_t>(v)]));
+    out.push_back(paid / programs[static_cast<std::size_t>(v)].run.replicates +
+                  overhead(programs[static_cast<std::size_t>(v)]));
   }
   return out;
 }
@@ -71,8 +72,9 @@ void scale_to_budget(std::vector<Program>& programs, double budget, int rounds, 
     const std::vector<double> cost = public_costs(configs);
     bool all_done = true;
     for (std::size_t k = 0; k < n; ++k) {
-      if (log) log("budget round " + std::to_string(round + 1) + ": " + programs[k].file + " at scale " +
-                   std::to_string(scale[k]) + " costs " + euros(cost[k]));
+      if (log)
+        log("budget round " + std::to_string(round + 1) + ": " + programs[k].file + " at scale " +
+            std::to_string(scale[k]) + " costs " + euros(cost[k]));
       programs[k].scale = scale[k];
       if (done[k]) continue;
       if (cost[k] <= 0) {  // costs nothing at any scale: cannot be brought to a budget
@@ -107,8 +109,8 @@ void scale_to_budget(std::vector<Program>& programs, double budget, int rounds, 
   for (std::size_t k = 0; k < n; ++k)
     if (!done[k]) {
       programs[k].at_budget = false;
-      programs[k].budget_note = "not within " + std::to_string(static_cast<int>(tolerance * 100)) + "% of the budget after " +
-                                std::to_string(rounds) + " rounds";
+      programs[k].budget_note = "not within " + std::to_string(static_cast<int>(tolerance * 100)) +
+                                "% of the budget after " + std::to_string(rounds) + " rounds";
     }
 }
 

@@ -16,9 +16,9 @@
 namespace firmsim::policy {
 
 struct Program {
-  std::string file;   // the scenario it came from
-  Config config;      // baseline config with the program's policies
-  double scale = 1;   // intensity multiplier applied (budget runs)
+  std::string file;       // the scenario it came from
+  Config config;          // baseline config with the program's policies
+  double scale = 1;       // intensity multiplier applied (budget runs)
   bool at_budget = true;  // false when the budget could not be reached
   std::string budget_note;
 };

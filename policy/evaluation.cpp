@@ -13,9 +13,8 @@ namespace firmsim::policy {
 namespace {
 
 const char* const kMeasureNames[kFixedMeasures] = {
-    "exporters",      "export_starters", "market_entries",  "export_value",        "exporter_survivors",
-    "employment",     "value_added",     "support_paid",    "supported_firms",     "waterfall_exporters",
-    "sprinkler_exporters"};
+    "exporters",   "export_starters", "market_entries",  "export_value",        "exporter_survivors", "employment",
+    "value_added", "support_paid",    "supported_firms", "waterfall_exporters", "sprinkler_exporters"};
 
 const char* const kSizeClasses[] = {"size 1-9 FTE", "size 10-49 FTE", "size 50-249 FTE", "size 250+ FTE",
                                     "size: born during program"};
@@ -71,13 +70,13 @@ Membership membership(const Config& config, const Layout& layout, const VariantR
   m.age.assign(n, static_cast<std::int16_t>(layout.age0 + 3));
   m.industry.assign(n, static_cast<std::int16_t>(layout.industry0));
   const FirmYearColumns& v = variant.panel.firm_years;
-  for (auto [b, e] = replicate_ranges(v, variant.panel.meta.replicates).at(static_cast<std::size_t>(replicate));
-       b < e; ++b)
+  for (auto [b, e] = replicate_ranges(v, variant.panel.meta.replicates).at(static_cast<std::size_t>(replicate)); b < e;
+       ++b)
     if (variant.policy.targeted[b]) m.targeted[static_cast<std::size_t>(v.firm[b])] = 1;
   const int before = std::max(baseline.panel.meta.first_year, years.first - 1);
   const FirmYearColumns& c = baseline.panel.firm_years;
-  for (auto [b, e] = replicate_ranges(c, baseline.panel.meta.replicates).at(static_cast<std::size_t>(replicate));
-       b < e; ++b) {
+  for (auto [b, e] = replicate_ranges(c, baseline.panel.meta.replicates).at(static_cast<std::size_t>(replicate)); b < e;
+       ++b) {
     const std::size_t f = static_cast<std::size_t>(c.firm[b]);
     m.industry[f] = static_cast<std::int16_t>(layout.technology(config, c.industry[b]));
     if (c.year[b] != before || !c.alive[b]) continue;
@@ -218,7 +217,8 @@ void deadweight(const Config& config, const VariantResult& base, const VariantRe
     if (prog.policy.support[b] > 0) first_supported.emplace(pc.firm[b], year);
     const auto it = first_supported.find(pc.firm[b]);
     if (it == first_supported.end()) return;
-    for (std::uint64_t rest = o.entered; rest; rest &= rest - 1) entries.emplace_back(pc.firm[b], lowest_bit(rest), year);
+    for (std::uint64_t rest = o.entered; rest; rest &= rest - 1)
+      entries.emplace_back(pc.firm[b], lowest_bit(rest), year);
   });
   std::unordered_map<std::int64_t, int> last_served;  // firm * 64 + market -> last year served in the baseline
   const FlowColumns& bf = base.panel.flows;
@@ -258,8 +258,8 @@ TypologyEffect typology_effect(const Config& config, const VariantResult& base, 
     std::vector<double> diff(t.types.size(), 0);
     for (int sign : {1, -1}) {
       const Panel& p = sign > 0 ? prog.panel : base.panel;
-      for (const est::TypeAssignment& a : est::classify_all(est::firm_histories(p, r, frame), p.meta.markets, frame,
-                                                            rules))
+      for (const est::TypeAssignment& a :
+           est::classify_all(est::firm_histories(p, r, frame), p.meta.markets, frame, rules))
         for (std::size_t k = 0; k < t.types.size(); ++k)
           if (a.type == kinds[k]) diff[k] += sign;
     }
@@ -370,7 +370,8 @@ std::vector<FirmEffect> firm_effects(const VariantResult& baseline, const Varian
         previous.swap(current);
         current.clear();
         for (; k < flows.second && r.panel.flows.year[k] == year; ++k)
-          if (r.panel.flows.exports_true[k] > 0) current[r.panel.flows.firm[k]] |= std::uint64_t{1} << r.panel.flows.market[k];
+          if (r.panel.flows.exports_true[k] > 0)
+            current[r.panel.flows.firm[k]] |= std::uint64_t{1} << r.panel.flows.market[k];
       }
       FirmEffect& e = by_firm[c.firm[b]];
       e.firm = c.firm[b];

@@ -27,17 +27,17 @@ namespace firmsim::policy {
 // Outcomes summed over a group's firms in one year. Market entries by region
 // follow the fixed ones (one per region of the config).
 enum Measure : int {
-  exporters = 0,           // firms with latent exports this year
-  export_starters,         // firms whose first-ever export year this is
-  market_entries,          // markets served this year and not last year
-  export_value,            // EUR, latent
-  exporter_survivors,      // last year's exporters still alive this year
-  employment,              // FTE
-  value_added,             // EUR
-  support_paid,            // EUR paid to the group's firms
-  supported_firms,         // firms paid anything this year
-  waterfall_exporters,     // exporters with latent strategy waterfall
-  sprinkler_exporters,     // exporters with latent strategy sprinkler
+  exporters = 0,        // firms with latent exports this year
+  export_starters,      // firms whose first-ever export year this is
+  market_entries,       // markets served this year and not last year
+  export_value,         // EUR, latent
+  exporter_survivors,   // last year's exporters still alive this year
+  employment,           // FTE
+  value_added,          // EUR
+  support_paid,         // EUR paid to the group's firms
+  supported_firms,      // firms paid anything this year
+  waterfall_exporters,  // exporters with latent strategy waterfall
+  sprinkler_exporters,  // exporters with latent strategy sprinkler
   kFixedMeasures
 };
 const char* measure_name(int measure);  // "exporters", ...; regions: "market_entries:EU15"
@@ -78,7 +78,7 @@ struct Comparison {
   int program_from = 0, program_to = 0;  // years any of its policies is in force
   GroupSet groups;
   std::vector<std::string> measures;
-  Totals baseline, variant;            // [replicate][group][year - first_year][measure]
+  Totals baseline, variant;                   // [replicate][group][year - first_year][measure]
   std::vector<std::vector<double>> overhead;  // [replicate][year]: cost_per_year of programs in force
   Deadweight deadweight;
   TypologyEffect typology;

@@ -23,8 +23,10 @@ double ratio(double cost, double effect) { return effect > 0 ? cost / effect : k
 std::string num(double v, int decimals = 0) {
   if (!std::isfinite(v)) return "n/a";
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v + 0.0);
+  const std::string out = buf;
+  // "-0.0" reads as a negative effect; it is a rounded zero.
+  return out.find_first_not_of("-0.") == std::string::npos ? out.substr(out[0] == '-' ? 1 : 0) : out;
 }
 
 std::string millions(double v) { return num(v / 1e6, 2); }
@@ -63,18 +65,21 @@ std::vector<Row> headline_rows(const Comparison& c) {
   const std::string end = std::to_string(end_year(c));
   return {
       {"public cost, EUR m", with_interval(a.cost, 1e6, 2), with_interval(t.cost, 1e6, 2)},
-      {"additional exporters in " + end, with_interval(a.additional_exporters),
-       with_interval(t.additional_exporters)},
-      {"additional export starters (cumulated)", with_interval(a.export_starters), with_interval(t.export_starters)},
-      {"additional market entries (cumulated)", with_interval(a.market_entries), with_interval(t.market_entries)},
+      {"additional exporters in " + end, with_interval(a.additional_exporters, 1, 1),
+       with_interval(t.additional_exporters, 1, 1)},
+      {"additional export starters (cumulated)", with_interval(a.export_starters, 1, 1),
+       with_interval(t.export_starters, 1, 1)},
+      {"additional market entries (cumulated)", with_interval(a.market_entries, 1, 1),
+       with_interval(t.market_entries, 1, 1)},
       {"additional exports, EUR m (cumulated)", with_interval(a.export_value, 1e6, 1),
        with_interval(t.export_value, 1e6, 1)},
-      {"additional surviving exporters (cumulated)", with_interval(a.exporter_survivors),
-       with_interval(t.exporter_survivors)},
-      {"additional employment in " + end + ", FTE", with_interval(a.employment), with_interval(t.employment)},
+      {"additional surviving exporters (cumulated)", with_interval(a.exporter_survivors, 1, 1),
+       with_interval(t.exporter_survivors, 1, 1)},
+      {"additional employment in " + end + ", FTE", with_interval(a.employment, 1, 1),
+       with_interval(t.employment, 1, 1)},
       {"additional value added, EUR m (cumulated)", with_interval(a.value_added, 1e6, 1),
        with_interval(t.value_added, 1e6, 1)},
-      {"supported firms", with_interval(d.supported), ""},
+      {"supported firms", with_interval(d.supported, 1, 1), ""},
       {"deadweight share of supported firms", with_interval(d.deadweight_share, 0.01, 1) + " %", ""},
       {"additionality share of supported firms", with_interval(d.additionality_share, 0.01, 1) + " %", ""},
       {"cost per additional exporter, EUR", num(a.cost_per_exporter), num(t.cost_per_exporter)},
@@ -98,7 +103,7 @@ std::string persistence_markdown(const Comparison& c) {
       o << "| " << after << " | " << y << " | not simulated (run with --years ending " << y << " or later) | |\n";
       continue;
     }
-    o << "| " << after << " | " << y << " | " << with_interval(t_interval(c.effect(0, y, exporters))) << " | "
+    o << "| " << after << " | " << y << " | " << with_interval(t_interval(c.effect(0, y, exporters)), 1, 1) << " | "
       << with_interval(t_interval(c.effect(0, y, export_value)), 1e6, 1) << " |\n";
   }
   return o.str();
@@ -113,7 +118,7 @@ std::string groups_markdown(const Comparison& c) {
   for (std::size_t g = 0; g < c.groups.names.size(); ++g) {
     const Headline h = headline(c, static_cast<int>(g));
     o << "| " << c.groups.names[g] << " | " << with_interval(h.cost, 1e6, 2) << " | "
-      << with_interval(h.additional_exporters) << " | " << with_interval(h.market_entries) << " | "
+      << with_interval(h.additional_exporters, 1, 1) << " | " << with_interval(h.market_entries, 1, 1) << " | "
       << with_interval(h.export_value, 1e6, 1) << " | " << num(h.cost_per_exporter) << " |\n";
   }
   return o.str();
@@ -125,7 +130,7 @@ std::string outcomes_markdown(const Comparison& c) {
   for (std::size_t x = 0; x < c.measures.size(); ++x) {
     if (x == support_paid || x == supported_firms) continue;
     o << "| " << c.measures[x] << " | "
-      << with_interval(t_interval(c.cumulated(0, c.program_from, c.last_year, static_cast<int>(x))), 1, 0) << " |\n";
+      << with_interval(t_interval(c.cumulated(0, c.program_from, c.last_year, static_cast<int>(x))), 1, 1) << " |\n";
   }
   if (!c.typology.note.empty()) {
     o << "\nObserved typology: " << c.typology.note << ".\n";
@@ -134,7 +139,7 @@ std::string outcomes_markdown(const Comparison& c) {
   o << "\n| observed type of 1998-2005 SME export starters (seed 000 typology) | program minus baseline |\n"
        "|---|---|\n";
   for (std::size_t k = 0; k < c.typology.types.size(); ++k)
-    o << "| " << c.typology.types[k] << " | " << with_interval(t_interval(c.typology.effect[k])) << " |\n";
+    o << "| " << c.typology.types[k] << " | " << with_interval(t_interval(c.typology.effect[k]), 1, 1) << " |\n";
   return o.str();
 }
 
@@ -154,6 +159,13 @@ std::string ranking_markdown(const Evaluation& e) {
 // Figures
 // ---------------------------------------------------------------------------
 std::string f1(double v) { return num(v, 1); }
+
+// A share's interval cut to [0, 1].
+Interval clamp_share(Interval i) {
+  i.lo = std::max(0.0, i.lo);
+  i.hi = std::min(1.0, i.hi);
+  return i;
+}
 
 }  // namespace
 
@@ -184,8 +196,8 @@ Shares deadweight_shares(const Comparison& c) {
     add.push_back(d.supported[r] > 0 ? d.additional[r] / d.supported[r] : kNaN);
   }
   s.supported = t_interval(d.supported);
-  s.deadweight_share = t_interval(dw);
-  s.additionality_share = t_interval(add);
+  s.deadweight_share = clamp_share(t_interval(dw));
+  s.additionality_share = clamp_share(t_interval(add));
   return s;
 }
 
@@ -243,7 +255,8 @@ std::string effects_markdown(const Evaluation& e) {
          "additional otherwise.\n\n### Persistence after the program ends\n\n"
       << persistence_markdown(c) << "\n### By group (groups fixed in the baseline before the program)\n\n"
       << groups_markdown(c) << "\n### Every outcome\n\n"
-      << outcomes_markdown(c) << "\n![effect over time](" << "effect_" << k << ".svg)\n\n";
+      << outcomes_markdown(c) << "\n![effect over time]("
+      << "effect_" << k << ".svg)\n\n";
   }
   if (e.comparisons.size() > 1) o << "## Ranking\n\n" << ranking_markdown(e) << "\n";
   o << "![cost per additional exporter by target group](cost_effectiveness.svg)\n";
@@ -363,8 +376,8 @@ std::string cost_effectiveness_figure(const Evaluation& e) {
     for (int g : groups) s.values.push_back(headline(e.comparisons[k], g).cost_per_exporter / 1000.0);
     series.push_back(s);
   }
-  return est::svg_grouped_bars("Cost per additional exporter by target group (uncalibrated model)", categories,
-                               series, "EUR thousand per additional exporter");
+  return est::svg_grouped_bars("Cost per additional exporter by target group (uncalibrated model)", categories, series,
+                               "EUR thousand per additional exporter");
 }
 
 std::vector<std::string> write_effects(const Evaluation& e, const std::string& dir) {

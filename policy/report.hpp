@@ -41,8 +41,8 @@ std::vector<std::size_t> rank_by_cost_per_euro(const Evaluation& e);
 void print_headlines(std::ostream& out, const Evaluation& e);
 std::string effects_markdown(const Evaluation& e);
 std::string effects_csv(const Evaluation& e);
-std::string effect_figure(const Comparison& c);                // effect over time with its band
-std::string cost_effectiveness_figure(const Evaluation& e);   // by target group
+std::string effect_figure(const Comparison& c);              // effect over time with its band
+std::string cost_effectiveness_figure(const Evaluation& e);  // by target group
 // Writes effects.md, effects.csv and the figures; returns the file names.
 std::vector<std::string> write_effects(const Evaluation& e, const std::string& dir);
 

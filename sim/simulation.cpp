@@ -81,8 +81,8 @@ Simulation::Simulation(std::vector<Config> variants)
     throw InputError(config_.source, 0, "run.firms",
                      "a population of " + std::to_string(config_.run.firms) + " firms x " +
                          std::to_string(config_.run.replicates) + " replicates x " + std::to_string(v) +
-                         " variants needs about " + gib(need) + " of " + Engine::backend_name() +
-                         " memory, but only " + gib(have) + " is available; lower --firms or --replicates");
+                         " variants needs about " + gib(need) + " of " + Engine::backend_name() + " memory, but only " +
+                         gib(have) + " is available; lower --firms or --replicates");
   engine_ = std::make_unique<Engine>(engine_setup(variants_));
   const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
   firm_years_.resize(replicates);
@@ -131,8 +131,7 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
   if (variants.size() == 1) return s;
   for (const Config& c : variants) {
     const std::string key = population_difference(variants[0], c);
-    if (!key.empty())
-      throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
+    if (!key.empty()) throw InputError(c.source, 0, key, "variants of one population must agree on " + key);
     VariantSetup v;
     v.params = c.model;
     for (const IndustrySpec& j : c.industries) v.industries.push_back(j.params);
@@ -304,7 +303,8 @@ Panel Simulation::panel(int variant) const {
   for (std::size_t i = begin; i < end; ++i) {
     if (t.founding_year[i] >= next_year_) continue;  // not born yet
     FirmColumns& f = p.firms;
-    f.replicate.push_back(static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
+    f.replicate.push_back(
+        static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
     f.firm.push_back(static_cast<std::int64_t>(i) % per);
     f.industry.push_back(t.industry[i]);
     f.founding_year.push_back(t.founding_year[i]);
