@@ -950,7 +950,6 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
     s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
   }
   f.policy = support_for(in, f);
-  f.support = f.policy.fee;
   s.policy_targeted[i] = f.policy.targeted;
   const FirmDraws d = draw_firm_year(in, f);
   update_efficiency(in, d, f);           // 2. efficiency
@@ -964,6 +963,9 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
     record_death(s, i, in.params.n_markets);
     return;
   }
+  // Running costs are paid for the firms that carry on this year; a dead
+  // firm's support stays 0, so the engine's yearly sum never counts it again.
+  f.support = f.policy.fee;
   export_start_and_entry(in, s, f, d.strategy_taste);  // 6-7. start, strategy, entry
   export_sales_and_learning(in, s, f);                 // 8. sales and market learning
   export_exit(in, s, f);                               // 9. market exit (re-entry via tenure)

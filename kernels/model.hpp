@@ -173,7 +173,7 @@ struct ImportParams {
 // A policy program in force this year (sim/ resolves years and budgets).
 enum class PolicyKind : std::uint8_t {
   sunk_cost_subsidy = 0,    // strength = share of the export sunk cost paid
-  information = 1,          // strength = share cut from sales-signal noise
+  information = 1,          // strength = share cut from the noise of the appeal signal (sales untouched)
   diplomacy = 2,            // strength = share cut from psychic distance (applied in MarketYear)
   import_facilitation = 3,  // strength = share of the import sunk cost paid
   credit_guarantee = 4,     // strength = extra credit line per FTE (EUR)

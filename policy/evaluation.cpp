@@ -71,8 +71,11 @@ Membership membership(const Config& config, const Layout& layout, const VariantR
   m.industry.assign(n, static_cast<std::int16_t>(layout.industry0));
   const FirmYearColumns& v = variant.panel.firm_years;
   for (auto [b, e] = replicate_ranges(v, variant.panel.meta.replicates).at(static_cast<std::size_t>(replicate)); b < e;
-       ++b)
-    if (variant.policy.targeted[b]) m.targeted[static_cast<std::size_t>(v.firm[b])] = 1;
+       ++b) {
+    const std::size_t f = static_cast<std::size_t>(v.firm[b]);
+    if (variant.policy.targeted[b]) m.targeted[f] = 1;
+    m.industry[f] = static_cast<std::int16_t>(layout.technology(config, v.industry[b]));  // the same in both
+  }
   const int before = std::max(baseline.panel.meta.first_year, years.first - 1);
   const FirmYearColumns& c = baseline.panel.firm_years;
   for (auto [b, e] = replicate_ranges(c, baseline.panel.meta.replicates).at(static_cast<std::size_t>(replicate)); b < e;

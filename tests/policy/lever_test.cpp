@@ -241,6 +241,11 @@ TEST(ProgramCost, FeePerTargetedFirmYearIsWhatIsPaid) {
   }();
   EXPECT_GT(participants, 0);
   EXPECT_NEAR(cost, 1000 * participants, 1e-6 * cost);
+  // The engine's yearly total (summary.csv, the budget rounds) is the panel's.
+  double from_summaries = 0;
+  for (const YearSummary& y : r.prog_years)
+    if (y.year >= r.c.program_from && y.year <= r.c.last_year) from_summaries += y.support_paid;
+  EXPECT_NEAR(from_summaries, cost, 1e-6 * cost);
 }
 
 }  // namespace
