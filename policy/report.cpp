@@ -333,10 +333,14 @@ std::string effect_figure(const Comparison& c) {
       << h - top - bottom << "\" fill=\"#f3f3f3\"/>\n";
   o << "<line x1=\"" << left << "\" x2=\"" << w - right << "\" y1=\"" << f1(yv(0)) << "\" y2=\"" << f1(yv(0))
     << "\" stroke=\"#999\"/>\n";
+  const int decimals = hi - lo < 10 ? 1 : 0;  // small effects need a decimal to tell the ticks apart
   for (int t = 0; t <= 4; ++t) {
     const double v = lo + (hi - lo) * t / 4;
-    o << "<text x=\"" << left - 6 << "\" y=\"" << f1(yv(v) + 4) << "\" text-anchor=\"end\">" << num(v) << "</text>\n";
+    o << "<text x=\"" << left - 6 << "\" y=\"" << f1(yv(v) + 4) << "\" text-anchor=\"end\">" << num(v, decimals)
+      << "</text>\n";
   }
+  o << "<text transform=\"translate(16," << f1(top + (h - top - bottom) / 2) << ") rotate(-90)\" "
+    << "text-anchor=\"middle\">additional exporters</text>\n";
   for (int y = c.first_year; y <= c.last_year; y += std::max(1, years / 8))
     o << "<text x=\"" << f1(x(y)) << "\" y=\"" << h - bottom + 18 << "\" text-anchor=\"middle\">" << y << "</text>\n";
   for (std::size_t k = 0; k < lines.size(); ++k) {
