@@ -9,6 +9,7 @@
 
 #include "app/cli_commands.hpp"
 #include "calibrate/calibrate.hpp"
+#include "app/evaluate_command.hpp"
 #include "sim/input_error.hpp"
 
 int main(int argc, char** argv) {
@@ -73,6 +74,9 @@ int main(int argc, char** argv) {
   CLI::App* params_cmd = app.add_subcommand("params", "List the model's parameters with units and meanings");
   params_cmd->add_flag("--markdown", markdown, "As a Markdown table");
 
+  EvaluateCommand evaluate;
+  CLI::App* evaluate_cmd = add_evaluate_command(app, evaluate);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -89,6 +93,7 @@ int main(int argc, char** argv) {
       return cal::run_calibration(calibrate, std::cerr, isatty(fileno(stderr)) != 0);
     }
     if (*params_cmd) return params_command(markdown);
+    if (*evaluate_cmd) return evaluate_command(evaluate, isatty(fileno(stderr)) != 0);
   } catch (const InputError& e) {
     std::cerr << "firmsim: " << e.what() << "\n";
     return 2;

@@ -76,7 +76,9 @@ struct YearWorld {
   X(float, exports_observed)          \
   X(float, imports_observed)          \
   X(MarketMask, export_mask_observed) \
-  X(MarketMask, import_mask_observed)
+  X(MarketMask, import_mask_observed) \
+  X(float, support)                   \
+  X(std::uint8_t, policy_targeted)
 
 // One year's rows, copied to the host: every firm alive at the start of the
 // year (those that died in it have alive = 0), in population order, and

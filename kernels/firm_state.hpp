@@ -51,6 +51,7 @@ enum class Extent : std::uint8_t {
   X(MarketMask, ever_exported_mask, firm)                                                               \
   X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                                 \
   X(float, support, firm)                   /* policy support received this year (EUR) */               \
+  X(std::uint8_t, policy_targeted, firm)    /* bit k: program k in force this year targeted the firm */ \
   /* --- per market, market-major --- */                                                                \
   X(float, appeal_belief, market) /* belief about own appeal in the market */                           \
   X(float, appeal_precision, market)                                                                    \

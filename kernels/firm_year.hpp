@@ -61,6 +61,10 @@ struct Support {
   float extra_credit_per_fte = 0;
   float mentoring_share = 0;  // sunk cost share cut where a program mentor serves
   bool cluster = false;       // the program peer slots count as peers
+  MarketMask reentry_markets = 0;
+  float reentry_share = 0;
+  float fee = 0;              // EUR of programs paid per participating firm this year
+  std::uint8_t targeted = 0;  // bit k: program k of this year's list targets the firm (k < 8)
 };
 
 // The firm's state while its year is computed (locals, written back at the end).
@@ -166,8 +170,18 @@ FIRMSIM_HD FIRMSIM_INLINE bool targets(const PolicyProgram& p, const FirmYear& f
   if (f.age < p.min_age || f.age > p.max_age) return false;
   if (!((p.industries >> f.industry_index) & 1u)) return false;
   const bool exporter = f.exporting != 0;
-  if (p.exporter_status == 1 && exporter) return false;
-  if (p.exporter_status == 2 && !exporter) return false;
+  switch (static_cast<ExporterStatus>(p.exporter_status)) {
+    case ExporterStatus::any:
+      return true;
+    case ExporterStatus::non_exporters:
+      return !exporter;
+    case ExporterStatus::exporters:
+      return exporter;
+    case ExporterStatus::never_exported:
+      return f.ever_exported == 0;
+    case ExporterStatus::former_exporters:
+      return !exporter && f.ever_exported != 0;
+  }
   return true;
 }
 
@@ -178,6 +192,8 @@ FIRMSIM_HD FIRMSIM_INLINE Support support_for(const YearInputs& in, const FirmYe
   for (int k = 0; k < in.n_policies; ++k) {
     const PolicyProgram& p = in.policies[k];
     if (!targets(p, f)) continue;
+    if (k < 8) s.targeted |= static_cast<std::uint8_t>(1u << k);
+    s.fee += p.cost_per_firm;
     switch (static_cast<PolicyKind>(p.kind)) {
       case PolicyKind::sunk_cost_subsidy:
         s.subsidy_markets |= p.markets;
@@ -193,6 +209,10 @@ FIRMSIM_HD FIRMSIM_INLINE Support support_for(const YearInputs& in, const FirmYe
         break;
       case PolicyKind::credit_guarantee:
         s.extra_credit_per_fte = fmaxf(s.extra_credit_per_fte, p.strength);
+        break;
+      case PolicyKind::reentry_support:
+        s.reentry_markets |= p.markets;
+        s.reentry_share = fmaxf(s.reentry_share, p.strength);
         break;
       case PolicyKind::diplomacy:  // acts on MarketYear::psychic_distance
         break;
@@ -444,11 +464,21 @@ FIRMSIM_HD FIRMSIM_INLINE void count_region_experience(const YearInputs& in, Fir
   }
 }
 
-// Sunk cost of starting to export to m, lowered by related experience, by
-// importing from m already, by recent presence (re-entry), by orientation and
-// by any subsidy in force.
-FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
-                                                 int m) {
+// Share of the sunk cost of entering m that the firm itself pays: the rest is
+// a sunk-cost subsidy, or re-entry support when it has served m before.
+FIRMSIM_HD FIRMSIM_INLINE float export_own_share(const FirmStateView& s, const FirmYear& f, int m) {
+  float own = 1.0f;
+  if ((f.policy.subsidy_markets >> m) & 1u) own *= 1.0f - f.policy.subsidy_share;
+  if (((f.policy.reentry_markets >> m) & 1u) && s.export_tenure[s.at(m, f.id)] < 0)
+    own *= 1.0f - f.policy.reentry_share;
+  return own;
+}
+
+// Sunk cost of starting to export to m before any support, lowered by related
+// experience, by importing from m already, by recent presence (re-entry) and
+// by orientation.
+FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost_unsupported(const YearInputs& in, const FirmStateView& s,
+                                                             const FirmYear& f, int m) {
   const ExportParams& x = in.params.exports;
   float cost = x.sunk_cost * f.industry->sunk_cost_scale * in.market_year[m].cost_scale;
   if (has_region_experience(in, f, m)) cost *= 1.0f - x.related_experience_discount;
@@ -456,12 +486,17 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const Fir
   const int tenure = s.export_tenure[s.at(m, f.id)];
   if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
   cost *= expf(-x.orientation_sunk * f.orientation);
-  if ((f.policy.subsidy_markets >> m) & 1u) cost *= 1.0f - f.policy.subsidy_share;
   if (!((f.exporting >> m) & 1u)) {  // mentors help with entering, not with staying
     const float cut = mentor_cut(in, f, m);
     if (cut > 0) cost *= 1.0f - cut;
   }
   return cost;
+}
+
+// What entering m costs the firm, after support.
+FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+                                                 int m) {
+  return export_sunk_cost_unsupported(in, s, f, m) * export_own_share(s, f, m);
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_annuity(const YearInputs& in) {
@@ -574,16 +609,15 @@ FIRMSIM_HD FIRMSIM_INLINE bool choose_sprinkler(const YearInputs& in, const Firm
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmStateView& s, FirmYear& f, int m,
                                                    float sunk) {
+  // Support is what the firm did not pay (read before tenure says "served").
+  const float own = export_own_share(s, f, m);
+  if (own < 1.0f) f.support += own > 1e-6f ? sunk * (1.0f / own - 1.0f) : export_sunk_cost_unsupported(in, s, f, m);
   f.exporting |= market_bit(m);
   if (!((f.ever_exported >> m) & 1u)) ++f.region_experience[in.markets[m].region];
   f.ever_exported |= market_bit(m);
   s.export_tenure[s.at(m, f.id)] = 0;  // becomes 1 when this year's sales are booked
   f.cash -= sunk;
   f.sunk_paid += sunk;
-  if ((f.policy.subsidy_markets >> m) & 1u) {
-    const float full = sunk / fmaxf(1e-6f, 1.0f - f.policy.subsidy_share);
-    f.support += full - sunk;
-  }
   if (f.export_start_year == 0) f.export_start_year = static_cast<std::int16_t>(f.year);
 }
 
@@ -699,6 +733,22 @@ FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const Firm
   s.appeal_precision[k] = posterior;
 }
 
+// The firm reads its appeal from its sales; a market-information program gives
+// it a sharper signal instead (its own noise draw, so sales are untouched).
+FIRMSIM_HD FIRMSIM_INLINE void learn_appeal(const YearInputs& in, FirmStateView& s, const FirmYear& f, int m,
+                                            float appeal, float z_sales) {
+  const float sd = in.params.exports.sales_noise_sd;
+  if (!((f.policy.information_markets >> m) & 1u) || f.policy.information_share <= 0) {
+    update_appeal_belief(s, f, m, appeal + sd * z_sales, sd);
+    return;
+  }
+  const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, draws::appeal_signal.purpose);
+  float z_signal, unused;
+  normals(r, draws::appeal_signal, z_signal, unused);
+  const float informed_sd = sd * (1.0f - f.policy.information_share);
+  update_appeal_belief(s, f, m, appeal + informed_sd * z_signal, informed_sd);
+}
+
 FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
   float sum[kMaxRegions] = {};
   int count[kMaxRegions] = {};
@@ -729,14 +779,12 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
     normals(r, draws::sales_noise, z_export, z_import);
-    const float noise_sd =
-        x.sales_noise_sd * (((f.policy.information_markets >> m) & 1u) ? 1.0f - f.policy.information_share : 1.0f);
     const float appeal = true_export_appeal(in, f, m);
-    const float sales = realized_exports(in, f, m, appeal, noise_sd * z_export, entry_year);
+    const float sales = realized_exports(in, f, m, appeal, x.sales_noise_sd * z_export, entry_year);
     s.export_value[k] = sales;
     total += sales;
     f.cash += x.margin * sales - export_fixed_cost(in, f, m);
-    if (in.params.learning.market) update_appeal_belief(s, f, m, appeal + noise_sd * z_export, noise_sd);
+    if (in.params.learning.market) learn_appeal(in, s, f, m, appeal, z_export);
   }
   f.exported_this_year = f.exporting;
   if (in.params.learning.market && f.exporting) spread_regional_beliefs(in, s, f);
@@ -783,12 +831,16 @@ FIRMSIM_HD FIRMSIM_INLINE float expected_imports(const YearInputs& in, const Fir
   return f.import_factor * in.markets[m].import_supply;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE float import_sunk_cost(const YearInputs& in, const FirmYear& f, int m) {
+FIRMSIM_HD FIRMSIM_INLINE float import_sunk_cost_unsupported(const YearInputs& in, const FirmYear& f, int m) {
   const ImportParams& p = in.params.imports;
   float cost = p.sunk_cost * in.market_year[m].cost_scale;
   if ((f.exporting >> m) & 1u) cost *= p.export_sunk_factor;
-  if ((f.policy.import_markets >> m) & 1u) cost *= 1.0f - f.policy.import_share;
   return cost;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float import_sunk_cost(const YearInputs& in, const FirmYear& f, int m) {
+  const float cost = import_sunk_cost_unsupported(in, f, m);
+  return ((f.policy.import_markets >> m) & 1u) ? cost * (1.0f - f.policy.import_share) : cost;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float import_fixed_cost(const YearInputs& in, int m) {
@@ -821,7 +873,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
       f.importing |= market_bit(m);
       f.cash -= sunk;
       f.sunk_paid += sunk;
-      if ((f.policy.import_markets >> m) & 1u) f.support += sunk / fmaxf(1e-6f, 1.0f - f.policy.import_share) - sunk;
+      if ((f.policy.import_markets >> m) & 1u) f.support += import_sunk_cost_unsupported(in, f, m) - sunk;
       s.import_tenure[k] = 0;
     }
   }
@@ -1015,6 +1067,7 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
   s.export_start_year[i] = 0;
   s.export_mask[i] = s.import_mask[i] = s.ever_exported_mask[i] = 0;
   s.support[i] = 0;
+  s.policy_targeted[i] = 0;
   const float prior_sd = sqrtf(in.params.exports.appeal_region_sd * in.params.exports.appeal_region_sd +
                                in.params.exports.appeal_market_sd * in.params.exports.appeal_market_sd);
   for (int m = 0; m < in.params.n_markets; ++m) {
@@ -1044,6 +1097,7 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
   }
   f.policy = support_for(in, f);
   gather_peers(in, s, f);  // last year's peers (interactions)
+  s.policy_targeted[i] = f.policy.targeted;
   const FirmDraws d = draw_firm_year(in, f);
   update_efficiency(in, d, f);           // 2. efficiency
   learn_efficiency(in, d, f);            // 3. passive learning
@@ -1056,6 +1110,9 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
     record_death(s, i, in.params.n_markets);
     return;
   }
+  // Running costs are paid for the firms that carry on this year; a dead
+  // firm's support stays 0, so the engine's yearly sum never counts it again.
+  f.support = f.policy.fee;
   export_start_and_entry(in, s, f, d.strategy_taste);  // 6-7. start, strategy, entry
   export_sales_and_learning(in, s, f);                 // 8. sales and market learning
   export_exit(in, s, f);                               // 9. market exit (re-entry via tenure)

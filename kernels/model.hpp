@@ -194,14 +194,24 @@ struct InteractionParams {
 // A policy program in force this year (sim/ resolves years and budgets).
 enum class PolicyKind : std::uint8_t {
   sunk_cost_subsidy = 0,    // strength = share of the export sunk cost paid
-  information = 1,          // strength = share cut from sales-signal noise
+  information = 1,          // strength = share cut from the noise of the appeal signal (sales untouched)
   diplomacy = 2,            // strength = share cut from psychic distance (applied in MarketYear)
   import_facilitation = 3,  // strength = share of the import sunk cost paid
   credit_guarantee = 4,     // strength = extra credit line per FTE (EUR)
+  reentry_support = 5,      // strength = share of the sunk cost of re-entering a market the firm left
   // Network programs (issue 9); numbered apart from the kinds above so that
   // other new kinds can be appended there without renumbering these.
   mentoring = 20,  // strength = share of the sunk cost cut in markets a program mentor serves
   cluster = 21,    // strength unused (1); the program peer slots count as peers
+};
+
+// Whom a program targets by export status (PolicyProgram::exporter_status).
+enum class ExporterStatus : std::uint8_t {
+  any = 0,
+  non_exporters = 1,     // not exporting now (former exporters included)
+  exporters = 2,         // exporting since last year at least (adding markets)
+  never_exported = 3,    // first-time exporters only
+  former_exporters = 4,  // exported before, not now (re-entry)
 };
 
 struct PolicyProgram {
@@ -213,6 +223,8 @@ struct PolicyProgram {
   float min_age, max_age;
   MarketMask markets;
   std::uint64_t industries;  // bit j = industry j targeted
+  float cost_per_firm;       // EUR paid per targeted firm-year (advice, missions: a program's running cost)
+  float pad2;
 };
 
 struct ModelParams {

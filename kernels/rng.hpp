@@ -25,6 +25,7 @@ enum class Purpose : std::uint32_t {
   market_year_sales = 8,   // transitory sales shocks (export, import)
   import_appeal = 9,       // time-invariant supplier quality in a market
   firm_traits_more = 10,   // time-invariant: initial efficiency shock, import propensity
+  appeal_signal = 11,      // market information: noise of the signal about appeal, apart from the sales shock
   // Firm interactions (issue 9), numbered apart so that other appended
   // purposes do not collide with them.
   peers = 20,  // time-invariant, by peer slot: same industry or not, which firm
@@ -70,6 +71,8 @@ constexpr DrawSlot sales_noise{Purpose::market_year_sales, 0, 2};  // export, im
 // Purpose::firm_traits_more (time-invariant)
 constexpr DrawSlot initial_shock{Purpose::firm_traits_more, 0, 2};      // second normal unused
 constexpr DrawSlot import_propensity{Purpose::firm_traits_more, 2, 2};  // second normal unused
+// Purpose::appeal_signal (by market): a market-information program's signal
+constexpr DrawSlot appeal_signal{Purpose::appeal_signal, 0, 2};  // second normal unused
 // Purpose::peers (time-invariant, by peer slot in the market word)
 constexpr DrawSlot peer_same_industry{Purpose::peers, 0, 1};
 constexpr DrawSlot peer_pick{Purpose::peers, 1, 1};
@@ -97,6 +100,7 @@ constexpr DrawSlot kDrawSlots[] = {
     draws::sales_noise,
     draws::initial_shock,
     draws::import_propensity,
+    draws::appeal_signal,
     draws::peer_same_industry,
     draws::peer_pick,
 };

@@ -556,11 +556,22 @@ PolicyKind policy_kind(const YamlReader& r) {
   if (k == "diplomacy") return PolicyKind::diplomacy;
   if (k == "import_facilitation") return PolicyKind::import_facilitation;
   if (k == "credit_guarantee") return PolicyKind::credit_guarantee;
+  if (k == "reentry_support") return PolicyKind::reentry_support;
   if (k == "mentoring") return PolicyKind::mentoring;
   if (k == "cluster") return PolicyKind::cluster;
   r.fail("kind", "unknown policy kind '" + k +
-                     "' (sunk_cost_subsidy, information, diplomacy, import_facilitation, credit_guarantee, mentoring, "
-                     "cluster)");
+                     "' (sunk_cost_subsidy, information, diplomacy, import_facilitation, credit_guarantee, "
+                     "reentry_support, mentoring, cluster)");
+}
+
+ExporterStatus exporter_status(const YamlReader& r) {
+  const std::string status = r.text("exporter_status", "any");
+  if (status == "any") return ExporterStatus::any;
+  if (status == "non_exporters") return ExporterStatus::non_exporters;
+  if (status == "exporters") return ExporterStatus::exporters;
+  if (status == "never_exported") return ExporterStatus::never_exported;
+  if (status == "former_exporters") return ExporterStatus::former_exporters;
+  r.fail("exporter_status", "expected any, non_exporters, exporters, never_exported or former_exporters");
 }
 
 void read_policies(const YamlReader& list, Config& c) {
@@ -579,15 +590,9 @@ void read_policies(const YamlReader& list, Config& c) {
     p.max_fte = r.number_in("max_fte", 0, 1e9, 1e9);
     p.min_age = r.number_in("min_age", 0, 1000, 0);
     p.max_age = r.number_in("max_age", 0, 1000, 1000);
-    const std::string status = r.text("exporter_status", "any");
-    if (status == "any")
-      p.exporter_status = 0;
-    else if (status == "non_exporters")
-      p.exporter_status = 1;
-    else if (status == "exporters")
-      p.exporter_status = 2;
-    else
-      r.fail("exporter_status", "expected any, non_exporters or exporters");
+    p.exporter_status = static_cast<int>(exporter_status(r));
+    p.cost_per_firm = r.number_in("cost_per_firm", 0, 1e9, 0);
+    p.cost_per_year = r.number_in("cost_per_year", 0, 1e12, 0);
     if (p.to < p.from) r.fail("to", "must not be before " + r.path() + ".from");
     if (p.max_fte < p.min_fte) r.fail("max_fte", "is below " + r.path() + ".min_fte: no firm could qualify");
     if (p.max_age < p.min_age) r.fail("max_age", "is below " + r.path() + ".min_age: no firm could qualify");

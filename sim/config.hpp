@@ -59,7 +59,9 @@ struct PolicySpec {
   MarketMask markets = 0;
   std::uint64_t industries = ~std::uint64_t{0};
   double min_fte = 0, max_fte = 1e9, min_age = 0, max_age = 1e9;
-  int exporter_status = 0;  // 0 any, 1 non-exporters, 2 exporters
+  int exporter_status = 0;   // ExporterStatus (kernels/model.hpp)
+  double cost_per_firm = 0;  // EUR per targeted firm-year (running cost of advice, missions)
+  double cost_per_year = 0;  // EUR per year in force whoever benefits (diplomacy's embassies, fairs)
 };
 
 struct ShockSpec {

@@ -130,6 +130,7 @@ Simulation::Simulation(std::vector<Config> variants)
   engine_ = std::make_unique<Engine>(engine_setup(variants_));
   const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
   firm_years_.resize(replicates);
+  policy_columns_.resize(replicates);
   flows_.resize(replicates);
   summaries_.resize(v);
 }
@@ -249,6 +250,7 @@ YearWorld year_world(const Config& config, int year) {
     prog.max_age = static_cast<float>(p.max_age);
     prog.markets = p.markets;
     prog.industries = p.industries;
+    prog.cost_per_firm = static_cast<float>(p.cost_per_firm);
     w.policies.push_back(prog);
   }
   w.measurement.intrastat_threshold = static_cast<float>(intrastat_threshold(config.measurement, year));
@@ -349,6 +351,9 @@ void Simulation::append(const YearRecord& r) {
     c.export_mask.push_back(r.export_mask_observed[k]);
     c.import_mask.push_back(r.import_mask_observed[k]);
     c.latent_strategy.push_back(r.strategy[k]);
+    PolicyColumns& pc = policy_columns_[static_cast<std::size_t>(r.id[k] / per)];
+    pc.support.push_back(r.support[k]);
+    pc.targeted.push_back(r.policy_targeted[k]);
   }
   for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
     FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
@@ -433,6 +438,10 @@ void Simulation::save_state(std::string& out) const {
   bytes::put_value(out, static_cast<std::uint64_t>(firm_years_.size()));
   for (const FirmYearColumns& c : firm_years_) save_columns(out, c, [](auto&& f) { firm_year_schema(f); });
   for (const FlowColumns& c : flows_) save_columns(out, c, [](auto&& f) { flow_schema(f); });
+  for (const PolicyColumns& c : policy_columns_) {
+    bytes::put_vector(out, c.support);
+    bytes::put_vector(out, c.targeted);
+  }
   bytes::put_vector(out, previous_exporters_);
   engine_->save_state(out);
 }
@@ -450,9 +459,24 @@ void Simulation::load_state(const std::string& in, std::size_t& offset) {
   if (n != firm_years_.size()) throw std::runtime_error("checkpoint holds another number of replicates");
   for (FirmYearColumns& c : firm_years_) load_columns(in, offset, c, [](auto&& f) { firm_year_schema(f); });
   for (FlowColumns& c : flows_) load_columns(in, offset, c, [](auto&& f) { flow_schema(f); });
+  for (PolicyColumns& c : policy_columns_) {
+    bytes::get_vector(in, offset, c.support);
+    bytes::get_vector(in, offset, c.targeted);
+  }
   bytes::get_vector(in, offset, previous_exporters_);
   engine_->load_state(in, offset);
   next_year_ = year;
+}
+
+PolicyColumns Simulation::policy_columns(int variant) const {
+  PolicyColumns p;
+  const std::size_t rpv = static_cast<std::size_t>(replicates_per_variant());
+  const std::size_t first = rpv * static_cast<std::size_t>(variant);
+  for (std::size_t r = first; r < first + rpv; ++r) {
+    append_all(p.support, policy_columns_[r].support);
+    append_all(p.targeted, policy_columns_[r].targeted);
+  }
+  return p;
 }
 
 FirmSnapshot Simulation::snapshot(int replicate, std::int64_t firm, int variant) const {

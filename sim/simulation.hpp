@@ -50,6 +50,13 @@ EngineSetup engine_setup(const std::vector<Config>& variants);
 // and shocks, psychic distance after diplomacy, policies in force, thresholds.
 YearWorld year_world(const Config& config, int year);
 
+// What policy did to each recorded firm-year, row for row beside
+// panel(v).firm_years (kept out of the panel so its files do not change).
+struct PolicyColumns {
+  std::vector<float> support;          // EUR paid to the firm in the year
+  std::vector<std::uint8_t> targeted;  // bit k: program k in force that year targeted the firm
+};
+
 class Simulation {
  public:
   // Throws InputError when the population does not fit in memory.
@@ -79,6 +86,7 @@ class Simulation {
   // The recorded years so far of one variant, ordered by (replicate, year,
   // firm), replicates numbered 0..R-1 within the variant.
   Panel panel(int variant = 0) const;
+  PolicyColumns policy_columns(int variant = 0) const;
   FirmSnapshot snapshot(int replicate, std::int64_t firm, int variant = 0) const;
 
   // Everything that the years still to come and the panel depend on (the
@@ -100,6 +108,7 @@ class Simulation {
   int next_year_;
   std::vector<std::vector<YearSummary>> summaries_;  // per variant
   std::vector<FirmYearColumns> firm_years_;          // one per replicate of every variant
+  std::vector<PolicyColumns> policy_columns_;        // beside firm_years_
   std::vector<FlowColumns> flows_;                   // one per replicate of every variant
   std::vector<std::int64_t> previous_exporters_;     // population ids exporting last year (sorted)
   bool summarize_burn_in_ = true;

@@ -49,6 +49,7 @@ void App::refresh(const RunView& v) {
   Derived& d = derived_;
   if (d.n_summaries != v.summaries.size()) {
     d.series = time_series(v.summaries);
+    d.policy = policy_view(v.summaries, v.baseline_summaries);
     d.n_summaries = v.summaries.size();
   }
   const int year = shown_year(ui_, v);
@@ -116,6 +117,8 @@ void App::draw(float width, float height) {
   draw_menu();
   const Layout l = tile_layout(width, height, ImGui::GetFrameHeight());
   if (begin_panel("Run and parameters", l.controls, ui_)) draw_controls(ui_, view_, *runner_);
+  ImGui::End();
+  if (begin_panel("Policy vs baseline", l.policy, ui_)) draw_policy(view_, derived_);
   ImGui::End();
   if (begin_panel("Time series", l.series, ui_)) draw_series(ui_, view_, derived_);
   ImGui::End();

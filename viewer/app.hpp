@@ -49,6 +49,7 @@ struct Derived {
   bool exporters_only = false;
   std::size_t n_summaries = static_cast<std::size_t>(-1);
   TimeSeries series;
+  PolicyView policy;
   MapView map;
   Histogram markets, size, age;
   const est::Comparison* comparison = nullptr;
@@ -84,6 +85,7 @@ void draw_map(UiState& ui, const RunView& v, const Derived& d);
 void draw_distributions(UiState& ui, const RunView& v, const Derived& d);
 void draw_firm(UiState& ui, const RunView& v, const Derived& d, Runner& runner);
 void draw_comparison(UiState& ui, const RunView& v, const Derived& d);
+void draw_policy(const RunView& v, const Derived& d);
 
 // The year the map and histograms show: the chosen one, clamped to the panel.
 int shown_year(const UiState& ui, const RunView& v);

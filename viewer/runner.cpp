@@ -117,7 +117,12 @@ void Runner::rebuild(const Config& config) {
   std::string error;
   sim_.reset();  // free the old population before allocating the new one
   try {
-    sim_ = std::make_unique<Simulation>(config);
+    // A program is simulated beside its baseline (variant 1), so the policy
+    // panel can show what it adds while every other panel shows the program.
+    if (config.policies.empty())
+      sim_ = std::make_unique<Simulation>(config);
+    else
+      sim_ = std::make_unique<Simulation>(std::vector<Config>{config, baseline_of(config)});
   } catch (const std::exception& e) {
     error = e.what();
   }
@@ -212,6 +217,7 @@ void Runner::publish_year(const YearSummary& s, double seconds) {
 
   std::lock_guard<std::mutex> lock(mutex_);
   view_.summaries.push_back(s);
+  if (sim_->variants() > 1) view_.baseline_summaries.push_back(sim_->summaries(1).back());
   if (panel) view_.panel = panel;
   if (typology) view_.typology = typology;
   // The tracked firm may have changed while the year was computing.

@@ -26,6 +26,9 @@ struct RunView {
   std::uint64_t version = 0;             // bumps whenever anything below changes
   std::shared_ptr<const Config> config;  // the config being run (never null)
   std::vector<YearSummary> summaries;
+  // With policy programs the run has a second variant, the same population
+  // without them (common random numbers): its summaries, year for year.
+  std::vector<YearSummary> baseline_summaries;
   std::shared_ptr<const Panel> panel;  // recorded years so far (null before the first)
   std::shared_ptr<const Typology> typology;
   std::shared_ptr<const est::Comparison> comparison;   // when the run is complete

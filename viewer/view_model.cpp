@@ -498,7 +498,9 @@ Layout tile_layout(float width, float height, float menu_height) {
   const float left = std::max(300.0f, std::round(width * 0.21f));
   const float rest = width - left;
   const float upper = std::round(h * 0.52f), lower = h - upper;
-  l.controls = {0, top, left, h};
+  const float controls_h = std::round(h * 0.64f);
+  l.controls = {0, top, left, controls_h};
+  l.policy = {0, top + controls_h, left, h - controls_h};
   const float series_w = std::round(rest * 0.42f);
   l.series = {left, top, series_w, upper};
   l.map = {left + series_w, top, rest - series_w, upper};
@@ -507,6 +509,31 @@ Layout tile_layout(float width, float height, float menu_height) {
   l.firm = {left + third, top + upper, third, lower};
   l.comparison = {left + 2 * third, top + upper, rest - 2 * third, lower};
   return l;
+}
+
+PolicyView policy_view(const std::vector<YearSummary>& program, const std::vector<YearSummary>& baseline) {
+  PolicyView v;
+  v.available = !baseline.empty();
+  double cost = 0;
+  for (std::size_t k = 0; k < program.size() && k < baseline.size(); ++k) {
+    const YearSummary &p = program[k], &b = baseline[k];
+    cost += p.support_paid;
+    v.year.push_back(p.year);
+    v.program_exporters.push_back(static_cast<double>(p.exporters));
+    v.baseline_exporters.push_back(static_cast<double>(b.exporters));
+    v.additional_exporters.push_back(static_cast<double>(p.exporters - b.exporters));
+    v.cost_meur.push_back(cost / 1e6);
+    v.additional_now = v.additional_exporters.back();
+    v.additional_exports_meur = (p.exports - b.exports) / 1e6;
+  }
+  v.cost_so_far = cost;
+  return v;
+}
+
+Config baseline_of(const Config& config) {
+  Config c = config;
+  c.policies.clear();
+  return c;
 }
 
 Rgb region_colour(int region_index) {

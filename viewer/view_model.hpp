@@ -172,7 +172,7 @@ est::Comparison seed_only(const est::Targets& targets);
 // the recorded window, SMEs). A share of 0 adds no program.
 struct PolicyLevers {
   double sunk_cost_subsidy = 0;  // share of the export sunk cost paid
-  double information = 0;        // share cut from the sales-signal noise
+  double information = 0;        // share cut from the noise of the firm's signal about its appeal
   int from = 1993, to = 2005;
   double max_fte = 249;
   bool non_exporters_only = true;  // the subsidy only (information helps exporters too)
@@ -195,13 +195,29 @@ std::vector<ConfigDiff> config_diffs(const Config& loaded, const Config& edited)
 std::vector<std::string> main_parameter_keys();
 
 // ---------------------------------------------------------------------------
+// A running program against its baseline (the same firms and luck without
+// the program), year by year: what the policy panel draws.
+struct PolicyView {
+  bool available = false;  // the run has a baseline beside it
+  std::vector<double> year;
+  std::vector<double> program_exporters, baseline_exporters, additional_exporters;
+  std::vector<double> cost_meur;       // public cost so far, EUR million (cumulated support paid)
+  double cost_so_far = 0;              // EUR
+  double additional_now = 0;           // additional exporters in the last year simulated
+  double additional_exports_meur = 0;  // in the last year simulated
+};
+PolicyView policy_view(const std::vector<YearSummary>& program, const std::vector<YearSummary>& baseline);
+
+// The config a program is compared with: the same run without its policies.
+Config baseline_of(const Config& config);
+
 // Layout and colours (shared with the headless test, which looks for them)
 // ---------------------------------------------------------------------------
 struct Rect {
   float x = 0, y = 0, w = 0, h = 0;
 };
 struct Layout {
-  Rect controls, series, map, distributions, firm, comparison;
+  Rect controls, policy, series, map, distributions, firm, comparison;
 };
 // Tiles the panels over a width x height screen below a menu bar of menu_height.
 Layout tile_layout(float width, float height, float menu_height);

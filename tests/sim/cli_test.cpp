@@ -153,5 +153,35 @@ TEST_F(Cli, StataOutputReadsBack) {
   EXPECT_GT(rows, 1000);
 }
 
+// --- evaluate ------------------------------------------------------------------
+
+TEST_F(Cli, EvaluateWritesEffectsWithIntervals) {
+  const std::string promo = testing::source_dir() + "/scenarios/export_promotion.yaml";
+  const Outcome o = firmsim("evaluate " + config() + " --policy " + promo +
+                            " --firms 1500 --replicates 2 --years 1997:2001 --quiet --out " + (dir_ / "ev").string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  EXPECT_NE(o.output.find("public cost, EUR m"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("deadweight share of supported firms"), std::string::npos) << o.output;
+  for (const char* f : {"effects.md", "effects.csv", "cost_effectiveness.svg", "effect_0.svg"})
+    EXPECT_TRUE(fs::exists(dir_ / "ev" / f)) << f;
+  std::ifstream csv(dir_ / "ev" / "effects.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "program,group,measure,year,mean,lo,hi,replicates");
+}
+
+TEST_F(Cli, EvaluateBadInputIsStatus2AndWritesNothing) {
+  const fs::path empty = dir_ / "no_program.yaml";
+  std::ofstream(empty) << "scenario:\n  name: nothing\n";
+  Outcome o = firmsim("evaluate " + config() + " --policy " + empty.string() + " --out " + (dir_ / "ev").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("key 'policies'"), std::string::npos) << o.output;
+  const std::string promo = testing::source_dir() + "/scenarios/export_promotion.yaml";
+  o = firmsim("evaluate " + config() + " --policy " + promo + " --budget -5 --out " + (dir_ / "ev").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("--budget"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "ev" / "effects.md"));
+}
+
 }  // namespace
 }  // namespace firmsim

@@ -144,12 +144,36 @@ TEST(ParameterDocs, EveryModelParameterIsDocumentedInConfigsReadme) {
 TEST(Scenarios, EveryShippedScenarioLoads) {
   const fs::path dir = fs::path(testing::source_dir()) / "scenarios";
   int n = 0;
-  for (const auto& entry : fs::directory_iterator(dir)) {
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (entry.path().extension() != ".yaml") continue;
     EXPECT_NO_THROW(load_config(testing::default_config_path(), {entry.path().string()})) << entry.path();
     ++n;
   }
-  EXPECT_GE(n, 3);
+  EXPECT_GE(n, 13);
+}
+
+// The program library: each program cites the seed sentence it rests on and
+// is listed in scenarios/README.md.
+TEST(Scenarios, EveryPolicyProgramCitesItsSourceAndIsListed) {
+  const fs::path dir = fs::path(testing::source_dir()) / "scenarios";
+  std::ifstream readme_file(dir / "README.md");
+  std::stringstream readme;
+  readme << readme_file.rdbuf();
+  int n = 0;
+  for (const auto& entry : fs::directory_iterator(dir / "policies")) {
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string t = text.str();
+    EXPECT_TRUE(t.find("Source, seed 002: \"") != std::string::npos ||
+                t.find("Source, seed 000: \"") != std::string::npos)
+        << entry.path() << " does not quote seed 002 or 000";
+    EXPECT_NE(t.find("Lever:"), std::string::npos) << entry.path();
+    EXPECT_NE(readme.str().find("policies/" + entry.path().filename().string()), std::string::npos)
+        << entry.path() << " is not listed in scenarios/README.md";
+    ++n;
+  }
+  EXPECT_GE(n, 10);
 }
 
 }  // namespace

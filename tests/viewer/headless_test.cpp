@@ -95,7 +95,7 @@ TEST(Headless, ThreeYearsDrawEveryPanel) {
   const Layout l = tile_layout(1600, 1000, 20);
   EXPECT_GT(colours_in(img, {0, 0, 1600, 1000}, 0).size(), 300u) << "the image looks blank";
   // Every tile has text, frames or plots in it, not just a background.
-  for (const Rect& r : {l.controls, l.series, l.map, l.distributions, l.firm, l.comparison})
+  for (const Rect& r : {l.controls, l.policy, l.series, l.map, l.distributions, l.firm, l.comparison})
     EXPECT_GT(colours_in(img, r).size(), 8u) << "tile at " << r.x << "," << r.y << " is empty";
   // Before the first recorded year the map still places every market.
   EXPECT_EQ(region_colours_present(colours_in(img, l.map), kRegions), kRegions);
@@ -126,6 +126,19 @@ TEST(Headless, CompleteRunFillsHistogramsAndComparison) {
   EXPECT_TRUE(cmp.count(far) || cmp.count(close) || cmp.count(near)) << "no graded comparison cells";
   EXPECT_GT(colours_in(img, l.firm).size(), 20u);
   EXPECT_GE(region_colours_present(colours_in(img, l.map), kRegions), 6);
+}
+
+TEST(Headless, PolicyPanelDrawsTheProgramAgainstItsBaseline) {
+  if (!have_xvfb_run()) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb, xauth, libgl1-mesa-dri)";
+  const std::string png = temp_png("policy");
+  ASSERT_EQ(run_viewer("--firms 2000 --scenario scenarios/export_promotion.yaml", png), 0) << log_of(png);
+  const Image img = read_png(png);
+  ASSERT_EQ(img.w, 1600);
+  const Layout l = tile_layout(1600, 1000, 20);
+  const std::set<int> policy = colours_in(img, l.policy);
+  // The additional-exporters line and the cost line in their series colours.
+  EXPECT_TRUE(policy.count(key(region_colour(3))));
+  EXPECT_TRUE(policy.count(key(region_colour(1))));
 }
 
 TEST(Headless, BadConfigExitsWithTwo) {

@@ -461,11 +461,58 @@ TEST(Runner, PublishesTheSameYearsAsASimulationAndTracksAFirm) {
   EXPECT_TRUE(v.typology && v.typology->available);
 }
 
+// --- policy vs baseline ---------------------------------------------------------
+
+TEST(Runner, RunsAProgramBesideItsBaseline) {
+  Config base = small_config(800);
+  base.run.last_year = 2000;
+  Config program = base;
+  PolicySpec p;
+  p.name = "subsidy";
+  p.kind = PolicyKind::sunk_cost_subsidy;
+  p.from = 1993;
+  p.to = 2000;
+  p.strength = 0.8;
+  p.markets = ~MarketMask{0};
+  program.policies = {p};
+  Simulation reference_program(program), reference_baseline(base);
+  reference_program.run();
+  reference_baseline.run();
+  Runner runner(program, "");
+  runner.play();
+  ASSERT_TRUE(runner.wait_idle(std::chrono::seconds(120)));
+  const RunView v = runner.view();
+  ASSERT_TRUE(v.finished);
+  ASSERT_EQ(v.baseline_summaries.size(), v.summaries.size());
+  // Variant 0 is the program as a plain run, variant 1 the baseline as a plain run.
+  for (std::size_t k = 0; k < v.summaries.size(); ++k) {
+    EXPECT_EQ(v.summaries[k].exporters, reference_program.summaries()[k].exporters);
+    EXPECT_EQ(v.baseline_summaries[k].exporters, reference_baseline.summaries()[k].exporters);
+  }
+  const PolicyView pv = policy_view(v.summaries, v.baseline_summaries);
+  ASSERT_TRUE(pv.available);
+  double cost = 0;
+  for (const YearSummary& s : v.summaries) cost += s.support_paid;
+  EXPECT_GT(cost, 0);
+  EXPECT_DOUBLE_EQ(pv.cost_so_far, cost);
+  EXPECT_EQ(pv.additional_now, double(v.summaries.back().exporters) - double(v.baseline_summaries.back().exporters));
+}
+
+TEST(PolicyView, NoBaselineNoPanel) {
+  Runner runner(small_config(300), "");
+  runner.stop_after(1951);
+  runner.play();
+  ASSERT_TRUE(runner.wait_idle(std::chrono::seconds(60)));
+  const RunView v = runner.view();
+  EXPECT_TRUE(v.baseline_summaries.empty());
+  EXPECT_FALSE(policy_view(v.summaries, v.baseline_summaries).available);
+}
+
 // --- layout -------------------------------------------------------------------
 
 TEST(Layout, TilesTheScreenWithoutOverlap) {
   const Layout l = tile_layout(1600, 1000, 20);
-  const std::vector<Rect> rs = {l.controls, l.series, l.map, l.distributions, l.firm, l.comparison};
+  const std::vector<Rect> rs = {l.controls, l.policy, l.series, l.map, l.distributions, l.firm, l.comparison};
   double area = 0;
   for (const Rect& r : rs) {
     EXPECT_GT(r.w, 200);

@@ -1,0 +1,30 @@
+// Policy vs baseline: a running program against the same firms without it
+// (simulated beside it by the runner), the public cost so far and the
+// additional exporters, year by year.
+#include <imgui.h>
+
+#include "viewer/app.hpp"
+#include "viewer/widgets.hpp"
+
+namespace firmsim::view {
+
+void draw_policy(const RunView& v, const Derived& d) {
+  const PolicyView& p = d.policy;
+  if (!p.available) {
+    hint(
+        "No policy program in this run. Set a lever under Run and parameters, or load a program from "
+        "scenarios/policies/, to watch it against its baseline (the same firms and luck without it).");
+    return;
+  }
+  ImGui::Text("public cost so far: %s", eur(p.cost_so_far).c_str());
+  ImGui::Text("additional exporters: %s  (exports %+.1f EUR m)", compact(p.additional_now).c_str(),
+              p.additional_exports_meur);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float h = (avail.y - ImGui::GetStyle().ItemSpacing.y) / 2;
+  line_chart("##additional", p.year, {{"additional exporters", &p.additional_exporters, series_colour(3)}},
+             {avail.x, h}, "firms");
+  line_chart("##cost", p.year, {{"public cost so far, EUR m", &p.cost_meur, series_colour(1)}}, {avail.x, h}, "EUR m");
+  hint("uncalibrated model");
+}
+
+}  // namespace firmsim::view
