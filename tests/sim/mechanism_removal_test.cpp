@@ -209,5 +209,59 @@ TEST(ExitOnBelief, FirmsThatLearnTheyAreInefficientClose) {
   EXPECT_GT(kept, 50);
 }
 
+// Size 3.2: export profit 0.15 * 40000 * 3.2 - 15000 = 4200, worth 42000: below the sunk
+// cost 60000, above the 36000 it costs a firm already importing from the market
+// (import_sunk_factor 0.6). So only importers start to export, a year after they import
+// (importing's productivity gain is switched off, so the sunk cost is the only channel).
+TEST(ImportExportSpillover, ImportingLowersTheSunkCostOfExportingThere) {
+  MarketSpec a = plain_market("A", 0.0, 3.2);
+  a.params.import_supply = 1;
+  Config c = quiet_world({a}, 2000);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.import_sunk_factor = 0.6f;
+  c.model.imports.scale = 4000;
+  c.model.imports.sunk_cost = 5000;
+  c.model.imports.productivity_gain = 0;  // importing must not help through efficiency
+  c.model.imports.two_way_gain = 0;
+  const Panel p = run(c);
+  std::map<std::pair<std::int64_t, int>, std::pair<bool, bool>> trade;  // (firm, year) -> (exports, imports)
+  for (std::size_t r = 0; r < p.firm_years.rows(); ++r)
+    if (p.firm_years.alive[r])
+      trade[{p.firm_years.firm[r], p.firm_years.year[r]}] = {p.firm_years.exports_true[r] > 0,
+                                                             p.firm_years.imports_true[r] > 0};
+  int starters = 0, importers = 0;
+  for (const auto& [key, now] : trade) {
+    importers += now.second ? 1 : 0;
+    const auto last = trade.find({key.first, key.second - 1});
+    if (!now.first || last == trade.end() || last->second.first) continue;
+    ++starters;
+    EXPECT_TRUE(last->second.second) << "firm " << key.first << " started exporting in " << key.second
+                                     << " without importing the year before";
+  }
+  EXPECT_GT(importers, 100);
+  EXPECT_GT(starters, 20);
+}
+
+// With psychic_cost 0 the markets' costs and values are equal, so psychic distance
+// alone orders a waterfall firm's entries (Uppsala): closest first.
+TEST(WaterfallOrder, PsychicDistanceAloneOrdersEntryWhenCostsAreEqual) {
+  const double psychic[] = {0.4, 0.0, 0.2};
+  std::vector<MarketSpec> markets;
+  for (int m = 0; m < 3; ++m) markets.push_back(plain_market("M" + std::to_string(m), psychic[m], 10));
+  Config c = quiet_world(markets, 100);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.psychic_cost = 0;
+  int checked = 0;
+  for (const auto& [firm, by_year] : export_sets(run(c))) {
+    const int start = by_year.begin()->first;
+    if (start > 2002) continue;  // needs three years to enter all three
+    EXPECT_EQ(by_year.at(start), market_bit(1)) << "firm " << firm;
+    EXPECT_EQ(by_year.at(start + 1), market_bit(1) | market_bit(2)) << "firm " << firm;
+    EXPECT_EQ(by_year.at(start + 2), MarketMask{7}) << "firm " << firm;
+    ++checked;
+  }
+  EXPECT_GT(checked, 20);
+}
+
 }  // namespace
 }  // namespace firmsim
