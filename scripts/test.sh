@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test suite: install, build (CPU backend), build the CUDA backend too
-# where nvcc exists (build only: the GPU path must compile), then ctest.
+# where nvcc exists (build only: the GPU path must compile), the sanitizer
+# build with its fast tests, then the whole ctest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${FIRMSIM_JOBS:-$(nproc)}"
@@ -19,8 +20,6 @@ if [ -x "$nvcc" ] || command -v nvcc > /dev/null; then
 else
   echo "firmsim: no nvcc found, CUDA backend not built"
 fi
-
-ctest --test-dir build -j "$jobs" --output-on-failure
 
 # The sanitizer build (ASan + UBSan with float-cast-overflow, any report fatal):
 # its own build directory, viewer and benchmarks off, and the fast tests only
@@ -41,3 +40,6 @@ if [ "${FIRMSIM_SANITIZE_TESTS:-1}" != 0 ]; then
     ctest --test-dir build-asan -j "$jobs" --output-on-failure -R "$fast_regex"
   echo "firmsim: sanitizer build and fast tests took $(( $(date +%s) - started )) s"
 fi
+
+# The whole suite on the CPU backend, last, so the run ends with ctest's summary.
+ctest --test-dir build -j "$jobs" --output-on-failure
