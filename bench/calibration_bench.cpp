@@ -33,9 +33,12 @@ Options parse(int argc, char** argv) {
   Options o;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
-    if (key == "--firms") o.firms = std::atoll(value.c_str());
-    else if (key == "--replicates") o.replicates = std::atoi(value.c_str());
-    else if (key == "--evaluations") o.evaluations = std::atoi(value.c_str());
+    if (key == "--firms")
+      o.firms = std::atoll(value.c_str());
+    else if (key == "--replicates")
+      o.replicates = std::atoi(value.c_str());
+    else if (key == "--evaluations")
+      o.evaluations = std::atoi(value.c_str());
     else if (key == "--batches") {
       o.batches.clear();
       std::stringstream s(value);
@@ -62,10 +65,11 @@ int main(int argc, char** argv) {
   const auto moments = cal::load_moments(src + "/configs/calibration/belgium_moments.yaml", targets);
   const int extra = 2 * static_cast<int>(parameters.size()) + 2;  // Jacobian and the final tables
 
-  std::printf("firmsim calibration benchmark: %s backend, %d threads, %lld firm slots x %d replicate(s), "
-              "%zu parameters, %zu moments\n",
-              Engine::backend_name(), omp_get_max_threads(), static_cast<long long>(base.run.firms), o.replicates,
-              parameters.size(), moments.size());
+  std::printf(
+      "firmsim calibration benchmark: %s backend, %d threads, %lld firm slots x %d replicate(s), "
+      "%zu parameters, %zu moments\n",
+      Engine::backend_name(), omp_get_max_threads(), static_cast<long long>(base.run.firms), o.replicates,
+      parameters.size(), moments.size());
   std::printf("%8s %14s %16s %18s %26s\n", "batch", "seconds", "s/evaluation", "evaluations/hour",
               "default calibration (h)");
   for (int batch : o.batches) {

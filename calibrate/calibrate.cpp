@@ -25,8 +25,7 @@ namespace {
 template <class T>
 T bounded(const char* option, T value, T lo, T hi) {
   if (value < lo || value > hi)
-    throw InputError("command line", 0, option,
-                     "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    throw InputError("command line", 0, option, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
   return value;
 }
 
@@ -89,9 +88,9 @@ int run_calibration(const CalibrationOptions& o, std::ostream& os, bool interact
 
   const auto start = std::chrono::steady_clock::now();
   Evaluator evaluator(setup, log);
-  os << "firmsim calibrate: " << setup.parameters.size() << " parameters, " << setup.moments.size()
-     << " moments, " << base.run.firms << " firm slots x " << base.run.replicates << " replicate(s), up to "
-     << o.batch << " candidates per launch, budget " << o.evaluations << " evaluations";
+  os << "firmsim calibrate: " << setup.parameters.size() << " parameters, " << setup.moments.size() << " moments, "
+     << base.run.firms << " firm slots x " << base.run.replicates << " replicate(s), up to " << o.batch
+     << " candidates per launch, budget " << o.evaluations << " evaluations";
   if (evaluator.in_log() > 0) os << " (" << evaluator.in_log() << " already in " << log->path() << ")";
   os << "\n";
   // The search's budget, then 2P evaluations for the Jacobian at the optimum.

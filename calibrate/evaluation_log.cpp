@@ -75,7 +75,8 @@ EvaluationLog::EvaluationLog(std::string path, std::vector<std::string> paramete
                      "an evaluations log exists already: continue it with --resume, or choose another --out");
   if (exists) read_existing();
   file_ = std::fopen(path_.c_str(), exists ? "a" : "w");
-  if (!file_) throw InputError(path_, 0, "--out", std::string("cannot write the evaluations log: ") + std::strerror(errno));
+  if (!file_)
+    throw InputError(path_, 0, "--out", std::string("cannot write the evaluations log: ") + std::strerror(errno));
   if (!exists) {
     std::fputs((header() + "\n").c_str(), file_);
     std::fflush(file_);
@@ -120,8 +121,8 @@ void EvaluationLog::read_existing() {
     ++number_of_line;
     const std::vector<std::string> f = split_csv_line(line);
     if (f.size() != width)
-      throw InputError(path_, number_of_line, "", "expected " + std::to_string(width) + " fields, found " +
-                                                      std::to_string(f.size()));
+      throw InputError(path_, number_of_line, "",
+                       "expected " + std::to_string(width) + " fields, found " + std::to_string(f.size()));
     LoggedEvaluation e;
     e.stage = f[1];
     e.seconds = parse_number(path_, number_of_line, "seconds", f[2]);
@@ -137,8 +138,8 @@ void EvaluationLog::read_existing() {
 }
 
 void EvaluationLog::append(const LoggedEvaluation& e) {
-  std::string line = std::to_string(++count_) + "," + csv_field(e.stage) + "," + number(e.seconds) + "," +
-                     number(e.objective);
+  std::string line =
+      std::to_string(++count_) + "," + csv_field(e.stage) + "," + number(e.seconds) + "," + number(e.objective);
   for (double x : e.theta) line += "," + number(x);
   for (double x : e.moments) line += "," + number(x);
   line += "\n";

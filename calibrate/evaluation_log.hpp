@@ -20,8 +20,7 @@ class EvaluationLog {
  public:
   // Opens (resume: reads and keeps) or creates the log. A log written for
   // other parameters or moments is an InputError naming the file and line.
-  EvaluationLog(std::string path, std::vector<std::string> parameters, std::vector<std::string> moments,
-                bool resume);
+  EvaluationLog(std::string path, std::vector<std::string> parameters, std::vector<std::string> moments, bool resume);
   ~EvaluationLog();
   EvaluationLog(const EvaluationLog&) = delete;
   EvaluationLog& operator=(const EvaluationLog&) = delete;

@@ -1,5 +1,6 @@
 #include "calibrate/evaluator.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -76,14 +77,18 @@ std::vector<Evaluation> Evaluator::evaluate(const std::vector<std::vector<double
     where.push_back(i);
   }
   const std::size_t batch = static_cast<std::size_t>(std::max(1, setup_.max_batch));
+  double best_so_far = best_.objective;  // for the progress line only: the search notes in order below
   for (std::size_t begin = 0; begin < todo.size(); begin += batch) {
     const std::vector<std::vector<double>> part(todo.begin() + begin,
                                                 todo.begin() + std::min(todo.size(), begin + batch));
     for (Evaluation& e : simulate(part, stage)) {
       cache_[theta_key(e.theta)] = e;
+      best_so_far = std::min(best_so_far, e.objective);
       if (log_) log_->append(LoggedEvaluation{e.stage, e.seconds, e.objective, e.theta, e.moments});
     }
-    if (progress_) progress_(simulated_, total() + static_cast<int>(begin + part.size()), best_.objective, simulated_seconds_ / std::max(1, simulated_));
+    if (progress_)
+      progress_(simulated_, total() + static_cast<int>(begin + part.size()), best_so_far,
+                simulated_seconds_ / std::max(1, simulated_));
   }
   for (std::size_t i : where) out[i] = cache_.at(theta_key(thetas[i]));
   for (const Evaluation& e : out) note(e);  // in the order asked, found or simulated alike

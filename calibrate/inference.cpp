@@ -1,8 +1,8 @@
 #include "calibrate/inference.hpp"
 
 #include <Eigen/Dense>
-#include <boost/math/distributions/chi_squared.hpp>
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 
 namespace firmsim::cal {

@@ -77,7 +77,8 @@ void set_variance(const YamlReader& item, const est::Targets& targets, const est
   } else if (kind == "binomial") {
     const double n = binomial_n(w, targets, m, t, denominator);
     if (!(n >= 1)) item.fail("weight", "binomial n must be at least 1");
-    if (e < 0 || e > 1) item.fail("weight", "a binomial moment must be a share in [0, 1] (use scale: 0.01 for percent)");
+    if (e < 0 || e > 1)
+      item.fail("weight", "a binomial moment must be a share in [0, 1] (use scale: 0.01 for percent)");
     // A share of 0 or 1 would get infinite weight; half an observation's worth of uncertainty instead.
     const double p = std::min(std::max(e, 0.5 / n), 1.0 - 0.5 / n);
     m.variance = p * (1 - p) / n;

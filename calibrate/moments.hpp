@@ -35,9 +35,9 @@ struct Moment {
   CellRef denominator;  // same table as cell
   double scale = 1;     // applied to the (ratio of) cells, e.g. 0.01 for percent
   double empirical = 0;
-  double variance = 0;         // of the empirical moment
-  std::string weight_source;   // "se", "binomial n=7208", ... (for the report)
-  std::string group;           // the moments file's group name (for the report)
+  double variance = 0;        // of the empirical moment
+  std::string weight_source;  // "se", "binomial n=7208", ... (for the report)
+  std::string group;          // the moments file's group name (for the report)
 };
 
 // Reads the moments file against the targets (every cell must exist and be

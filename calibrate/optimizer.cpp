@@ -24,8 +24,8 @@ struct SmmProblem {
   pagmo::vector_double batch_fitness(const pagmo::vector_double& dvs) const {
     std::vector<std::vector<double>> thetas;
     for (std::size_t i = 0; i < dvs.size(); i += dimension)
-      thetas.push_back(from_unit(evaluator->setup().parameters,
-                                 std::vector<double>(dvs.begin() + i, dvs.begin() + i + dimension)));
+      thetas.push_back(
+          from_unit(evaluator->setup().parameters, std::vector<double>(dvs.begin() + i, dvs.begin() + i + dimension)));
     pagmo::vector_double f;
     for (const Evaluation& e : evaluator->evaluate(thetas, "global")) f.push_back(e.objective);
     return f;

@@ -37,8 +37,7 @@ std::vector<Parameter> load_parameters(const std::string& file, const Config& co
     if (!keys.insert(p.key).second) item.fail("key", "'" + p.key + "' is listed twice");
     p.lower = item.number_in("lower", info->lo, info->hi);
     p.upper = item.number_in("upper", info->lo, info->hi);
-    if (!(p.lower < p.upper))
-      item.fail("upper", "must be above lower (" + text_of(p.lower) + ") for " + p.key);
+    if (!(p.lower < p.upper)) item.fail("upper", "must be above lower (" + text_of(p.lower) + ") for " + p.key);
     const std::string scale = item.text("scale", "linear");
     if (scale == "log") {
       p.scale = Scale::log;

@@ -66,12 +66,12 @@ void targeted_table(std::ostream& md, std::ostream& out_csv, const Evaluator& ev
     const bool in = ci.inside(best.moments[k]);
     inside += in;
     md << "| " << ms[k].group << " | " << ms[k].name << " | " << num(ms[k].empirical) << " | " << ms[k].weight_source
-       << " | " << num(start.moments[k]) << " | " << num(best.moments[k]) << " | [" << num(ci.lo) << ", "
-       << num(ci.hi) << "] | " << yes_no(in) << " |\n";
+       << " | " << num(start.moments[k]) << " | " << num(best.moments[k]) << " | [" << num(ci.lo) << ", " << num(ci.hi)
+       << "] | " << yes_no(in) << " |\n";
     out_csv << "targeted," << csv(ms[k].group) << "," << csv(ms[k].name) << "," << num(ms[k].empirical, 10) << ","
-            << num(std::sqrt(ms[k].variance), 10) << "," << num(start.moments[k], 10) << ","
-            << num(best.moments[k], 10) << "," << num(ci.lo, 10) << "," << num(ci.hi, 10) << ","
-            << yes_no(ci.inside(start.moments[k])) << "," << yes_no(in) << "\n";
+            << num(std::sqrt(ms[k].variance), 10) << "," << num(start.moments[k], 10) << "," << num(best.moments[k], 10)
+            << "," << num(ci.lo, 10) << "," << num(ci.hi, 10) << "," << yes_no(ci.inside(start.moments[k])) << ","
+            << yes_no(in) << "\n";
   }
   md << "\n" << inside << " of " << ms.size() << " targeted moments lie inside their 95% interval at the optimum.\n";
   (void)r;
@@ -107,7 +107,8 @@ void untargeted_table(std::ostream& md, std::ostream& out_csv, const Evaluator& 
               << (std::isfinite(b.empirical_se) ? yes_no(b.within_ci == 1) : "") << "\n";
     }
   }
-  md << "\n" << n << " untargeted cells; of the " << with_se << " with a published s.e., " << in_start
+  md << "\n"
+     << n << " untargeted cells; of the " << with_se << " with a published s.e., " << in_start
      << " lie inside their 95% interval at the start and " << in_best << " at the optimum.\n";
 }
 
@@ -167,11 +168,11 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
   std::ostringstream md, out_csv;
   md << "# Calibration fit\n\n"
      << "Reproduce with:\n\n    " << r.command << "\n\n"
-     << "Moments: `" << r.moments_file << "`; parameters: `" << r.parameters_file << "`; "
-     << ev.setup().base.run.firms << " firm slots x " << ev.setup().base.run.replicates << " replicates, seed "
-     << ev.setup().base.run.seed << " (common random numbers for every candidate). " << ev.total()
-     << " evaluations (" << r.simulated << " simulated in this session, " << r.from_log << " read from the log), "
-     << num(r.seconds / 60.0, 3) << " minutes.\n\n"
+     << "Moments: `" << r.moments_file << "`; parameters: `" << r.parameters_file << "`; " << ev.setup().base.run.firms
+     << " firm slots x " << ev.setup().base.run.replicates << " replicates, seed " << ev.setup().base.run.seed
+     << " (common random numbers for every candidate). " << ev.total() << " evaluations (" << r.simulated
+     << " simulated in this session, " << r.from_log << " read from the log), " << num(r.seconds / 60.0, 3)
+     << " minutes.\n\n"
      << "Objective (sum of squared standard errors over the targeted moments): start " << num(r.search.start_objective)
      << ", optimum " << num(r.search.best_objective) << ".\n\n## Estimates\n\n";
   parameter_table(md, ps, r);
@@ -195,9 +196,9 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
   out_csv << "kind,group,moment,published,published_se,start,optimum,lower_95,upper_95,inside_start,inside_optimum\n";
   targeted_table(md, out_csv, ev, r, start, best);
   md << "\n## Untargeted moments (the honest test of the fit)\n\n"
-     << "Overall comparison distance: start " << num(r.start.distance, 3) << ", optimum "
-     << num(r.optimum.distance, 3) << "; cells with an s.e. inside their 95% interval: start " << r.start.within
-     << " of " << r.start.with_se << ", optimum " << r.optimum.within << " of " << r.optimum.with_se << ".\n\n";
+     << "Overall comparison distance: start " << num(r.start.distance, 3) << ", optimum " << num(r.optimum.distance, 3)
+     << "; cells with an s.e. inside their 95% interval: start " << r.start.within << " of " << r.start.with_se
+     << ", optimum " << r.optimum.within << " of " << r.optimum.with_se << ".\n\n";
   untargeted_table(md, out_csv, ev, r);
   write_file_atomically(dir + "/fit.md", md.str());
   write_file_atomically(dir + "/fit.csv", out_csv.str());
@@ -211,9 +212,8 @@ void print_fit_summary(std::ostream& os, const Evaluator& ev, const FitReport& r
   os << "calibration: objective " << num(r.search.start_objective) << " at the start -> "
      << num(r.search.best_objective) << " at the optimum (" << ev.total() << " evaluations)\n";
   for (std::size_t p = 0; p < ps.size(); ++p)
-    os << "  " << std::left << std::setw(40) << ps[p].key << std::right << std::setw(12)
-       << num(r.search.best_theta[p]) << "  (s.e. " << num(r.inference.se[p], 3) << ", start "
-       << num(r.search.start_theta[p]) << ")\n";
+    os << "  " << std::left << std::setw(40) << ps[p].key << std::right << std::setw(12) << num(r.search.best_theta[p])
+       << "  (s.e. " << num(r.inference.se[p], 3) << ", start " << num(r.search.start_theta[p]) << ")\n";
   os << "J = " << num(r.inference.j_statistic) << " on " << r.inference.degrees_of_freedom
      << " d.f. (p = " << num(r.inference.j_p_value, 3) << "); comparison distance " << num(r.start.distance, 3)
      << " -> " << num(r.optimum.distance, 3) << "\n";

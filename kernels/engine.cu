@@ -165,11 +165,11 @@ std::int32_t pick_peer(const RngKey& key, std::int64_t firm, int slot, bool prog
                        const std::vector<std::int32_t>& chosen) {
   const PhiloxCounter block =
       draw4(key, static_cast<std::uint64_t>(firm), kTimeless, static_cast<std::uint32_t>(slot), Purpose::peers);
-  bool same = program_slot || uniform(block, draws::peer_same_industry) < same_share;
+  bool same = program_slot || uniform(block, draws::peer_same_industry()) < same_share;
   if (same_industry.size() <= 1) same = false;
   const std::int64_t size = same ? static_cast<std::int64_t>(same_industry.size()) : firms_per_replicate;
   const std::int64_t start =
-      std::min<std::int64_t>(size - 1, static_cast<std::int64_t>(uniform(block, draws::peer_pick) * size));
+      std::min<std::int64_t>(size - 1, static_cast<std::int64_t>(uniform(block, draws::peer_pick()) * size));
   for (std::int64_t step = 0; step < size; ++step) {
     const std::int64_t k = (start + step) % size;
     const std::int32_t candidate = same ? same_industry[k] : static_cast<std::int32_t>(k);

@@ -115,29 +115,29 @@ FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const F
   const PhiloxCounter a = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year);
   const PhiloxCounter b = draw4(f.rng, f.firm, in.year, 0, Purpose::firm_year_activity);
   FirmDraws d{};
-  normals(a, draws::efficiency_shock_and_signal, d.efficiency_shock, d.efficiency_signal);
-  d.hazard = uniform(a, draws::death_hazard);
-  d.strategy_taste = to_logistic(word(a, draws::strategy_taste));
+  normals(a, draws::efficiency_shock_and_signal(), d.efficiency_shock, d.efficiency_signal);
+  d.hazard = uniform(a, draws::death_hazard());
+  d.strategy_taste = to_logistic(word(a, draws::strategy_taste()));
   float unused;
-  normals(b, draws::employment_noise, d.employment_noise, unused);
+  normals(b, draws::employment_noise(), d.employment_noise, unused);
   return d;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   const PhiloxCounter t = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
   float z_efficiency, z_orientation;
-  normals(t, draws::efficiency_and_orientation, z_efficiency, z_orientation);
+  normals(t, draws::efficiency_and_orientation(), z_efficiency, z_orientation);
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
   // Exponential product scope: most exporters sell few products, some many.
-  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(uniform(t, draws::product_scope));
-  f.asset_rank = uniform(t, draws::asset_rank);
+  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(uniform(t, draws::product_scope()));
+  f.asset_rank = uniform(t, draws::asset_rank());
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
-  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait) - 0.5f);
+  f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait()) - 0.5f);
   const PhiloxCounter more = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
   float z_import, unused;
-  normals(more, draws::initial_shock, f.initial_shock, unused);
-  normals(more, draws::import_propensity, z_import, unused);
+  normals(more, draws::initial_shock(), f.initial_shock, unused);
+  normals(more, draws::import_propensity(), z_import, unused);
   const float sd = in.params.imports.firm_propensity_sd;
   f.import_trait = expf(sd * z_import - 0.5f * sd * sd);
 }
@@ -150,15 +150,15 @@ FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const F
   const PhiloxCounter r = draw4(f.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
   const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::market_appeal);
   float zr, zr2, zu, zi;
-  normals(r, draws::region_appeal, zr, zr2);
-  normals(u, draws::market_appeal, zu, zi);
+  normals(r, draws::region_appeal(), zr, zr2);
+  normals(u, draws::market_appeal(), zu, zi);
   return x.appeal_region_sd * zr + x.appeal_market_sd * zu;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const FirmYear& f, int m) {
   const PhiloxCounter u = draw4(f.rng, f.firm, kTimeless, m, Purpose::import_appeal);
   float z0, z1;
-  normals(u, draws::import_appeal, z0, z1);
+  normals(u, draws::import_appeal(), z0, z1);
   return in.params.imports.appeal_sd * z0;
 }
 
@@ -247,7 +247,7 @@ FIRMSIM_HD FIRMSIM_INLINE float spendable_cash(const YearInputs& in, const FirmY
 FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
   const DomesticParams& d = in.params.domestic;
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
-  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * uniform(b, draws::entry_fte);
+  f.fte = d.entry_fte_min + (d.entry_fte_max - d.entry_fte_min) * uniform(b, draws::entry_fte());
   f.cash = d.start_cash * f.fte;
   // Stationary start of the transitory component; prior belief = industry mean.
   const float rho = in.params.efficiency.persistence;
@@ -554,7 +554,7 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
     if ((f.exporting >> m) & 1u) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
-    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness))) continue;
+    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness()))) continue;
     c.value[m] = v;
     c.mask |= market_bit(m);
     ++c.count;
@@ -742,9 +742,9 @@ FIRMSIM_HD FIRMSIM_INLINE void learn_appeal(const YearInputs& in, FirmStateView&
     update_appeal_belief(s, f, m, appeal + sd * z_sales, sd);
     return;
   }
-  const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, draws::appeal_signal.purpose);
+  const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, draws::appeal_signal().purpose);
   float z_signal, unused;
-  normals(r, draws::appeal_signal, z_signal, unused);
+  normals(r, draws::appeal_signal(), z_signal, unused);
   const float informed_sd = sd * (1.0f - f.policy.information_share);
   update_appeal_belief(s, f, m, appeal + informed_sd * z_signal, informed_sd);
 }
@@ -778,7 +778,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
     s.export_tenure[k] = entry_year ? 1 : (s.export_tenure[k] < 127 ? s.export_tenure[k] + 1 : 127);
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
-    normals(r, draws::sales_noise, z_export, z_import);
+    normals(r, draws::sales_noise(), z_export, z_import);
     const float appeal = true_export_appeal(in, f, m);
     const float sales = realized_exports(in, f, m, appeal, x.sales_noise_sd * z_export, entry_year);
     s.export_value[k] = sales;
@@ -808,7 +808,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
     if (!((f.exporting >> m) & 1u)) continue;
     const float profit = x.margin * expected_exports(in, s, f, m) - export_fixed_cost(in, f, m);
     const float sunk = export_sunk_cost(in, s, f, m);
-    const bool broken = market_uniform(in, f, m, draws::export_relationship_break) < x.relationship_hazard;
+    const bool broken = market_uniform(in, f, m, draws::export_relationship_break()) < x.relationship_hazard;
     if (broken || profit < -band * sunk) {
       f.exporting &= ~market_bit(m);
       s.export_tenure[s.at(m, f.id)] = -1;
@@ -863,13 +863,13 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
     const float expected_profit = p.margin * expected_imports(in, f, m) - import_fixed_cost(in, m);
     const float sunk = import_sunk_cost(in, f, m);
     if ((f.importing >> m) & 1u) {
-      const bool broken = market_uniform(in, f, m, draws::import_relationship_break) < p.relationship_hazard;
+      const bool broken = market_uniform(in, f, m, draws::import_relationship_break()) < p.relationship_hazard;
       if (broken || expected_profit < -band * sunk) {
         f.importing &= ~market_bit(m);
         s.import_tenure[k] = -1;
       }
     } else if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
-               aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness))) {
+               aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness()))) {
       f.importing |= market_bit(m);
       f.cash -= sunk;
       f.sunk_paid += sunk;
@@ -891,7 +891,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
     s.import_tenure[k] = s.import_tenure[k] <= 0 ? 1 : (s.import_tenure[k] < 127 ? s.import_tenure[k] + 1 : 127);
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
-    normals(r, draws::sales_noise, z_export, z_import);
+    normals(r, draws::sales_noise(), z_export, z_import);
     const float flow = expected_imports(in, f, m) * expf(true_import_appeal(in, f, m) + p.noise_sd * z_import);
     s.import_value[k] = flow;
     f.cash += p.margin * flow - import_fixed_cost(in, m);
@@ -998,14 +998,14 @@ FIRMSIM_HD FIRMSIM_INLINE RngKey firm_key(const YearInputs& in, std::int64_t i) 
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, const RngKey& key, std::int64_t firm) {
-  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::founding_year);
+  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::founding_year());
   int k = 0;
   while (k + 1 < in.n_founding_years && in.founding_cdf[k] < u) ++k;
   return in.first_founding_year + k;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, const RngKey& key, std::int64_t firm) {
-  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::industry);
+  const float u = uniform(draw4(key, firm, kTimeless, 0, Purpose::firm_birth), draws::industry());
   int j = 0;
   while (j + 1 < in.params.n_industries && in.industry_cdf[j] < u) ++j;
   return j;

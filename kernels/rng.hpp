@@ -41,68 +41,71 @@ struct DrawSlot {
   std::uint32_t words;  // 1 (a uniform) or 2 (a Box-Muller pair)
 };
 
+// Each slot is a constexpr __host__ __device__ function rather than a
+// constexpr object: device code may not take a reference to a host object
+// (nvcc rejects it), but it may call a constexpr function.
 namespace draws {
 // Purpose::firm_traits (time-invariant)
-constexpr DrawSlot efficiency_and_orientation{Purpose::firm_traits, 0, 2};
-constexpr DrawSlot product_scope{Purpose::firm_traits, 2, 1};
-constexpr DrawSlot asset_rank{Purpose::firm_traits, 3, 1};
+FIRMSIM_HD constexpr DrawSlot efficiency_and_orientation() { return {Purpose::firm_traits, 0, 2}; }
+FIRMSIM_HD constexpr DrawSlot product_scope() { return {Purpose::firm_traits, 2, 1}; }
+FIRMSIM_HD constexpr DrawSlot asset_rank() { return {Purpose::firm_traits, 3, 1}; }
 // Purpose::firm_birth (time-invariant)
-constexpr DrawSlot industry{Purpose::firm_birth, 0, 1};
-constexpr DrawSlot entry_fte{Purpose::firm_birth, 1, 1};
-constexpr DrawSlot founding_year{Purpose::firm_birth, 2, 1};
-constexpr DrawSlot capital_trait{Purpose::firm_birth, 3, 1};
+FIRMSIM_HD constexpr DrawSlot industry() { return {Purpose::firm_birth, 0, 1}; }
+FIRMSIM_HD constexpr DrawSlot entry_fte() { return {Purpose::firm_birth, 1, 1}; }
+FIRMSIM_HD constexpr DrawSlot founding_year() { return {Purpose::firm_birth, 2, 1}; }
+FIRMSIM_HD constexpr DrawSlot capital_trait() { return {Purpose::firm_birth, 3, 1}; }
 // Purpose::firm_year
-constexpr DrawSlot efficiency_shock_and_signal{Purpose::firm_year, 0, 2};
-constexpr DrawSlot death_hazard{Purpose::firm_year, 2, 1};
-constexpr DrawSlot strategy_taste{Purpose::firm_year, 3, 1};
+FIRMSIM_HD constexpr DrawSlot efficiency_shock_and_signal() { return {Purpose::firm_year, 0, 2}; }
+FIRMSIM_HD constexpr DrawSlot death_hazard() { return {Purpose::firm_year, 2, 1}; }
+FIRMSIM_HD constexpr DrawSlot strategy_taste() { return {Purpose::firm_year, 3, 1}; }
 // Purpose::firm_year_activity
-constexpr DrawSlot employment_noise{Purpose::firm_year_activity, 0, 2};  // second normal unused
+FIRMSIM_HD constexpr DrawSlot employment_noise() { return {Purpose::firm_year_activity, 0, 2}; }  // second normal unused
 // Purpose::region_appeal, market_appeal, import_appeal (time-invariant, by region or market)
-constexpr DrawSlot region_appeal{Purpose::region_appeal, 0, 2};  // second normal unused
-constexpr DrawSlot market_appeal{Purpose::market_appeal, 0, 2};  // second normal unused
-constexpr DrawSlot import_appeal{Purpose::import_appeal, 0, 2};  // second normal unused
+FIRMSIM_HD constexpr DrawSlot region_appeal() { return {Purpose::region_appeal, 0, 2}; }  // second normal unused
+FIRMSIM_HD constexpr DrawSlot market_appeal() { return {Purpose::market_appeal, 0, 2}; }  // second normal unused
+FIRMSIM_HD constexpr DrawSlot import_appeal() { return {Purpose::import_appeal, 0, 2}; }  // second normal unused
 // Purpose::market_year (by market)
-constexpr DrawSlot export_awareness{Purpose::market_year, 0, 1};
-constexpr DrawSlot import_awareness{Purpose::market_year, 1, 1};
-constexpr DrawSlot export_relationship_break{Purpose::market_year, 2, 1};
-constexpr DrawSlot import_relationship_break{Purpose::market_year, 3, 1};
+FIRMSIM_HD constexpr DrawSlot export_awareness() { return {Purpose::market_year, 0, 1}; }
+FIRMSIM_HD constexpr DrawSlot import_awareness() { return {Purpose::market_year, 1, 1}; }
+FIRMSIM_HD constexpr DrawSlot export_relationship_break() { return {Purpose::market_year, 2, 1}; }
+FIRMSIM_HD constexpr DrawSlot import_relationship_break() { return {Purpose::market_year, 3, 1}; }
 // Purpose::market_year_sales (by market)
-constexpr DrawSlot sales_noise{Purpose::market_year_sales, 0, 2};  // export, import
+FIRMSIM_HD constexpr DrawSlot sales_noise() { return {Purpose::market_year_sales, 0, 2}; }  // export, import
 // Purpose::firm_traits_more (time-invariant)
-constexpr DrawSlot initial_shock{Purpose::firm_traits_more, 0, 2};      // second normal unused
-constexpr DrawSlot import_propensity{Purpose::firm_traits_more, 2, 2};  // second normal unused
+FIRMSIM_HD constexpr DrawSlot initial_shock() { return {Purpose::firm_traits_more, 0, 2}; }      // second normal unused
+FIRMSIM_HD constexpr DrawSlot import_propensity() { return {Purpose::firm_traits_more, 2, 2}; }  // second normal unused
 // Purpose::appeal_signal (by market): a market-information program's signal
-constexpr DrawSlot appeal_signal{Purpose::appeal_signal, 0, 2};  // second normal unused
+FIRMSIM_HD constexpr DrawSlot appeal_signal() { return {Purpose::appeal_signal, 0, 2}; }  // second normal unused
 // Purpose::peers (time-invariant, by peer slot in the market word)
-constexpr DrawSlot peer_same_industry{Purpose::peers, 0, 1};
-constexpr DrawSlot peer_pick{Purpose::peers, 1, 1};
+FIRMSIM_HD constexpr DrawSlot peer_same_industry() { return {Purpose::peers, 0, 1}; }
+FIRMSIM_HD constexpr DrawSlot peer_pick() { return {Purpose::peers, 1, 1}; }
 }  // namespace draws
 
 constexpr DrawSlot kDrawSlots[] = {
-    draws::efficiency_and_orientation,
-    draws::product_scope,
-    draws::asset_rank,
-    draws::industry,
-    draws::entry_fte,
-    draws::founding_year,
-    draws::capital_trait,
-    draws::efficiency_shock_and_signal,
-    draws::death_hazard,
-    draws::strategy_taste,
-    draws::employment_noise,
-    draws::region_appeal,
-    draws::market_appeal,
-    draws::import_appeal,
-    draws::export_awareness,
-    draws::import_awareness,
-    draws::export_relationship_break,
-    draws::import_relationship_break,
-    draws::sales_noise,
-    draws::initial_shock,
-    draws::import_propensity,
-    draws::appeal_signal,
-    draws::peer_same_industry,
-    draws::peer_pick,
+    draws::efficiency_and_orientation(),
+    draws::product_scope(),
+    draws::asset_rank(),
+    draws::industry(),
+    draws::entry_fte(),
+    draws::founding_year(),
+    draws::capital_trait(),
+    draws::efficiency_shock_and_signal(),
+    draws::death_hazard(),
+    draws::strategy_taste(),
+    draws::employment_noise(),
+    draws::region_appeal(),
+    draws::market_appeal(),
+    draws::import_appeal(),
+    draws::export_awareness(),
+    draws::import_awareness(),
+    draws::export_relationship_break(),
+    draws::import_relationship_break(),
+    draws::sales_noise(),
+    draws::initial_shock(),
+    draws::import_propensity(),
+    draws::appeal_signal(),
+    draws::peer_same_industry(),
+    draws::peer_pick(),
 };
 
 // No two slots overlap, and each fits in its block of four words.

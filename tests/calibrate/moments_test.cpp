@@ -56,8 +56,8 @@ TEST(Moments, PublishedStandardError) {
 }
 
 TEST(Moments, MeanWithPublishedSdAndCount) {
-  const auto m =
-      moments("  - {table: table_22, row: ln_FTE98, column: Mean, weight: {mean: {sd_column: Std. Dev., n_column: Obs}}}\n");
+  const auto m = moments(
+      "  - {table: table_22, row: ln_FTE98, column: Mean, weight: {mean: {sd_column: Std. Dev., n_column: Obs}}}\n");
   EXPECT_NEAR(m[0].variance, 0.9908205 * 0.9908205 / 29455.0, 1e-15);
 }
 
@@ -91,11 +91,11 @@ TEST(Moments, UnknownCellsAreLocatedErrors) {
 
 TEST(Parameters, UnitBoxRoundTripsOnBothScales) {
   const Config c = testing::small_default();
-  const std::vector<Parameter> ps = load_parameters(
-      write_file("parameters_test.yaml",
-                 "parameters:\n  - {key: exports.sunk_cost, lower: 10000, upper: 1000000, scale: log}\n"
-                 "  - {key: strategy.constant, lower: -4, upper: 2}\n"),
-      c);
+  const std::vector<Parameter> ps =
+      load_parameters(write_file("parameters_test.yaml",
+                                 "parameters:\n  - {key: exports.sunk_cost, lower: 10000, upper: 1000000, scale: log}\n"
+                                 "  - {key: strategy.constant, lower: -4, upper: 2}\n"),
+                      c);
   EXPECT_NEAR(from_unit(ps[0], 0.5), 100000, 1e-6);  // geometric midpoint
   EXPECT_NEAR(from_unit(ps[1], 0.5), -1, 1e-12);
   for (double u : {0.0, 0.3, 1.0}) EXPECT_NEAR(to_unit(ps[0], from_unit(ps[0], u)), u, 1e-12);
@@ -113,8 +113,9 @@ TEST(Parameters, BadFilesAreLocatedErrors) {
   EXPECT_THROW(load("  - {key: exports.no_such, lower: 1, upper: 2}\n"), InputError);
   EXPECT_THROW(load("  - {key: exports.sunk_cost, lower: 5, upper: 1}\n"), InputError);
   EXPECT_THROW(load("  - {key: strategy.constant, lower: -1, upper: 1, scale: log}\n"), InputError);
-  EXPECT_THROW(load("  - {key: exports.sunk_cost, lower: 1, upper: 2}\n  - {key: exports.sunk_cost, lower: 1, upper: 2}\n"),
-               InputError);
+  EXPECT_THROW(
+      load("  - {key: exports.sunk_cost, lower: 1, upper: 2}\n  - {key: exports.sunk_cost, lower: 1, upper: 2}\n"),
+      InputError);
 }
 
 }  // namespace
