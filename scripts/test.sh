@@ -32,7 +32,7 @@ if [ "${FIRMSIM_SANITIZE_TESTS:-1}" != 0 ]; then
   fast_regex='^(rng_test|config_test|config_hardening_test|cli_hardening_test|fuzz_test|estimation_(panel_csv|ols|probit|heckman|tests|transitions|typology|targets)_test)\.'
   started=$(date +%s)
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DFIRMSIM_BACKEND=omp -DFIRMSIM_VIEWER=OFF \
-        -DFIRMSIM_BENCH=OFF -DFIRMSIM_SANITIZE=ON > build-asan.log
+        -DFIRMSIM_BENCH=OFF -DFIRMSIM_SANITIZE=ON -DFIRMSIM_UBSAN_RECOVER=null > build-asan.log
   cmake --build build-asan --target "${fast_targets[@]}" -j "$jobs" >> build-asan.log 2>&1 \
     || { tail -50 build-asan.log; echo "firmsim: sanitizer build failed"; exit 1; }
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$PWD/scripts/ubsan-thrust.supp" \

@@ -174,8 +174,9 @@ TEST_F(CliHardening, AFullDiskNeverLeavesATruncatedFileUnderAFinalName) {
     EXPECT_TRUE(temporaries(run).empty()) << bytes;
     // The old panel is untouched, and still reads as a whole.
     for (const auto& [name, text] : before)
-      if (name != "summary.csv" && name != "starters.csv")
+      if (name != "summary.csv" && name != "starters.csv") {
         EXPECT_TRUE(slurp(run / name) == text) << name << " changed, disk full at " << bytes;
+      }
     EXPECT_NO_THROW(est::read_panel_csv(run.string())) << bytes;
   }
 }
