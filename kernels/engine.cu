@@ -39,7 +39,8 @@ T* raw(thrust::device_vector<T>& v) {
 template <class T>
 std::vector<T> to_host(const thrust::device_vector<T>& v) {
   std::vector<T> out(v.size());
-  thrust::copy(v.begin(), v.end(), out.begin());
+  // An empty copy would still bind *out.begin() of an empty vector (UBSan: null reference).
+  if (!v.empty()) thrust::copy(v.begin(), v.end(), out.begin());
   return out;
 }
 
@@ -294,7 +295,7 @@ struct Engine::Impl {
         }
       }
     }
-    thrust::copy(host.begin(), host.end(), peers.begin());
+    if (!host.empty()) thrust::copy(host.begin(), host.end(), peers.begin());
   }
 
   // Last year's share of each industry's firms in each market, per replicate.
@@ -494,7 +495,7 @@ void gather_column(const thrust::device_vector<std::int64_t>& rows, const thrust
   thrust::device_vector<T> tmp(rows.size());
   thrust::gather(rows.begin(), rows.end(), column.begin(), tmp.begin());
   out.resize(rows.size());
-  thrust::copy(tmp.begin(), tmp.end(), out.begin());
+  if (!rows.empty()) thrust::copy(tmp.begin(), tmp.end(), out.begin());
 }
 }  // namespace
 
@@ -684,7 +685,7 @@ void load_array(const std::string& in, std::size_t& offset, const char* name, th
     throw std::runtime_error(std::string("checkpoint state does not match this run at array '") + name + "'");
   std::vector<T> host(v.size());
   get_bytes(in, offset, host.data(), bytes, name);
-  thrust::copy(host.begin(), host.end(), v.begin());
+  if (!host.empty()) thrust::copy(host.begin(), host.end(), v.begin());
 }
 }  // namespace
 
