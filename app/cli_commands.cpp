@@ -20,7 +20,10 @@
 #include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
 #include "sim/limits.hpp"
+#include "app/distributed_run.hpp"
+#include "parallel/comm.hpp"
 #include "sim/panel_io.hpp"
+#include "sim/shards.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim {
@@ -69,6 +72,8 @@ std::string file_fingerprint(const std::string& path) {
   return std::to_string(h);
 }
 
+}  // namespace
+
 // How the run was started, one `key=value` per line: what --resume needs to
 // rebuild the same simulation (files are checked by fingerprint; files they
 // include are not).
@@ -84,14 +89,20 @@ std::string run_key(const RunCommand& c) {
   if (c.batch) k << "batch=" << *c.batch << "\n";
   k << "format=" << c.format << "\n";
   if (c.checkpoint_every) k << "checkpoint_every=" << *c.checkpoint_every << "\n";
+  if (c.distribute) k << "distribute=" << *c.distribute << "\n";
   return k.str();
 }
 
+namespace {
+
 // The command that started the run in `dir`, with this invocation's threads
-// and output settings.
+// and output settings: from its checkpoint, or from the shard manifest of a
+// run spread over processes.
 RunCommand resumed_command(const RunCommand& now, const std::string& dir) {
-  const std::string path = (std::filesystem::path(dir) / kCheckpointFile).string();
-  std::istringstream key(checkpoint_run_key(path));
+  const std::string shards = (std::filesystem::path(dir) / kShardManifestName).string();
+  const bool sharded = std::filesystem::exists(shards);
+  const std::string path = sharded ? shards : (std::filesystem::path(dir) / kCheckpointFile).string();
+  std::istringstream key(sharded ? read_shard_manifest(shards).run_key : checkpoint_run_key(path));
   RunCommand c;
   std::string line;
   std::vector<std::string> fingerprints;
@@ -119,6 +130,8 @@ RunCommand resumed_command(const RunCommand& now, const std::string& dir) {
         c.format = value;
       else if (name == "checkpoint_every")
         c.checkpoint_every = std::stoi(value);
+      else if (name == "distribute")
+        c.distribute = value;
     }
   } catch (const std::exception&) {
     throw InputError(path, 0, "", "checkpoint's run key is unreadable: '" + line + "'");
@@ -134,6 +147,7 @@ RunCommand resumed_command(const RunCommand& now, const std::string& dir) {
   c.quiet = now.quiet;
   c.compare = now.compare;
   c.targets = now.targets;
+  c.resume = dir;
   return c;
 }
 
@@ -216,6 +230,10 @@ int run_command(const RunCommand& given, bool interactive) {
     check_compare_window(config);
     check_targets_readable(targets);
   }
+  // A sweep spread over processes resumes from its shards, with any number of
+  // processes (one included).
+  const bool sharded = given.resume && std::filesystem::exists(std::filesystem::path(*given.resume) / kShardManifestName);
+  if (par::distributed() || sharded) return distributed_run(cmd, config, targets, given.resume.has_value());
 
   Simulation sim(config);  // the last check: does the population fit in memory?
   if (cmd.threads) omp_set_num_threads(*cmd.threads);

@@ -26,6 +26,7 @@ struct RunCommand {
   bool quiet = false;
   std::optional<int> checkpoint_every;  // years between checkpoints in the --out directory
   std::optional<std::string> resume;    // run directory of a killed run to continue
+  std::optional<std::string> distribute;  // under MPI: replicates, firms or auto
 };
 
 struct CompareCommand {
@@ -45,6 +46,8 @@ void apply_overrides(const RunCommand& cmd, Config& config);
 std::string default_targets();
 
 int run_command(const RunCommand& cmd, bool interactive);
+// The run's command line as `key=value` lines (what --resume rebuilds it from).
+std::string run_key(const RunCommand& cmd);
 int compare_command(const CompareCommand& cmd);
 int params_command(bool markdown);
 

@@ -1,4 +1,5 @@
 // Glue between a run and the comparison with the seed tables (estimation/).
+#include <filesystem>
 #include <iostream>
 
 #include "app/run_report.hpp"
@@ -7,6 +8,7 @@
 #include "estimation/report.hpp"
 #include "estimation/targets.hpp"
 #include "sim/input_error.hpp"
+#include "sim/shards.hpp"
 
 namespace firmsim {
 
@@ -33,6 +35,21 @@ void compare_panel(const Panel& panel, const std::string& targets, const std::op
   }
 }
 
-Panel read_panel_directory(const std::string& dir) { return est::read_panel_csv(dir); }
+// A run spread over processes left shards (sim/shards.hpp): read each, put
+// them back in the panel's order.
+Panel read_panel_directory(const std::string& dir) {
+  const std::string manifest = (std::filesystem::path(dir) / kShardManifestName).string();
+  if (!std::filesystem::exists(manifest)) return est::read_panel_csv(dir);
+  const ShardManifest m = read_shard_manifest(manifest);
+  if (!m.complete)
+    throw InputError(manifest, 0, "state",
+                     "the run that writes these shards has not finished (continue it with firmsim run --resume " + dir +
+                         ")");
+  std::vector<Panel> parts;
+  for (const ShardSpec& s : m.shards) parts.push_back(est::read_panel_csv(shard_directory(dir, s)));
+  Panel p = merge_panels(std::move(parts), m.shards);
+  p.meta.replicates = m.replicates;
+  return p;
+}
 
 }  // namespace firmsim

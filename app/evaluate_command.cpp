@@ -11,6 +11,7 @@
 #include "app/progress.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/report.hpp"
+#include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
 
@@ -83,22 +84,25 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
     apply_overrides(run, p.config);
     p.config.run.last_year = baseline.run.last_year;
   }
-  if (cmd.out) ensure_writable_directory(*cmd.out);
-
-  std::fprintf(stderr, "firmsim evaluate: %lld firms x %d replicate(s), baseline + %d program(s), years %d-%d, %s\n",
+  if (cmd.out && par::is_root()) ensure_writable_directory(*cmd.out);
+  // Under MPI every process takes programs as it frees up; process 0 reports.
+  const bool quiet = cmd.quiet || !par::is_root();
+  if (!quiet)
+    std::fprintf(stderr, "firmsim evaluate: %lld firms x %d replicate(s), baseline + %d program(s), years %d-%d, %s\n",
                static_cast<long long>(baseline.run.firms), baseline.run.replicates, static_cast<int>(programs.size()),
                baseline.run.first_year, baseline.run.last_year, Engine::backend_name());
   if (cmd.budget)
     policy::scale_to_budget(programs, *cmd.budget, 5, 0.03, [&](const std::string& line) {
-      if (!cmd.quiet) std::fprintf(stderr, "%s\n", line.c_str());
+      if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
     });
   const int total = baseline.run.last_year - baseline.run.burn_in_start + 1;
   Progress progress(stderr, total, interactive);
   int done = 0;
   const policy::Evaluation e = policy::evaluate(baseline, std::move(programs), cmd.budget, [&](int year, int) {
     ++done;
-    if (!cmd.quiet) progress.update(done, std::to_string(year), "baseline and programs");
+    if (!quiet) progress.update(done, std::to_string(year), "baseline and programs");
   });
+  if (!par::is_root()) return 0;
   policy::print_headlines(std::cout, e);
   std::cout << "\nevaluated in " << std::fixed << std::setprecision(1) << progress.seconds()
             << " s (uncalibrated model: mechanisms, not Belgian magnitudes)\n";

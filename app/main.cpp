@@ -10,10 +10,12 @@
 #include "app/cli_commands.hpp"
 #include "calibrate/calibrate.hpp"
 #include "app/evaluate_command.hpp"
+#include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
 
 int main(int argc, char** argv) {
   using namespace firmsim;
+  par::Session processes(argc, argv);  // MPI, when started by mpirun/srun
   CLI::App app{"firmsim: an agent-based simulator of how firms go international"};
   app.require_subcommand(1);
   // Every error is one line (scripts and the fuzz test read it so).
@@ -37,6 +39,9 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet", run.quiet, "No progress output");
   run_cmd->add_option("--checkpoint-every", run.checkpoint_every,
                       "Save the run's state into --out every K years (resume with --resume)");
+  run_cmd->add_option("--distribute", run.distribute,
+                      "Under mpirun/srun: spread replicates, split each replicate's firms, or auto (replicates when "
+                      "there are at least as many as processes)");
   run_cmd->add_option("--resume", run.resume,
                       "Continue the killed run in this directory from its last checkpoint (same panel as an "
                       "uninterrupted run)");
@@ -95,10 +100,13 @@ int main(int argc, char** argv) {
     if (*params_cmd) return params_command(markdown);
     if (*evaluate_cmd) return evaluate_command(evaluate, isatty(fileno(stderr)) != 0);
   } catch (const InputError& e) {
-    std::cerr << "firmsim: " << e.what() << "\n";
+    // Every process checks the same input: one message is enough.
+    if (par::is_root()) std::cerr << "firmsim: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "firmsim: internal error: " << e.what() << "\n";
+    std::cerr << "firmsim" << (par::distributed() ? " [process " + std::to_string(par::rank()) + "]" : "")
+              << ": internal error: " << e.what() << "\n";
+    if (par::distributed()) par::abort_all(1);  // the others may wait for this one in a collective call
     return 1;
   }
   return 0;

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <chrono>
+#include <exception>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include "calibrate/report.hpp"
 #include "estimation/compare.hpp"
 #include "estimation/targets.hpp"
+#include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
 #include "sim/limits.hpp"
 
@@ -67,9 +69,39 @@ std::vector<std::vector<est::Table>> tables_of(const std::vector<std::vector<std
   return all.at(v);
 }
 
+std::ostream& nowhere() {
+  static std::ostream sink(nullptr);
+  return sink;
+}
+
+// Process 0 opens (or creates) the log; the others read what it holds once it
+// is there. An error opening it is every process's error.
+std::shared_ptr<EvaluationLog> open_log(const CalibrationOptions& o, const std::vector<std::string>& keys,
+                                        const std::vector<std::string>& names) {
+  const std::string path = o.out + "/evaluations.csv";
+  std::shared_ptr<EvaluationLog> log;
+  std::exception_ptr failure;
+  if (par::is_root()) try {
+      try {
+        std::filesystem::create_directories(o.out);
+      } catch (const std::filesystem::filesystem_error& e) {
+        throw InputError(o.out, 0, "--out", std::string("cannot create the directory: ") + e.what());
+      }
+      log = std::make_shared<EvaluationLog>(path, keys, names, o.resume);
+    } catch (const InputError&) {
+      failure = std::current_exception();
+    }
+  if (par::broadcast(failure ? "failed" : "").empty() == false) {
+    if (failure) std::rethrow_exception(failure);
+    throw InputError("", 0, "", "(process 0 reports it)");  // main() prints on process 0 only
+  }
+  if (!par::is_root()) log = EvaluationLog::reader(path, keys, names);
+  return log;
+}
+
 }  // namespace
 
-int run_calibration(const CalibrationOptions& o, std::ostream& os, bool interactive) {
+int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool interactive) {
   check_options(o);
   const Config base = calibration_config(o);
   const est::Targets targets = est::load_targets(o.targets);
@@ -80,11 +112,13 @@ int run_calibration(const CalibrationOptions& o, std::ostream& os, bool interact
                      "fewer moments (" + std::to_string(setup.moments.size()) + ") than free parameters (" +
                          std::to_string(setup.parameters.size()) + "): the parameters are not identified");
 
-  std::filesystem::create_directories(o.out);
   std::vector<std::string> keys, names;
   for (const Parameter& p : setup.parameters) keys.push_back(p.key);
   for (const Moment& m : setup.moments) names.push_back(m.name);
-  auto log = std::make_shared<EvaluationLog>(o.out + "/evaluations.csv", keys, names, o.resume);
+  const std::shared_ptr<EvaluationLog> log = open_log(o, keys, names);
+  // Under MPI every process runs the same seeded search and simulates its
+  // share of each batch (calibrate/evaluator.cpp); process 0 alone writes.
+  std::ostream& os = par::is_root() ? progress_to : nowhere();
 
   const auto start = std::chrono::steady_clock::now();
   Evaluator evaluator(setup, log);
@@ -119,6 +153,7 @@ int run_calibration(const CalibrationOptions& o, std::ostream& os, bool interact
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   report.simulated = evaluator.simulated();
   report.from_log = evaluator.in_log();
+  if (!par::is_root()) return 0;
   write_fit_report(o.out, evaluator, report);
   print_fit_summary(std::cout, evaluator, report);
   std::cout << "calibration written to " << o.out

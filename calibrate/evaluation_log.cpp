@@ -84,6 +84,16 @@ EvaluationLog::EvaluationLog(std::string path, std::vector<std::string> paramete
   }
 }
 
+std::shared_ptr<EvaluationLog> EvaluationLog::reader(std::string path, std::vector<std::string> parameters,
+                                                     std::vector<std::string> moments) {
+  std::shared_ptr<EvaluationLog> log(new EvaluationLog());
+  log->path_ = std::move(path);
+  log->parameters_ = std::move(parameters);
+  log->moments_ = std::move(moments);
+  if (std::filesystem::exists(log->path_)) log->read_existing();
+  return log;
+}
+
 EvaluationLog::~EvaluationLog() {
   if (file_) std::fclose(file_);
 }
@@ -138,6 +148,7 @@ void EvaluationLog::read_existing() {
 }
 
 void EvaluationLog::append(const LoggedEvaluation& e) {
+  if (!file_) return;  // a reader
   std::string line =
       std::to_string(++count_) + "," + csv_field(e.stage) + "," + number(e.seconds) + "," + number(e.objective);
   for (double x : e.theta) line += "," + number(x);

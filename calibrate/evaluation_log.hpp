@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,11 @@ class EvaluationLog {
   // Opens (resume: reads and keeps) or creates the log. A log written for
   // other parameters or moments is an InputError naming the file and line.
   EvaluationLog(std::string path, std::vector<std::string> parameters, std::vector<std::string> moments, bool resume);
+  // A reader of the log another process writes (calibration under MPI: the
+  // other processes learn the finished evaluations from process 0's log);
+  // append() does nothing.
+  static std::shared_ptr<EvaluationLog> reader(std::string path, std::vector<std::string> parameters,
+                                               std::vector<std::string> moments);
   ~EvaluationLog();
   EvaluationLog(const EvaluationLog&) = delete;
   EvaluationLog& operator=(const EvaluationLog&) = delete;
@@ -30,6 +36,7 @@ class EvaluationLog {
   const std::string& path() const { return path_; }
 
  private:
+  EvaluationLog() = default;
   std::string header() const;
   void read_existing();
 

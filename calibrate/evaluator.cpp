@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "parallel/comm.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim::cal {
@@ -42,6 +44,54 @@ est::TableOptions table_options(const Config& config) {
   return options;
 }
 
+namespace {
+
+// The candidates as variants of one population, simulated to the last year
+// (burn-in years unsummarized: the moments read the recorded ones only).
+std::unique_ptr<Simulation> simulate_variants(const EvaluatorSetup& setup,
+                                              const std::vector<std::vector<double>>& thetas) {
+  std::vector<Config> variants;
+  for (const std::vector<double>& theta : thetas)
+    variants.push_back(with_parameters(setup.base, setup.parameters, theta));
+  auto sim = std::make_unique<Simulation>(variants);
+  sim->summarize_burn_in(false);
+  sim->run();
+  return sim;
+}
+
+// Evaluations as bytes, for the other processes (calibration under MPI).
+std::string to_bytes(const std::vector<Evaluation>& evaluations) {
+  std::string out;
+  bytes::put_value(out, static_cast<std::uint64_t>(evaluations.size()));
+  for (const Evaluation& e : evaluations) {
+    bytes::put_vector(out, e.theta);
+    bytes::put_vector(out, e.moments);
+    bytes::put_value(out, e.objective);
+    bytes::put_value(out, e.seconds);
+    bytes::put_vector(out, std::vector<char>(e.stage.begin(), e.stage.end()));
+  }
+  return out;
+}
+
+std::vector<Evaluation> from_bytes(const std::string& in) {
+  std::size_t at = 0;
+  std::uint64_t n = 0;
+  bytes::get_value(in, at, n);
+  std::vector<Evaluation> out(n);
+  for (Evaluation& e : out) {
+    bytes::get_vector(in, at, e.theta);
+    bytes::get_vector(in, at, e.moments);
+    bytes::get_value(in, at, e.objective);
+    bytes::get_value(in, at, e.seconds);
+    std::vector<char> stage;
+    bytes::get_vector(in, at, stage);
+    e.stage.assign(stage.begin(), stage.end());
+  }
+  return out;
+}
+
+}  // namespace
+
 Evaluator::Evaluator(EvaluatorSetup setup, std::shared_ptr<EvaluationLog> log)
     : setup_(std::move(setup)), log_(std::move(log)) {
   weights_ = moment_weights(setup_.moments, setup_.base.run.replicates);
@@ -76,19 +126,37 @@ std::vector<Evaluation> Evaluator::evaluate(const std::vector<std::vector<double
     if (!duplicate) todo.push_back(thetas[i]);
     where.push_back(i);
   }
-  const std::size_t batch = static_cast<std::size_t>(std::max(1, setup_.max_batch));
+  // Under MPI each process simulates fewer candidates per launch, so that
+  // every process has some; the results do not depend on the grouping
+  // (common random numbers: a variant is the same alone or beside others).
+  std::size_t batch = static_cast<std::size_t>(std::max(1, setup_.max_batch));
+  if (par::distributed() && !todo.empty())
+    batch = std::min(batch, (todo.size() + static_cast<std::size_t>(par::size()) - 1) / par::size());
+  std::vector<std::vector<std::vector<double>>> parts;
+  for (std::size_t begin = 0; begin < todo.size(); begin += batch)
+    parts.emplace_back(todo.begin() + begin, todo.begin() + std::min(todo.size(), begin + batch));
   double best_so_far = best_.objective;  // for the progress line only: the search notes in order below
-  for (std::size_t begin = 0; begin < todo.size(); begin += batch) {
-    const std::vector<std::vector<double>> part(todo.begin() + begin,
-                                                todo.begin() + std::min(todo.size(), begin + batch));
-    for (Evaluation& e : simulate(part, stage)) {
+  std::size_t done = 0;
+  const auto finished = [&](const std::vector<Evaluation>& part) {
+    for (const Evaluation& e : part) {
       cache_[theta_key(e.theta)] = e;
       best_so_far = std::min(best_so_far, e.objective);
+      simulated_seconds_ += e.seconds;
       if (log_) log_->append(LoggedEvaluation{e.stage, e.seconds, e.objective, e.theta, e.moments});
     }
+    simulated_ += static_cast<int>(part.size());
+    done += part.size();
     if (progress_)
-      progress_(simulated_, total() + static_cast<int>(begin + part.size()), best_so_far,
+      progress_(simulated_, total() + static_cast<int>(done), best_so_far,
                 simulated_seconds_ / std::max(1, simulated_));
+  };
+  if (!par::distributed()) {
+    for (const auto& part : parts) finished(simulate(part, stage));
+  } else {  // parts go to processes as they free up; every process learns every result
+    const std::vector<std::string> results = par::map_items(
+        static_cast<std::int64_t>(parts.size()),
+        [&](std::int64_t k) { return to_bytes(simulate(parts[static_cast<std::size_t>(k)], stage)); });
+    for (const std::string& r : results) finished(from_bytes(r));
   }
   for (std::size_t i : where) out[i] = cache_.at(theta_key(thetas[i]));
   for (const Evaluation& e : out) note(e);  // in the order asked, found or simulated alike
@@ -101,15 +169,10 @@ Evaluation Evaluator::evaluate_one(const std::vector<double>& theta, const std::
 
 std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double>>& thetas, const std::string& stage) {
   const auto start = std::chrono::steady_clock::now();
-  std::vector<Config> variants;
-  for (const std::vector<double>& theta : thetas)
-    variants.push_back(with_parameters(setup_.base, setup_.parameters, theta));
-  Simulation sim(variants);
-  sim.summarize_burn_in(false);
-  sim.run();
+  const std::unique_ptr<Simulation> sim = simulate_variants(setup_, thetas);
   std::vector<Evaluation> out;
   for (std::size_t v = 0; v < thetas.size(); ++v) {
-    const Panel panel = sim.panel(static_cast<int>(v));
+    const Panel panel = sim->panel(static_cast<int>(v));
     std::vector<std::vector<double>> by_replicate;
     for (int r = 0; r < setup_.base.run.replicates; ++r)
       by_replicate.push_back(
@@ -123,22 +186,15 @@ std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (Evaluation& e : out) e.seconds = seconds / static_cast<double>(out.size());
-  simulated_ += static_cast<int>(out.size());
-  simulated_seconds_ += seconds;
   return out;
 }
 
 std::vector<std::vector<std::vector<est::Table>>> Evaluator::all_tables(
     const std::vector<std::vector<double>>& thetas) const {
-  std::vector<Config> variants;
-  for (const std::vector<double>& theta : thetas)
-    variants.push_back(with_parameters(setup_.base, setup_.parameters, theta));
-  Simulation sim(variants);
-  sim.summarize_burn_in(false);
-  sim.run();
+  const std::unique_ptr<Simulation> sim = simulate_variants(setup_, thetas);
   std::vector<std::vector<std::vector<est::Table>>> out;
   for (std::size_t v = 0; v < thetas.size(); ++v) {
-    const Panel panel = sim.panel(static_cast<int>(v));
+    const Panel panel = sim->panel(static_cast<int>(v));
     out.emplace_back();
     for (int r = 0; r < setup_.base.run.replicates; ++r) out.back().push_back(est::build_tables(panel, r, options_));
   }

@@ -44,6 +44,12 @@ std::vector<T> to_host(const thrust::device_vector<T>& v) {
   return out;
 }
 
+// Host values into an existing device array of at least their size.
+template <class T>
+void copy_to_device(const std::vector<T>& host, thrust::device_vector<T>& device) {
+  if (!host.empty()) thrust::copy(host.begin(), host.end(), device.begin());  // see to_host
+}
+
 template <class T>
 thrust::device_vector<T> to_device(const std::vector<T>& v) {
   return thrust::device_vector<T>(v.begin(), v.end());
@@ -135,9 +141,24 @@ struct CountCrowdingChunk {
   }
 };
 
-struct CrowdingShare {
+// Sums each (replicate, industry, market or alive) cell over its replicate's chunk rows.
+struct SumCrowdingChunks {
   const std::int32_t* partial;
   std::int64_t chunks_per_replicate;
+  int width, n_industries;           // width = n_markets + 1 (alive)
+  std::int64_t* counts;              // [replicate][industry][width]
+  FIRMSIM_HD void operator()(std::int64_t q) const {
+    const std::int64_t cells = static_cast<std::int64_t>(n_industries) * width;
+    const std::int64_t r = q / cells, cell = q % cells;
+    std::int64_t sum = 0;
+    for (std::int64_t c = r * chunks_per_replicate; c < (r + 1) * chunks_per_replicate; ++c)
+      sum += partial[c * cells + cell];
+    counts[q] = sum;
+  }
+};
+
+struct CrowdingShare {
+  const std::int64_t* counts;  // [replicate][industry][market + 1 (alive)]
   int n_markets, n_industries;
   const YearInputs* inputs;  // by variant, for the elasticity
   int replicates_per_variant;
@@ -146,13 +167,8 @@ struct CrowdingShare {
     const std::int64_t r = q / (static_cast<std::int64_t>(n_industries) * n_markets);
     const int j = static_cast<int>(q / n_markets % n_industries);
     const int m = static_cast<int>(q % n_markets);
-    const int width = n_markets + 1;
-    std::int64_t served = 0, alive = 0;
-    for (std::int64_t c = r * chunks_per_replicate; c < (r + 1) * chunks_per_replicate; ++c) {
-      const std::int32_t* row = partial + (c * n_industries + j) * width;
-      served += row[m];
-      alive += row[n_markets];
-    }
+    const std::int64_t* row = counts + (r * n_industries + j) * (n_markets + 1);
+    const std::int64_t served = row[m], alive = row[n_markets];
     const float share = alive > 0 ? static_cast<float>(static_cast<double>(served) / static_cast<double>(alive)) : 0.0f;
     factor[q] = expf(-inputs[r / replicates_per_variant].params.interactions.crowding_elasticity * share);
   }
@@ -231,6 +247,7 @@ struct Engine::Impl {
   thrust::device_vector<float> founding_cdf, industry_cdf;
   // last year's industry x market counts (crowding), per replicate
   thrust::device_vector<std::int32_t> crowding_partial;
+  thrust::device_vector<std::int64_t> crowding_counts;
   thrust::device_vector<float> crowding_factor;
 
   FirmStateView view;
@@ -265,6 +282,7 @@ struct Engine::Impl {
     if (s.crowding) {
       crowding_partial.resize(static_cast<std::size_t>(s.replicates * chunks_per_replicate()) * n_industries *
                               (n_markets + 1));
+      crowding_counts.resize(static_cast<std::size_t>(s.replicates) * n_industries * (n_markets + 1));
       crowding_factor.resize(static_cast<std::size_t>(s.replicates) * n_industries * n_markets);
     }
   }
@@ -285,7 +303,7 @@ struct Engine::Impl {
       std::vector<std::vector<std::int32_t>> by_industry(static_cast<std::size_t>(n_industries));
       for (std::int64_t f = 0; f < per; ++f)
         by_industry[industry_of[r * per + f]].push_back(static_cast<std::int32_t>(f));
-      const RngKey key{setup.seed, static_cast<std::uint32_t>(r % replicates_per_variant)};
+      const RngKey key{setup.seed, setup.first_replicate + static_cast<std::uint32_t>(r % replicates_per_variant)};
       for (std::int64_t f = 0; f < per; ++f) {
         chosen.clear();
         const std::vector<std::int32_t>& same = by_industry[industry_of[r * per + f]];
@@ -295,7 +313,7 @@ struct Engine::Impl {
         }
       }
     }
-    if (!host.empty()) thrust::copy(host.begin(), host.end(), peers.begin());
+    copy_to_device(host, peers);
   }
 
   // Last year's share of each industry's firms in each market, per replicate.
@@ -305,9 +323,18 @@ struct Engine::Impl {
                      CountCrowdingChunk{view, setup.firms_per_replicate, chunks_per_replicate(), n_markets,
                                         n_industries, raw(crowding_partial)});
     thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
+                     thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_counts.size())),
+                     SumCrowdingChunks{raw(crowding_partial), chunks_per_replicate(), n_markets + 1, n_industries,
+                                       raw(crowding_counts)});
+    if (setup.reduce_crowding_counts) {  // a split population: every part's counts together
+      std::vector<std::int64_t> counts = to_host(crowding_counts);
+      setup.reduce_crowding_counts(counts);
+      copy_to_device(counts, crowding_counts);
+    }
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
                      thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_factor.size())),
-                     CrowdingShare{raw(crowding_partial), chunks_per_replicate(), n_markets, n_industries, inputs,
-                                   replicates_per_variant, raw(crowding_factor)});
+                     CrowdingShare{raw(crowding_counts), n_markets, n_industries, inputs, replicates_per_variant,
+                                   raw(crowding_factor)});
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
@@ -335,6 +362,8 @@ struct Engine::Impl {
     in.seed = setup.seed;
     in.firms_per_replicate = setup.firms_per_replicate;
     in.replicates_per_variant = replicates_per_variant;
+    in.first_replicate = setup.first_replicate;
+    in.first_firm = setup.first_firm;
     in.params = variants[v].params;
     in.measurement = measurement_by_variant[v];
     in.industries = raw(industries) + static_cast<std::ptrdiff_t>(v) * n_industries;
@@ -367,6 +396,8 @@ struct Engine::Impl {
     in.seed = setup.seed;
     in.firms_per_replicate = setup.firms_per_replicate;
     in.replicates_per_variant = replicates_per_variant;
+    in.first_replicate = setup.first_replicate;
+    in.first_firm = setup.first_firm;
     in.params = variants[variant_of(id)].params;
     return in;
   }
@@ -582,7 +613,7 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
   const std::vector<IndustryParams>& industries = m.variants[m.variant_of(id)].industries;
   const YearInputs in = m.host_inputs_of(id);
   FirmYear f{};
-  f.firm = id % m.setup.firms_per_replicate;
+  f.firm = firm_number(in, id);
   f.rng = firm_key(in, id);
   f.industry = &industries[s.industry];
   draw_traits(in, f);
@@ -605,7 +636,7 @@ FirmTable Engine::firm_table() const {
   for (std::size_t i = 0; i < t.status.size(); ++i) {
     const YearInputs in = m.host_inputs_of(static_cast<std::int64_t>(i));
     FirmYear f{};
-    f.firm = static_cast<std::int64_t>(i) % m.setup.firms_per_replicate;
+    f.firm = firm_number(in, static_cast<std::int64_t>(i));
     f.rng = firm_key(in, static_cast<std::int64_t>(i));
     f.industry = &m.variants[m.variant_of(static_cast<std::int64_t>(i))].industries[t.industry[i]];
     draw_traits(in, f);
@@ -685,7 +716,7 @@ void load_array(const std::string& in, std::size_t& offset, const char* name, th
     throw std::runtime_error(std::string("checkpoint state does not match this run at array '") + name + "'");
   std::vector<T> host(v.size());
   get_bytes(in, offset, host.data(), bytes, name);
-  if (!host.empty()) thrust::copy(host.begin(), host.end(), v.begin());
+  copy_to_device(host, v);
 }
 }  // namespace
 

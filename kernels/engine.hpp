@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,16 @@ struct EngineSetup {
   int peer_slots = 0;
   int base_peers = 0;
   bool crowding = false;  // some variant has crowding on: count industries' markets each year
+  // A part of a larger population (MPI, parallel/): these replicates are
+  // replicates first_replicate.. of the whole, these firms are firms
+  // first_firm.. of each replicate; every firm draws what it draws in the
+  // whole. Peers need the whole replicate in one process (see sim/).
+  std::uint32_t first_replicate = 0;
+  std::int64_t first_firm = 0;
+  // With crowding on in a split population: turns this part's counts of last
+  // year's firms per (replicate, industry, market + alive) into the whole's
+  // (an exact integer sum over the parts); empty: the part is the whole.
+  std::function<void(std::vector<std::int64_t>&)> reduce_crowding_counts;
 };
 
 // What the world looks like in one year: markets after growth, shocks and

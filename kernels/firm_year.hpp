@@ -29,6 +29,12 @@ struct YearInputs {
   // set each, e.g. calibration candidates or baseline vs program); replicate k
   // of every variant shares its random numbers (common random numbers).
   int replicates_per_variant = 1;
+  // Where this population sits in a larger one split over processes (MPI,
+  // parallel/): local replicate k is replicate first_replicate + k, local
+  // firm f is firm first_firm + f, so every firm draws what it would draw in
+  // the whole population (0 and 0 for a population in one process).
+  std::uint32_t first_replicate = 0;
+  std::int64_t first_firm = 0;
   ModelParams params{};
   MeasurementParams measurement{};
   const IndustryParams* industries = nullptr;
@@ -994,7 +1000,13 @@ FIRMSIM_HD FIRMSIM_INLINE void record_death(FirmStateView& s, std::int64_t i, in
 // variant sees the same firms and the same luck.
 FIRMSIM_HD FIRMSIM_INLINE RngKey firm_key(const YearInputs& in, std::int64_t i) {
   const std::int64_t replicate = i / in.firms_per_replicate;
-  return RngKey{in.seed, static_cast<std::uint32_t>(replicate % in.replicates_per_variant)};
+  return RngKey{in.seed, in.first_replicate + static_cast<std::uint32_t>(replicate % in.replicates_per_variant)};
+}
+
+// The firm's number within its replicate of the whole population: what its
+// draws are keyed by.
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t firm_number(const YearInputs& in, std::int64_t i) {
+  return in.first_firm + i % in.firms_per_replicate;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE int draw_founding_year(const YearInputs& in, const RngKey& key, std::int64_t firm) {
@@ -1014,7 +1026,7 @@ FIRMSIM_HD FIRMSIM_INLINE int draw_industry(const YearInputs& in, const RngKey& 
 FIRMSIM_HD FIRMSIM_INLINE FirmYear load(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
   FirmYear f{};
   f.id = i;
-  f.firm = i % in.firms_per_replicate;
+  f.firm = firm_number(in, i);
   f.rng = firm_key(in, i);
   f.year = in.year;
   f.age = in.year - s.founding_year[i];
@@ -1056,7 +1068,7 @@ FIRMSIM_HD FIRMSIM_INLINE void store(FirmStateView& s, const FirmYear& f) {
 // Assigns a slot its founding year and industry and clears its state; the
 // firm itself is born when the simulation reaches its founding year.
 FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateView& s, std::int64_t i) {
-  const std::int64_t firm = i % in.firms_per_replicate;
+  const std::int64_t firm = firm_number(in, i);
   s.status[i] = static_cast<std::uint8_t>(FirmStatus::unborn);
   const RngKey key = firm_key(in, i);
   s.industry[i] = static_cast<std::uint8_t>(draw_industry(in, key, firm));

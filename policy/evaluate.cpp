@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "parallel/comm.hpp"
+#include "sim/checkpoint.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim::policy {
@@ -47,17 +49,40 @@ double max_scale(const Config& program) {
   return m;
 }
 
+namespace {
+
+double paid_in_recorded_years(const std::vector<YearSummary>& years) {
+  double paid = 0;
+  for (const YearSummary& s : years)
+    if (s.recorded) paid += s.support_paid;
+  return paid;
+}
+
+}  // namespace
+
 std::vector<double> public_costs(const std::vector<Config>& programs) {
-  Simulation sim(programs);
-  sim.run();
-  std::vector<double> out;
-  for (int v = 0; v < sim.variants(); ++v) {
-    double paid = 0;
-    for (const YearSummary& s : sim.summaries(v))
-      if (s.recorded) paid += s.support_paid;
-    out.push_back(paid / programs[static_cast<std::size_t>(v)].run.replicates +
-                  overhead(programs[static_cast<std::size_t>(v)]));
+  std::vector<double> paid(programs.size());
+  if (!par::distributed()) {
+    Simulation sim(programs);
+    sim.run();
+    for (int v = 0; v < sim.variants(); ++v) paid[static_cast<std::size_t>(v)] = paid_in_recorded_years(sim.summaries(v));
+  } else {  // one program per item, alone: the same as beside the others (common random numbers)
+    const std::vector<std::string> results =
+        par::map_items(static_cast<std::int64_t>(programs.size()), [&](std::int64_t k) {
+          Simulation sim(programs[static_cast<std::size_t>(k)]);
+          sim.run();
+          std::string out;
+          bytes::put_value(out, paid_in_recorded_years(sim.summaries()));
+          return out;
+        });
+    for (std::size_t k = 0; k < programs.size(); ++k) {
+      std::size_t at = 0;
+      bytes::get_value(results[k], at, paid[k]);
+    }
   }
+  std::vector<double> out;
+  for (std::size_t k = 0; k < programs.size(); ++k)
+    out.push_back(paid[k] / programs[k].run.replicates + overhead(programs[k]));
   return out;
 }
 
@@ -114,6 +139,81 @@ void scale_to_budget(std::vector<Program>& programs, double budget, int rounds, 
     }
 }
 
+namespace {
+
+// A comparison as bytes, for the other processes (evaluation under MPI).
+void put(std::string& out, const std::string& s) { bytes::put_vector(out, std::vector<char>(s.begin(), s.end())); }
+void get(const std::string& in, std::size_t& at, std::string& s) {
+  std::vector<char> v;
+  bytes::get_vector(in, at, v);
+  s.assign(v.begin(), v.end());
+}
+void put(std::string& out, const std::vector<double>& v) { bytes::put_vector(out, v); }
+void get(const std::string& in, std::size_t& at, std::vector<double>& v) { bytes::get_vector(in, at, v); }
+template <class T>
+void put(std::string& out, const std::vector<T>& v) {
+  bytes::put_value(out, static_cast<std::uint64_t>(v.size()));
+  for (const T& x : v) put(out, x);
+}
+template <class T>
+void get(const std::string& in, std::size_t& at, std::vector<T>& v) {
+  std::uint64_t n = 0;
+  bytes::get_value(in, at, n);
+  v.resize(n);
+  for (T& x : v) get(in, at, x);
+}
+
+template <class Io>
+void walk(Comparison& c, Io&& io) {
+  io(c.program);
+  io(c.groups.names);
+  io(c.groups.family);
+  io(c.measures);
+  io(c.baseline);
+  io(c.variant);
+  io(c.overhead);
+  io(c.deadweight.supported);
+  io(c.deadweight.deadweight);
+  io(c.deadweight.additional);
+  io(c.typology.types);
+  io(c.typology.effect);
+  io(c.typology.note);
+}
+
+std::string to_bytes(Comparison c) {
+  std::string out;
+  for (int x : {c.first_year, c.last_year, c.program_from, c.program_to}) bytes::put_value(out, x);
+  walk(c, [&](auto& field) { put(out, field); });
+  return out;
+}
+
+Comparison from_bytes(const std::string& in) {
+  Comparison c;
+  std::size_t at = 0;
+  for (int* x : {&c.first_year, &c.last_year, &c.program_from, &c.program_to}) bytes::get_value(in, at, *x);
+  walk(c, [&](auto& field) { get(in, at, field); });
+  return c;
+}
+
+// Under MPI: each program beside its own copy of the baseline, programs
+// handed out to processes as they free up (the same comparison as in one
+// launch: common random numbers).
+std::vector<Comparison> compare_programs_over_processes(const std::vector<Config>& variants) {
+  const std::vector<std::string> results =
+      par::map_items(static_cast<std::int64_t>(variants.size()) - 1, [&](std::int64_t k) {
+        const std::size_t v = static_cast<std::size_t>(k) + 1;
+        Simulation sim(std::vector<Config>{variants[0], variants[v]});
+        sim.run();
+        return to_bytes(compare_variants(variants[v], VariantResult{sim.panel(0), sim.policy_columns(0)},
+                                         VariantResult{sim.panel(1), sim.policy_columns(1)}));
+      });
+  std::vector<Comparison> out;
+  for (const std::string& r : results) out.push_back(from_bytes(r));
+  return out;
+}
+
+}  // namespace
+
 Evaluation evaluate(const Config& baseline, std::vector<Program> programs, std::optional<double> budget,
                     const std::function<void(int, int)>& on_year) {
   Evaluation e;
@@ -122,6 +222,13 @@ Evaluation evaluate(const Config& baseline, std::vector<Program> programs, std::
   std::vector<Config> variants{baseline};
   for (const Program& p : programs) variants.push_back(scaled_program(p.config, p.scale));
   const auto start = std::chrono::steady_clock::now();
+  if (par::distributed()) {
+    e.comparisons = compare_programs_over_processes(variants);
+    for (std::size_t k = 0; k < programs.size(); ++k) e.comparisons[k].program = programs[k].file;
+    e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    e.programs = std::move(programs);
+    return e;
+  }
   Simulation sim(variants);
   sim.run([&](const YearSummary& s) {
     if (on_year) on_year(s.year, baseline.run.last_year);

@@ -14,6 +14,7 @@ packages=(
   libimgui-dev libglfw3-dev libgl-dev libstb-dev   # viewer
   xvfb xauth libgl1-mesa-dri        # viewer tests and headless screenshots
   python3-statsmodels               # regenerates the estimators' reference results
+  libopenmpi-dev openmpi-bin        # MPI: work over processes and machines (parallel/), its tests
 )
 
 sudo_cmd=()

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 #include <string>
 
 #include <unistd.h>
 
+#include "parallel/comm.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
 
@@ -123,11 +125,24 @@ void check_memory(const Config& c, int variants) {
 
 Simulation::Simulation(Config config) : Simulation(std::vector<Config>{std::move(config)}) {}
 
-Simulation::Simulation(std::vector<Config> variants)
-    : config_(variants.at(0)), variants_(std::move(variants)), next_year_(config_.run.burn_in_start) {
+Simulation::Simulation(std::vector<Config> variants, PopulationPart part)
+    : part_(part), config_(variants.at(0)), variants_(std::move(variants)), next_year_(config_.run.burn_in_start) {
   const int v = static_cast<int>(variants_.size());
   check_memory(config_, v);
-  engine_ = std::make_unique<Engine>(engine_setup(variants_));
+  EngineSetup setup = engine_setup(variants_);
+  setup.first_replicate = part_.first_replicate;
+  setup.first_firm = part_.first_firm;
+  if (part_.split_firms) {
+    // Peers may be any firm of the replicate: the process holding a firm
+    // would need every other process's last-year state of its peers.
+    if (setup.peer_slots > 0)
+      throw InputError(config_.source, 0, "model.interactions",
+                       "a population split over processes cannot have peer interactions (market information, "
+                       "mentoring, network programs) yet: spread replicates instead (--distribute replicates) or "
+                       "run in one process");
+    if (setup.crowding) setup.reduce_crowding_counts = [](std::vector<std::int64_t>& c) { par::sum_in_place(c); };
+  }
+  engine_ = std::make_unique<Engine>(setup);
   const std::size_t replicates = static_cast<std::size_t>(config_.run.replicates) * v;
   firm_years_.resize(replicates);
   policy_columns_.resize(replicates);
@@ -270,14 +285,16 @@ const YearSummary& Simulation::step() {
     // Nobody reads this year: skip gathering its rows (a calibration's
     // evaluations spend a fifth of their time on that otherwise). The year
     // before the first recorded one is still summarized, for its exporters.
-    for (auto& by_variant : summaries_) by_variant.push_back(YearSummary{year});
+    for (auto& by_variant : summaries_) {
+      by_variant.emplace_back();
+      by_variant.back().year = year;
+    }
     ++next_year_;
     return summaries_[0].back();
   }
   YearRecord record;
   engine_->record_year(record);
   summarize(year, record);
-  for (int v = 0; v < variants(); ++v) summaries_[v].back().support_paid = engine_->support_paid(v);
   if (year >= config_.run.first_year) append(record);
   ++next_year_;
   return summaries_[0].back();
@@ -290,16 +307,36 @@ void Simulation::run(const std::function<void(const YearSummary&)>& on_year) {
   }
 }
 
+void YearSummary::add(const YearSummary& p) {
+  alive += p.alive;
+  births += p.births;
+  deaths += p.deaths;
+  exporters += p.exporters;
+  importers += p.importers;
+  two_way += p.two_way;
+  export_starters += p.export_starters;
+  for (std::size_t k = 0; k < exporters_by_strategy.size(); ++k) exporters_by_strategy[k] += p.exporters_by_strategy[k];
+  for (std::size_t k = 0; k < money.size(); ++k) money[k].add(p.money[k]);
+  settle_money();
+}
+
+void YearSummary::settle_money() {
+  exports = money[0].eur();
+  imports = money[1].eur();
+  exports_observed = money[2].eur();
+  support_paid = money[3].eur();
+}
+
 void Simulation::summarize(int year, const YearRecord& r) {
-  for (auto& by_variant : summaries_) {
-    by_variant.emplace_back();
-    by_variant.back().year = year;
-    by_variant.back().recorded = year >= config_.run.first_year;
+  std::vector<YearSummary> now(summaries_.size());
+  for (YearSummary& s : now) {
+    s.year = year;
+    s.recorded = year >= config_.run.first_year;
   }
   const std::int64_t firms_per_variant = config_.run.firms * replicates_per_variant();
   std::vector<std::int64_t> exporters;
   for (std::size_t k = 0; k < r.id.size(); ++k) {
-    YearSummary& s = summaries_[static_cast<std::size_t>(r.id[k] / firms_per_variant)].back();
+    YearSummary& s = now[static_cast<std::size_t>(r.id[k] / firms_per_variant)];
     if (!r.alive[k]) {
       ++s.deaths;
       continue;
@@ -310,9 +347,10 @@ void Simulation::summarize(int year, const YearRecord& r) {
     s.exporters += x;
     s.importers += m;
     s.two_way += x && m;
-    s.exports += r.exports_true[k];
-    s.imports += r.imports_true[k];
-    s.exports_observed += r.exports_observed[k];
+    s.money[0].add(r.exports_true[k]);
+    s.money[1].add(r.imports_true[k]);
+    s.money[2].add(r.exports_observed[k]);
+    s.money[3].add(r.support[k]);
     if (x) {
       ++s.exporters_by_strategy[std::min<int>(r.strategy[k], 2)];
       exporters.push_back(r.id[k]);
@@ -320,6 +358,30 @@ void Simulation::summarize(int year, const YearRecord& r) {
     }
   }
   previous_exporters_ = std::move(exporters);
+  if (part_.split_firms) reduce_over_processes(now);
+  for (std::size_t v = 0; v < now.size(); ++v) {
+    now[v].settle_money();
+    summaries_[v].push_back(now[v]);
+  }
+}
+
+// Every process's part of the year, summed in rank order (exact: the sums
+// are integers, so the order does not matter anyway).
+void Simulation::reduce_over_processes(std::vector<YearSummary>& year_by_variant) const {
+  const std::string mine(reinterpret_cast<const char*>(year_by_variant.data()),
+                         year_by_variant.size() * sizeof(YearSummary));
+  std::vector<YearSummary> total(year_by_variant.size());
+  for (YearSummary& t : total) {
+    t.year = year_by_variant.front().year;
+    t.recorded = year_by_variant.front().recorded;
+  }
+  for (const std::string& bytes : par::all_gather(mine)) {
+    std::vector<YearSummary> part(year_by_variant.size());
+    if (bytes.size() != part.size() * sizeof(YearSummary)) throw std::runtime_error("summaries differ in shape");
+    std::memcpy(static_cast<void*>(part.data()), bytes.data(), bytes.size());
+    for (std::size_t v = 0; v < part.size(); ++v) total[v].add(part[v]);
+  }
+  year_by_variant = std::move(total);
 }
 
 void Simulation::append(const YearRecord& r) {
@@ -327,8 +389,8 @@ void Simulation::append(const YearRecord& r) {
   const std::int64_t rpv = replicates_per_variant();
   for (std::size_t k = 0; k < r.id.size(); ++k) {
     FirmYearColumns& c = firm_years_[static_cast<std::size_t>(r.id[k] / per)];
-    c.replicate.push_back(static_cast<std::int32_t>(r.id[k] / per % rpv));
-    c.firm.push_back(r.id[k] % per);
+    c.replicate.push_back(static_cast<std::int32_t>(part_.first_replicate + r.id[k] / per % rpv));
+    c.firm.push_back(part_.first_firm + r.id[k] % per);
     c.year.push_back(static_cast<std::int16_t>(r.year));
     c.industry.push_back(r.industry[k]);
     c.founding_year.push_back(r.founding_year[k]);
@@ -357,8 +419,8 @@ void Simulation::append(const YearRecord& r) {
   }
   for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
     FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
-    f.replicate.push_back(static_cast<std::int32_t>(r.flow_id[k] / per % rpv));
-    f.firm.push_back(r.flow_id[k] % per);
+    f.replicate.push_back(static_cast<std::int32_t>(part_.first_replicate + r.flow_id[k] / per % rpv));
+    f.firm.push_back(part_.first_firm + r.flow_id[k] % per);
     f.year.push_back(static_cast<std::int16_t>(r.year));
     f.market.push_back(r.flow_market[k]);
     f.exports.push_back(r.flow_exports_observed[k]);
@@ -376,7 +438,7 @@ void Simulation::add_peers(PeerColumns& out, const FirmTable& t, std::size_t fir
       const std::int64_t i = static_cast<std::int64_t>(r) * per + firm;
       for (int k = 0; k < peers.slots; ++k) {
         const std::int32_t peer = peers.peer[static_cast<std::size_t>(k * n + i)];
-        out.replicate.push_back(static_cast<std::int32_t>(r - first));
+        out.replicate.push_back(static_cast<std::int32_t>(part_.first_replicate + r - first));
         out.firm.push_back(firm);
         out.slot.push_back(static_cast<std::uint8_t>(k));
         out.peer.push_back(peer);
@@ -403,9 +465,9 @@ Panel Simulation::panel(int variant) const {
   for (std::size_t i = begin; i < end; ++i) {
     if (t.founding_year[i] >= next_year_) continue;  // not born yet
     FirmColumns& f = p.firms;
-    f.replicate.push_back(
-        static_cast<std::int32_t>(static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
-    f.firm.push_back(static_cast<std::int64_t>(i) % per);
+    f.replicate.push_back(static_cast<std::int32_t>(
+        part_.first_replicate + static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
+    f.firm.push_back(part_.first_firm + static_cast<std::int64_t>(i) % per);
     f.industry.push_back(t.industry[i]);
     f.founding_year.push_back(t.founding_year[i]);
     f.exit_year.push_back(t.exit_year[i]);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -16,6 +17,16 @@
 
 namespace firmsim {
 
+// A sum of euros that comes out the same whatever the order of its terms
+// and however they are split over threads, batches or processes: fixed point
+// in units of 2^-16 EUR (each firm's float rounded once), summed exactly.
+struct ExactEuros {
+  __int128 units = 0;
+  void add(float eur) { units += static_cast<__int128>(std::llround(std::ldexp(static_cast<double>(eur), 16))); }
+  void add(const ExactEuros& other) { units += other.units; }
+  double eur() const { return std::ldexp(static_cast<double>(units), -16); }
+};
+
 // Aggregates of one simulated year (latent truth, all replicates together).
 struct YearSummary {
   int year = 0;
@@ -26,6 +37,25 @@ struct YearSummary {
   double exports_observed = 0;
   double support_paid = 0;  // EUR of policy support
   bool recorded = false;    // inside the recorded window
+  // The exact sums behind the four amounts above, in their order.
+  std::array<ExactEuros, 4> money{};
+
+  // Adds another part of the same year (replicates or firms of another
+  // process): counts and exact sums, so the total does not depend on the split.
+  void add(const YearSummary& part);
+  void settle_money();  // the four amounts from the exact sums
+};
+
+// Which part of a larger population a Simulation holds, when the work is
+// spread over processes (parallel/): local replicate k is replicate
+// first_replicate + k of the whole and local firm f of each replicate is
+// firm first_firm + f; with `split_firms`, the other firms of the same
+// replicates are in other processes, which reduce summaries and crowding
+// counts together every year (collective calls: every process steps in step).
+struct PopulationPart {
+  std::uint32_t first_replicate = 0;
+  std::int64_t first_firm = 0;
+  bool split_firms = false;
 };
 
 // Memory a run needs on the device, in bytes, before anything is allocated
@@ -64,7 +94,7 @@ class Simulation {
   // Variants of one population simulated together with common random
   // numbers: replicate k of each variant has the same firms and the same luck,
   // so differences between variants are the parameters' doing alone.
-  explicit Simulation(std::vector<Config> variants);
+  explicit Simulation(std::vector<Config> variants, PopulationPart part = {});
   ~Simulation();
 
   const Config& config() const { return config_; }
@@ -102,6 +132,9 @@ class Simulation {
   void add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const;
   int replicates_per_variant() const { return config_.run.replicates; }
 
+  void reduce_over_processes(std::vector<YearSummary>& year_by_variant) const;
+
+  PopulationPart part_;
   Config config_;  // variant 0
   std::vector<Config> variants_;
   std::unique_ptr<Engine> engine_;
