@@ -92,9 +92,10 @@ TEST_F(Mpi, AnEnsembleOverProcessesIsTheOneProcessRun) {
 }
 
 TEST_F(Mpi, ASplitPopulationIsTheOneProcessRun) {
-  // Crowding on: every year the processes add up their industries' counts.
-  const std::string crowding = path("crowding.yaml");
-  std::ofstream(crowding) << "model:\n  interactions:\n    crowding: 1\n    crowding_elasticity: 2\n";
+  // Independent firms but for crowding: every year the processes add up
+  // their industries' counts.
+  const std::string crowding = testing::source_dir() + "/scenarios/independent_firms.yaml " + path("crowding.yaml");
+  std::ofstream(path("crowding.yaml")) << "model:\n  interactions:\n    crowding: 1\n    crowding_elasticity: 2\n";
   ASSERT_EQ(firmsim(0, "run " + kWorld + " --replicates 2 --scenario " + crowding + " --out " + path("one")).status, 0);
   for (int k : {2, 3}) {
     const std::string out = path("split" + std::to_string(k));
@@ -104,7 +105,10 @@ TEST_F(Mpi, ASplitPopulationIsTheOneProcessRun) {
     expect_same_run(path("one"), out);
   }
   // Without the reduction the crowding would differ: check the scenario matters.
-  ASSERT_EQ(firmsim(0, "run " + kWorld + " --replicates 2 --out " + path("plain")).status, 0);
+  ASSERT_EQ(firmsim(0, "run " + kWorld + " --replicates 2 --scenario " + testing::source_dir() +
+                          "/scenarios/independent_firms.yaml --out " + path("plain"))
+                .status,
+            0);
   EXPECT_NE(slurp(dir_ / "plain" / "summary.csv"), slurp(dir_ / "one" / "summary.csv"));
 }
 

@@ -203,8 +203,7 @@ TEST(NetworkProgram, MovesFirmsItNeverTargetsOnlyThroughTheNetwork) {
   EXPECT_GT(base.never_targeted_exports, 0);
   EXPECT_NE(treated.never_targeted_exports, base.never_targeted_exports) << "the program reaches them through peers";
 
-  for (Config* c : {&baseline, &program})
-    c->model.interactions.market_information = c->model.interactions.mentoring = 0;
+  for (Config* c : {&baseline, &program}) testing::independent_firms(*c);  // crowding too: it links everyone
   Simulation alone(std::vector<Config>{baseline, program});
   alone.run();
   const Reach alone_base = reach(program, alone.panel(0), network),

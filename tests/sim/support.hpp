@@ -18,11 +18,20 @@ inline std::string source_dir() {
 
 inline std::string default_config_path() { return source_dir() + "/configs/belgium.yaml"; }
 
-// The default world, with a small population and a short run.
+// Firm interactions off: the simulator's unit tests look at one mechanism at
+// a time; interaction_test turns each interaction on where it tests it.
+inline void independent_firms(Config& c) {
+  c.model.interactions.market_information = 0;
+  c.model.interactions.mentoring = 0;
+  c.model.interactions.crowding = 0;
+}
+
+// The default world, with a small population and a short run, firms independent.
 inline Config small_default(std::int64_t firms = 4000, int burn_in_start = 1975) {
   Config c = load_config(default_config_path());
   c.run.firms = firms;
   c.run.burn_in_start = burn_in_start;
+  independent_firms(c);
   return c;
 }
 
@@ -50,6 +59,7 @@ inline MarketSpec plain_market(const std::string& iso, double psychic_distance, 
 // is the deterministic core of each mechanism.
 inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 50) {
   Config c = load_config(default_config_path());
+  independent_firms(c);
   c.markets = std::move(markets);
   c.model.n_markets = static_cast<int>(c.markets.size());
   IndustrySpec j = c.industries[3];  // a tradable manufacturing industry
