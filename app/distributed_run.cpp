@@ -226,6 +226,11 @@ int distributed_run(const RunCommand& cmd, const Config& config, const std::stri
       std::fprintf(stderr, "firmsim: %lld firms x %d replicate(s) over %d processes (%s), by %s, %s backend\n",
                    static_cast<long long>(config.run.firms), config.run.replicates, par::size(),
                    par::library().c_str(), mode.c_str(), Engine::backend_name());
+    if (!cmd.quiet && mode == "replicates" && config.run.replicates < par::size())
+      std::fprintf(stderr,
+                   "firmsim: note: %d of %d processes have no replicate to run; a population with peers is not "
+                   "split over processes (scenarios/independent_firms.yaml, or --replicates >= %d, uses them all)\n",
+                   par::size() - config.run.replicates, par::size(), par::size());
   }
   par::barrier();
   const auto started = std::chrono::steady_clock::now();

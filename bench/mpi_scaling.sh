@@ -31,22 +31,24 @@ seconds() {  # processes, then firmsim's arguments
   echo "$end - $start" | bc -l
 }
 
-echo "firmsim MPI scaling: $(nproc) cores, $("$mpirun" --version | head -1), $("$exe" run --help > /dev/null && echo ok)"
+echo "firmsim MPI scaling: $(nproc --all) cores, $("$mpirun" --version | head -1), $("$exe" run --help > /dev/null && echo ok)"
 echo "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%Y-%m-%d), $firms firm slots per replicate"
 printf "%-22s %-7s %-10s %-10s %s\n" "work" "procs" "replicates" "seconds" "efficiency"
 for mode in ensemble split; do
-  if [ "$mode" = ensemble ]; then per=2; flag="--distribute replicates"; else per=1; flag="--distribute firms"; fi
-  t1=$(seconds 1 --firms "$firms" --replicates "$per")
+  # A split population needs independent firms (peers would cross processes).
+  if [ "$mode" = ensemble ]; then per=2; flag="--distribute replicates"; extra=""
+  else per=1; flag="--distribute firms"; extra="--scenario scenarios/independent_firms.yaml"; fi
+  t1=$(seconds 1 --firms "$firms" --replicates "$per" $extra)
   printf "%-22s %-7s %-10s %-10.1f %s\n" "$mode strong" 1 "$per" "$t1" "100%"
   printf "%-22s %-7s %-10s %-10.1f %s\n" "$mode weak" 1 "$per" "$t1" "100%"
   for k in $(seq 2 "$max"); do
     if [ "$mode" = ensemble ]; then
-      ts=$(seconds "$k" --firms "$firms" --replicates "$per" $flag)
-      tw=$(seconds "$k" --firms "$firms" --replicates $((per * k)) $flag)
+      ts=$(seconds "$k" --firms "$firms" --replicates "$per" $flag $extra)
+      tw=$(seconds "$k" --firms "$firms" --replicates $((per * k)) $flag $extra)
       strong_r=$per; weak_r=$((per * k)); weak_f=$firms
     else
-      ts=$(seconds "$k" --firms "$firms" --replicates 1 $flag)
-      tw=$(seconds "$k" --firms $((firms * k)) --replicates 1 $flag)
+      ts=$(seconds "$k" --firms "$firms" --replicates 1 $flag $extra)
+      tw=$(seconds "$k" --firms $((firms * k)) --replicates 1 $flag $extra)
       strong_r=1; weak_r=1
     fi
     printf "%-22s %-7s %-10s %-10.1f %.0f%%\n" "$mode strong" "$k" "$strong_r" "$ts" "$(echo "100 * $t1 / ($k * $ts)" | bc -l)"

@@ -20,11 +20,22 @@ namespace firmsim {
 // A sum of euros that comes out the same whatever the order of its terms
 // and however they are split over threads, batches or processes: fixed point
 // in units of 2^-16 EUR (each firm's float rounded once), summed exactly.
+// Amounts beyond 2^40 EUR a firm (or not finite: a diverging world) are
+// summed apart as doubles, so they show in the total rather than wrap.
 struct ExactEuros {
   __int128 units = 0;
-  void add(float eur) { units += static_cast<__int128>(std::llround(std::ldexp(static_cast<double>(eur), 16))); }
-  void add(const ExactEuros& other) { units += other.units; }
-  double eur() const { return std::ldexp(static_cast<double>(units), -16); }
+  double outside = 0;
+  void add(float eur) {
+    if (std::isfinite(eur) && std::fabs(eur) < 1099511627776.0f)
+      units += static_cast<__int128>(std::llround(std::ldexp(static_cast<double>(eur), 16)));
+    else
+      outside += eur;
+  }
+  void add(const ExactEuros& other) {
+    units += other.units;
+    outside += other.outside;
+  }
+  double eur() const { return std::ldexp(static_cast<double>(units), -16) + outside; }
 };
 
 // Aggregates of one simulated year (latent truth, all replicates together).
