@@ -99,7 +99,7 @@ namespace {
 // and output settings: from its checkpoint, or from the shard manifest of a
 // run spread over processes.
 RunCommand resumed_command(const RunCommand& now, const std::string& dir) {
-  const std::string shards = (std::filesystem::path(dir) / kShardManifestName).string();
+  const std::string shards = shard_manifest_path(dir);
   const bool sharded = std::filesystem::exists(shards);
   const std::string path = sharded ? shards : (std::filesystem::path(dir) / kCheckpointFile).string();
   std::istringstream key(sharded ? read_shard_manifest(shards).run_key : checkpoint_run_key(path));
@@ -232,7 +232,7 @@ int run_command(const RunCommand& given, bool interactive) {
   }
   // A sweep spread over processes resumes from its shards, with any number of
   // processes (one included).
-  const bool sharded = given.resume && std::filesystem::exists(std::filesystem::path(*given.resume) / kShardManifestName);
+  const bool sharded = given.resume && std::filesystem::exists(shard_manifest_path(*given.resume));
   if (par::distributed() || sharded) return distributed_run(cmd, config, targets, given.resume.has_value());
 
   Simulation sim(config);  // the last check: does the population fit in memory?

@@ -38,7 +38,7 @@ void compare_panel(const Panel& panel, const std::string& targets, const std::op
 // A run spread over processes left shards (sim/shards.hpp): read each, put
 // them back in the panel's order.
 Panel read_panel_directory(const std::string& dir) {
-  const std::string manifest = (std::filesystem::path(dir) / kShardManifestName).string();
+  const std::string manifest = shard_manifest_path(dir);
   if (!std::filesystem::exists(manifest)) return est::read_panel_csv(dir);
   const ShardManifest m = read_shard_manifest(manifest);
   if (!m.complete)

@@ -51,10 +51,7 @@ ShardManifest plan(const RunCommand& cmd, const Config& config, const std::strin
     }
     return m;
   }
-  if (peer_slots(std::vector<Config>{config}) > 0)
-    throw InputError(config.source, 0, "model.interactions",
-                     "a population split over processes cannot have peer interactions (market information, "
-                     "mentoring, network programs) yet: use --distribute replicates");
+  check_splittable(std::vector<Config>{config});  // here, before any process works alone
   if (config.run.firms < par::size())
     throw InputError("command line", 0, "--firms",
                      "cannot split " + std::to_string(config.run.firms) + " firms over " +
@@ -155,17 +152,10 @@ void finish(const std::string& dir, ShardManifest m, const Config& config, const
   if (m.mode == "firms") {
     years = read_summaries(dir, m.shards.front());  // every process holds the reduced years
   } else {
-    for (const ShardSpec& s : m.shards) {
-      const std::vector<YearSummary> part = read_summaries(dir, s);
-      if (years.empty()) {
-        years = part;
-        continue;
-      }
-      for (std::size_t y = 0; y < years.size() && y < part.size(); ++y) years[y].add(part[y]);
-    }
+    for (const ShardSpec& s : m.shards) add_years(years, read_summaries(dir, s));
   }
   m.complete = true;
-  write_file_atomically((fs::path(dir) / kShardManifestName).string(), shard_manifest_yaml(m));
+  write_file_atomically(shard_manifest_path(dir), shard_manifest_yaml(m));
   const Panel panel = read_panel_directory(dir);
   RunReport report = make_run_report(config, years, panel);
   print_run_report(std::cout, report);
@@ -203,11 +193,13 @@ int distributed_run(const RunCommand& cmd, const Config& config, const std::stri
   const std::string dir = *cmd.out;
   const std::string mode = choose_mode(cmd, config);
   ShardManifest m = plan(cmd, config, mode);
-  const std::string manifest = (fs::path(dir) / kShardManifestName).string();
-  if (resuming && mode == "firms" && read_shard_manifest(manifest).processes != par::size())
-    throw InputError(manifest, 0, "processes",
-                     "a split population resumes with the same number of processes (" +
-                         std::to_string(read_shard_manifest(manifest).processes) + ")");
+  const std::string manifest = shard_manifest_path(dir);
+  if (resuming && mode == "firms") {
+    const int before = read_shard_manifest(manifest).processes;
+    if (before != par::size())
+      throw InputError(manifest, 0, "processes",
+                       "a split population resumes with the same number of processes (" + std::to_string(before) + ")");
+  }
   // Process 0 alone creates the directory: every process learns whether it could.
   std::string failure;
   if (par::is_root()) try {

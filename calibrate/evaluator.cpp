@@ -68,7 +68,7 @@ std::string to_bytes(const std::vector<Evaluation>& evaluations) {
     bytes::put_vector(out, e.moments);
     bytes::put_value(out, e.objective);
     bytes::put_value(out, e.seconds);
-    bytes::put_vector(out, std::vector<char>(e.stage.begin(), e.stage.end()));
+    bytes::put_string(out, e.stage);
   }
   return out;
 }
@@ -83,9 +83,7 @@ std::vector<Evaluation> from_bytes(const std::string& in) {
     bytes::get_vector(in, at, e.moments);
     bytes::get_value(in, at, e.objective);
     bytes::get_value(in, at, e.seconds);
-    std::vector<char> stage;
-    bytes::get_vector(in, at, stage);
-    e.stage.assign(stage.begin(), stage.end());
+    bytes::get_string(in, at, e.stage);
   }
   return out;
 }

@@ -195,11 +195,6 @@ std::int32_t pick_peer(const RngKey& key, std::int64_t firm, int slot, bool prog
   return static_cast<std::int32_t>(firm);  // a replicate too small for distinct peers
 }
 
-struct ReadSupport {
-  const float* support;
-  FIRMSIM_HD double operator()(std::int64_t i) const { return support[i]; }
-};
-
 }  // namespace
 
 namespace {
@@ -355,16 +350,23 @@ struct Engine::Impl {
 #undef FIRMSIM_ALLOCATE
   }
 
-  // What variant v's firms read this year (pointers into the device blocks).
-  YearInputs inputs(int year, int v) {
+  // What keys variant v's firms' draws: the seed, where each firm sits in the
+  // population (and in a larger one split over processes), the parameters.
+  YearInputs keyed_inputs(int v) const {
     YearInputs in;
-    in.year = year;
     in.seed = setup.seed;
     in.firms_per_replicate = setup.firms_per_replicate;
     in.replicates_per_variant = replicates_per_variant;
     in.first_replicate = setup.first_replicate;
     in.first_firm = setup.first_firm;
     in.params = variants[v].params;
+    return in;
+  }
+
+  // What variant v's firms read this year (pointers into the device blocks).
+  YearInputs inputs(int year, int v) {
+    YearInputs in = keyed_inputs(v);
+    in.year = year;
     in.measurement = measurement_by_variant[v];
     in.industries = raw(industries) + static_cast<std::ptrdiff_t>(v) * n_industries;
     in.markets = raw(markets) + static_cast<std::ptrdiff_t>(v) * n_markets;
@@ -391,16 +393,7 @@ struct Engine::Impl {
   }
 
   // Host copy of a firm's variant inputs, for redrawing its latent traits.
-  YearInputs host_inputs_of(std::int64_t id) {
-    YearInputs in;
-    in.seed = setup.seed;
-    in.firms_per_replicate = setup.firms_per_replicate;
-    in.replicates_per_variant = replicates_per_variant;
-    in.first_replicate = setup.first_replicate;
-    in.first_firm = setup.first_firm;
-    in.params = variants[variant_of(id)].params;
-    return in;
-  }
+  YearInputs host_inputs_of(std::int64_t id) const { return keyed_inputs(variant_of(id)); }
 
   // Every state array as raw bytes (for the copy benchmark and the checkpoint).
   std::vector<std::pair<const void*, std::size_t>> state_spans() const {
@@ -503,20 +496,6 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
   if (m.setup.crowding) m.count_crowding(inputs);
   m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view});
   m.last_year = year;
-}
-
-double Engine::support_paid() const {
-  double total = 0;
-  for (int v = 0; v < impl_->variant_count(); ++v) total += support_paid(v);
-  return total;
-}
-
-double Engine::support_paid(int variant) const {
-  Impl& m = *impl_;
-  const std::int64_t per = m.firms_per_variant().firms_per_variant;
-  return thrust::transform_reduce(thrust::counting_iterator<std::int64_t>(per * variant),
-                                  thrust::counting_iterator<std::int64_t>(per * (variant + 1)),
-                                  ReadSupport{raw(m.support)}, 0.0, thrust::plus<double>());
 }
 
 namespace {

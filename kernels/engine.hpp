@@ -149,8 +149,6 @@ class Engine {
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table() const;
   PeerTable peer_table() const;
-  double support_paid() const;  // policy support in the year last stepped (EUR)
-  double support_paid(int variant) const;
   std::int64_t size() const;
 
   // Waits until the device has finished (a no-op on the CPU backend).

@@ -142,12 +142,8 @@ void scale_to_budget(std::vector<Program>& programs, double budget, int rounds, 
 namespace {
 
 // A comparison as bytes, for the other processes (evaluation under MPI).
-void put(std::string& out, const std::string& s) { bytes::put_vector(out, std::vector<char>(s.begin(), s.end())); }
-void get(const std::string& in, std::size_t& at, std::string& s) {
-  std::vector<char> v;
-  bytes::get_vector(in, at, v);
-  s.assign(v.begin(), v.end());
-}
+void put(std::string& out, const std::string& s) { bytes::put_string(out, s); }
+void get(const std::string& in, std::size_t& at, std::string& s) { bytes::get_string(in, at, s); }
 void put(std::string& out, const std::vector<double>& v) { bytes::put_vector(out, v); }
 void get(const std::string& in, std::size_t& at, std::vector<double>& v) { bytes::get_vector(in, at, v); }
 template <class T>

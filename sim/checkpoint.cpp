@@ -40,9 +40,7 @@ std::string read_verified(const std::string& path, std::string& run_key, std::si
     throw InputError(path, 0, "", "checkpoint is corrupt (checksum mismatch)");
   offset = kMagic.size();
   try {
-    std::vector<char> key;
-    bytes::get_vector(in, offset, key);
-    run_key.assign(key.begin(), key.end());
+    bytes::get_string(in, offset, run_key);
   } catch (const std::runtime_error& e) {
     throw InputError(path, 0, "", std::string("checkpoint is unreadable: ") + e.what());
   }
@@ -61,7 +59,7 @@ void get(const std::string& in, std::size_t& offset, void* data, std::size_t n) 
 
 void save_checkpoint(const Simulation& sim, const std::string& run_key, const std::string& path) {
   std::string out = kMagic;
-  bytes::put_vector(out, std::vector<char>(run_key.begin(), run_key.end()));
+  bytes::put_string(out, run_key);
   sim.save_state(out);
   bytes::put_value(out, checksum(out, out.size()));
   write_file_atomically(path, out);

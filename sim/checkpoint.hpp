@@ -38,6 +38,11 @@ void put_vector(std::string& out, const std::vector<T>& v) {
   put_value(out, static_cast<std::uint64_t>(v.size()));
   if (!v.empty()) put(out, v.data(), v.size() * sizeof(T));
 }
+// Text as its length and bytes (the same layout as a vector of char).
+inline void put_string(std::string& out, const std::string& s) {
+  put_value(out, static_cast<std::uint64_t>(s.size()));
+  put(out, s.data(), s.size());
+}
 // Readers throw std::runtime_error when the bytes run out.
 void get(const std::string& in, std::size_t& offset, void* data, std::size_t n);
 template <class T>
@@ -52,6 +57,11 @@ void get_vector(const std::string& in, std::size_t& offset, std::vector<T>& v) {
   if (n > (in.size() - offset) / sizeof(T)) get(in, offset, nullptr, in.size() + 1);  // throws
   v.resize(n);
   if (n) get(in, offset, v.data(), n * sizeof(T));
+}
+inline void get_string(const std::string& in, std::size_t& offset, std::string& s) {
+  std::vector<char> chars;
+  get_vector(in, offset, chars);
+  s.assign(chars.begin(), chars.end());
 }
 }  // namespace bytes
 

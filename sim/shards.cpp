@@ -80,6 +80,10 @@ ShardManifest read_shard_manifest(const std::string& path) {
   return m;
 }
 
+std::string shard_manifest_path(const std::string& dir) {
+  return (std::filesystem::path(dir) / kShardManifestName).string();
+}
+
 std::string shard_directory(const std::string& dir, const ShardSpec& s) {
   return (std::filesystem::path(dir) / "shards" / s.name).string();
 }

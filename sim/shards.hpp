@@ -36,6 +36,8 @@ std::string shard_manifest_yaml(const ShardManifest& m);
 // Throws InputError naming the file and key when it is not a shard manifest.
 ShardManifest read_shard_manifest(const std::string& path);
 std::string shard_directory(const std::string& dir, const ShardSpec& s);
+// DIR/panel_shards.yaml: a run directory holds shards when this file exists.
+std::string shard_manifest_path(const std::string& dir);
 
 // Adds to every replicate and firm number of the panel (not to peers' own
 // numbers: a peer is in its firm's replicate, which a shard holds whole).

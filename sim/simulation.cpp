@@ -133,13 +133,7 @@ Simulation::Simulation(std::vector<Config> variants, PopulationPart part)
   setup.first_replicate = part_.first_replicate;
   setup.first_firm = part_.first_firm;
   if (part_.split_firms) {
-    // Peers may be any firm of the replicate: the process holding a firm
-    // would need every other process's last-year state of its peers.
-    if (setup.peer_slots > 0)
-      throw InputError(config_.source, 0, "model.interactions",
-                       "a population split over processes cannot have peer interactions (market information, "
-                       "mentoring, network programs) yet: spread replicates instead (--distribute replicates) or "
-                       "run in one process");
+    check_splittable(variants_);
     if (setup.crowding) setup.reduce_crowding_counts = [](std::vector<std::int64_t>& c) { par::sum_in_place(c); };
   }
   engine_ = std::make_unique<Engine>(setup);
@@ -305,6 +299,22 @@ void Simulation::run(const std::function<void(const YearSummary&)>& on_year) {
     const YearSummary& s = step();
     if (on_year) on_year(s);
   }
+}
+
+void check_splittable(const std::vector<Config>& variants) {
+  if (peer_slots(variants) > 0)
+    throw InputError(variants.at(0).source, 0, "model.interactions",
+                     "a population split over processes cannot have peer interactions (market information, "
+                     "mentoring, network programs) yet: spread replicates instead (--distribute replicates), turn "
+                     "them off (scenarios/independent_firms.yaml) or run in one process");
+}
+
+void add_years(std::vector<YearSummary>& total, const std::vector<YearSummary>& part) {
+  if (total.empty()) {
+    total = part;
+    return;
+  }
+  for (std::size_t y = 0; y < total.size() && y < part.size(); ++y) total[y].add(part[y]);
 }
 
 void YearSummary::add(const YearSummary& p) {

@@ -57,6 +57,9 @@ struct YearSummary {
   void settle_money();  // the four amounts from the exact sums
 };
 
+// Adds another part's years to `total` year by year (an empty total takes the part).
+void add_years(std::vector<YearSummary>& total, const std::vector<YearSummary>& part);
+
 // Which part of a larger population a Simulation holds, when the work is
 // spread over processes (parallel/): local replicate k is replicate
 // first_replicate + k of the whole and local firm f of each replicate is
@@ -80,6 +83,10 @@ double estimated_host_bytes(const Config& config, int variants = 1);
 // lets firms interact (no switch on, no network program), so a model without
 // interactions allocates and computes nothing for them.
 int peer_slots(const std::vector<Config>& variants);
+// Throws InputError when these variants cannot be split over processes by
+// firms: peers may be any firm of the replicate, and the process holding a
+// firm would need every other process's last-year state of its peers.
+void check_splittable(const std::vector<Config>& variants);
 
 // The engine's set-up for a config (population, world, parameters).
 EngineSetup engine_setup(const Config& config);

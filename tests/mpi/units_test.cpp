@@ -95,7 +95,7 @@ TEST(Shards, FirmRangesSimulatedApartMergeIntoTheSamePanel) {
   whole.run();
   std::vector<Panel> parts;
   std::vector<ShardSpec> specs;
-  for (const auto [begin, end] : {std::pair<std::int64_t, std::int64_t>{0, 400}, {400, 900}}) {
+  for (const auto& [begin, end] : {std::pair<std::int64_t, std::int64_t>{0, 400}, {400, 900}}) {
     Config part = small();
     part.run.firms = end - begin;
     Simulation sim(std::vector<Config>{part}, PopulationPart{0, begin, false});
@@ -112,14 +112,7 @@ TEST(Shards, SummariesAddUpExactlyWhateverTheSplit) {
   Simulation whole(small());
   whole.run();
   std::vector<YearSummary> sum;
-  for (std::uint32_t r = 0; r < 3; ++r) {
-    const std::vector<YearSummary> part = replicate_alone(r)->summaries();
-    if (sum.empty()) {
-      sum = part;
-      continue;
-    }
-    for (std::size_t y = 0; y < sum.size(); ++y) sum[y].add(part[y]);
-  }
+  for (std::uint32_t r = 0; r < 3; ++r) add_years(sum, replicate_alone(r)->summaries());
   ASSERT_EQ(sum.size(), whole.summaries().size());
   for (std::size_t y = 0; y < sum.size(); ++y) {
     const YearSummary &a = sum[y], &b = whole.summaries()[y];
