@@ -41,7 +41,7 @@ Row measure(const Config& base, long long firms, int years, int warm_up = 0) {
   engine.step(2000, firmsim::year_world(c, 2000));                                         // births; not timed
   for (int y = 2001; y <= 2000 + warm_up; ++y) engine.step(y, firmsim::year_world(c, y));  // exporters appear
   firmsim::YearRecord record;
-  engine.record_year(record);
+  engine.record_year(record, firmsim::StateSelection{});  // only who is alive
   // Only firms alive at the start of a year are worked on: count those.
   double firm_years = 0, seconds = 0;
   for (int y = 2001 + warm_up; y <= 2000 + warm_up + years; ++y) {
@@ -54,7 +54,7 @@ Row measure(const Config& base, long long firms, int years, int warm_up = 0) {
     engine.step(y, world);
     engine.synchronize();
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    engine.record_year(record);
+    engine.record_year(record, firmsim::StateSelection{});  // only who is alive
   }
   const double step = seconds / years;
   const double copy = engine.time_state_copy(3);

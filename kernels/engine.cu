@@ -145,8 +145,8 @@ struct CountCrowdingChunk {
 struct SumCrowdingChunks {
   const std::int32_t* partial;
   std::int64_t chunks_per_replicate;
-  int width, n_industries;           // width = n_markets + 1 (alive)
-  std::int64_t* counts;              // [replicate][industry][width]
+  int width, n_industries;  // width = n_markets + 1 (alive)
+  std::int64_t* counts;     // [replicate][industry][width]
   FIRMSIM_HD void operator()(std::int64_t q) const {
     const std::int64_t cells = static_cast<std::int64_t>(n_industries) * width;
     const std::int64_t r = q / cells, cell = q % cells;
@@ -509,7 +509,7 @@ void gather_column(const thrust::device_vector<std::int64_t>& rows, const thrust
 }
 }  // namespace
 
-void Engine::record_year(YearRecord& out) const {
+void Engine::record_year(YearRecord& out, const StateSelection& which) const {
   Impl& m = *impl_;
   const int n_markets = m.n_markets;
   out = YearRecord{};
@@ -526,13 +526,15 @@ void Engine::record_year(YearRecord& out) const {
   out.alive.resize(status.size());
   for (std::size_t r = 0; r < status.size(); ++r)
     out.alive[r] = status[r] == static_cast<std::uint8_t>(FirmStatus::alive);
-#define FIRMSIM_GATHER(type, name) gather_column(rows, m.name, out.name);
-  FIRMSIM_RECORD_COLUMNS(FIRMSIM_GATHER)
+#define FIRMSIM_GATHER(type, name, extent) \
+  FIRMSIM_ONE_PER_FIRM_##extent(if (which[state_bit(StateArray::name)]) gather_column(rows, m.name, out.state.name);)
+  FIRMSIM_FIRM_STATE(FIRMSIM_GATHER)
 #undef FIRMSIM_GATHER
   // A firm that died this year has fte 0 in the record, as the paper's exit
   // definition (no employment reported) needs.
-  for (std::size_t r = 0; r < out.alive.size(); ++r)
-    if (!out.alive[r]) out.fte[r] = 0;
+  if (!out.state.fte.empty())
+    for (std::size_t r = 0; r < out.alive.size(); ++r)
+      if (!out.alive[r]) out.state.fte[r] = 0;
 
   // Flows: count per row, scan to offsets, write.
   const std::int64_t n_rows = static_cast<std::int64_t>(rows.size());
@@ -601,23 +603,21 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
   return s;
 }
 
-FirmTable Engine::firm_table() const {
+FirmTable Engine::firm_table(const StateSelection& which) const {
   Impl& m = *impl_;
   FirmTable t;
-  t.status = to_host(m.status);
-  t.industry = to_host(m.industry);
-  t.strategy = to_host(m.strategy);
-  t.exported_1993_1997 = to_host(m.exported_1993_1997);
-  t.founding_year = to_host(m.founding_year);
-  t.exit_year = to_host(m.exit_year);
-  t.export_start_year = to_host(m.export_start_year);
-  t.orientation.resize(t.status.size());
-  for (std::size_t i = 0; i < t.status.size(); ++i) {
+#define FIRMSIM_COPY(type, name, extent) \
+  FIRMSIM_ONE_PER_FIRM_##extent(if (which[state_bit(StateArray::name)]) t.state.name = to_host(m.name);)
+  FIRMSIM_FIRM_STATE(FIRMSIM_COPY)
+#undef FIRMSIM_COPY
+  const std::vector<std::uint8_t> industry = to_host(m.industry);
+  t.orientation.resize(industry.size());
+  for (std::size_t i = 0; i < industry.size(); ++i) {
     const YearInputs in = m.host_inputs_of(static_cast<std::int64_t>(i));
     FirmYear f{};
     f.firm = firm_number(in, static_cast<std::int64_t>(i));
     f.rng = firm_key(in, static_cast<std::int64_t>(i));
-    f.industry = &m.variants[m.variant_of(static_cast<std::int64_t>(i))].industries[t.industry[i]];
+    f.industry = &m.variants[m.variant_of(static_cast<std::int64_t>(i))].industries[industry[i]];
     draw_traits(in, f);
     t.orientation[i] = f.orientation;
   }

@@ -3,12 +3,14 @@
 // with any C++ compiler whichever backend built engine.cu.
 #pragma once
 
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "kernels/firm_state.hpp"
 #include "kernels/hd.hpp"
 #include "kernels/model.hpp"
 
@@ -66,41 +68,29 @@ struct YearWorld {
   MeasurementParams measurement{};
 };
 
-// The state arrays (FIRMSIM_FIRM_STATE names) that a year's record copies row
-// by row: a new panel column from the state is one line here, one in
-// sim/panel.hpp (member and schema) and one in Simulation::append.
-#define FIRMSIM_RECORD_COLUMNS(X)     \
-  X(std::uint8_t, industry)           \
-  X(std::uint8_t, strategy)           \
-  X(std::uint8_t, n_export_products)  \
-  X(std::uint8_t, n_import_products)  \
-  X(std::int16_t, founding_year)      \
-  X(float, fte)                       \
-  X(float, value_added)               \
-  X(float, turnover)                  \
-  X(float, fixed_assets)              \
-  X(float, intangible_assets)         \
-  X(float, rnd)                       \
-  X(float, tfp)                       \
-  X(float, exports_true)              \
-  X(float, imports_true)              \
-  X(float, exports_observed)          \
-  X(float, imports_observed)          \
-  X(MarketMask, export_mask_observed) \
-  X(MarketMask, import_mask_observed) \
-  X(float, support)                   \
-  X(std::uint8_t, policy_targeted)
+// Which state arrays a copy to the host fills: bit StateArray::name.
+using StateSelection = std::bitset<kStateArrays>;
+constexpr std::size_t state_bit(StateArray a) { return static_cast<std::size_t>(a); }
+
+// The one-per-firm state arrays (extent firm in FIRMSIM_FIRM_STATE), row by
+// row on the host. Only the arrays a StateSelection names are filled; the
+// others stay empty, so a year's record copies what its readers need (the
+// panel's sources, sim/panel.hpp) and nothing more.
+struct FirmStateRows {
+#define FIRMSIM_ROWS_MEMBER(type, name, extent) FIRMSIM_ONE_PER_FIRM_##extent(std::vector<type> name;)
+  FIRMSIM_FIRM_STATE(FIRMSIM_ROWS_MEMBER)
+#undef FIRMSIM_ROWS_MEMBER
+};
 
 // One year's rows, copied to the host: every firm alive at the start of the
-// year (those that died in it have alive = 0), in population order, and
-// every positive latent flow of those firms, by firm then market.
+// year (those that died in it have alive = 0; a dead firm reports no
+// employment, so its fte row is 0), in population order, and every positive
+// latent flow of those firms, by firm then market.
 struct YearRecord {
   int year = 0;
   std::vector<std::int64_t> id;  // population index = replicate * firms_per_replicate + firm
   std::vector<std::uint8_t> alive;
-#define FIRMSIM_RECORD_MEMBER(type, name) std::vector<type> name;
-  FIRMSIM_RECORD_COLUMNS(FIRMSIM_RECORD_MEMBER)
-#undef FIRMSIM_RECORD_MEMBER
+  FirmStateRows state;  // the selected arrays, one row per id
 
   std::vector<std::int64_t> flow_id;
   std::vector<std::uint8_t> flow_market;
@@ -126,11 +116,10 @@ struct PeerTable {
   std::vector<std::int32_t> peer;
 };
 
-// Per-firm facts at the end of a run (one row per slot).
+// Per-firm facts now: one row per firm of the population, in population order.
 struct FirmTable {
-  std::vector<std::uint8_t> status, industry, strategy, exported_1993_1997;
-  std::vector<std::int16_t> founding_year, exit_year, export_start_year;
-  std::vector<float> orientation;
+  FirmStateRows state;             // the selected arrays
+  std::vector<float> orientation;  // a latent trait, drawn from the firm's key
 };
 
 class Engine {
@@ -145,9 +134,11 @@ class Engine {
   void step(int year, const std::vector<YearWorld>& worlds);
   int variants() const;
   int replicates_per_variant() const;
-  void record_year(YearRecord& out) const;  // the year last stepped
+  // The year last stepped, with the state arrays `which` names (status is
+  // always read, for `alive`).
+  void record_year(YearRecord& out, const StateSelection& which) const;
   FirmSnapshot snapshot(std::int64_t id) const;
-  FirmTable firm_table() const;
+  FirmTable firm_table(const StateSelection& which) const;
   PeerTable peer_table() const;
   std::int64_t size() const;
 

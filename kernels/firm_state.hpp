@@ -79,6 +79,23 @@ enum class Extent : std::uint8_t {
   X(MarketMask, export_mask_last_year, interacting) /* export_mask as the year began, what peers see */ \
   X(MarketMask, mentoring_last_year, interacting)   /* the same, when the firm was an experienced exporter */
 
+// Each array's place in FIRMSIM_FIRM_STATE, to name arrays at run time (the
+// ones a copy to the host should fill, see StateSelection in engine.hpp).
+enum class StateArray : int {
+#define FIRMSIM_STATE_INDEX(type, name, extent) name,
+  FIRMSIM_FIRM_STATE(FIRMSIM_STATE_INDEX)
+#undef FIRMSIM_STATE_INDEX
+      count
+};
+constexpr int kStateArrays = static_cast<int>(StateArray::count);
+
+// FIRMSIM_ONE_PER_FIRM_##extent(code) keeps `code` only for the arrays with
+// one element per firm (extent firm): the ones that copy to a row per firm.
+#define FIRMSIM_ONE_PER_FIRM_firm(...) __VA_ARGS__
+#define FIRMSIM_ONE_PER_FIRM_market(...)
+#define FIRMSIM_ONE_PER_FIRM_peer(...)
+#define FIRMSIM_ONE_PER_FIRM_interacting(...)
+
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)
 

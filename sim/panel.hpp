@@ -20,52 +20,79 @@ namespace firmsim {
 // A firm's latent internationalization strategy, fixed when it starts to export.
 enum class Strategy : std::uint8_t { none = 0, waterfall = 1, sprinkler = 2 };
 
-// One row per firm and year, for every firm alive at the start of the year
-// (a firm that dies during year t has a row for t with alive = 0 and no activity).
-// Rows are ordered by (replicate, year, firm).
-struct FirmYearColumns {
-  std::vector<std::int32_t> replicate;
-  std::vector<std::int64_t> firm;  // id within its replicate
-  std::vector<std::int16_t> year;
-  std::vector<std::int16_t> industry;  // index into PanelMeta::industries
-  std::vector<std::int16_t> founding_year;
-  std::vector<std::uint8_t> alive;  // 1 active this year, 0 died this year
-  std::vector<float> fte;
-  std::vector<float> value_added;
-  std::vector<float> turnover;
-  std::vector<float> fixed_assets;
-  std::vector<float> intangible_assets;
-  std::vector<float> rnd;                      // R&D expenditure
-  std::vector<float> tfp;                      // log TFP as the paper measures it (VA over cost-share weighted K and L)
-  std::vector<float> exports;                  // observed total exports
-  std::vector<float> imports;                  // observed total imports
-  std::vector<float> exports_true;             // latent total exports
-  std::vector<float> imports_true;             // latent total imports
-  std::vector<std::uint8_t> n_export_markets;  // observed
-  std::vector<std::uint8_t> n_import_markets;  // observed
-  std::vector<std::uint8_t> n_export_products;  // observed (0 when no observed exports)
-  std::vector<std::uint8_t> n_import_products;  // observed (0 when no observed imports)
-  std::vector<std::uint64_t> export_mask;       // observed export markets, bit m = market m
-  std::vector<std::uint64_t> import_mask;       // observed import markets
-  std::vector<std::uint8_t> latent_strategy;    // Strategy as an integer
+// ----------------------------------------------------------------------------
+// The columns of the firm-year and firm tables, each listed once, in file
+// order: X(type, name, required, fallback, source). The struct members, the
+// schemas below (CSV writer and reader, checkpoint, shard merge) and the
+// simulator's filling of each column are generated from these lists, so a new
+// column is one line here.
+//   required  a file read from disk must have the column; otherwise
+//   fallback  fills it (kUnknown = NaN: unknown)
+//   source    how the simulator fills it (sim/simulation.cpp); these names
+//             mean nothing to code that only reads panels:
+//     ROW(key)        the row's replicate, firm, year or alive
+//     STATE(array)    a one-per-firm state array (kernels/firm_state.hpp)
+//     MARKETS(array)  the number of markets in a market-mask state array
+//     TRAIT(trait)    a latent trait drawn from the firm's key (firm table only)
+// Comments inside the lists are /* */: a // comment would swallow the line
+// continuation.
+// ----------------------------------------------------------------------------
+constexpr double kUnknown = __builtin_nan("");
 
+// One row per firm and year, for every firm alive at the start of the year
+// (a firm that dies during year t has a row for t with alive = 0 and no
+// activity). Rows are ordered by (replicate, year, firm).
+#define FIRMSIM_FIRM_YEAR_COLUMNS(X)                                                                             \
+  X(std::int32_t, replicate, false, 0.0, ROW(replicate))                                                         \
+  X(std::int64_t, firm, true, 0.0, ROW(firm)) /* id within its replicate */                                      \
+  X(std::int16_t, year, true, 0.0, ROW(year))                                                                    \
+  X(std::int16_t, industry, true, 0.0, STATE(industry)) /* index into PanelMeta::industries */                   \
+  X(std::int16_t, founding_year, true, 0.0, STATE(founding_year))                                                \
+  X(std::uint8_t, alive, false, 1.0, ROW(alive)) /* 1 active this year, 0 died this year */                      \
+  X(float, fte, true, 0.0, STATE(fte))                                                                           \
+  X(float, value_added, true, 0.0, STATE(value_added))                                                           \
+  X(float, turnover, true, 0.0, STATE(turnover))                                                                 \
+  X(float, fixed_assets, true, 0.0, STATE(fixed_assets))                                                         \
+  X(float, intangible_assets, true, 0.0, STATE(intangible_assets))                                               \
+  X(float, rnd, true, 0.0, STATE(rnd))                  /* R&D expenditure */                                    \
+  X(float, tfp, true, 0.0, STATE(tfp))                  /* log TFP as the paper measures it (VA over K and L) */ \
+  X(float, exports, true, 0.0, STATE(exports_observed)) /* observed total exports */                             \
+  X(float, imports, true, 0.0, STATE(imports_observed)) /* observed total imports */                             \
+  X(float, exports_true, false, kUnknown, STATE(exports_true))                /* latent total exports */         \
+  X(float, imports_true, false, kUnknown, STATE(imports_true))                /* latent total imports */         \
+  X(std::uint8_t, n_export_markets, true, 0.0, MARKETS(export_mask_observed)) /* observed */                     \
+  X(std::uint8_t, n_import_markets, true, 0.0, MARKETS(import_mask_observed)) /* observed */                     \
+  X(std::uint8_t, n_export_products, true, 0.0, STATE(n_export_products))     /* 0 without observed exports */   \
+  X(std::uint8_t, n_import_products, true, 0.0, STATE(n_import_products))     /* 0 without observed imports */   \
+  X(std::uint64_t, export_mask, true, 0.0, STATE(export_mask_observed))       /* observed, bit m = market m */   \
+  X(std::uint64_t, import_mask, true, 0.0, STATE(import_mask_observed))       /* observed import markets */      \
+  X(std::uint8_t, latent_strategy, false, 0.0, STATE(strategy))               /* Strategy as an integer */
+
+// One row per firm ever born up to the last recorded year, ordered by (replicate, firm).
+#define FIRMSIM_FIRM_COLUMNS(X)                                                                                       \
+  X(std::int32_t, replicate, false, 0.0, ROW(replicate))                                                              \
+  X(std::int64_t, firm, true, 0.0, ROW(firm))                                                                         \
+  X(std::int16_t, industry, true, 0.0, STATE(industry))                                                               \
+  X(std::int16_t, founding_year, true, 0.0, STATE(founding_year))                                                     \
+  X(std::int16_t, exit_year, false, 0.0, STATE(exit_year))                  /* 0 while alive at the end of the run */ \
+  X(std::uint8_t, exported_1993_1997, true, 0.0, STATE(exported_1993_1997)) /* observed export dummy */               \
+  X(std::uint8_t, latent_strategy, false, 0.0, STATE(strategy))             /* Strategy as an integer */              \
+  X(std::int16_t, latent_export_start_year, false, 0.0, STATE(export_start_year)) /* 0 = never exported */            \
+  X(float, orientation, false, kUnknown, TRAIT(orientation)) /* international orientation (latent) */
+
+#define FIRMSIM_PANEL_MEMBER(type, name, required, fallback, source) std::vector<type> name;
+
+struct FirmYearColumns {
+  FIRMSIM_FIRM_YEAR_COLUMNS(FIRMSIM_PANEL_MEMBER)
   std::size_t rows() const { return year.size(); }
 };
 
-// One row per firm ever born up to the last recorded year, ordered by (replicate, firm).
 struct FirmColumns {
-  std::vector<std::int32_t> replicate;
-  std::vector<std::int64_t> firm;
-  std::vector<std::int16_t> industry;
-  std::vector<std::int16_t> founding_year;
-  std::vector<std::int16_t> exit_year;                 // 0 while alive at the end of the run
-  std::vector<std::uint8_t> exported_1993_1997;        // observed export dummy (any observed export 1993-1997)
-  std::vector<std::uint8_t> latent_strategy;           // Strategy as an integer
-  std::vector<std::int16_t> latent_export_start_year;  // 0 = never exported
-  std::vector<float> orientation;                      // international orientation (latent)
-
+  FIRMSIM_FIRM_COLUMNS(FIRMSIM_PANEL_MEMBER)
   std::size_t rows() const { return firm.size(); }
 };
+
+#undef FIRMSIM_PANEL_MEMBER
 
 // One row per firm, market and year with a positive latent export or import flow.
 // Rows are ordered by (replicate, year, firm, market).
@@ -133,55 +160,25 @@ struct Panel {
 };
 
 // ----------------------------------------------------------------------------
-// The layout of each table, defined once: f(name, member, required, fallback)
-// for every column in file order. Writers, the CSV reader and code that
-// concatenates panels all walk these lists. `required`: a file read from
-// disk must have the column; otherwise `fallback` fills it (NaN = unknown).
+// The layout of each table: f(name, member, required, fallback) for every
+// column in file order. Writers, the CSV reader and code that concatenates
+// panels all walk these lists.
 // ----------------------------------------------------------------------------
-constexpr double kUnknown = __builtin_nan("");
+#define FIRMSIM_SCHEMA_ENTRY(type, name, required, fallback, source) f(#name, &C::name, required, fallback);
 
 template <class F>
 void firm_year_schema(F&& f) {
   using C = FirmYearColumns;
-  f("replicate", &C::replicate, false, 0.0);
-  f("firm", &C::firm, true, 0.0);
-  f("year", &C::year, true, 0.0);
-  f("industry", &C::industry, true, 0.0);
-  f("founding_year", &C::founding_year, true, 0.0);
-  f("alive", &C::alive, false, 1.0);
-  f("fte", &C::fte, true, 0.0);
-  f("value_added", &C::value_added, true, 0.0);
-  f("turnover", &C::turnover, true, 0.0);
-  f("fixed_assets", &C::fixed_assets, true, 0.0);
-  f("intangible_assets", &C::intangible_assets, true, 0.0);
-  f("rnd", &C::rnd, true, 0.0);
-  f("tfp", &C::tfp, true, 0.0);
-  f("exports", &C::exports, true, 0.0);
-  f("imports", &C::imports, true, 0.0);
-  f("exports_true", &C::exports_true, false, kUnknown);
-  f("imports_true", &C::imports_true, false, kUnknown);
-  f("n_export_markets", &C::n_export_markets, true, 0.0);
-  f("n_import_markets", &C::n_import_markets, true, 0.0);
-  f("n_export_products", &C::n_export_products, true, 0.0);
-  f("n_import_products", &C::n_import_products, true, 0.0);
-  f("export_mask", &C::export_mask, true, 0.0);
-  f("import_mask", &C::import_mask, true, 0.0);
-  f("latent_strategy", &C::latent_strategy, false, 0.0);
+  FIRMSIM_FIRM_YEAR_COLUMNS(FIRMSIM_SCHEMA_ENTRY)
 }
 
 template <class F>
 void firm_schema(F&& f) {
   using C = FirmColumns;
-  f("replicate", &C::replicate, false, 0.0);
-  f("firm", &C::firm, true, 0.0);
-  f("industry", &C::industry, true, 0.0);
-  f("founding_year", &C::founding_year, true, 0.0);
-  f("exit_year", &C::exit_year, false, 0.0);
-  f("exported_1993_1997", &C::exported_1993_1997, true, 0.0);
-  f("latent_strategy", &C::latent_strategy, false, 0.0);
-  f("latent_export_start_year", &C::latent_export_start_year, false, 0.0);
-  f("orientation", &C::orientation, false, kUnknown);
+  FIRMSIM_FIRM_COLUMNS(FIRMSIM_SCHEMA_ENTRY)
 }
+
+#undef FIRMSIM_SCHEMA_ENTRY
 
 template <class F>
 void flow_schema(F&& f) {

@@ -11,6 +11,7 @@
 #include "parallel/comm.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
+#include "sim/panel_fill.hpp"
 
 namespace firmsim {
 
@@ -287,7 +288,7 @@ const YearSummary& Simulation::step() {
     return summaries_[0].back();
   }
   YearRecord record;
-  engine_->record_year(record);
+  engine_->record_year(record, recorded_state());
   summarize(year, record);
   if (year >= config_.run.first_year) append(record);
   ++next_year_;
@@ -352,17 +353,17 @@ void Simulation::summarize(int year, const YearRecord& r) {
       continue;
     }
     ++s.alive;
-    if (r.founding_year[k] == year) ++s.births;
-    const bool x = r.exports_true[k] > 0, m = r.imports_true[k] > 0;
+    if (r.state.founding_year[k] == year) ++s.births;
+    const bool x = r.state.exports_true[k] > 0, m = r.state.imports_true[k] > 0;
     s.exporters += x;
     s.importers += m;
     s.two_way += x && m;
-    s.money[0].add(r.exports_true[k]);
-    s.money[1].add(r.imports_true[k]);
-    s.money[2].add(r.exports_observed[k]);
-    s.money[3].add(r.support[k]);
+    s.money[0].add(r.state.exports_true[k]);
+    s.money[1].add(r.state.imports_true[k]);
+    s.money[2].add(r.state.exports_observed[k]);
+    s.money[3].add(r.state.support[k]);
     if (x) {
-      ++s.exporters_by_strategy[std::min<int>(r.strategy[k], 2)];
+      ++s.exporters_by_strategy[std::min<int>(r.state.strategy[k], 2)];
       exporters.push_back(r.id[k]);
       if (!std::binary_search(previous_exporters_.begin(), previous_exporters_.end(), r.id[k])) ++s.export_starters;
     }
@@ -394,38 +395,27 @@ void Simulation::reduce_over_processes(std::vector<YearSummary>& year_by_variant
   year_by_variant = std::move(total);
 }
 
+// What a year's record copies: the panel's sources, and what the summary
+// and the policy columns read.
+StateSelection Simulation::recorded_state() {
+  StateSelection which = firm_year_sources();
+  for (StateArray a :
+       {StateArray::founding_year, StateArray::exports_true, StateArray::imports_true, StateArray::exports_observed,
+        StateArray::support, StateArray::strategy, StateArray::policy_targeted})
+    which.set(state_bit(a));
+  return which;
+}
+
 void Simulation::append(const YearRecord& r) {
   const std::int64_t per = config_.run.firms;
   const std::int64_t rpv = replicates_per_variant();
   for (std::size_t k = 0; k < r.id.size(); ++k) {
-    FirmYearColumns& c = firm_years_[static_cast<std::size_t>(r.id[k] / per)];
-    c.replicate.push_back(static_cast<std::int32_t>(part_.first_replicate + r.id[k] / per % rpv));
-    c.firm.push_back(part_.first_firm + r.id[k] % per);
-    c.year.push_back(static_cast<std::int16_t>(r.year));
-    c.industry.push_back(r.industry[k]);
-    c.founding_year.push_back(r.founding_year[k]);
-    c.alive.push_back(r.alive[k]);
-    c.fte.push_back(r.fte[k]);
-    c.value_added.push_back(r.value_added[k]);
-    c.turnover.push_back(r.turnover[k]);
-    c.fixed_assets.push_back(r.fixed_assets[k]);
-    c.intangible_assets.push_back(r.intangible_assets[k]);
-    c.rnd.push_back(r.rnd[k]);
-    c.tfp.push_back(r.tfp[k]);
-    c.exports.push_back(r.exports_observed[k]);
-    c.imports.push_back(r.imports_observed[k]);
-    c.exports_true.push_back(r.exports_true[k]);
-    c.imports_true.push_back(r.imports_true[k]);
-    c.n_export_markets.push_back(static_cast<std::uint8_t>(popcount64(r.export_mask_observed[k])));
-    c.n_import_markets.push_back(static_cast<std::uint8_t>(popcount64(r.import_mask_observed[k])));
-    c.n_export_products.push_back(r.n_export_products[k]);
-    c.n_import_products.push_back(r.n_import_products[k]);
-    c.export_mask.push_back(r.export_mask_observed[k]);
-    c.import_mask.push_back(r.import_mask_observed[k]);
-    c.latent_strategy.push_back(r.strategy[k]);
-    PolicyColumns& pc = policy_columns_[static_cast<std::size_t>(r.id[k] / per)];
-    pc.support.push_back(r.support[k]);
-    pc.targeted.push_back(r.policy_targeted[k]);
+    const std::size_t slot = static_cast<std::size_t>(r.id[k] / per);
+    const PanelRowKey key{static_cast<std::int32_t>(part_.first_replicate + r.id[k] / per % rpv),
+                          part_.first_firm + r.id[k] % per, static_cast<std::int16_t>(r.year), r.alive[k]};
+    append_firm_year_row(firm_years_[slot], key, r.state, k);
+    policy_columns_[slot].support.push_back(r.state.support[k]);
+    policy_columns_[slot].targeted.push_back(r.state.policy_targeted[k]);
   }
   for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
     FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
@@ -452,7 +442,7 @@ void Simulation::add_peers(PeerColumns& out, const FirmTable& t, std::size_t fir
         out.firm.push_back(firm);
         out.slot.push_back(static_cast<std::uint8_t>(k));
         out.peer.push_back(peer);
-        out.same_industry.push_back(t.industry[i] == t.industry[static_cast<std::size_t>(r) * per + peer]);
+        out.same_industry.push_back(t.state.industry[i] == t.state.industry[static_cast<std::size_t>(r) * per + peer]);
         out.program.push_back(k >= peers.base_peers);
       }
     }
@@ -469,22 +459,18 @@ Panel Simulation::panel(int variant) const {
         [&](const char*, auto member, bool, double) { append_all(p.firm_years.*member, firm_years_[r].*member); });
   for (std::size_t r = first; r < first + rpv; ++r)
     flow_schema([&](const char*, auto member, bool, double) { append_all(p.flows.*member, flows_[r].*member); });
-  const FirmTable t = engine_->firm_table();
+  StateSelection which = firm_sources();
+  which.set(state_bit(StateArray::founding_year));  // who is born yet
+  which.set(state_bit(StateArray::industry));       // peers' same_industry
+  const FirmTable t = engine_->firm_table(which);
   const std::int64_t per = config_.run.firms;
   const std::size_t begin = first * static_cast<std::size_t>(per), end = (first + rpv) * static_cast<std::size_t>(per);
   for (std::size_t i = begin; i < end; ++i) {
-    if (t.founding_year[i] >= next_year_) continue;  // not born yet
-    FirmColumns& f = p.firms;
-    f.replicate.push_back(static_cast<std::int32_t>(
-        part_.first_replicate + static_cast<std::int64_t>(i) / per % static_cast<std::int64_t>(rpv)));
-    f.firm.push_back(part_.first_firm + static_cast<std::int64_t>(i) % per);
-    f.industry.push_back(t.industry[i]);
-    f.founding_year.push_back(t.founding_year[i]);
-    f.exit_year.push_back(t.exit_year[i]);
-    f.exported_1993_1997.push_back(t.exported_1993_1997[i]);
-    f.latent_strategy.push_back(t.strategy[i]);
-    f.latent_export_start_year.push_back(t.export_start_year[i]);
-    f.orientation.push_back(t.orientation[i]);
+    if (t.state.founding_year[i] >= next_year_) continue;  // not born yet
+    const PanelRowKey key{static_cast<std::int32_t>(part_.first_replicate + static_cast<std::int64_t>(i) / per %
+                                                                                static_cast<std::int64_t>(rpv)),
+                          part_.first_firm + static_cast<std::int64_t>(i) % per};
+    append_firm_row(p.firms, key, t, i);
   }
   add_peers(p.peers, t, first, rpv);
   return p;

@@ -147,6 +147,7 @@ class Simulation {
  private:
   void summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
+  static StateSelection recorded_state();
   void add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const;
   int replicates_per_variant() const { return config_.run.replicates; }
 
