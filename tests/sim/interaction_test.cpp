@@ -82,6 +82,56 @@ TEST(MarketInformation, ZeroStrengthIsNoEffect) {
   EXPECT_TRUE(same_panel(sim.panel(0), sim.panel(1)));
 }
 
+// Market information, the prior channel alone (awareness off): before a year,
+// a firm's belief about a market it never served moves to
+// (own + w k mean) / (1 + w k), the mean over its k base peers that served
+// the market last year. Checked firm by firm for the firms that have never
+// exported by the end of the year (so no regional spill-over from markets of
+// their own rewrites the belief afterwards).
+TEST(MarketInformation, PriorsInNeverServedMarketsBorrowFromPeersWhoServeThem) {
+  Config c = world(3000);
+  c.run.replicates = 1;
+  c.model.interactions.market_information = 1;
+  c.model.interactions.peer_awareness = 0;
+  const float w = 0.5f;
+  c.model.interactions.peer_prior_weight = w;
+  c.model.learning.market = 1;
+  c.model.learning.region_correlation = 0;
+  Simulation sim(c);
+  std::vector<std::vector<std::int64_t>> peers(static_cast<std::size_t>(c.run.firms));
+  const PeerColumns net = sim.panel().peers;
+  for (std::size_t r = 0; r < net.rows(); ++r)
+    if (!net.program[r]) peers[static_cast<std::size_t>(net.firm[r])].push_back(net.peer[r]);
+  while (sim.next_year() < 1996) sim.step();
+  auto snapshots = [&] {
+    std::vector<FirmSnapshot> all;
+    for (std::int64_t i = 0; i < c.run.firms; ++i) all.push_back(sim.snapshot(0, i));
+    return all;
+  };
+  const std::vector<FirmSnapshot> before = snapshots();
+  sim.step();
+  const std::vector<FirmSnapshot> after = snapshots();
+  int moved = 0;
+  for (std::size_t i = 0; i < before.size(); ++i) {
+    if (before[i].status != 1 || after[i].status != 1 || after[i].export_start_year != 0) continue;
+    for (int m = 0; m < c.model.n_markets; ++m) {
+      float sum = 0;
+      int serving = 0;
+      for (std::int64_t j : peers[i])
+        if ((before[static_cast<std::size_t>(j)].export_mask >> m) & 1u) {
+          sum += before[static_cast<std::size_t>(j)].appeal_belief[m];
+          ++serving;
+        }
+      const float own = before[i].appeal_belief[m];
+      const float weight = w * static_cast<float>(serving);
+      const float expected = serving == 0 ? own : (own + weight * sum / static_cast<float>(serving)) / (1.0f + weight);
+      ASSERT_NEAR(after[i].appeal_belief[m], expected, 1e-5f) << "firm " << i << " market " << m;
+      moved += std::abs(expected - own) > 1e-3f;
+    }
+  }
+  EXPECT_GT(moved, 50) << "novices' priors that their peers' experience moved";
+}
+
 TEST(Mentoring, ExperiencedPeersBringNovicesAbroad) {
   Config off = world();
   off.model.interactions.mentor_discount = 0.8f;
