@@ -9,9 +9,9 @@
 
 #include "app/cli_commands.hpp"
 #include "app/progress.hpp"
+#include "parallel/comm.hpp"
 #include "policy/evaluate.hpp"
 #include "policy/report.hpp"
-#include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
 
@@ -89,8 +89,8 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
   const bool quiet = cmd.quiet || !par::is_root();
   if (!quiet)
     std::fprintf(stderr, "firmsim evaluate: %lld firms x %d replicate(s), baseline + %d program(s), years %d-%d, %s\n",
-               static_cast<long long>(baseline.run.firms), baseline.run.replicates, static_cast<int>(programs.size()),
-               baseline.run.first_year, baseline.run.last_year, Engine::backend_name());
+                 static_cast<long long>(baseline.run.firms), baseline.run.replicates, static_cast<int>(programs.size()),
+                 baseline.run.first_year, baseline.run.last_year, Engine::backend_name());
   if (cmd.budget)
     policy::scale_to_budget(programs, *cmd.budget, 5, 0.03, [&](const std::string& line) {
       if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
@@ -105,7 +105,7 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
   if (!par::is_root()) return 0;
   policy::print_headlines(std::cout, e);
   std::cout << "\nevaluated in " << std::fixed << std::setprecision(1) << progress.seconds()
-            << " s (uncalibrated model: mechanisms, not Belgian magnitudes)\n";
+            << " s (magnitudes are as good as the model's fit: README, \"Where the model stands\")\n";
   if (cmd.out) {
     const std::vector<std::string> files = policy::write_effects(e, *cmd.out);
     std::cout << "written to " << *cmd.out << ":";

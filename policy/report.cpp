@@ -325,7 +325,7 @@ std::string effect_figure(const Comparison& c) {
     << "<text x=\"" << w / 2 << "\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">"
     << est::xml_escape("Additional exporters: " + std::filesystem::path(c.program).stem().string()) << "</text>\n"
     << "<text x=\"" << w / 2 << "\" y=\"38\" text-anchor=\"middle\" fill=\"#555\">program minus baseline, 95% band "
-    << "across replicates; uncalibrated model</text>\n";
+    << "across replicates</text>\n";
   // program years shaded
   if (c.program_from > 0)
     o << "<rect x=\"" << f1(x(std::max(c.program_from, c.first_year))) << "\" y=\"" << top << "\" width=\""
@@ -380,7 +380,7 @@ std::string cost_effectiveness_figure(const Evaluation& e) {
     for (int g : groups) s.values.push_back(headline(e.comparisons[k], g).cost_per_exporter / 1000.0);
     series.push_back(s);
   }
-  return est::svg_grouped_bars("Cost per additional exporter by target group (uncalibrated model)", categories, series,
+  return est::svg_grouped_bars("Cost per additional exporter by target group", categories, series,
                                "EUR thousand per additional exporter");
 }
 

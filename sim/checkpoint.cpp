@@ -50,8 +50,10 @@ std::string read_verified(const std::string& path, std::string& run_key, std::si
 }  // namespace
 
 namespace bytes {
+void ends_early() { throw std::runtime_error("checkpoint ends early"); }
+
 void get(const std::string& in, std::size_t& offset, void* data, std::size_t n) {
-  if (n > in.size() || offset > in.size() - n) throw std::runtime_error("checkpoint ends early");
+  if (n > in.size() || offset > in.size() - n) ends_early();
   std::copy(in.data() + offset, in.data() + offset + n, static_cast<char*>(data));
   offset += n;
 }

@@ -43,7 +43,8 @@ inline void put_string(std::string& out, const std::string& s) {
   put_value(out, static_cast<std::uint64_t>(s.size()));
   put(out, s.data(), s.size());
 }
-// Readers throw std::runtime_error when the bytes run out.
+// Readers throw std::runtime_error (ends_early()) when the bytes run out.
+[[noreturn]] void ends_early();
 void get(const std::string& in, std::size_t& offset, void* data, std::size_t n);
 template <class T>
 void get_value(const std::string& in, std::size_t& offset, T& v) {
@@ -54,7 +55,7 @@ template <class T>
 void get_vector(const std::string& in, std::size_t& offset, std::vector<T>& v) {
   std::uint64_t n = 0;
   get_value(in, offset, n);
-  if (n > (in.size() - offset) / sizeof(T)) get(in, offset, nullptr, in.size() + 1);  // throws
+  if (n > (in.size() - offset) / sizeof(T)) ends_early();
   v.resize(n);
   if (n) get(in, offset, v.data(), n * sizeof(T));
 }

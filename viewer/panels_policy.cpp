@@ -8,7 +8,7 @@
 
 namespace firmsim::view {
 
-void draw_policy(const RunView& v, const Derived& d) {
+void draw_policy(const RunView&, const Derived& d) {
   const PolicyView& p = d.policy;
   if (!p.available) {
     hint(
@@ -24,7 +24,7 @@ void draw_policy(const RunView& v, const Derived& d) {
   line_chart("##additional", p.year, {{"additional exporters", &p.additional_exporters, series_colour(3)}},
              {avail.x, h}, "firms");
   line_chart("##cost", p.year, {{"public cost so far, EUR m", &p.cost_meur, series_colour(1)}}, {avail.x, h}, "EUR m");
-  hint("uncalibrated model");
+  hint("The same firms and luck without the program give the baseline; magnitudes are as good as the model's fit.");
 }
 
 }  // namespace firmsim::view
