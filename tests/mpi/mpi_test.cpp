@@ -12,26 +12,17 @@
 #include <map>
 #include <sstream>
 
+#include "../sim/command_support.hpp"
+#include "../sim/support.hpp"
 #include "app/run_report.hpp"
 #include "sim/input_error.hpp"
-#include "../sim/support.hpp"
 
 namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int status = -1;
-  std::string output;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using testing::Outcome;
+using testing::slurp;
 
 class Mpi : public ::testing::Test {
  protected:
@@ -49,7 +40,8 @@ class Mpi : public ::testing::Test {
     const std::string log = (dir_ / "output.txt").string();
     // Open MPI refuses to start as root unless told (CI runs as root).
     std::string command = env + " OMP_NUM_THREADS=1 OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ";
-    if (processes > 0) command += std::string(FIRMSIM_MPIEXEC) + " --oversubscribe -np " + std::to_string(processes) + " ";
+    if (processes > 0)
+      command += std::string(FIRMSIM_MPIEXEC) + " --oversubscribe -np " + std::to_string(processes) + " ";
     command += std::string(FIRMSIM_EXE) + " " + args + " > " + log + " 2>&1";
     const int raw = std::system(command.c_str());
     Outcome o;
@@ -106,7 +98,7 @@ TEST_F(Mpi, ASplitPopulationIsTheOneProcessRun) {
   }
   // Without the reduction the crowding would differ: check the scenario matters.
   ASSERT_EQ(firmsim(0, "run " + kWorld + " --replicates 2 --scenario " + testing::source_dir() +
-                          "/scenarios/independent_firms.yaml --out " + path("plain"))
+                           "/scenarios/independent_firms.yaml --out " + path("plain"))
                 .status,
             0);
   EXPECT_NE(slurp(dir_ / "plain" / "summary.csv"), slurp(dir_ / "one" / "summary.csv"));

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
@@ -22,30 +23,11 @@ namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Outcome;
+using testing::run_command;
+using testing::slurp;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-struct Outcome {
-  int status;
-  std::string output;
-};
-
-Outcome firmsim(const std::string& args) {
-  const std::string cmd = std::string(FIRMSIM_EXE) + " " + args + " 2>&1";
-  Outcome o{-1, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return o;
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
+Outcome firmsim(const std::string& args) { return run_command(std::string(FIRMSIM_EXE) + " " + args + " 2>&1"); }
 
 class Checkpoint : public ::testing::Test {
  protected:

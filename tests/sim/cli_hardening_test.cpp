@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "estimation/panel_csv.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
@@ -20,35 +21,19 @@ namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Outcome;
+using testing::run_command;
+using testing::slurp;
 
-struct Outcome {
-  int status;
-  std::string err;  // stderr only
-};
-
-// Runs firmsim with `prefix` (environment, cd) before it; stdout is dropped.
+// Runs firmsim with `prefix` (environment, cd) before it; its standard error
+// is the outcome's output, stdout is dropped.
 Outcome firmsim(const std::string& args, const std::string& prefix = "") {
-  const std::string cmd = prefix + " " + std::string(FIRMSIM_EXE) + " " + args + " 2>&1 >/dev/null";
-  Outcome o{-1, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return o;
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), pipe)) o.err += buf.data();
-  const int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
+  return run_command(prefix + " " + std::string(FIRMSIM_EXE) + " " + args + " 2>&1 >/dev/null");
 }
 
 bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.size() - 1; }
 
 std::string config() { return testing::default_config_path(); }
-
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 class CliHardening : public ::testing::Test {
  protected:
@@ -60,7 +45,7 @@ class CliHardening : public ::testing::Test {
     short_ = (panel_.string() + "-in/short.yaml");
     std::ofstream(short_) << "run:\n  burn_in_start: 1990\n  first_year: 1998\n";
     const Outcome o = firmsim(short_run(7, panel_));
-    ASSERT_EQ(o.status, 0) << o.err;
+    ASSERT_EQ(o.status, 0) << o.output;
   }
   static void TearDownTestSuite() {
     fs::remove_all(panel_);
@@ -94,20 +79,20 @@ TEST_F(CliHardening, EveryNumberIsBoundedLikeTheConfig) {
   for (const char* bad : {"--threads 100000", "--threads 0", "--firms 2e16", "--firms 4000000001", "--seed -1",
                           "--seed 9007199254740992", "--replicates 1000000", "--batch 0", "--years 1800:2100"}) {
     const Outcome o = firmsim("run " + config() + " " + bad + " --out " + out.string());
-    EXPECT_EQ(o.status, 2) << bad << ": " << o.err;
-    EXPECT_TRUE(one_line(o.err)) << bad << ": " << o.err;
+    EXPECT_EQ(o.status, 2) << bad << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << bad << ": " << o.output;
     EXPECT_FALSE(fs::exists(out)) << bad;
   }
   // The replicates' range is the config's own.
-  EXPECT_NE(firmsim("run " + config() + " --replicates 1000000").err.find("[1, 100000]"), std::string::npos);
+  EXPECT_NE(firmsim("run " + config() + " --replicates 1000000").output.find("[1, 100000]"), std::string::npos);
 }
 
 TEST_F(CliHardening, CompareOverTooFewYearsFailsBeforeWriting) {
   const fs::path out = dir_ / "out";
   const Outcome o = firmsim("run " + config() + " --firms 100 --years 2005:2005 --compare --out " + out.string());
-  EXPECT_EQ(o.status, 2) << o.err;
-  EXPECT_TRUE(one_line(o.err)) << o.err;
-  EXPECT_NE(o.err.find("1998-2005"), std::string::npos) << o.err;
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_TRUE(one_line(o.output)) << o.output;
+  EXPECT_NE(o.output.find("1998-2005"), std::string::npos) << o.output;
   EXPECT_FALSE(fs::exists(out));
 }
 
@@ -130,8 +115,8 @@ TEST_F(CliHardening, OutIsCreatedOnlyAfterEveryCheck) {
 TEST_F(CliHardening, CompareOnAMissingDirectoryCreatesNothing) {
   const fs::path missing = dir_ / "no-such-run";
   const Outcome o = firmsim("compare " + missing.string());
-  EXPECT_EQ(o.status, 2) << o.err;
-  EXPECT_TRUE(one_line(o.err)) << o.err;
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_TRUE(one_line(o.output)) << o.output;
   EXPECT_FALSE(fs::exists(missing));
 }
 
@@ -142,9 +127,9 @@ TEST_F(CliHardening, DirectoriesWhereFilesAreExpected) {
        {"run " + d, "run " + config() + " --scenario " + d,
         "compare " + panel_.string() + " --targets " + d + " --out " + (dir_ / "o").string()}) {
     const Outcome o = firmsim(args);
-    EXPECT_EQ(o.status, 2) << args << ": " << o.err;
-    EXPECT_TRUE(one_line(o.err)) << o.err;
-    EXPECT_NE(o.err.find("is a directory"), std::string::npos) << o.err;
+    EXPECT_EQ(o.status, 2) << args << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << o.output;
+    EXPECT_NE(o.output.find("is a directory"), std::string::npos) << o.output;
   }
 }
 
@@ -168,9 +153,9 @@ TEST_F(CliHardening, AFullDiskNeverLeavesATruncatedFileUnderAFinalName) {
   for (const double share : {0.02, 0.5, 0.9}) {
     const std::string bytes = std::to_string(static_cast<long>(share * static_cast<double>(total)));
     const Outcome o = firmsim(short_run(8, run), "FIRMSIM_FAULT_DISK_BYTES=" + bytes);
-    EXPECT_EQ(o.status, 2) << bytes << ": " << o.err;
-    EXPECT_TRUE(one_line(o.err)) << o.err;
-    EXPECT_NE(o.err.find("write failed"), std::string::npos) << o.err;
+    EXPECT_EQ(o.status, 2) << bytes << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << o.output;
+    EXPECT_NE(o.output.find("write failed"), std::string::npos) << o.output;
     EXPECT_TRUE(temporaries(run).empty()) << bytes;
     // The old panel is untouched, and still reads as a whole.
     for (const auto& [name, text] : before)
@@ -188,8 +173,8 @@ TEST_F(CliHardening, MixedOrUnfinishedPanelsAreRefused) {
   ASSERT_EQ(firmsim(short_run(9, other)).status, 0);
   fs::copy_file(other / "firm_years.csv", run / "firm_years.csv", fs::copy_options::overwrite_existing);
   const Outcome o = firmsim("compare " + run.string());
-  EXPECT_EQ(o.status, 2) << o.err;
-  EXPECT_NE(o.err.find("firm_years.csv: does not match panel_manifest.yaml"), std::string::npos) << o.err;
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("firm_years.csv: does not match panel_manifest.yaml"), std::string::npos) << o.output;
   // The manifest of a run that stopped while renaming.
   const fs::path half = copy_of_panel("half");
   std::string manifest = slurp(half / kManifestName);
@@ -247,13 +232,13 @@ TEST_F(CliHardening, MetaNamesThatNeedQuotingRoundTrip) {
 TEST_F(CliHardening, CompareFindsItsTargetsFromAnywhere) {
   const Outcome o = firmsim("compare " + panel_.string() + " --out " + (dir_ / "c").string(),
                             "cd / && env -u FIRMSIM_SOURCE_DIR -u FIRMSIM_TARGETS");
-  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(o.status, 0) << o.output;
   EXPECT_TRUE(fs::exists(dir_ / "c" / "comparison.md"));
   EXPECT_EQ(slurp(dir_ / "c" / "comparison.md").find("not comparable"), std::string::npos);
   const Outcome bad = firmsim("compare " + panel_.string() + " --out " + (dir_ / "d").string(),
                               "cd / && FIRMSIM_TARGETS=" + (dir_ / "mine.yaml").string());
   EXPECT_EQ(bad.status, 2);
-  EXPECT_NE(bad.err.find((dir_ / "mine.yaml").string()), std::string::npos) << bad.err;
+  EXPECT_NE(bad.output.find((dir_ / "mine.yaml").string()), std::string::npos) << bad.output;
 }
 
 TEST_F(CliHardening, TablesOverOtherWindowsThanTheTargetsAreNotCompared) {
@@ -261,14 +246,14 @@ TEST_F(CliHardening, TablesOverOtherWindowsThanTheTargetsAreNotCompared) {
   std::ofstream(windows) << "measurement:\n  export_dummy_first_year: 1994\n  export_dummy_last_year: 1997\n";
   const fs::path out = dir_ / "run";
   const Outcome o = firmsim(short_run(7, out) + " --scenario " + windows.string() + " --compare");
-  ASSERT_EQ(o.status, 0) << o.err;
+  ASSERT_EQ(o.status, 0) << o.output;
   const std::string report = slurp(out / "comparison.md");
   EXPECT_NE(report.find("not comparable: the export dummies cover 1994-1997, the targets' 1993-1997"),
             std::string::npos)
       << report.substr(0, 600);
   // The panel remembers its windows: compare says the same.
   const Outcome again = firmsim("compare " + out.string() + " --out " + (dir_ / "again").string());
-  ASSERT_EQ(again.status, 0) << again.err;
+  ASSERT_EQ(again.status, 0) << again.output;
   EXPECT_NE(slurp(dir_ / "again" / "comparison.md").find("not comparable"), std::string::npos);
 }
 

@@ -9,29 +9,18 @@
 #include <filesystem>
 #include <fstream>
 
+#include "command_support.hpp"
 #include "support.hpp"
 
 namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Outcome;
+using testing::run_command;
+using testing::slurp;
 
-struct Outcome {
-  int status;
-  std::string output;
-};
-
-Outcome firmsim(const std::string& args) {
-  const std::string cmd = std::string(FIRMSIM_EXE) + " " + args + " 2>&1";
-  Outcome o{-1, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return o;
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), pipe)) o.output += buf.data();
-  const int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return o;
-}
+Outcome firmsim(const std::string& args) { return run_command(std::string(FIRMSIM_EXE) + " " + args + " 2>&1"); }
 
 std::string config() { return testing::default_config_path(); }
 

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "sim/input_error.hpp"
 #include "sim/panel_io.hpp"
 #include "support.hpp"
@@ -15,13 +16,7 @@ namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using testing::slurp;
 
 fs::path run_to_csv(Config c, int threads, std::int64_t batch, const std::string& name) {
   omp_set_num_threads(threads);

@@ -22,28 +22,19 @@
 #include <string>
 #include <vector>
 
+#include "command_support.hpp"
 #include "support.hpp"
 
 namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::Outcome;
+using testing::run_command;
 
-struct Outcome {
-  int status;
-  std::string err;
-};
-
+// firmsim's exit status and standard error (stdout dropped).
 Outcome run_firmsim(const std::string& args) {
-  const std::string cmd = std::string(FIRMSIM_EXE) + " " + args + " 2>&1 >/dev/null";
-  Outcome o{-1, ""};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return o;
-  std::array<char, 4096> buf;
-  while (fgets(buf.data(), buf.size(), pipe)) o.err += buf.data();
-  const int raw = pclose(pipe);
-  o.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + (WIFSIGNALED(raw) ? WTERMSIG(raw) : 0);
-  return o;
+  return run_command(std::string(FIRMSIM_EXE) + " " + args + " 2>&1 >/dev/null");
 }
 
 long env_number(const char* name, long fallback) {
@@ -242,15 +233,15 @@ struct Tally {
 
 void expect_clean_outcome(const Outcome& o, const fs::path& out, const std::string& what, Tally& tally) {
   (o.status == 0 ? tally.accepted : tally.refused) += 1;
-  if (std::getenv("FIRMSIM_FUZZ_VERBOSE")) std::printf("%d %s", o.status, o.err.c_str());
-  ASSERT_TRUE(o.status == 0 || o.status == 2) << what << "\nstatus " << o.status << ": " << o.err;
+  if (std::getenv("FIRMSIM_FUZZ_VERBOSE")) std::printf("%d %s", o.status, o.output.c_str());
+  ASSERT_TRUE(o.status == 0 || o.status == 2) << what << "\nstatus " << o.status << ": " << o.output;
   if (o.status == 2) {
-    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << what << "\n" << o.err;
-    EXPECT_EQ(o.err.rfind("firmsim: ", 0), 0u) << what << "\n" << o.err;
-    EXPECT_EQ(o.err.find("internal error"), std::string::npos) << what << "\n" << o.err;
-    EXPECT_FALSE(fs::exists(out)) << what << "\n" << o.err;
+    EXPECT_EQ(std::count(o.output.begin(), o.output.end(), '\n'), 1) << what << "\n" << o.output;
+    EXPECT_EQ(o.output.rfind("firmsim: ", 0), 0u) << what << "\n" << o.output;
+    EXPECT_EQ(o.output.find("internal error"), std::string::npos) << what << "\n" << o.output;
+    EXPECT_FALSE(fs::exists(out)) << what << "\n" << o.output;
   } else {
-    EXPECT_TRUE(o.err.empty()) << what << "\n" << o.err;
+    EXPECT_TRUE(o.output.empty()) << what << "\n" << o.output;
     EXPECT_FALSE(has_temporaries(out)) << what;
   }
 }
@@ -322,7 +313,7 @@ TEST_P(Fuzz, CorruptedPanels) {
   const fs::path panel = dir_ / "panel";
   const Outcome made = run_firmsim("run " + testing::default_config_path() + " --scenario " + short_ +
                                    " --firms 150 --quiet --out " + panel.string());
-  ASSERT_EQ(made.status, 0) << made.err;
+  ASSERT_EQ(made.status, 0) << made.output;
   Tally tally;
   const std::vector<std::string> files = {"firm_years.csv", "firms.csv", "flows.csv", "panel_meta.yaml",
                                           "panel_manifest.yaml"};

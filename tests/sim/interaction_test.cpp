@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "sim/panel_io.hpp"
 #include "support.hpp"
 
@@ -18,6 +19,7 @@ namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::slurp;
 
 Config world(std::int64_t firms = 4000) {
   Config c = testing::small_default(firms, 1980);
@@ -306,13 +308,6 @@ TEST(ClusterProgram, MorePeersMoreMarketsNoticed) {
   Simulation sim(std::vector<Config>{quiet, quiet_on});
   sim.run();
   EXPECT_TRUE(same_panel(sim.panel(0), sim.panel(1)));
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
 }
 
 fs::path run_to_csv(Config c, int threads, std::int64_t batch, const std::string& name) {

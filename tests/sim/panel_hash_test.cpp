@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "sim/panel_io.hpp"
 #include "support.hpp"
 
@@ -17,6 +18,7 @@ namespace firmsim {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::slurp;
 
 // FNV-1a, 64 bits: stable across compilers and platforms (std::hash is not).
 std::uint64_t fnv1a(const std::string& bytes, std::uint64_t h = 1469598103934665603ull) {
@@ -25,13 +27,6 @@ std::uint64_t fnv1a(const std::string& bytes, std::uint64_t h = 1469598103934665
     h *= 1099511628211ull;
   }
   return h;
-}
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  std::ostringstream s;
-  s << f.rdbuf();
-  return s.str();
 }
 
 // Hash of the three CSV tables, in a fixed order.
