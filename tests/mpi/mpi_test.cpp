@@ -24,17 +24,8 @@ namespace fs = std::filesystem;
 using testing::Outcome;
 using testing::slurp;
 
-class Mpi : public ::testing::Test {
+class Mpi : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("firmsim-mpi-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // `processes` 0: firmsim started plainly (no MPI at all).
   Outcome firmsim(int processes, const std::string& args, const std::string& env = "") const {
     const std::string log = (dir_ / "output.txt").string();
@@ -50,7 +41,6 @@ class Mpi : public ::testing::Test {
     return o;
   }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  fs::path dir_;
 };
 
 const std::string kWorld = testing::default_config_path() + " --firms 1500 --seed 9 --years 1998:2005 --quiet";

@@ -29,17 +29,8 @@ using testing::slurp;
 
 Outcome firmsim(const std::string& args) { return run_command(std::string(FIRMSIM_EXE) + " " + args + " 2>&1"); }
 
-class Checkpoint : public ::testing::Test {
+class Checkpoint : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("firmsim-ckpt-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-            std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
 };
 
 const char* kPanelFiles[] = {"firm_years.csv", "firms.csv", "flows.csv", "panel_meta.yaml", "summary.csv"};

@@ -35,7 +35,7 @@ bool one_line(const std::string& s) { return !s.empty() && s.find('\n') == s.siz
 
 std::string config() { return testing::default_config_path(); }
 
-class CliHardening : public ::testing::Test {
+class CliHardening : public testing::ScratchDirTest {
  protected:
   // One small complete panel, written once for the suite.
   static void SetUpTestSuite() {
@@ -56,20 +56,12 @@ class CliHardening : public ::testing::Test {
     return "run " + config() + " --scenario " + short_ + " --firms 1000 --quiet --seed " + std::to_string(seed) +
            " --out " + out.string();
   }
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("firmsim-clih-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   fs::path copy_of_panel(const std::string& name) {
     fs::copy(panel_, dir_ / name, fs::copy_options::recursive);
     return dir_ / name;
   }
   static fs::path panel_;
   static std::string short_;
-  fs::path dir_;
 };
 fs::path CliHardening::panel_;
 std::string CliHardening::short_;

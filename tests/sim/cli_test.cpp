@@ -24,16 +24,8 @@ Outcome firmsim(const std::string& args) { return run_command(std::string(FIRMSI
 
 std::string config() { return testing::default_config_path(); }
 
-class Cli : public ::testing::Test {
+class Cli : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("firmsim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
 };
 
 TEST_F(Cli, UnknownKeyInScenarioIsStatus2WithFileLineKey) {

@@ -2,7 +2,9 @@
 // the files it wrote.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -41,5 +43,27 @@ inline std::string slurp(const std::filesystem::path& file) {
   s << in.rdbuf();
   return s.str();
 }
+
+// A test with a fresh directory of its own, removed afterwards:
+// <tmp>/firmsim-<suite>-<test>-<pid> (the pid keeps two build trees' ctest
+// runs apart).
+class ScratchDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const ::testing::TestInfo* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() /
+           ("firmsim-" + std::string(info->test_suite_name()) + "-" + info->name() + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  // Writes `text` to dir_/name; returns the file's path.
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::filesystem::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p.string();
+  }
+  std::filesystem::path dir_;
+};
 
 }  // namespace firmsim::testing

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "sim/input_error.hpp"
 #include "sim/limits.hpp"
 #include "support.hpp"
@@ -18,21 +19,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ConfigHardening : public ::testing::Test {
+class ConfigHardening : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("firmsim-hardening-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
   // The error of loading the default config with this overlay.
   InputError overlay_error(const std::string& overlay_text) {
     const std::string overlay = write("overlay.yaml", overlay_text);
@@ -47,7 +35,6 @@ class ConfigHardening : public ::testing::Test {
   static bool says(const InputError& e, const std::string& text) {
     return std::string(e.what()).find(text) != std::string::npos;
   }
-  fs::path dir_;
 };
 
 // --- Item 1: resource exhaustion -----------------------------------------------

@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "command_support.hpp"
 #include "sim/input_error.hpp"
 #include "support.hpp"
 
@@ -14,22 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class ConfigErrors : public ::testing::Test {
+class ConfigErrors : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("firmsim-config-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p.string();
-  }
   // The error of loading the default config with this overlay.
   InputError overlay_error(const std::string& overlay_text) {
     const std::string overlay = write("overlay.yaml", overlay_text);
@@ -41,7 +28,6 @@ class ConfigErrors : public ::testing::Test {
     ADD_FAILURE() << "no error for overlay:\n" << overlay_text;
     return InputError("", 0, "", "");
   }
-  fs::path dir_;
 };
 
 TEST_F(ConfigErrors, DefaultConfigLoads) {

@@ -14,16 +14,9 @@
 namespace firmsim {
 namespace {
 
+using testing::export_sets;
 using testing::plain_market;
 using testing::quiet_world;
-
-// Latent export markets of each firm by year, from the panel's flows.
-std::map<std::int64_t, std::map<int, MarketMask>> export_sets(const Panel& p) {
-  std::map<std::int64_t, std::map<int, MarketMask>> sets;
-  for (std::size_t k = 0; k < p.flows.rows(); ++k)
-    if (p.flows.exports_true[k] > 0) sets[p.flows.firm[k]][p.flows.year[k]] |= market_bit(p.flows.market[k]);
-  return sets;
-}
 
 int exporters_in(const Panel& p, int year) {
   int n = 0;

@@ -4,6 +4,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <string>
 
 #include "sim/config.hpp"
@@ -120,6 +121,14 @@ inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 
   c.run.first_year = 1990;
   c.run.last_year = 2005;
   return c;
+}
+
+// Latent export markets of each firm by year, from the panel's flows.
+inline std::map<std::int64_t, std::map<int, MarketMask>> export_sets(const Panel& p) {
+  std::map<std::int64_t, std::map<int, MarketMask>> sets;
+  for (std::size_t k = 0; k < p.flows.rows(); ++k)
+    if (p.flows.exports_true[k] > 0) sets[p.flows.firm[k]][p.flows.year[k]] |= market_bit(p.flows.market[k]);
+  return sets;
 }
 
 }  // namespace firmsim::testing
