@@ -76,31 +76,28 @@ struct CountFlows {
   }
 };
 
-struct FlowColumnsView {
-  std::int64_t* id;
+// Where each flow is: its firm's row, its market and its cell in the
+// per-market arrays (m * n + i), which the record then gathers from.
+struct FlowCells {
+  std::int64_t* row;
   std::uint8_t* market;
-  float *exports_true, *imports_true, *exports_observed, *imports_observed;
+  std::int64_t* cell;
 };
 
-struct WriteFlows {
+struct LocateFlows {
   FirmStateView s;
   int n_markets;
   const std::int64_t* rows;
   const std::int64_t* offsets;
-  FlowColumnsView out;
+  FlowCells out;
   FIRMSIM_HD void operator()(std::int64_t r) const {
     const std::int64_t i = rows[r];
     std::int64_t k = offsets[r];
     for (int m = 0; m < n_markets; ++m) {
-      const float x = s.export_value[s.at(m, i)];
-      const float mv = s.import_value[s.at(m, i)];
-      if (!(x > 0 || mv > 0)) continue;
-      out.id[k] = i;
+      if (!(s.export_value[s.at(m, i)] > 0 || s.import_value[s.at(m, i)] > 0)) continue;
+      out.row[k] = r;
       out.market[k] = static_cast<std::uint8_t>(m);
-      out.exports_true[k] = x;
-      out.imports_true[k] = mv;
-      out.exports_observed[k] = ((s.export_mask_observed[i] >> m) & 1u) ? x : 0.0f;
-      out.imports_observed[k] = ((s.import_mask_observed[i] >> m) & 1u) ? mv : 0.0f;
+      out.cell[k] = s.at(m, i);
       ++k;
     }
   }
@@ -536,24 +533,25 @@ void Engine::record_year(YearRecord& out, const StateSelection& which) const {
     for (std::size_t r = 0; r < out.alive.size(); ++r)
       if (!out.alive[r]) out.state.fte[r] = 0;
 
-  // Flows: count per row, scan to offsets, write.
+  // Flows: count per row, scan to offsets, locate, gather the selected
+  // per-market arrays at the flows' cells.
   const std::int64_t n_rows = static_cast<std::int64_t>(rows.size());
   thrust::device_vector<std::int64_t> counts(n_rows + 1, 0);
   thrust::transform(rows.begin(), rows.end(), counts.begin(), CountFlows{m.view, n_markets});
   thrust::exclusive_scan(counts.begin(), counts.end(), counts.begin());
   const std::int64_t n_flows = counts[n_rows];
-  thrust::device_vector<std::int64_t> flow_id(n_flows);
+  thrust::device_vector<std::int64_t> flow_row(n_flows), cells(n_flows);
   thrust::device_vector<std::uint8_t> flow_market(n_flows);
-  thrust::device_vector<float> xt(n_flows), mt(n_flows), xo(n_flows), mo(n_flows);
-  thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n_rows),
-                   WriteFlows{m.view, n_markets, raw(rows), raw(counts),
-                              FlowColumnsView{raw(flow_id), raw(flow_market), raw(xt), raw(mt), raw(xo), raw(mo)}});
-  out.flow_id = to_host(flow_id);
+  thrust::for_each(
+      thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n_rows),
+      LocateFlows{m.view, n_markets, raw(rows), raw(counts), FlowCells{raw(flow_row), raw(flow_market), raw(cells)}});
+  out.flow_row = to_host(flow_row);
   out.flow_market = to_host(flow_market);
-  out.flow_exports_true = to_host(xt);
-  out.flow_imports_true = to_host(mt);
-  out.flow_exports_observed = to_host(xo);
-  out.flow_imports_observed = to_host(mo);
+#define FIRMSIM_GATHER_CELLS(type, name, extent)                          \
+  FIRMSIM_ONE_PER_MARKET_##extent(if (which[state_bit(StateArray::name)]) \
+                                      gather_column(cells, m.name, out.flow_state.name);)
+  FIRMSIM_FIRM_STATE(FIRMSIM_GATHER_CELLS)
+#undef FIRMSIM_GATHER_CELLS
 }
 
 namespace {

@@ -82,6 +82,14 @@ struct FirmStateRows {
 #undef FIRMSIM_ROWS_MEMBER
 };
 
+// The per-market state arrays (extent market) at chosen (firm, market)
+// cells, on the host; again only the selected arrays are filled.
+struct MarketStateCells {
+#define FIRMSIM_CELLS_MEMBER(type, name, extent) FIRMSIM_ONE_PER_MARKET_##extent(std::vector<type> name;)
+  FIRMSIM_FIRM_STATE(FIRMSIM_CELLS_MEMBER)
+#undef FIRMSIM_CELLS_MEMBER
+};
+
 // One year's rows, copied to the host: every firm alive at the start of the
 // year (those that died in it have alive = 0; a dead firm reports no
 // employment, so its fte row is 0), in population order, and every positive
@@ -92,9 +100,11 @@ struct YearRecord {
   std::vector<std::uint8_t> alive;
   FirmStateRows state;  // the selected arrays, one row per id
 
-  std::vector<std::int64_t> flow_id;
+  // The flows: every (firm, market) with positive latent exports or imports
+  // this year (export_value or import_value), by firm then market.
+  std::vector<std::int64_t> flow_row;  // the firm's row in id / alive / state
   std::vector<std::uint8_t> flow_market;
-  std::vector<float> flow_exports_true, flow_imports_true, flow_exports_observed, flow_imports_observed;
+  MarketStateCells flow_state;  // the selected per-market arrays at those cells
 };
 
 // What one firm looks like now (for the viewer and for tests).

@@ -95,6 +95,11 @@ constexpr int kStateArrays = static_cast<int>(StateArray::count);
 #define FIRMSIM_ONE_PER_FIRM_market(...)
 #define FIRMSIM_ONE_PER_FIRM_peer(...)
 #define FIRMSIM_ONE_PER_FIRM_interacting(...)
+// The same for the arrays with one element per firm and market.
+#define FIRMSIM_ONE_PER_MARKET_firm(...)
+#define FIRMSIM_ONE_PER_MARKET_market(...) __VA_ARGS__
+#define FIRMSIM_ONE_PER_MARKET_peer(...)
+#define FIRMSIM_ONE_PER_MARKET_interacting(...)
 
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)

@@ -21,8 +21,8 @@ namespace firmsim {
 enum class Strategy : std::uint8_t { none = 0, waterfall = 1, sprinkler = 2 };
 
 // ----------------------------------------------------------------------------
-// The columns of the firm-year and firm tables, each listed once, in file
-// order: X(type, name, required, fallback, source). The struct members, the
+// The columns of the firm-year, firm and flow tables, each listed once, in
+// file order: X(type, name, required, fallback, source). The struct members, the
 // schemas below (CSV writer and reader, checkpoint, shard merge) and the
 // simulator's filling of each column are generated from these lists, so a new
 // column is one line here.
@@ -30,10 +30,13 @@ enum class Strategy : std::uint8_t { none = 0, waterfall = 1, sprinkler = 2 };
 //   fallback  fills it (kUnknown = NaN: unknown)
 //   source    how the simulator fills it (sim/simulation.cpp); these names
 //             mean nothing to code that only reads panels:
-//     ROW(key)        the row's replicate, firm, year or alive
+//     ROW(key)        the row's replicate, firm, year, market (flows) or alive
 //     STATE(array)    a one-per-firm state array (kernels/firm_state.hpp)
 //     MARKETS(array)  the number of markets in a market-mask state array
 //     TRAIT(trait)    a latent trait drawn from the firm's key (firm table only)
+//     CELL(array)     a per-market state array at the flow's market (flows only)
+//     OBSERVED(array, mask)  the same where the firm's observed mask has the
+//                     market, else 0: what the statistics office saw (flows only)
 // Comments inside the lists are /* */: a // comment would swallow the line
 // continuation.
 // ----------------------------------------------------------------------------
@@ -92,22 +95,24 @@ struct FirmColumns {
   std::size_t rows() const { return firm.size(); }
 };
 
-#undef FIRMSIM_PANEL_MEMBER
+// One row per firm, market and year with a positive latent export or import
+// flow. Rows are ordered by (replicate, year, firm, market).
+#define FIRMSIM_FLOW_COLUMNS(X)                                                                                    \
+  X(std::int32_t, replicate, false, 0.0, ROW(replicate))                                                           \
+  X(std::int64_t, firm, true, 0.0, ROW(firm))                                                                      \
+  X(std::int16_t, year, true, 0.0, ROW(year))                                                                      \
+  X(std::uint8_t, market, true, 0.0, ROW(market))                            /* index into PanelMeta::markets */   \
+  X(float, exports, true, 0.0, OBSERVED(export_value, export_mask_observed)) /* 0 below the reporting threshold */ \
+  X(float, imports, true, 0.0, OBSERVED(import_value, import_mask_observed))                                       \
+  X(float, exports_true, false, kUnknown, CELL(export_value))                                                      \
+  X(float, imports_true, false, kUnknown, CELL(import_value))
 
-// One row per firm, market and year with a positive latent export or import flow.
-// Rows are ordered by (replicate, year, firm, market).
 struct FlowColumns {
-  std::vector<std::int32_t> replicate;
-  std::vector<std::int64_t> firm;
-  std::vector<std::int16_t> year;
-  std::vector<std::uint8_t> market;  // index into PanelMeta::markets
-  std::vector<float> exports;        // observed (0 when below the reporting threshold)
-  std::vector<float> imports;        // observed
-  std::vector<float> exports_true;
-  std::vector<float> imports_true;
-
+  FIRMSIM_FLOW_COLUMNS(FIRMSIM_PANEL_MEMBER)
   std::size_t rows() const { return year.size(); }
 };
+
+#undef FIRMSIM_PANEL_MEMBER
 
 // One row per firm and peer slot when firms interact (empty otherwise): the
 // network, fixed for the whole run. Ordered by (replicate, firm, slot).
@@ -178,20 +183,13 @@ void firm_schema(F&& f) {
   FIRMSIM_FIRM_COLUMNS(FIRMSIM_SCHEMA_ENTRY)
 }
 
-#undef FIRMSIM_SCHEMA_ENTRY
-
 template <class F>
 void flow_schema(F&& f) {
   using C = FlowColumns;
-  f("replicate", &C::replicate, false, 0.0);
-  f("firm", &C::firm, true, 0.0);
-  f("year", &C::year, true, 0.0);
-  f("market", &C::market, true, 0.0);
-  f("exports", &C::exports, true, 0.0);
-  f("imports", &C::imports, true, 0.0);
-  f("exports_true", &C::exports_true, false, kUnknown);
-  f("imports_true", &C::imports_true, false, kUnknown);
+  FIRMSIM_FLOW_COLUMNS(FIRMSIM_SCHEMA_ENTRY)
 }
+
+#undef FIRMSIM_SCHEMA_ENTRY
 
 template <class F>
 void peer_schema(F&& f) {

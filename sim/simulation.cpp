@@ -398,7 +398,7 @@ void Simulation::reduce_over_processes(std::vector<YearSummary>& year_by_variant
 // What a year's record copies: the panel's sources, and what the summary
 // and the policy columns read.
 StateSelection Simulation::recorded_state() {
-  StateSelection which = firm_year_sources();
+  StateSelection which = firm_year_sources() | flow_sources();
   for (StateArray a :
        {StateArray::founding_year, StateArray::exports_true, StateArray::imports_true, StateArray::exports_observed,
         StateArray::support, StateArray::strategy, StateArray::policy_targeted})
@@ -417,16 +417,11 @@ void Simulation::append(const YearRecord& r) {
     policy_columns_[slot].support.push_back(r.state.support[k]);
     policy_columns_[slot].targeted.push_back(r.state.policy_targeted[k]);
   }
-  for (std::size_t k = 0; k < r.flow_id.size(); ++k) {
-    FlowColumns& f = flows_[static_cast<std::size_t>(r.flow_id[k] / per)];
-    f.replicate.push_back(static_cast<std::int32_t>(part_.first_replicate + r.flow_id[k] / per % rpv));
-    f.firm.push_back(part_.first_firm + r.flow_id[k] % per);
-    f.year.push_back(static_cast<std::int16_t>(r.year));
-    f.market.push_back(r.flow_market[k]);
-    f.exports.push_back(r.flow_exports_observed[k]);
-    f.imports.push_back(r.flow_imports_observed[k]);
-    f.exports_true.push_back(r.flow_exports_true[k]);
-    f.imports_true.push_back(r.flow_imports_true[k]);
+  for (std::size_t k = 0; k < r.flow_row.size(); ++k) {
+    const std::int64_t id = r.id[static_cast<std::size_t>(r.flow_row[k])];
+    const PanelRowKey key{static_cast<std::int32_t>(part_.first_replicate + id / per % rpv),
+                          part_.first_firm + id % per, static_cast<std::int16_t>(r.year), 1, r.flow_market[k]};
+    append_flow_row(flows_[static_cast<std::size_t>(id / per)], key, r, k);
   }
 }
 
