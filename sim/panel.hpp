@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace firmsim {
@@ -28,6 +29,8 @@ enum class Strategy : std::uint8_t { none = 0, waterfall = 1, sprinkler = 2 };
 // column is one line here.
 //   required  a file read from disk must have the column; otherwise
 //   fallback  fills it (kUnknown = NaN: unknown)
+//   type      one of uint8, int16, int32, int64, float, uint64 (a market
+//             mask): what the writers and the reader know
 //   source    how the simulator fills it (sim/simulation.cpp); these names
 //             mean nothing to code that only reads panels:
 //     ROW(key)        the row's replicate, firm, year, market (flows) or alive
@@ -83,7 +86,17 @@ constexpr double kUnknown = __builtin_nan("");
   X(std::int16_t, latent_export_start_year, false, 0.0, STATE(export_start_year)) /* 0 = never exported */            \
   X(float, orientation, false, kUnknown, TRAIT(orientation)) /* international orientation (latent) */
 
-#define FIRMSIM_PANEL_MEMBER(type, name, required, fallback, source) std::vector<type> name;
+// The element types the writers (CSV, Stata) and the CSV reader know.
+template <class T>
+constexpr bool kPanelType =
+    std::is_same_v<T, std::uint8_t> || std::is_same_v<T, std::int16_t> || std::is_same_v<T, std::int32_t> ||
+    std::is_same_v<T, std::int64_t> || std::is_same_v<T, float> || std::is_same_v<T, std::uint64_t>;
+
+#define FIRMSIM_PANEL_MEMBER(type, name, required, fallback, source)                                     \
+  static_assert(kPanelType<type>, "panel column '" #name                                                 \
+                                  "': its type must be std::uint8_t, std::int16_t, "                     \
+                                  "std::int32_t, std::int64_t, float or std::uint64_t (a market mask)"); \
+  std::vector<type> name;
 
 struct FirmYearColumns {
   FIRMSIM_FIRM_YEAR_COLUMNS(FIRMSIM_PANEL_MEMBER)
