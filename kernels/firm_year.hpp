@@ -136,7 +136,7 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
   // Exponential product scope: most exporters sell few products, some many.
-  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -logf(uniform(t, draws::product_scope()));
+  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -pmath::log(uniform(t, draws::product_scope()));
   f.asset_rank = uniform(t, draws::asset_rank());
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
   f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait()) - 0.5f);
@@ -145,7 +145,7 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   normals(more, draws::initial_shock(), f.initial_shock, unused);
   normals(more, draws::import_propensity(), z_import, unused);
   const float sd = in.params.imports.firm_propensity_sd;
-  f.import_trait = expf(sd * z_import - 0.5f * sd * sd);
+  f.import_trait = pmath::exp(sd * z_import - 0.5f * sd * sd);
 }
 
 // True appeal of the firm's product in market m: a regional part shared by the
@@ -302,14 +302,14 @@ FIRMSIM_HD FIRMSIM_INLINE float expected_log_efficiency_gap(const FirmYear& f) {
 FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const FirmDraws& d, FirmYear& f, bool newborn) {
   const DomesticParams& p = in.params.domestic;
   if (!newborn) {
-    const float log_target = logf(f.industry->base_fte) + p.size_elasticity * expected_log_efficiency_gap(f) +
-                             p.export_size_elasticity * log1pf(f.export_intensity);
-    const float log_fte = logf(f.fte);
+    const float log_target = pmath::log(f.industry->base_fte) + p.size_elasticity * expected_log_efficiency_gap(f) +
+                             p.export_size_elasticity * pmath::log1p(f.export_intensity);
+    const float log_fte = pmath::log(f.fte);
     const float next =
         log_fte + p.adjustment_speed * (log_target - log_fte) + p.employment_noise_sd * d.employment_noise;
-    f.fte = fminf(p.max_fte, fmaxf(1.0f, expf(next)));
+    f.fte = fminf(p.max_fte, fmaxf(1.0f, pmath::exp(next)));
   }
-  const float labour_productivity = f.industry->va_per_fte * expf(f.productivity - f.industry->efficiency_mean);
+  const float labour_productivity = f.industry->va_per_fte * pmath::exp(f.productivity - f.industry->efficiency_mean);
   f.value_added = f.fte * labour_productivity;
   f.turnover_domestic = f.value_added * f.industry->turnover_to_va;
   f.cash += p.operating_margin * f.value_added;
@@ -321,8 +321,8 @@ FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const Fir
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE float death_hazard(const YearInputs& in, const FirmYear& f) {
   const DeathParams& p = in.params.death;
-  const float h = f.industry->base_hazard * expf(-p.age_decay * static_cast<float>(f.age)) *
-                  powf(fmaxf(f.fte, 1.0f) / 10.0f, -p.size_elasticity);
+  const float h = f.industry->base_hazard * pmath::exp(-p.age_decay * static_cast<float>(f.age)) *
+                  pmath::pow(fmaxf(f.fte, 1.0f) / 10.0f, -p.size_elasticity);
   return fminf(p.max_hazard, h);
 }
 
@@ -434,20 +434,20 @@ FIRMSIM_HD FIRMSIM_INLINE float psychic_distance(const YearInputs& in, int m) {
 // Expected yearly export sales in market m, from the firm's beliefs.
 // Bigger firms can serve more foreign demand: sales scale with (FTE / 10)^size_elasticity.
 FIRMSIM_HD FIRMSIM_INLINE float export_capacity(const YearInputs& in, const FirmYear& f) {
-  return powf(f.fte / 10.0f, in.params.exports.size_elasticity);
+  return pmath::pow(f.fte / 10.0f, in.params.exports.size_elasticity);
 }
 
 // The firm's part of expected export sales, the same in every market.
 FIRMSIM_HD FIRMSIM_INLINE float export_factor(const YearInputs& in, const FirmYear& f) {
   const ExportParams& x = in.params.exports;
   return x.scale * f.industry->tradability * export_capacity(in, f) *
-         expf(x.productivity_elasticity * expected_log_efficiency_gap(f));
+         pmath::exp(x.productivity_elasticity * expected_log_efficiency_gap(f));
 }
 
 // Expected yearly export sales in market m, from the firm's beliefs.
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
-  const float sales = f.export_factor * in.market_year[m].reach * expf(s.appeal_belief[s.at(m, f.id)]);
+  const float sales = f.export_factor * in.market_year[m].reach * pmath::exp(s.appeal_belief[s.at(m, f.id)]);
   return in.params.interactions.crowding ? sales * crowding_factor(in, f, m) : sales;
 }
 
@@ -491,7 +491,7 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost_unsupported(const YearInputs& i
   if ((f.importing >> m) & 1u) cost *= x.import_sunk_factor;
   const int tenure = s.export_tenure[s.at(m, f.id)];
   if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
-  cost *= expf(-x.orientation_sunk * f.orientation);
+  cost *= pmath::exp(-x.orientation_sunk * f.orientation);
   if (!((f.exporting >> m) & 1u)) {  // mentors help with entering, not with staying
     const float cut = mentor_cut(in, f, m);
     if (cut > 0) cost *= 1.0f - cut;
@@ -586,14 +586,14 @@ FIRMSIM_HD FIRMSIM_INLINE float sprinkler_advantage(const YearInputs& in, const 
   u += p.globalized * j.globalized;
   u += p.high_tech * (j.technology == static_cast<std::uint8_t>(Technology::high_medium_high) ? 1.0f : 0.0f);
   u -= p.life_cycle * j.product_life_cycle / 10.0f;
-  u += p.market_size * logf(fmaxf(size / n, 1e-6f));
+  u += p.market_size * pmath::log(fmaxf(size / n, 1e-6f));
   u += p.market_growth * 100.0f * growth / n;
   u += p.innovativeness * innovativeness / n;
   u += p.competition * competition / n;
   u -= p.cooperation * p.competitor_cooperation;
   u -= p.fixed_entry_cost * j.sunk_cost_scale;
   u += p.orientation * f.orientation / fmaxf(p.orientation_sd, 1e-6f);
-  u += p.cash * logf(fmaxf(spendable_cash(in, f), 1.0f) / fmaxf(sunk, 1.0f));
+  u += p.cash * pmath::log(fmaxf(spendable_cash(in, f), 1.0f) / fmaxf(sunk, 1.0f));
   return u + p.taste_scale * taste;
 }
 
@@ -725,7 +725,7 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
-  float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * expf(log_sales);
+  float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * pmath::exp(log_sales);
   if (in.params.interactions.crowding) sales *= crowding_factor(in, f, m);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
@@ -829,8 +829,8 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
 // The firm's part of expected imports, the same from every market.
 FIRMSIM_HD FIRMSIM_INLINE float import_factor(const YearInputs& in, const FirmYear& f) {
   const ImportParams& p = in.params.imports;
-  return p.scale * f.industry->import_propensity * f.import_trait * powf(f.fte, p.size_elasticity) *
-         expf(expected_log_efficiency_gap(f));
+  return p.scale * f.industry->import_propensity * f.import_trait * pmath::pow(f.fte, p.size_elasticity) *
+         pmath::exp(expected_log_efficiency_gap(f));
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float expected_imports(const YearInputs& in, const FirmYear& f, int m) {
@@ -898,7 +898,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
     const PhiloxCounter r = draw4(f.rng, f.firm, in.year, m, Purpose::market_year_sales);
     float z_export, z_import;
     normals(r, draws::sales_noise(), z_export, z_import);
-    const float flow = expected_imports(in, f, m) * expf(true_import_appeal(in, f, m) + p.noise_sd * z_import);
+    const float flow = expected_imports(in, f, m) * pmath::exp(true_import_appeal(in, f, m) + p.noise_sd * z_import);
     s.import_value[k] = flow;
     f.cash += p.margin * flow - import_fixed_cost(in, m);
   }
@@ -914,7 +914,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
 // 11. Record: the year's observables, and what the statistics office sees.
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE int product_count(float scope, int n_markets) {
-  const float n = scope * (1.0f + logf(static_cast<float>(n_markets)));
+  const float n = scope * (1.0f + pmath::log(static_cast<float>(n_markets)));
   return static_cast<int>(fminf(255.0f, fmaxf(1.0f, floorf(n + 0.5f))));
 }
 
@@ -954,7 +954,7 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   s.turnover[i] = f.turnover_domestic + exports;
   const float gap = f.productivity - f.industry->efficiency_mean;
   const float capital =
-      f.industry->capital_per_fte * f.fte * expf(d.capital_efficiency_elasticity * gap + f.capital_trait);
+      f.industry->capital_per_fte * f.fte * pmath::exp(d.capital_efficiency_elasticity * gap + f.capital_trait);
   s.fixed_assets[i] = capital;
   // Reporting of R&D and intangibles is a persistent firm trait (asset_rank),
   // more likely for traders; amounts scale with size and efficiency.
@@ -962,10 +962,10 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   const float boost = trader ? d.trader_asset_boost : 1.0f;
   const bool reports_intangibles = f.asset_rank < f.industry->intangibles_propensity * boost;
   const bool reports_rnd = f.asset_rank < f.industry->rnd_propensity * boost;
-  s.intangible_assets[i] = reports_intangibles ? d.intangibles_per_fte * f.fte * expf(gap) : 0.0f;
-  s.rnd[i] = reports_rnd ? d.rnd_per_fte * f.fte * expf(gap) : 0.0f;
+  s.intangible_assets[i] = reports_intangibles ? d.intangibles_per_fte * f.fte * pmath::exp(gap) : 0.0f;
+  s.rnd[i] = reports_rnd ? d.rnd_per_fte * f.fte * pmath::exp(gap) : 0.0f;
   const float alpha = d.capital_share;
-  s.tfp[i] = logf(fmaxf(f.value_added, 1.0f)) - alpha * logf(fmaxf(capital, 1.0f)) - (1.0f - alpha) * logf(f.fte);
+  s.tfp[i] = pmath::log(fmaxf(f.value_added, 1.0f)) - alpha * pmath::log(fmaxf(capital, 1.0f)) - (1.0f - alpha) * pmath::log(f.fte);
 
   float exports_observed, imports_observed;
   const MarketMask xo = observed_flows(in, s, i, f.exported_this_year, s.export_value, exports_observed);

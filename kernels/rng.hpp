@@ -10,6 +10,7 @@
 
 #include "kernels/hd.hpp"
 #include "kernels/philox.hpp"
+#include "kernels/portable_math.hpp"
 
 namespace firmsim {
 
@@ -158,10 +159,12 @@ FIRMSIM_HD FIRMSIM_INLINE std::uint32_t second_word(const PhiloxCounter& block, 
 
 // Two independent standard normals from two uniforms (Box-Muller).
 FIRMSIM_HD FIRMSIM_INLINE void to_normals(std::uint32_t a, std::uint32_t b, float& z0, float& z1) {
-  const float r = sqrtf(-2.0f * logf(to_unit(a)));
+  const float r = sqrtf(-2.0f * pmath::log(to_unit(a)));
   const float angle = 6.28318530717958647692f * to_unit(b);
-  z0 = r * cosf(angle);
-  z1 = r * sinf(angle);
+  float sine, cosine;
+  pmath::sincos(angle, sine, cosine);
+  z0 = r * cosine;
+  z1 = r * sine;
 }
 
 // A slot's uniform, and a two-word slot's pair of normals.
@@ -175,7 +178,7 @@ FIRMSIM_HD FIRMSIM_INLINE void normals(const PhiloxCounter& block, const DrawSlo
 // Logistic draw (difference of two Gumbels) for random-utility choices.
 FIRMSIM_HD FIRMSIM_INLINE float to_logistic(std::uint32_t x) {
   const float u = to_unit(x);
-  return logf(u / (1.0f - u));
+  return pmath::log(u / (1.0f - u));
 }
 
 }  // namespace firmsim

@@ -54,7 +54,7 @@ TEST(PanelHash, FixedSmallWorldIsByteIdentical) {
   sim.run();
   const Panel p = sim.panel();
   ASSERT_GT(p.firm_years.rows(), 1000u);
-  EXPECT_EQ(panel_hash(p, "one"), 0x9d36a1f0ee3641a0ull) << std::hex << panel_hash(p, "again");
+  EXPECT_EQ(panel_hash(p, "one"), 0xab0b44c76bc3ad32ull) << std::hex << panel_hash(p, "again");
 }
 
 TEST(PanelHash, SecondVariantIsByteIdentical) {
@@ -64,7 +64,22 @@ TEST(PanelHash, SecondVariantIsByteIdentical) {
   Simulation sim(std::vector<Config>{base, cheaper});
   sim.run();
   const Panel p = sim.panel(1);
-  EXPECT_EQ(panel_hash(p, "variant"), 0x57327a516bb12c2dull) << std::hex << panel_hash(p, "again");
+  EXPECT_EQ(panel_hash(p, "variant"), 0x54ae3c6f77d39106ull) << std::hex << panel_hash(p, "again");
+}
+
+// The default as shipped: market information, mentoring and crowding on, so
+// the peer gather and the crowding reduction are under the guard too (and,
+// run on a GPU by bench/gpu-check.sh, give the CPU's bytes).
+TEST(PanelHash, InteractingFirmsAreByteIdentical) {
+  Config c = fixed_world();
+  const Config shipped = load_config(testing::default_config_path());
+  c.model.interactions = shipped.model.interactions;
+  ASSERT_GT(c.model.interactions.market_information + c.model.interactions.mentoring + c.model.interactions.crowding, 0)
+      << "the shipped default no longer has firm interactions on: this test guards nothing";
+  Simulation sim(c);
+  sim.run();
+  const Panel p = sim.panel();
+  EXPECT_EQ(panel_hash(p, "network"), 0xcbcd7ebc8ff37360ull) << std::hex << panel_hash(p, "again");
 }
 
 }  // namespace

@@ -1,0 +1,137 @@
+// The kernels' own elementary functions (kernels/portable_math.hpp): within
+// one float ulp of the correctly rounded value everywhere the model uses them,
+// almost always exactly that value, and the C library's answer at the special
+// values the model can reach. Their bits being the same on the GPU is checked
+// by the panel-hash test run on a GPU (bench/gpu-check.sh).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <limits>
+
+#include "kernels/portable_math.hpp"
+
+namespace firmsim {
+namespace {
+
+// Distance in units in the last place between two finite floats of one sign.
+std::int64_t ulps(float a, float b) {
+  std::int32_t ia, ib;
+  std::memcpy(&ia, &a, sizeof ia);
+  std::memcpy(&ib, &b, sizeof ib);
+  if ((ia < 0) != (ib < 0)) return (a == b) ? 0 : std::numeric_limits<std::int32_t>::max();
+  return std::llabs(static_cast<std::int64_t>(ia) - ib);
+}
+
+struct Sweep {
+  long points = 0, exact = 0;
+  std::int64_t worst = 0;
+  float worst_at = 0;
+};
+
+// Compares f against the double-precision C library rounded once to float.
+Sweep sweep(float lo, float hi, long n, bool logarithmic, const std::function<float(float)>& f,
+            const std::function<double(double)>& reference) {
+  Sweep s;
+  for (long i = 0; i <= n; ++i) {
+    const double t = static_cast<double>(i) / n;
+    const float x = logarithmic ? static_cast<float>(lo * std::pow(static_cast<double>(hi) / lo, t))
+                                : static_cast<float>(lo + (static_cast<double>(hi) - lo) * t);
+    const float expected = static_cast<float>(reference(x));
+    const float got = f(x);
+    const std::int64_t d = ulps(got, expected);
+    ++s.points;
+    if (d == 0) ++s.exact;
+    if (d > s.worst) s.worst = d, s.worst_at = x;
+  }
+  return s;
+}
+
+void expect_accurate(const Sweep& s, const char* what) {
+  EXPECT_LE(s.worst, 1) << what << ": " << s.worst << " ulps at " << s.worst_at;
+  EXPECT_GE(static_cast<double>(s.exact) / s.points, 0.999) << what << ": " << s.exact << " of " << s.points
+                                                            << " correctly rounded";
+}
+
+TEST(PortableMath, ExpWithinOneUlpFromUnderflowToOverflow) {
+  const auto f = [](float x) { return pmath::exp(x); };
+  const auto ref = [](double x) { return std::exp(x); };
+  expect_accurate(sweep(-87.0f, 88.0f, 200000, false, f, ref), "exp");
+  expect_accurate(sweep(-1e-3f, 1e-3f, 20000, false, f, ref), "exp near 0");
+}
+
+TEST(PortableMath, LogWithinOneUlpOverTheFloatRange) {
+  const auto f = [](float x) { return pmath::log(x); };
+  const auto ref = [](double x) { return std::log(x); };
+  expect_accurate(sweep(1e-37f, 1e37f, 200000, true, f, ref), "log");
+  expect_accurate(sweep(0.5f, 2.0f, 200000, false, f, ref), "log near 1");
+  expect_accurate(sweep(1e-44f, 1e-38f, 2000, true, f, ref), "log of subnormals");
+}
+
+TEST(PortableMath, Log1pAccurateForSmallAndLargeArguments) {
+  const auto f = [](float x) { return pmath::log1p(x); };
+  const auto ref = [](double x) { return std::log1p(x); };
+  expect_accurate(sweep(1e-12f, 1e6f, 100000, true, f, ref), "log1p");
+  expect_accurate(sweep(-0.99f, 0.0f, 20000, false, f, ref), "log1p below 0");
+}
+
+TEST(PortableMath, PowOfPositiveBasesToElasticities) {
+  for (float y : {-2.5f, -1.0f, -0.37f, 0.0f, 0.25f, 0.8f, 1.0f, 1.7f, 3.0f}) {
+    const auto f = [y](float x) { return pmath::pow(x, y); };
+    const auto ref = [y](double x) { return std::pow(x, static_cast<double>(y)); };
+    expect_accurate(sweep(1e-3f, 1e5f, 20000, true, f, ref), "pow");
+  }
+}
+
+TEST(PortableMath, SinCosOfBoxMullerAngles) {
+  const auto s = [](float x) {
+    float sine, cosine;
+    pmath::sincos(x, sine, cosine);
+    return sine;
+  };
+  const auto c = [](float x) {
+    float sine, cosine;
+    pmath::sincos(x, sine, cosine);
+    return cosine;
+  };
+  // Away from the zeros, where a float ulp of the result is tiny and the
+  // float argument's own rounding dominates any comparison.
+  const auto sin_ref = [](double x) { return std::sin(x); };
+  const auto cos_ref = [](double x) { return std::cos(x); };
+  expect_accurate(sweep(0.05f, 3.09f, 100000, false, s, sin_ref), "sin");
+  expect_accurate(sweep(3.19f, 6.23f, 100000, false, s, sin_ref), "sin, second half");
+  expect_accurate(sweep(0.0f, 1.52f, 100000, false, c, cos_ref), "cos");
+  expect_accurate(sweep(1.62f, 4.66f, 100000, false, c, cos_ref), "cos, middle");
+  // Near the zeros: absolute error far below what a normal draw can show.
+  for (float x = 0.0f; x <= 6.2832f; x += 1e-4f) {
+    EXPECT_NEAR(s(x), std::sin(static_cast<double>(x)), 1e-7) << x;
+    EXPECT_NEAR(c(x), std::cos(static_cast<double>(x)), 1e-7) << x;
+  }
+}
+
+TEST(PortableMath, SpecialValuesAsTheCLibrary) {
+  const float inf = std::numeric_limits<float>::infinity();
+  EXPECT_EQ(pmath::exp(0.0f), 1.0f);
+  EXPECT_EQ(pmath::exp(100.0f), inf);
+  EXPECT_EQ(pmath::exp(-200.0f), 0.0f);
+  EXPECT_EQ(pmath::exp(-inf), 0.0f);
+  EXPECT_EQ(pmath::exp(inf), inf);
+  EXPECT_TRUE(std::isnan(pmath::exp(std::nanf(""))));
+  EXPECT_EQ(pmath::log(1.0f), 0.0f);
+  EXPECT_EQ(pmath::log(0.0f), -inf);
+  EXPECT_EQ(pmath::log(inf), inf);
+  EXPECT_TRUE(std::isnan(pmath::log(-1.0f)));
+  EXPECT_TRUE(std::isnan(pmath::log(std::nanf(""))));
+  EXPECT_EQ(pmath::pow(0.0f, 2.0f), 0.0f);
+  EXPECT_EQ(pmath::pow(0.0f, -1.0f), inf);
+  EXPECT_EQ(pmath::pow(5.0f, 0.0f), 1.0f);
+  EXPECT_EQ(pmath::log1p(0.0f), 0.0f);
+  // exp's subnormal results round once, as the C library's do.
+  EXPECT_EQ(pmath::exp(-100.0f), static_cast<float>(std::exp(-100.0)));
+  EXPECT_EQ(pmath::exp(-103.0f), static_cast<float>(std::exp(-103.0)));
+}
+
+}  // namespace
+}  // namespace firmsim
