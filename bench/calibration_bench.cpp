@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "calibrate/evaluator.hpp"
+#include "bench/yardstick.hpp"
 #include "estimation/targets.hpp"
 #include "kernels/engine.hpp"
 
@@ -70,7 +71,9 @@ int main(int argc, char** argv) {
       "%zu parameters, %zu moments\n",
       Engine::backend_name(), omp_get_max_threads(), static_cast<long long>(base.run.firms), o.replicates,
       parameters.size(), moments.size());
-  std::printf("%8s %14s %16s %18s %26s\n", "batch", "seconds", "s/evaluation", "evaluations/hour",
+  const double yardstick = bench::memcpy_seconds();
+  bench::print_yardstick(yardstick);
+  std::printf("%8s %12s %14s %10s %18s %26s\n", "batch", "seconds", "s/evaluation", "x memcpy", "evaluations/hour",
               "default calibration (h)");
   for (int batch : o.batches) {
     cal::Evaluator evaluator(cal::EvaluatorSetup{base, parameters, moments, batch});
@@ -84,8 +87,9 @@ int main(int argc, char** argv) {
     evaluator.evaluate(thetas, "bench");
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double per = seconds / batch;
-    std::printf("%8d %14.1f %16.2f %18.0f %26.2f\n", batch, seconds, per, 3600.0 / per,
+    std::printf("%8d %12.1f %14.2f %9.1fx %18.0f %26.2f\n", batch, seconds, per, per / yardstick, 3600.0 / per,
                 (o.evaluations + extra) * per / 3600.0);
+    std::fflush(stdout);
   }
   return 0;
 }

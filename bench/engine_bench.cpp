@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/yardstick.hpp"
 #include "kernels/engine.hpp"
 #include "sim/config.hpp"
 #include "sim/simulation.hpp"
@@ -81,13 +82,15 @@ int main(int argc, char** argv) {
   if (largest > 1000000) sizes.push_back(largest);
   std::printf("firmsim engine benchmark: backend %s, %zu markets, config %s\n", Engine::backend_name(),
               config.markets.size(), config_path.c_str());
-  std::printf("%10s %12s %12s %14s %12s %10s %8s\n", "firms", "step (s)", "copy (s)", "firm-mkt-yr/s", "bytes/firm",
-              "copy/step", "alive");
+  const double yardstick = firmsim::bench::memcpy_seconds();
+  firmsim::bench::print_yardstick(yardstick);
+  std::printf("%10s %10s %10s %12s %10s %14s %11s %7s\n", "firms", "step (s)", "x memcpy", "state copy", "step/copy",
+              "firm-mkt-yr/s", "bytes/firm", "alive");
   for (long long n : sizes) {
     const Row r = measure(config, n, 4);
-    std::printf("%10lld %12.4f %12.4f %14.3e %12.0f %9.1f%% %7.0f%%\n", r.firms, r.step_seconds, r.copy_seconds,
-                r.firm_market_years_per_second, r.bytes_per_firm, 100.0 * r.copy_seconds / r.step_seconds,
-                100.0 * r.alive_share);
+    std::printf("%10lld %10.4f %9.2fx %11.4fs %9.1fx %14.3e %11.0f %6.0f%%\n", r.firms, r.step_seconds,
+                r.step_seconds / yardstick, r.copy_seconds, r.step_seconds / r.copy_seconds,
+                r.firm_market_years_per_second, r.bytes_per_firm, 100.0 * r.alive_share);
     std::fflush(stdout);
   }
   // The same step with firms interacting: peers' last-year state gathered,
@@ -104,7 +107,8 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "firm-mkt-yr/s counts firms alive at the start of each timed year x markets;\n"
-      "copy/step = time of a plain copy of the state / time of one yearly step (100%% = memory-bound);\n"
+      "x memcpy = one yearly step / the yardstick memcpy above (the same for every population);\n"
+      "state copy = a plain memcpy of this population's state (cudaMemcpy on a GPU); step/copy = 1 is memory-bound;\n"
       "alive = mean share of the population alive at the start of the timed years\n");
   return 0;
 }
