@@ -105,7 +105,7 @@ for t in "${engine_tests[@]}"; do
   exe=$(find_exe "$tests_dir" "$t")
   if [ -z "$exe" ]; then say "$t: not built"; failed=$((failed + 1)); continue; fi
   t0=$(date +%s)
-  if FIRMSIM_SOURCE_DIR="$root" "$exe" --gtest_brief=1 > "/tmp/gpu-check-$t.log" 2>&1; then
+  if FIRMSIM_SOURCE_DIR="$root" timeout 90 "$exe" --gtest_brief=1 > "/tmp/gpu-check-$t.log" 2>&1; then
     passed=$((passed + 1))
     say "$t: passed ($(grep -m1 -o '[0-9]* tests\? from [0-9]* test suites\? ran' "/tmp/gpu-check-$t.log"), $(( $(date +%s) - t0 )) s)"
   else
@@ -120,7 +120,7 @@ say ""
 say "## Engine: the calibrated default, seconds per yearly step and firm-market-years per second"
 firms_arg=""
 [ -n "$gpu" ] && firms_arg="$largest"
-record timeout 240 "$(find_exe "$bin" firmsim_bench)" configs/belgium.yaml $firms_arg
+record timeout 180 "$(find_exe "$bin" firmsim_bench)" configs/belgium.yaml $firms_arg
 
 if [ -n "$gpu" ]; then
   say ""
