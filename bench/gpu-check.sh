@@ -68,7 +68,7 @@ say "device: ${gpu:-none (no NVIDIA GPU visible: CPU part only)}"
 say "host: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 say "commit: $commit"
 say "date: $(date -u '+%F %T UTC')"
-say "build: ${bundle:+prebuilt bundle $bundle (see bench/gpu-bundle.sh)}${bundle:-built here}"
+if [ -n "$bundle" ]; then say "build: prebuilt bundle $bundle (bench/gpu-bundle.sh)"; else say "build: built here"; fi
 say ""
 
 
