@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "calibrate/evaluator.hpp"
 #include "bench/yardstick.hpp"
+#include "calibrate/evaluator.hpp"
 #include "estimation/targets.hpp"
 #include "kernels/engine.hpp"
 

@@ -65,7 +65,9 @@ namespace {
 
 void markdown_summary(std::ostringstream& s, const Comparison& c) {
   s << "# Simulated vs published tables (seed 000, Belgian SMEs 1998-2005)\n\n"
-    << "Replicates: " << c.replicates << ". The model is **not calibrated**; nothing here is tuned.\n\n";
+    << "Replicates: " << c.replicates
+    << ". How the shipped default (estimated by simulated moments, docs/calibration/) fits these tables, "
+       "and where it misses, is in the README under \"Where the model stands\".\n\n";
   if (!c.window_note.empty()) s << "**" << c.window_note << "**\n\n";
   s << "Distance of a table = mean over its comparable cells of |sim - emp| / (|sim| + |emp|) "
     << "(0 = equal, 1/3 = off by a factor of 2, 1 = opposite sign or one side zero). "

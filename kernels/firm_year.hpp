@@ -136,7 +136,8 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
   // Exponential product scope: most exporters sell few products, some many.
-  f.product_scope = 1.0f + (in.params.exports.product_scope_mean - 1.0f) * -pmath::log(uniform(t, draws::product_scope()));
+  f.product_scope =
+      1.0f + (in.params.exports.product_scope_mean - 1.0f) * -pmath::log(uniform(t, draws::product_scope()));
   f.asset_rank = uniform(t, draws::asset_rank());
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
   f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait()) - 0.5f);
@@ -560,7 +561,8 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
     if ((f.exporting >> m) & 1u) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
-    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness()))) continue;
+    if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness())))
+      continue;
     c.value[m] = v;
     c.mask |= market_bit(m);
     ++c.count;
@@ -637,7 +639,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s
   int order[kMaxMarkets];
   int n = 0;
   float total_value = 0;
-  float cash = f.cash;  // as the plan pays, in the order it will
+  float cash = f.cash;             // as the plan pays, in the order it will
   for (int k = 0; k < cap; ++k) {  // plan: best value first, within the cash
     int best = -1;
     for (int m = 0; m < in.params.n_markets; ++m)
@@ -725,7 +727,8 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
                                                  float noise, bool entry_year) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
-  float sales = x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * pmath::exp(log_sales);
+  float sales =
+      x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * pmath::exp(log_sales);
   if (in.params.interactions.crowding) sales *= crowding_factor(in, f, m);
   return entry_year ? sales * x.first_year_fraction : sales;
 }
@@ -965,7 +968,8 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   s.intangible_assets[i] = reports_intangibles ? d.intangibles_per_fte * f.fte * pmath::exp(gap) : 0.0f;
   s.rnd[i] = reports_rnd ? d.rnd_per_fte * f.fte * pmath::exp(gap) : 0.0f;
   const float alpha = d.capital_share;
-  s.tfp[i] = pmath::log(fmaxf(f.value_added, 1.0f)) - alpha * pmath::log(fmaxf(capital, 1.0f)) - (1.0f - alpha) * pmath::log(f.fte);
+  s.tfp[i] = pmath::log(fmaxf(f.value_added, 1.0f)) - alpha * pmath::log(fmaxf(capital, 1.0f)) -
+             (1.0f - alpha) * pmath::log(f.fte);
 
   float exports_observed, imports_observed;
   const MarketMask xo = observed_flows(in, s, i, f.exported_this_year, s.export_value, exports_observed);

@@ -162,10 +162,18 @@ FIRMSIM_HD FIRMSIM_INLINE void sincos(float x, float& s, float& c) {
   const double r = a - k * detail::kHalfPi;
   const double sr = detail::sin_reduced(r), cr = detail::cos_reduced(r);
   switch (static_cast<long long>(k) & 3) {
-    case 0: s = static_cast<float>(sr), c = static_cast<float>(cr); break;
-    case 1: s = static_cast<float>(cr), c = static_cast<float>(-sr); break;
-    case 2: s = static_cast<float>(-sr), c = static_cast<float>(-cr); break;
-    default: s = static_cast<float>(-cr), c = static_cast<float>(sr); break;
+    case 0:
+      s = static_cast<float>(sr), c = static_cast<float>(cr);
+      break;
+    case 1:
+      s = static_cast<float>(cr), c = static_cast<float>(-sr);
+      break;
+    case 2:
+      s = static_cast<float>(-sr), c = static_cast<float>(-cr);
+      break;
+    default:
+      s = static_cast<float>(-cr), c = static_cast<float>(sr);
+      break;
   }
 }
 

@@ -241,8 +241,8 @@ std::string effects_markdown(const Evaluation& e) {
     << e.baseline.run.first_year << "-" << e.baseline.run.last_year
     << ". Baseline and programs are variants of one population with common random numbers: replicate k of "
        "each has the same firms and the same luck, so every difference is the program's doing.\n\n"
-    << "**The model is not calibrated yet**: the figures show how the mechanisms respond, not what a "
-       "Belgian program would buy.\n\n";
+    << "The default is calibrated to the seed tables but still misses many of them (README, \"Where the model "
+       "stands\"): the figures are as good as that fit.\n\n";
   if (e.budget) o << "Every program was scaled to cost EUR " << millions(*e.budget) << " m.\n\n";
   for (std::size_t k = 0; k < e.comparisons.size(); ++k) {
     const Comparison& c = e.comparisons[k];

@@ -51,8 +51,8 @@ Sweep sweep(float lo, float hi, long n, bool logarithmic, const std::function<fl
 
 void expect_accurate(const Sweep& s, const char* what) {
   EXPECT_LE(s.worst, 1) << what << ": " << s.worst << " ulps at " << s.worst_at;
-  EXPECT_GE(static_cast<double>(s.exact) / s.points, 0.999) << what << ": " << s.exact << " of " << s.points
-                                                            << " correctly rounded";
+  EXPECT_GE(static_cast<double>(s.exact) / s.points, 0.999)
+      << what << ": " << s.exact << " of " << s.points << " correctly rounded";
 }
 
 TEST(PortableMath, ExpWithinOneUlpFromUnderflowToOverflow) {
