@@ -82,13 +82,14 @@ struct FirmYear {
   const IndustryParams* industry;
   int industry_index;
   // time-invariant traits, redrawn from the generator rather than stored
-  float efficiency;     // persistent log efficiency (unknown to the firm)
-  float orientation;    // international orientation, in sd units
-  float product_scope;  // products per market scale
-  float asset_rank;     // uniform rank for reporting R&D / intangibles
-  float capital_trait;  // firm-specific log capital intensity
-  float import_trait;   // persistent propensity to source abroad (mean 1)
-  float initial_shock;  // standard normal for the transitory efficiency at birth
+  float efficiency;               // persistent log efficiency (unknown to the firm)
+  float orientation;              // international orientation, in sd units
+  float product_scope;            // products per market scale
+  float asset_rank;               // uniform rank for reporting R&D / intangibles
+  float capital_trait;            // firm-specific log capital intensity
+  float import_trait;             // persistent propensity to source abroad (mean 1)
+  float initial_shock;            // standard normal for the transitory efficiency at birth
+  float orientation_sunk_factor;  // exp(-orientation_sunk * orientation): the same in every market, so once a year
   // state
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
@@ -135,6 +136,7 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   normals(t, draws::efficiency_and_orientation(), z_efficiency, z_orientation);
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
+  f.orientation_sunk_factor = pmath::exp(-in.params.exports.orientation_sunk * f.orientation);
   // Exponential product scope: most exporters sell few products, some many.
   f.product_scope =
       1.0f + (in.params.exports.product_scope_mean - 1.0f) * -pmath::log(uniform(t, draws::product_scope()));
@@ -492,7 +494,7 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost_unsupported(const YearInputs& i
   if ((f.importing >> m) & 1u) cost *= x.import_sunk_factor;
   const int tenure = s.export_tenure[s.at(m, f.id)];
   if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
-  cost *= pmath::exp(-x.orientation_sunk * f.orientation);
+  cost *= f.orientation_sunk_factor;
   if (!((f.exporting >> m) & 1u)) {  // mentors help with entering, not with staying
     const float cut = mentor_cut(in, f, m);
     if (cut > 0) cost *= 1.0f - cut;
