@@ -6,7 +6,12 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 namespace firmsim::est {
 
@@ -67,8 +72,23 @@ Vector select_rows(const Vector& v, const std::vector<std::uint8_t>& keep) {
   return select_rows(M, keep).col(0);
 }
 
+Matrix uninitialized_matrix(Eigen::Index rows, Eigen::Index cols) {
+  Matrix M(rows, cols);
+#ifdef __linux__
+  // Advice only (nothing changes if the kernel declines): the 2 MiB-aligned
+  // interior of the block, before anything touches it.
+  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(M.data());
+  const std::uintptr_t end = begin + static_cast<std::uintptr_t>(M.size()) * sizeof(double);
+  const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const std::uintptr_t last = end & ~(kHugePage - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#endif
+  return M;
+}
+
 Matrix with_intercept(const Matrix& X) {
-  Matrix W(X.rows(), X.cols() + 1);
+  Matrix W = uninitialized_matrix(X.rows(), X.cols() + 1);
   W.leftCols(X.cols()) = X;
   W.col(X.cols()).setOnes();
   return W;
@@ -169,6 +189,14 @@ double normal_log_cdf(double x) {
 double inverse_mills(double x) {
   if (x > kLowerTail) return normal_pdf(x) / normal_cdf(x);
   return -x / mills_series(x);
+}
+
+LogCdfAndMills normal_log_cdf_and_mills(double x) {
+  if (x > kLowerTail) {
+    const double cdf = normal_cdf(x);
+    return {std::log(cdf), normal_pdf(x) / cdf};
+  }
+  return {normal_log_cdf(x), inverse_mills(x)};
 }
 
 }  // namespace firmsim::est
