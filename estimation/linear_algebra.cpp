@@ -72,18 +72,23 @@ Vector select_rows(const Vector& v, const std::vector<std::uint8_t>& keep) {
   return select_rows(M, keep).col(0);
 }
 
+void advise_huge_pages(const void* data, std::size_t bytes) {
+#ifdef __linux__
+  // The 2 MiB-aligned interior of the block; nothing changes if the kernel declines.
+  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
+  const auto begin = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  const std::uintptr_t last = (begin + bytes) & ~(kHugePage - 1);
+  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
+
 Matrix uninitialized_matrix(Eigen::Index rows, Eigen::Index cols) {
   Matrix M(rows, cols);
-#ifdef __linux__
-  // Advice only (nothing changes if the kernel declines): the 2 MiB-aligned
-  // interior of the block, before anything touches it.
-  constexpr std::uintptr_t kHugePage = std::uintptr_t{2} << 20;
-  const auto begin = reinterpret_cast<std::uintptr_t>(M.data());
-  const std::uintptr_t end = begin + static_cast<std::uintptr_t>(M.size()) * sizeof(double);
-  const std::uintptr_t first = (begin + kHugePage - 1) & ~(kHugePage - 1);
-  const std::uintptr_t last = end & ~(kHugePage - 1);
-  if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
-#endif
+  advise_huge_pages(M.data(), sizeof(double) * static_cast<std::size_t>(M.size()));
   return M;
 }
 

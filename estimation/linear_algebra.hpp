@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,11 +34,21 @@ std::vector<std::uint8_t> complete_cases(const Vector& y, const Matrix& X);
 Matrix select_rows(const Matrix& M, const std::vector<std::uint8_t>& keep);
 Vector select_rows(const Vector& v, const std::vector<std::uint8_t>& keep);
 
-// An uninitialised rows x cols matrix for copies of a whole design. Its memory
-// is advised for transparent huge pages (Linux): filling a fresh 250 MB matrix
-// in 4 KiB pages costs ~60,000 page faults, ~0.75 s on the 2-core benchmark VM
-// (a few ms in 2 MiB pages). Elsewhere, or for small matrices, a plain Matrix.
+// Asks the kernel to back fresh, untouched memory with transparent huge pages
+// (Linux; advice only, a no-op elsewhere and for blocks under 4 MiB). Filling
+// a fresh 250 MB matrix in 4 KiB pages costs ~60,000 page faults, ~0.75 s on
+// the 2-core benchmark VM, a few ms in 2 MiB pages.
+void advise_huge_pages(const void* data, std::size_t bytes);
+
+// Uninitialised storage so advised, for arrays as long as the data (copies of
+// a whole design, per-row indices).
 Matrix uninitialized_matrix(Eigen::Index rows, Eigen::Index cols);
+template <class T>
+Eigen::Array<T, Eigen::Dynamic, 1> uninitialized_array(Eigen::Index size) {
+  Eigen::Array<T, Eigen::Dynamic, 1> a(size);
+  advise_huge_pages(a.data(), sizeof(T) * static_cast<std::size_t>(size));
+  return a;
+}
 
 // Appends a column of ones at the right (Stata lists _cons last).
 Matrix with_intercept(const Matrix& X);

@@ -1,5 +1,7 @@
 #include "estimation/probit.hpp"
 
+#include "estimation/split_design.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -14,28 +16,11 @@ namespace {
 // there is perfectly predicted, and the MLE is running off to infinity.
 constexpr double kPerfectIndex = 37.0;
 
-// Every pass over the observations goes a block of rows at a time: the block
-// of X (rows x k doubles, ~100 KB at k = 30) stays in the L2 cache between the
-// products that read it, and the per-row buffers are allocated once per pass.
-// Never a temporary of n rows: at 10^6 rows each one costs thousands of page
-// faults, which on the benchmark VM cost more than the arithmetic.
-constexpr Eigen::Index kBlockRows = 512;
-
-template <class Body>
-void for_each_block(Eigen::Index rows, Body&& body) {
-  for (Eigen::Index start = 0; start < rows; start += kBlockRows) body(start, std::min(kBlockRows, rows - start));
-}
-
-// A += S' S on the lower triangle only (a symmetric rank-k update, half the
-// flops of a general product).
-void add_cross_product(Matrix& A, const Eigen::Ref<const Matrix>& S) {
-  A.selfadjointView<Eigen::Lower>().rankUpdate(S.transpose());
-}
-
-Matrix symmetric_from_lower(const Matrix& lower) {
-  Matrix A = lower.selfadjointView<Eigen::Lower>();
-  return A;
-}
+// Every pass over the observations goes through a SplitDesign, a block of
+// rows at a time with per-row buffers of one block. Never a temporary of n
+// rows: at 10^6 rows each one costs thousands of page faults, which on the
+// benchmark VM cost more than the arithmetic.
+constexpr Eigen::Index kBlockRows = SplitDesign::kBlockRows;
 
 // The log-likelihood, gradient and Hessian at one b, and the largest |x'b|
 // (perfect prediction shows there first).
@@ -44,6 +29,21 @@ struct LogLikelihood {
   Vector gradient;
   Matrix hessian;
   double max_abs_index = 0;
+};
+
+// The sums behind a LogLikelihood over some of the rows.
+struct LogLikelihoodSums {
+  double value = 0;
+  Vector gradient;
+  SplitDesign::CrossProduct information;  // -H
+  double max_abs_index = 0;
+
+  void add(const LogLikelihoodSums& other) {
+    value += other.value;
+    gradient += other.gradient;
+    information.add(other.information);
+    max_abs_index = std::max(max_abs_index, other.max_abs_index);
+  }
 };
 
 // One observation's part at index x'b. With q = 2y - 1 and lambda =
@@ -62,41 +62,49 @@ RowTerms row_terms(double y, double index) {
   return {t.log_cdf, lambda, lambda * (lambda + index)};
 }
 
-// One pass over the data: index, per-row terms, then g += X'score and
-// -H += (sqrt(w) X)'(sqrt(w) X) block by block, without forming any n-row
-// temporary.
-LogLikelihood evaluate(const Vector& y, const Matrix& X, const Vector& b) {
-  const Eigen::Index k = X.cols();
-  LogLikelihood ll;
-  ll.gradient = Vector::Zero(k);
-  Matrix information = Matrix::Zero(k, k);
-  Vector index(kBlockRows), score(kBlockRows), root_weight(kBlockRows);
-  Matrix scaled(kBlockRows, k);
-  for_each_block(X.rows(), [&](Eigen::Index start, Eigen::Index rows) {
-    const auto Xb = X.middleRows(start, rows);
-    index.head(rows).noalias() = Xb * b;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const RowTerms t = row_terms(y[start + i], index[i]);
-      ll.value += t.log_cdf;
-      score[i] = t.score;
-      root_weight[i] = std::sqrt(std::max(t.weight, 0.0));  // > 0 but for rounding
+// row_terms with a memory of the last index met with each outcome. At the
+// starting values every x'b is the same (and with dummies alone x'b takes few
+// values), so the first pass computes the normal cdf twice instead of n times.
+class RowTermsCache {
+ public:
+  const RowTerms& operator()(double y, double index) {
+    const int outcome = y > 0.5;
+    if (!(index_[outcome] == index)) {
+      index_[outcome] = index;
+      terms_[outcome] = row_terms(y, index);
     }
-    ll.max_abs_index = std::max(ll.max_abs_index, index.head(rows).cwiseAbs().maxCoeff());
-    ll.gradient.noalias() += Xb.transpose() * score.head(rows);
-    scaled.topRows(rows).noalias() = root_weight.head(rows).asDiagonal() * Xb;
-    add_cross_product(information, scaled.topRows(rows));
-  });
-  ll.hessian = -symmetric_from_lower(information);
-  return ll;
-}
+    return terms_[outcome];
+  }
 
-// X'X, a block of rows at a time.
-Matrix cross_product(const Matrix& X) {
-  Matrix gram = Matrix::Zero(X.cols(), X.cols());
-  for_each_block(X.rows(), [&](Eigen::Index start, Eigen::Index rows) {
-    add_cross_product(gram, X.middleRows(start, rows));
-  });
-  return symmetric_from_lower(gram);
+ private:
+  double index_[2] = {NAN, NAN};
+  RowTerms terms_[2] = {};
+};
+
+// One pass over the data: per block, the index, the per-row terms, then
+// g += X'score and -H += X' diag(weight) X.
+LogLikelihood evaluate(const Vector& y, const SplitDesign& X, const Vector& b) {
+  LogLikelihoodSums zero{0, Vector::Zero(X.cols()), X.zero_cross_product(), 0};
+  const LogLikelihoodSums sums =
+      X.sum_over_chunks(zero, [&](Eigen::Index begin, Eigen::Index end, LogLikelihoodSums& sum) {
+        SplitDesign::Block block;
+        Vector index(kBlockRows), score(kBlockRows), weight(kBlockRows);
+        RowTermsCache terms;
+        X.for_each_block(begin, end, block, [&](SplitDesign::Block& blk) {
+          const Eigen::Index rows = blk.rows;
+          X.multiply(blk, b, index.head(rows));
+          for (Eigen::Index i = 0; i < rows; ++i) {
+            const RowTerms& t = terms(y[blk.start + i], index[i]);
+            sum.value += t.log_cdf;
+            score[i] = t.score;
+            weight[i] = t.weight;
+          }
+          sum.max_abs_index = std::max(sum.max_abs_index, index.head(rows).cwiseAbs().maxCoeff());
+          X.add_transpose_product(blk, score.head(rows), sum.gradient);
+          X.add_weighted_cross_product(blk, weight.head(rows), sum.information);
+        });
+      });
+  return {sums.value, sums.gradient, -X.assemble(sums.information), sums.max_abs_index};
 }
 
 // Throws as cross_product_inverse does for a rank-deficient design, without
@@ -107,10 +115,10 @@ Matrix cross_product(const Matrix& X) {
 // rounding of X'X at 10^6 rows, ~1e-10), the QR's pivots are far above its
 // 1e-9 threshold: the decision is the same. Only nearly collinear designs pay
 // for the QR, which decides and names the column.
-void require_full_rank(const Matrix& X, const std::vector<std::string>& names) {
+void require_full_rank(const SplitDesign& split, const Matrix& X, const std::vector<std::string>& names) {
   constexpr double kClearlyFullRank = 1e-6;
   if (X.rows() >= X.cols() && X.cols() > 0) {
-    const Matrix gram = cross_product(X);
+    const Matrix gram = split.cross_product();
     const Vector scale = gram.diagonal().cwiseSqrt();
     if ((scale.array() > 0.0).all()) {
       const Matrix scaled = scale.cwiseInverse().asDiagonal() * gram * scale.cwiseInverse().asDiagonal();
@@ -149,31 +157,6 @@ void validate(const Vector& y, const Matrix& X) {
                                 ")");
 }
 
-// A 0/1 column's counts of each value, and of the positive outcomes at each.
-struct BinaryCounts {
-  double ones = 0, zeros = 0;
-  double positives_at_one = 0, positives_at_zero = 0;
-};
-
-// One pass over the column, stopping at the first value other than 0 or 1;
-// nullopt unless the column is 0/1 with both values present.
-std::optional<BinaryCounts> binary_counts(const Vector& y, const Eigen::Ref<const Vector>& c) {
-  BinaryCounts counts;
-  for (Eigen::Index i = 0; i < c.size(); ++i) {
-    if (c[i] == 1.0) {
-      counts.ones += 1;
-      counts.positives_at_one += y[i];
-    } else if (c[i] == 0.0) {
-      counts.zeros += 1;
-      counts.positives_at_zero += y[i];
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (counts.ones == 0.0 || counts.zeros == 0.0) return std::nullopt;
-  return counts;
-}
-
 bool is_binary(const Eigen::Ref<const Vector>& c) {
   bool seen[2] = {false, false};
   for (Eigen::Index i = 0; i < c.size(); ++i) {
@@ -190,14 +173,20 @@ struct PerfectPredictor {
 };
 
 // Stata's check: a dummy regressor one of whose values determines the outcome.
-std::optional<PerfectPredictor> find_perfect_dummy(const Vector& y, const Matrix& X) {
+// The counts come from the design's count of 1s per column and X'y (for a 0/1
+// column, the positive outcomes where it is 1): exact, as sums of 0s and 1s.
+std::optional<PerfectPredictor> find_perfect_dummy(const Vector& y, const SplitDesign& X) {
+  const auto n = static_cast<double>(X.rows());
+  const double positives = y.sum();
+  std::optional<Vector> positives_at_one;  // X'y, once a dummy needs it
   for (Eigen::Index j = 0; j < X.cols(); ++j) {
-    const std::optional<BinaryCounts> c = binary_counts(y, X.col(j));
-    if (!c) continue;
+    const std::optional<Eigen::Index> ones = X.ones_in_column(j);
+    if (!ones || *ones == 0 || *ones == X.rows()) continue;  // not a dummy, or a constant
+    if (!positives_at_one) positives_at_one = X.transpose_product(y);
     for (double value : {1.0, 0.0}) {
-      const double count = value == 1.0 ? c->ones : c->zeros;
-      const double positives = value == 1.0 ? c->positives_at_one : c->positives_at_zero;
-      if (positives == 0.0 || positives == count) return PerfectPredictor{j, value, positives != 0.0};
+      const double count = value == 1.0 ? static_cast<double>(*ones) : n - static_cast<double>(*ones);
+      const double at_value = value == 1.0 ? (*positives_at_one)[j] : positives - (*positives_at_one)[j];
+      if (at_value == 0.0 || at_value == count) return PerfectPredictor{j, value, at_value != 0.0};
     }
   }
   return std::nullopt;
@@ -208,7 +197,7 @@ std::string describe(const PerfectPredictor& p, const std::string& name) {
          " perfectly";
 }
 
-void check_dummy_separation(const Vector& y, const Matrix& X, const std::vector<std::string>& names) {
+void check_dummy_separation(const Vector& y, const SplitDesign& X, const std::vector<std::string>& names) {
   if (const auto p = find_perfect_dummy(y, X))
     throw std::domain_error("probit: perfect prediction: " + describe(*p, names[static_cast<std::size_t>(p->column)]));
 }
@@ -220,7 +209,7 @@ std::vector<std::uint8_t> drop_perfect_dummies(Vector& y, Matrix& X, std::vector
   std::vector<std::uint8_t> sample(static_cast<std::size_t>(y.size()), 1);
   std::vector<Eigen::Index> original_row(static_cast<std::size_t>(y.size()));
   for (std::size_t i = 0; i < original_row.size(); ++i) original_row[i] = static_cast<Eigen::Index>(i);
-  while (const auto p = find_perfect_dummy(y, X)) {
+  while (const auto p = find_perfect_dummy(y, SplitDesign(X))) {
     const std::string name = names[static_cast<std::size_t>(p->column)];
     std::vector<Eigen::Index> keep;
     for (Eigen::Index i = 0; i < y.size(); ++i)
@@ -276,32 +265,42 @@ void check_no_perfect_index(double max_index) {
 // "converges" there with a flat log-likelihood and an exploding variance along
 // d, so the candidate is the direction of largest variance (smallest
 // information). Finding such a d is proof that the MLE does not exist.
-void check_quasi_separation(const Vector& y, const Matrix& X, const Matrix& information) {
+void check_quasi_separation(const Vector& y, const SplitDesign& X, const Matrix& information) {
   Eigen::SelfAdjointEigenSolver<Matrix> eig(information);
   const Vector d = eig.eigenvectors().col(0);
   // One pass for the extremes of q_i x_i'd and the largest |x_i'd|: d separates
   // if min q x'd >= -tolerance, -d if max q x'd <= tolerance.
-  double largest = 0, lowest = INFINITY, highest = -INFINITY;
-  Vector margin(kBlockRows);
-  for_each_block(X.rows(), [&](Eigen::Index start, Eigen::Index rows) {
-    margin.head(rows).noalias() = X.middleRows(start, rows) * d;
-    for (Eigen::Index i = 0; i < rows; ++i) {
-      const double signed_margin = y[start + i] > 0.5 ? margin[i] : -margin[i];
-      largest = std::max(largest, std::fabs(margin[i]));
-      lowest = std::min(lowest, signed_margin);
-      highest = std::max(highest, signed_margin);
+  struct Extremes {
+    double largest = 0, lowest = INFINITY, highest = -INFINITY;
+    void add(const Extremes& o) {
+      largest = std::max(largest, o.largest);
+      lowest = std::min(lowest, o.lowest);
+      highest = std::max(highest, o.highest);
     }
+  };
+  const Extremes e = X.sum_over_chunks(Extremes{}, [&](Eigen::Index begin, Eigen::Index end, Extremes& ext) {
+    SplitDesign::Block block;
+    Vector margin(kBlockRows);
+    X.for_each_block(begin, end, block, [&](const SplitDesign::Block& blk) {
+      X.multiply(blk, d, margin.head(blk.rows));
+      for (Eigen::Index i = 0; i < blk.rows; ++i) {
+        const double signed_margin = y[blk.start + i] > 0.5 ? margin[i] : -margin[i];
+        ext.largest = std::max(ext.largest, std::fabs(margin[i]));
+        ext.lowest = std::min(ext.lowest, signed_margin);
+        ext.highest = std::max(ext.highest, signed_margin);
+      }
+    });
   });
   // d is only known up to the optimiser's precision: allow violations far below its scale.
-  const double tolerance = 1e-6 * largest;
-  if (lowest >= -tolerance || -highest >= -tolerance)
+  const double tolerance = 1e-6 * e.largest;
+  if (e.lowest >= -tolerance || -e.highest >= -tolerance)
     throw std::domain_error(
         "probit: perfect prediction: a combination of regressors separates the outcomes (quasi-complete "
         "separation; the MLE does not exist)");
 }
 
 // Newton-Raphson with step halving; the probit log-likelihood is globally concave.
-Vector newton_raphson(const Vector& y, const Matrix& X, const ProbitSpec& spec, ProbitResult& r) {
+Vector newton_raphson(const Vector& y, const SplitDesign& X, const ProbitSpec& spec, ProbitResult& r) {
   Vector b = starting_values(y, X.cols(), spec.intercept);
   LogLikelihood ll = evaluate(y, X, b);
   for (r.iterations = 0; r.iterations < spec.max_iterations; ++r.iterations) {
@@ -339,28 +338,32 @@ double null_log_likelihood(const Vector& y, bool intercept) {
   return n1 * std::log(n1 / n) + n0 * std::log(n0 / n);
 }
 
+// drop_perfect_predictors: the strict probit once the perfect dummies and the
+// observations they determine are dropped. Copies y and X only if there is
+// something to drop.
+ProbitResult probit_dropping_perfect_dummies(const Vector& y_in, const Matrix& X_in, const ProbitSpec& spec) {
+  ProbitSpec strict = spec;
+  strict.drop_perfect_predictors = false;
+  strict.names = probit_names(spec, X_in.cols());
+  if (spec.intercept) strict.names.pop_back();  // _cons is added back by the strict call
+  if (!find_perfect_dummy(y_in, SplitDesign(X_in))) return probit(y_in, X_in, strict);
+  Vector y = y_in;
+  Matrix X = X_in;
+  std::vector<std::string> dropped, notes;
+  const std::vector<std::uint8_t> sample = drop_perfect_dummies(y, X, strict.names, dropped, notes);
+  if (y.size() == 0) throw std::domain_error("probit: perfect prediction leaves no observations");
+  ProbitResult r = probit(y, X, strict);
+  r.sample = sample;
+  r.dropped_regressors = dropped;
+  r.notes = notes;
+  return r;
+}
+
 }  // namespace
 
-ProbitResult probit(const Vector& y_in, const Matrix& X_in, const ProbitSpec& spec) {
-  validate(y_in, X_in);
-  if (spec.drop_perfect_predictors) {
-    Vector y = y_in;
-    Matrix X = X_in;
-    ProbitSpec strict = spec;
-    strict.drop_perfect_predictors = false;
-    strict.names = probit_names(spec, X.cols());
-    if (spec.intercept) strict.names.pop_back();  // _cons is added back by the strict call
-    std::vector<std::string> dropped, notes;
-    const std::vector<std::uint8_t> sample = drop_perfect_dummies(y, X, strict.names, dropped, notes);
-    if (y.size() == 0) throw std::domain_error("probit: perfect prediction leaves no observations");
-    ProbitResult r = probit(y, X, strict);
-    r.sample = sample;
-    r.dropped_regressors = dropped;
-    r.notes = notes;
-    return r;
-  }
-  const Vector& y = y_in;
-  const Matrix& X = X_in;
+ProbitResult probit(const Vector& y, const Matrix& X, const ProbitSpec& spec) {
+  validate(y, X);
+  if (spec.drop_perfect_predictors) return probit_dropping_perfect_dummies(y, X, spec);
   const std::vector<std::string> names = probit_names(spec, X.cols());
   ProbitResult r;
   r.depvar = spec.depvar;
@@ -368,11 +371,12 @@ ProbitResult probit(const Vector& y_in, const Matrix& X_in, const ProbitSpec& sp
   r.design = design_matrix(X, spec.intercept);
   r.n = y.size();
   r.n_positive = static_cast<Eigen::Index>(y.sum());
-  require_full_rank(r.design, names);
-  check_dummy_separation(y, X, names);
+  const SplitDesign split(r.design);
+  require_full_rank(split, r.design, names);
+  check_dummy_separation(y, split, names);
 
   r.sample.assign(static_cast<std::size_t>(y.size()), 1);
-  const Vector b = newton_raphson(y, r.design, spec, r);
+  const Vector b = newton_raphson(y, split, spec, r);
   r.table = make_coefficient_table(names, b, r.vcov.diagonal().cwiseSqrt(), true, 0);
 
   const Eigen::Index listed = X.cols();
