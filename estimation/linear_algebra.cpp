@@ -196,12 +196,12 @@ double inverse_mills(double x) {
   return -x / mills_series(x);
 }
 
-LogCdfAndMills normal_log_cdf_and_mills(double x) {
+CdfAndMills normal_cdf_and_mills(double x) {
   if (x > kLowerTail) {
     const double cdf = normal_cdf(x);
-    return {std::log(cdf), normal_pdf(x) / cdf};
+    return {cdf, normal_pdf(x) / cdf};
   }
-  return {normal_log_cdf(x), inverse_mills(x)};
+  return {0.0, inverse_mills(x)};
 }
 
 }  // namespace firmsim::est

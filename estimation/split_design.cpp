@@ -99,10 +99,8 @@ std::optional<Eigen::Index> SplitDesign::ones_in_column(Eigen::Index j) const {
 void SplitDesign::load(Eigen::Index start, Eigen::Index rows, Block& block) const {
   block.start = start;
   block.rows = rows;
-  const auto kd = static_cast<Eigen::Index>(dense_.size());
-  if (block.dense.rows() < rows || block.dense.cols() != kd) block.dense.resize(std::max(rows, kBlockRows), kd);
-  for (Eigen::Index a = 0; a < kd; ++a)
-    block.dense.col(a).head(rows) = X_->col(dense_[static_cast<std::size_t>(a)]).segment(start, rows);
+  block.dense.resize(dense_.size());
+  for (std::size_t a = 0; a < dense_.size(); ++a) block.dense[a] = X_->col(dense_[a]).data() + start;
 }
 
 SplitDesign::CrossProduct SplitDesign::zero_cross_product() const {
@@ -121,16 +119,14 @@ void SplitDesign::CrossProduct::add(const CrossProduct& other) {
 
 void SplitDesign::multiply(const Block& block, const Vector& v, Eigen::Ref<Vector> out) const {
   out.setZero();
-  for (std::size_t a = 0; a < dense_.size(); ++a)
-    out += v[dense_[a]] * block.dense.col(static_cast<Eigen::Index>(a)).head(block.rows);
+  for (std::size_t a = 0; a < dense_.size(); ++a) out += v[dense_[a]] * block.column(a);
   const std::int64_t* start = row_start_.data() + block.start;
   for (Eigen::Index i = 0; i < block.rows; ++i)
     for (std::int64_t p = start[i]; p < start[i + 1]; ++p) out[i] += v[sparse_[static_cast<std::size_t>(ones_[p])]];
 }
 
 void SplitDesign::add_transpose_product(const Block& block, const Eigen::Ref<const Vector>& v, Vector& sum) const {
-  for (std::size_t a = 0; a < dense_.size(); ++a)
-    sum[dense_[a]] += block.dense.col(static_cast<Eigen::Index>(a)).head(block.rows).dot(v);
+  for (std::size_t a = 0; a < dense_.size(); ++a) sum[dense_[a]] += block.column(a).dot(v);
   const std::int64_t* start = row_start_.data() + block.start;
   for (Eigen::Index i = 0; i < block.rows; ++i)
     for (std::int64_t p = start[i]; p < start[i + 1]; ++p) sum[sparse_[static_cast<std::size_t>(ones_[p])]] += v[i];
@@ -140,28 +136,29 @@ void SplitDesign::add_weighted_cross_product(Block& block, const Eigen::Ref<cons
                                              CrossProduct& sum) const {
   const Eigen::Index rows = block.rows;
   const auto kd = static_cast<Eigen::Index>(dense_.size());
-  // Dense x dense, lower triangle: one weighted dot product of two columns per
+  // Dense x dense, lower triangle: one dot product of w x_c with x_a per
   // entry, vectorised along the rows. For these shapes (a few to 30 columns,
   // 512 rows) it is faster than Eigen's rank update or general product.
-  if (block.scaled.rows() < rows || block.scaled.cols() != kd) block.scaled.resize(std::max(rows, kBlockRows), kd);
+  if (block.weighted.rows() < rows || block.weighted.cols() != kd)
+    block.weighted.resize(std::max(rows, kBlockRows), kd);
   for (Eigen::Index c = 0; c < kd; ++c) {
-    block.scaled.col(c).head(rows) = w.cwiseProduct(block.dense.col(c).head(rows));
+    const auto column = static_cast<std::size_t>(c);
+    block.weighted.col(c).head(rows) = w.cwiseProduct(block.column(column));
     for (Eigen::Index a = c; a < kd; ++a)
-      sum.dense(a, c) += block.scaled.col(c).head(rows).dot(block.dense.col(a).head(rows));
+      sum.dense(a, c) += block.weighted.col(c).head(rows).dot(block.column(static_cast<std::size_t>(a)));
   }
   // The rest, row by row over the row's 1s: w x_dense into the mixed column of
   // each, and w into each pair (j >= l, the lower triangle; ones_ ascend).
   const std::int64_t* start = row_start_.data() + block.start;
-  const double* dense = block.dense.data();
-  const Eigen::Index stride = block.dense.rows(), ks = sum.sparse.rows();
+  const double* weighted = block.weighted.data();
+  const Eigen::Index stride = block.weighted.rows(), ks = sum.sparse.rows();
   double* mixed = sum.mixed.data();
   double* sparse = sum.sparse.data();
   for (Eigen::Index i = 0; i < rows; ++i) {
-    const double wi = w[i];
     for (std::int64_t p = start[i]; p < start[i + 1]; ++p) {
       const Eigen::Index j = ones_[p];
-      for (Eigen::Index a = 0; a < kd; ++a) mixed[j * kd + a] += wi * dense[a * stride + i];
-      for (std::int64_t q = start[i]; q <= p; ++q) sparse[ones_[q] * ks + j] += wi;
+      for (Eigen::Index a = 0; a < kd; ++a) mixed[j * kd + a] += weighted[a * stride + i];
+      for (std::int64_t q = start[i]; q <= p; ++q) sparse[ones_[q] * ks + j] += w[i];
     }
   }
 }

@@ -42,12 +42,13 @@ class SplitDesign {
   // The number of 1s of column j if all its values are 0 or 1, else nullopt.
   std::optional<Eigen::Index> ones_in_column(Eigen::Index j) const;
 
-  // One block of rows with its dense columns gathered, and the workspace of
-  // the products on it. Reuse one per thread across blocks.
+  // One block of rows: where its dense columns are in X (read in place), and
+  // the workspace of the products on it. Reuse one per thread across blocks.
   struct Block {
     Eigen::Index start = 0, rows = 0;
-    Matrix dense;   // rows x dense columns (kBlockRows rows allocated)
-    Matrix scaled;  // workspace of add_weighted_cross_product: w times the dense columns
+    std::vector<const double*> dense;  // dense column a of the block: dense[a][0 .. rows)
+    Matrix weighted;                   // add_weighted_cross_product's w times the dense columns
+    Eigen::Map<const Vector> column(std::size_t a) const { return {dense[a], rows}; }
   };
   void load(Eigen::Index start, Eigen::Index rows, Block& block) const;
 
