@@ -196,6 +196,30 @@ bool is_binary(const Eigen::Ref<const Vector>& c) {
   return seen[0] && seen[1];
 }
 
+// The outcomes by dummy (a column of 0s and 1s with both values): exact
+// counts, from the design's count of 1s per column and X'y (for a dummy, the
+// positive outcomes where it is 1), sums of 0s and 1s.
+struct Dummy {
+  Eigen::Index column = 0;
+  double ones = 0, positives_at_one = 0;
+};
+struct DummyOutcomes {
+  double n = 0, positives = 0;
+  std::vector<Dummy> dummies;  // in column order
+};
+
+DummyOutcomes dummy_outcomes(const Vector& y, const SplitDesign& X) {
+  DummyOutcomes d{static_cast<double>(X.rows()), y.sum(), {}};
+  std::optional<Vector> positives_at_one;  // X'y, once a dummy needs it
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    const std::optional<Eigen::Index> ones = X.ones_in_column(j);
+    if (!ones || *ones == 0 || *ones == X.rows()) continue;  // not a dummy, or a constant
+    if (!positives_at_one) positives_at_one = X.transpose_product(y);
+    d.dummies.push_back({j, static_cast<double>(*ones), (*positives_at_one)[j]});
+  }
+  return d;
+}
+
 struct PerfectPredictor {
   Eigen::Index column = 0;
   double value = 0;      // the dummy's value that determines the outcome
@@ -203,22 +227,13 @@ struct PerfectPredictor {
 };
 
 // Stata's check: a dummy regressor one of whose values determines the outcome.
-// The counts come from the design's count of 1s per column and X'y (for a 0/1
-// column, the positive outcomes where it is 1): exact, as sums of 0s and 1s.
-std::optional<PerfectPredictor> find_perfect_dummy(const Vector& y, const SplitDesign& X) {
-  const auto n = static_cast<double>(X.rows());
-  const double positives = y.sum();
-  std::optional<Vector> positives_at_one;  // X'y, once a dummy needs it
-  for (Eigen::Index j = 0; j < X.cols(); ++j) {
-    const std::optional<Eigen::Index> ones = X.ones_in_column(j);
-    if (!ones || *ones == 0 || *ones == X.rows()) continue;  // not a dummy, or a constant
-    if (!positives_at_one) positives_at_one = X.transpose_product(y);
+std::optional<PerfectPredictor> find_perfect_dummy(const DummyOutcomes& d) {
+  for (const Dummy& dummy : d.dummies)
     for (double value : {1.0, 0.0}) {
-      const double count = value == 1.0 ? static_cast<double>(*ones) : n - static_cast<double>(*ones);
-      const double at_value = value == 1.0 ? (*positives_at_one)[j] : positives - (*positives_at_one)[j];
-      if (at_value == 0.0 || at_value == count) return PerfectPredictor{j, value, at_value != 0.0};
+      const double count = value == 1.0 ? dummy.ones : d.n - dummy.ones;
+      const double positives = value == 1.0 ? dummy.positives_at_one : d.positives - dummy.positives_at_one;
+      if (positives == 0.0 || positives == count) return PerfectPredictor{dummy.column, value, positives != 0.0};
     }
-  }
   return std::nullopt;
 }
 
@@ -227,8 +242,8 @@ std::string describe(const PerfectPredictor& p, const std::string& name) {
          " perfectly";
 }
 
-void check_dummy_separation(const Vector& y, const SplitDesign& X, const std::vector<std::string>& names) {
-  if (const auto p = find_perfect_dummy(y, X))
+void check_dummy_separation(const DummyOutcomes& d, const std::vector<std::string>& names) {
+  if (const auto p = find_perfect_dummy(d))
     throw std::domain_error("probit: perfect prediction: " + describe(*p, names[static_cast<std::size_t>(p->column)]));
 }
 
@@ -239,7 +254,7 @@ std::vector<std::uint8_t> drop_perfect_dummies(Vector& y, Matrix& X, std::vector
   std::vector<std::uint8_t> sample(static_cast<std::size_t>(y.size()), 1);
   std::vector<Eigen::Index> original_row(static_cast<std::size_t>(y.size()));
   for (std::size_t i = 0; i < original_row.size(); ++i) original_row[i] = static_cast<Eigen::Index>(i);
-  while (const auto p = find_perfect_dummy(y, SplitDesign(X))) {
+  while (const auto p = find_perfect_dummy(dummy_outcomes(y, SplitDesign(X)))) {
     const std::string name = names[static_cast<std::size_t>(p->column)];
     std::vector<Eigen::Index> keep;
     for (Eigen::Index i = 0; i < y.size(); ++i)
@@ -278,9 +293,19 @@ Matrix design_matrix(const Matrix& X, bool intercept) {
   return design;
 }
 
-Vector starting_values(const Vector& y, Eigen::Index k, bool intercept) {
+// The constant at the null model's MLE Phi^-1(ybar), each dummy at the MLE of
+// its own model with a constant, Phi^-1(ybar | d = 1) - Phi^-1(ybar | d = 0),
+// other regressors at 0. From the null model alone, Newton walks the
+// coefficient of a rare dummy out in small steps: in the benchmark (an
+// industry with 14 exporters among 110,000 firms) 10 iterations, from here 6.
+// Without a constant: b = 0 (every Phi(x'b) = 1/2).
+Vector starting_values(const DummyOutcomes& d, Eigen::Index k, bool intercept) {
   Vector b = Vector::Zero(k);
-  if (intercept) b[k - 1] = normal_quantile(y.mean());
+  if (!intercept) return b;
+  b[k - 1] = normal_quantile(d.positives / d.n);
+  for (const Dummy& dummy : d.dummies)
+    b[dummy.column] = normal_quantile(dummy.positives_at_one / dummy.ones) -
+                      normal_quantile((d.positives - dummy.positives_at_one) / (d.n - dummy.ones));
   return b;
 }
 
@@ -329,9 +354,15 @@ void check_quasi_separation(const Vector& y, const SplitDesign& X, const Matrix&
         "separation; the MLE does not exist)");
 }
 
-// Newton-Raphson with step halving; the probit log-likelihood is globally concave.
-Vector newton_raphson(const Vector& y, const SplitDesign& X, const ProbitSpec& spec, ProbitResult& r) {
-  Vector b = starting_values(y, X.cols(), spec.intercept);
+// Newton-Raphson with step halving; the probit log-likelihood is globally
+// concave. Converged once g'H^-1 g < tolerance: the distance to the optimum is
+// then up to sqrt(tolerance) standard errors (1e-5 at 1e-10), so one more full
+// step (no line search: inside the quadratic region, where values differ by
+// rounding noise) brings it to ~tolerance, and the estimates, variance and
+// log-likelihood all come from that point.
+Vector newton_raphson(const Vector& y, const SplitDesign& X, const Vector& start, const ProbitSpec& spec,
+                      ProbitResult& r) {
+  Vector b = start;
   LogLikelihood ll = evaluate(y, X, b);
   for (r.iterations = 0; r.iterations < spec.max_iterations; ++r.iterations) {
     Eigen::LDLT<Matrix> information(-ll.hessian);
@@ -339,13 +370,11 @@ Vector newton_raphson(const Vector& y, const SplitDesign& X, const ProbitSpec& s
     const double scaled_gradient = ll.gradient.dot(step);
     if (!std::isfinite(scaled_gradient))
       throw std::domain_error("probit: information matrix singular during iteration (perfect prediction?)");
-    if (scaled_gradient < spec.tolerance) {
-      r.converged = true;
-      break;
-    }
+    if (r.converged) break;  // after the final step
     double t = 1.0;
     LogLikelihood next = evaluate(y, X, b + step);
-    while (!(next.value >= ll.value) && t > 1e-10) {
+    r.converged = scaled_gradient < spec.tolerance;
+    while (!r.converged && !(next.value >= ll.value) && t > 1e-10) {
       t *= 0.5;
       next = evaluate(y, X, b + t * step);
     }
@@ -376,7 +405,7 @@ ProbitResult probit_dropping_perfect_dummies(const Vector& y_in, const Matrix& X
   strict.drop_perfect_predictors = false;
   strict.names = probit_names(spec, X_in.cols());
   if (spec.intercept) strict.names.pop_back();  // _cons is added back by the strict call
-  if (!find_perfect_dummy(y_in, SplitDesign(X_in))) return probit(y_in, X_in, strict);
+  if (!find_perfect_dummy(dummy_outcomes(y_in, SplitDesign(X_in)))) return probit(y_in, X_in, strict);
   Vector y = y_in;
   Matrix X = X_in;
   std::vector<std::string> dropped, notes;
@@ -403,10 +432,12 @@ ProbitResult probit(const Vector& y, const Matrix& X, const ProbitSpec& spec) {
   r.n_positive = static_cast<Eigen::Index>(y.sum());
   const SplitDesign split(r.design);
   require_full_rank(split, r.design, names);
-  check_dummy_separation(y, split, names);
+  const DummyOutcomes dummies = dummy_outcomes(y, split);
+  check_dummy_separation(dummies, names);
 
   r.sample.assign(static_cast<std::size_t>(y.size()), 1);
-  const Vector b = newton_raphson(y, split, spec, r);
+  const Vector start = starting_values(dummies, r.design.cols(), spec.intercept);
+  const Vector b = newton_raphson(y, split, start, spec, r);
   r.table = make_coefficient_table(names, b, r.vcov.diagonal().cwiseSqrt(), true, 0);
 
   const Eigen::Index listed = X.cols();
