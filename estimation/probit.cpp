@@ -187,15 +187,6 @@ void validate(const Vector& y, const Matrix& X) {
                                 ")");
 }
 
-bool is_binary(const Eigen::Ref<const Vector>& c) {
-  bool seen[2] = {false, false};
-  for (Eigen::Index i = 0; i < c.size(); ++i) {
-    if (c[i] != 0.0 && c[i] != 1.0) return false;
-    seen[c[i] == 1.0] = true;
-  }
-  return seen[0] && seen[1];
-}
-
 // The outcomes by dummy (a column of 0s and 1s with both values): exact
 // counts, from the design's count of 1s per column and X'y (for a dummy, the
 // positive outcomes where it is 1), sums of 0s and 1s.
@@ -469,41 +460,107 @@ void ProbitResult::print(std::ostream& os) const {
   print_coefficient_table(os, table, depvar);
 }
 
+namespace {
+
+// The sums over the observations behind the AMEs and their delta-method
+// Jacobian (see average_marginal_effects); x1, x0: x with dummy j set to 1, 0.
+struct MarginSums {
+  double pdf = 0;       // sum phi(x'b)
+  Vector index_pdf_x;   // X' (x'b phi(x'b))
+  Vector change;        // per dummy: sum Phi(x1'b) - Phi(x0'b)
+  Vector pdf_at_one;    // per dummy: sum phi(x1'b)
+  Matrix pdf_change_x;  // per dummy, a column: X' (phi(x1'b) - phi(x0'b))
+
+  void add(const MarginSums& more) {
+    pdf += more.pdf;
+    index_pdf_x += more.index_pdf_x;
+    change += more.change;
+    pdf_at_one += more.pdf_at_one;
+    pdf_change_x += more.pdf_change_x;
+  }
+};
+
+// One pass over the rows. x1'b and x0'b are x'b + b_j (1 - x_j) and
+// x'b - b_j x_j, so one of them is x'b itself (exactly) for a 0/1 column:
+// phi and Phi are computed once per row at x'b, and once per row and dummy
+// at the other.
+MarginSums margin_sums(const Matrix& design, const SplitDesign& X, const Vector& b,
+                       const std::vector<Eigen::Index>& dummies) {
+  const auto nd = static_cast<Eigen::Index>(dummies.size());
+  const MarginSums zero{0, Vector::Zero(X.cols()), Vector::Zero(nd), Vector::Zero(nd), Matrix::Zero(X.cols(), nd)};
+  return X.sum_over_chunks(zero, [&](Eigen::Index begin, Eigen::Index end, MarginSums& sum) {
+    SplitDesign::Block block;
+    Vector index(SplitDesign::kBlockRows), pdf(SplitDesign::kBlockRows), cdf(SplitDesign::kBlockRows);
+    Vector work(SplitDesign::kBlockRows);
+    X.for_each_block(begin, end, block, [&](const SplitDesign::Block& blk) {
+      const Eigen::Index rows = blk.rows;
+      X.multiply(blk, b, index.head(rows));
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        pdf[i] = normal_pdf(index[i]);
+        cdf[i] = normal_cdf(index[i]);
+      }
+      sum.pdf += pdf.head(rows).sum();
+      work.head(rows) = index.head(rows).cwiseProduct(pdf.head(rows));
+      X.add_transpose_product(blk, work.head(rows), sum.index_pdf_x);
+      for (Eigen::Index d = 0; d < nd; ++d) {
+        const Eigen::Index j = dummies[static_cast<std::size_t>(d)];
+        const double* x = design.col(j).data() + blk.start;
+        double change = 0, pdf_at_one = 0;
+        for (Eigen::Index i = 0; i < rows; ++i) {
+          const double i1 = index[i] + b[j] * (1.0 - x[i]), i0 = index[i] - b[j] * x[i];
+          const double pdf1 = x[i] == 1.0 ? pdf[i] : normal_pdf(i1), pdf0 = x[i] == 0.0 ? pdf[i] : normal_pdf(i0);
+          const double cdf1 = x[i] == 1.0 ? cdf[i] : normal_cdf(i1), cdf0 = x[i] == 0.0 ? cdf[i] : normal_cdf(i0);
+          change += cdf1 - cdf0;
+          pdf_at_one += pdf1;
+          work[i] = pdf1 - pdf0;
+        }
+        sum.change[d] += change;
+        sum.pdf_at_one[d] += pdf_at_one;
+        X.add_transpose_product(blk, work.head(rows), sum.pdf_change_x.col(d));
+      }
+    });
+  });
+}
+
+}  // namespace
+
 MarginalEffects average_marginal_effects(const ProbitResult& fit, std::vector<bool> is_dummy) {
-  const Matrix& X = fit.design;
+  const Matrix& design = fit.design;
+  const SplitDesign X(design);
   const Vector& b = fit.table.coef;
   const Eigen::Index k = X.cols();
   const Eigen::Index listed = fit.has_intercept ? k - 1 : k;
   if (is_dummy.empty())
-    for (Eigen::Index j = 0; j < listed; ++j) is_dummy.push_back(is_binary(X.col(j)));
+    for (Eigen::Index j = 0; j < listed; ++j) {
+      const std::optional<Eigen::Index> ones = X.ones_in_column(j);
+      is_dummy.push_back(ones && *ones > 0 && *ones < X.rows());
+    }
   if (static_cast<Eigen::Index>(is_dummy.size()) != listed)
     throw std::invalid_argument("average_marginal_effects: " + std::to_string(is_dummy.size()) + " dummy flags for " +
                                 std::to_string(listed) + " regressors");
-  const Vector index = X * b;
+  std::vector<Eigen::Index> dummies;
+  for (Eigen::Index j = 0; j < listed; ++j)
+    if (is_dummy[static_cast<std::size_t>(j)]) dummies.push_back(j);
+  const MarginSums sums = margin_sums(design, X, b, dummies);
+
   const double n = static_cast<double>(X.rows());
   Vector ame(listed);
   Matrix jacobian = Matrix::Zero(listed, k);  // d AME_j / d b
-  // d/db of mean phi(x'b) b_j = mean phi e_j - b_j mean(x'b phi x): the second
-  // term is the same vector X' (x'b phi) for every continuous regressor.
-  const Vector pdf = index.unaryExpr([](double v) { return normal_pdf(v); });
-  const Vector index_pdf_x = X.transpose() * index.cwiseProduct(pdf);
+  Eigen::Index d = 0;
   for (Eigen::Index j = 0; j < listed; ++j) {
     if (is_dummy[static_cast<std::size_t>(j)]) {
       // Discrete change: every observation evaluated at d = 1 and at d = 0. Its
-      // gradient is sum phi(i1) x1 - phi(i0) x0, where x1, x0 are x with x_j
-      // set to 1 and 0: (phi(i1) - phi(i0)) x in every column but j, phi(i1) in j.
-      const Vector i1 = index + b[j] * (Vector::Ones(X.rows()) - X.col(j));
-      const Vector i0 = index - b[j] * X.col(j);
-      const Vector pdf1 = i1.unaryExpr([](double v) { return normal_pdf(v); });
-      const Vector pdf_change = pdf1 - i0.unaryExpr([](double v) { return normal_pdf(v); });
-      double effect = 0;
-      for (Eigen::Index i = 0; i < X.rows(); ++i) effect += normal_cdf(i1[i]) - normal_cdf(i0[i]);
-      jacobian.row(j) = (X.transpose() * pdf_change).transpose();
-      jacobian(j, j) = pdf1.sum();
-      ame[j] = effect / n;
+      // gradient is sum phi(i1) x1 - phi(i0) x0: (phi(i1) - phi(i0)) x in every
+      // column but j, phi(i1) in j.
+      jacobian.row(j) = sums.pdf_change_x.col(d).transpose();
+      jacobian(j, j) = sums.pdf_at_one[d];
+      ame[j] = sums.change[d] / n;
+      ++d;
     } else {
-      const double sum_pdf = pdf.sum();
-      jacobian.row(j) = -b[j] * index_pdf_x.transpose();
+      // d/db of mean phi(x'b) b_j = mean phi e_j - b_j mean(x'b phi x): the second
+      // term is the same vector X' (x'b phi) for every continuous regressor.
+      const double sum_pdf = sums.pdf;
+      jacobian.row(j) = -b[j] * sums.index_pdf_x.transpose();
       jacobian(j, j) += sum_pdf;
       ame[j] = b[j] * sum_pdf / n;
     }

@@ -125,7 +125,8 @@ void SplitDesign::multiply(const Block& block, const Vector& v, Eigen::Ref<Vecto
     for (std::int64_t p = start[i]; p < start[i + 1]; ++p) out[i] += v[sparse_[static_cast<std::size_t>(ones_[p])]];
 }
 
-void SplitDesign::add_transpose_product(const Block& block, const Eigen::Ref<const Vector>& v, Vector& sum) const {
+void SplitDesign::add_transpose_product(const Block& block, const Eigen::Ref<const Vector>& v,
+                                        Eigen::Ref<Vector> sum) const {
   for (std::size_t a = 0; a < dense_.size(); ++a) sum[dense_[a]] += block.column(a).dot(v);
   const std::int64_t* start = row_start_.data() + block.start;
   for (Eigen::Index i = 0; i < block.rows; ++i)

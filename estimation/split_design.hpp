@@ -89,7 +89,7 @@ class SplitDesign {
   // out = X_block v (out: block.rows entries).
   void multiply(const Block& block, const Vector& v, Eigen::Ref<Vector> out) const;
   // sum += X_block' v (v: block.rows entries; sum: cols() entries).
-  void add_transpose_product(const Block& block, const Eigen::Ref<const Vector>& v, Vector& sum) const;
+  void add_transpose_product(const Block& block, const Eigen::Ref<const Vector>& v, Eigen::Ref<Vector> sum) const;
   // sum += X_block' diag(w) X_block.
   void add_weighted_cross_product(Block& block, const Eigen::Ref<const Vector>& w, CrossProduct& sum) const;
   // The cols() x cols() symmetric matrix in X's column order.
