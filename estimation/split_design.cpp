@@ -9,14 +9,19 @@ namespace firmsim::est {
 
 namespace {
 
-// Counts the 1s of x[begin, end) into ones; false at the first value other
-// than 0 or 1 (so a continuous column costs one read per chunk).
+// Counts the 1s of x[begin, end) into ones; false if a value is neither 0
+// nor 1. Checked every 256 values, so a continuous column costs little, and
+// the loop in between has no branch to stop it vectorising.
 bool count_ones(const double* x, Eigen::Index begin, Eigen::Index end, Eigen::Index& ones) {
-  for (Eigen::Index i = begin; i < end; ++i) {
-    if (x[i] == 1.0)
-      ++ones;
-    else if (x[i] != 0.0)
-      return false;
+  for (Eigen::Index start = begin; start < end; start += 256) {
+    const Eigen::Index stop = std::min(start + 256, end);
+    Eigen::Index found = 0, other = 0;
+    for (Eigen::Index i = start; i < stop; ++i) {
+      found += x[i] == 1.0;
+      other += x[i] != 1.0 && x[i] != 0.0;
+    }
+    if (other > 0) return false;
+    ones += found;
   }
   return true;
 }
@@ -35,58 +40,62 @@ struct ColumnCounts {
 
 }  // namespace
 
-SplitDesign::SplitDesign(const Matrix& X) : X_(&X) {
-  classify_columns();
-  index_ones();
-}
+SplitDesign::SplitDesign(const Matrix& X) : X_(&X) { index_ones(classify_columns()); }
 
-void SplitDesign::classify_columns() {
+std::vector<std::int64_t> SplitDesign::classify_columns() {
   const auto k = static_cast<std::size_t>(cols());
   const ColumnCounts zero{std::vector<Eigen::Index>(k, 0), std::vector<std::uint8_t>(k, 0)};
-  const ColumnCounts counts = sum_over_chunks(zero, [&](Eigen::Index begin, Eigen::Index end, ColumnCounts& c) {
+  std::vector<ColumnCounts> chunk(static_cast<std::size_t>(chunks()), zero);
+  for_each_chunk([&](Eigen::Index c, Eigen::Index begin, Eigen::Index end) {
+    ColumnCounts& counts = chunk[static_cast<std::size_t>(c)];
     for (std::size_t j = 0; j < k; ++j)
-      c.other[j] = !count_ones(X_->col(static_cast<Eigen::Index>(j)).data(), begin, end, c.ones[j]);
+      counts.other[j] = !count_ones(X_->col(static_cast<Eigen::Index>(j)).data(), begin, end, counts.ones[j]);
   });
+  ColumnCounts total = zero;
+  for (const ColumnCounts& counts : chunk) total.add(counts);
   // Sparse storage pays per 1 what dense storage pays per row: worth it for a
   // 0/1 column whose 1s are at most half its rows (a column of 1s, _cons, stays dense).
   ones_in_column_.assign(k, -1);
   for (std::size_t j = 0; j < k; ++j) {
-    if (!counts.other[j]) ones_in_column_[j] = counts.ones[j];
-    const bool sparse = !counts.other[j] && 2 * counts.ones[j] <= rows();
+    if (!total.other[j]) ones_in_column_[j] = total.ones[j];
+    const bool sparse = !total.other[j] && 2 * total.ones[j] <= rows();
     (sparse ? sparse_ : dense_).push_back(static_cast<Eigen::Index>(j));
   }
+  std::vector<std::int64_t> sparse_ones(chunk.size(), 0);
+  for (std::size_t c = 0; c < chunk.size(); ++c)
+    for (Eigen::Index j : sparse_) sparse_ones[c] += chunk[c].ones[static_cast<std::size_t>(j)];
+  return sparse_ones;
 }
 
-// Two passes over the chunks: count each row's 1s, then (after the chunks'
-// offsets) place them. Each chunk writes only its own rows' entries.
-void SplitDesign::index_ones() {
-  std::int64_t total = 0;
-  for (Eigen::Index column : sparse_) total += ones_in_column_[static_cast<std::size_t>(column)];
+// Each chunk places its 1s from its offset (the 1s of the chunks before it),
+// a block of rows at a time: count each row's 1s, then place them while the
+// block's part of the sparse columns is still in the cache.
+void SplitDesign::index_ones(const std::vector<std::int64_t>& ones_per_chunk) {
+  std::vector<std::int64_t> offset(ones_per_chunk.size() + 1, 0);
+  for (std::size_t c = 0; c < ones_per_chunk.size(); ++c) offset[c + 1] = offset[c] + ones_per_chunk[c];
   row_start_ = uninitialized_array<std::int64_t>(rows() + 1);
-  ones_ = uninitialized_array<std::int32_t>(total);
+  ones_ = uninitialized_array<std::int32_t>(offset.back());
   row_start_[0] = 0;
-  std::vector<std::int64_t> chunk_start(static_cast<std::size_t>(chunks()) + 1, 0);
   for_each_chunk([&](Eigen::Index chunk, Eigen::Index begin, Eigen::Index end) {
-    row_start_.segment(begin + 1, end - begin).setZero();
-    for (Eigen::Index column : sparse_) {
-      const double* x = X_->col(column).data();
-      for (Eigen::Index i = begin; i < end; ++i) row_start_[i + 1] += x[i] == 1.0;
-    }
-    chunk_start[static_cast<std::size_t>(chunk) + 1] = row_start_.segment(begin + 1, end - begin).sum();
-  });
-  for (std::size_t c = 1; c < chunk_start.size(); ++c) chunk_start[c] += chunk_start[c - 1];
-  for_each_chunk([&](Eigen::Index chunk, Eigen::Index begin, Eigen::Index end) {
-    std::vector<std::int64_t> next(static_cast<std::size_t>(end - begin));
-    std::int64_t at = chunk_start[static_cast<std::size_t>(chunk)];
-    for (Eigen::Index i = begin; i < end; ++i) {
-      next[static_cast<std::size_t>(i - begin)] = at;
-      at += row_start_[i + 1];
-      row_start_[i + 1] = at;
-    }
-    for (std::size_t s = 0; s < sparse_.size(); ++s) {
-      const double* x = X_->col(sparse_[s]).data();
-      for (Eigen::Index i = begin; i < end; ++i)
-        if (x[i] == 1.0) ones_[next[static_cast<std::size_t>(i - begin)]++] = static_cast<std::int32_t>(s);
+    std::int64_t at = offset[static_cast<std::size_t>(chunk)];
+    std::vector<std::int64_t> next(static_cast<std::size_t>(kBlockRows));
+    for (Eigen::Index start = begin; start < end; start += kBlockRows) {
+      const Eigen::Index rows = std::min(kBlockRows, end - start);
+      std::fill(next.begin(), next.end(), 0);
+      for (Eigen::Index column : sparse_) {
+        const double* x = X_->col(column).data() + start;
+        for (Eigen::Index i = 0; i < rows; ++i) next[static_cast<std::size_t>(i)] += x[i] == 1.0;
+      }
+      for (Eigen::Index i = 0; i < rows; ++i) {
+        const std::int64_t count = next[static_cast<std::size_t>(i)];
+        next[static_cast<std::size_t>(i)] = at;
+        row_start_[start + i + 1] = at += count;
+      }
+      for (std::size_t s = 0; s < sparse_.size(); ++s) {
+        const double* x = X_->col(sparse_[s]).data() + start;
+        for (Eigen::Index i = 0; i < rows; ++i)
+          if (x[i] == 1.0) ones_[next[static_cast<std::size_t>(i)]++] = static_cast<std::int32_t>(s);
+      }
     }
   });
 }

@@ -101,8 +101,9 @@ class SplitDesign {
 
  private:
   Eigen::Index chunks() const { return (rows() + kChunkRows - 1) / kChunkRows; }
-  void classify_columns();  // fills dense_, sparse_, ones_in_column_
-  void index_ones();        // fills row_start_, ones_
+  // Fills dense_, sparse_ and ones_in_column_; returns the sparse columns' 1s per chunk.
+  std::vector<std::int64_t> classify_columns();
+  void index_ones(const std::vector<std::int64_t>& ones_per_chunk);  // fills row_start_, ones_
   // body(chunk, begin, end) for every chunk, on OpenMP threads; the first
   // exception thrown by a body is rethrown once all have finished.
   void for_each_chunk(const std::function<void(Eigen::Index, Eigen::Index, Eigen::Index)>& body) const;
