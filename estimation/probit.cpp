@@ -87,9 +87,10 @@ class LogOfProduct {
   double exponent_ = 0;
 };
 
-// row_terms with a memory of the last index met with each outcome. At the
-// starting values every x'b is the same (and with dummies alone x'b takes few
-// values), so the first pass computes the normal cdf twice instead of n times.
+// row_terms with a memory of the last index met with each outcome. Without
+// dummies every x'b is the same at the starting values, so the first pass
+// computes the normal cdf twice instead of n times (with dummies, x'b is
+// constant within each dummy's cell: runs of equal values in sorted data).
 class RowTermsCache {
  public:
   const RowTerms& operator()(double y, double index) {
