@@ -1,7 +1,7 @@
 // A design matrix as the passes of an iterative estimator over 10^6 rows read
 // it: dense columns (continuous regressors, _cons, 0/1 columns that are mostly
-// 1) gathered from X a block of rows at a time, and the 0/1 columns that are
-// mostly 0 (dummies) kept as, row by row, the list of those that are 1.
+// 1) read in place from X a block of rows at a time, and the 0/1 columns that
+// are mostly 0 (dummies) kept as, row by row, the list of those that are 1.
 //
 // Products with the design then cost O(dense^2 + ones^2) per row instead of
 // O(k^2): for the benchmark's probit (ln FTE, ln TFP, _cons and industry
@@ -25,8 +25,8 @@ namespace firmsim::est {
 
 class SplitDesign {
  public:
-  // Rows per block: a gathered block (kBlockRows x dense columns) and the
-  // per-row buffers of a pass stay in the L1/L2 cache.
+  // Rows per block: a block's part of the dense columns and the per-row
+  // buffers of a pass stay in the L1/L2 cache between the products on it.
   static constexpr Eigen::Index kBlockRows = 512;
   // Rows per chunk, the unit of work of a thread: ~60 chunks at 10^6 rows,
   // enough to balance two to sixteen threads, few partial sums to add.
