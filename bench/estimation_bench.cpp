@@ -13,6 +13,12 @@
 //
 // Usage: firmsim_estimation_bench [--firms N] [--config FILE] [--python EXE]
 //                                 [--no-python] [--keep-csv DIR]
+//                                 [--from-csv DIR] [--only probit]
+//
+// --from-csv DIR reads the estimator datasets that an earlier --keep-csv DIR
+// wrote instead of simulating (the simulation takes minutes; the tables are
+// then skipped, they need the panel). --only probit skips the tables and every
+// estimator but the probit and its marginal effects, on both sides.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -79,12 +85,14 @@ struct Options {
   std::string python = "/usr/bin/python3";
   bool run_python = true;
   std::string keep_dir;  // empty: CSVs go to a temporary directory that is removed
+  std::string from_csv;  // non-empty: read the datasets from here, no simulation
+  bool only_probit = false;
 };
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
                "%s\nusage: firmsim_estimation_bench [--firms N] [--config FILE] [--python EXE] [--no-python] "
-               "[--keep-csv DIR]\n",
+               "[--keep-csv DIR] [--from-csv DIR] [--only probit]\n",
                why);
   std::exit(2);
 }
@@ -102,12 +110,17 @@ Options parse_options(int argc, char** argv) {
       o.python = argv[++i];
     else if (a == "--keep-csv" && has_value)
       o.keep_dir = argv[++i];
+    else if (a == "--from-csv" && has_value)
+      o.from_csv = argv[++i];
+    else if (a == "--only" && has_value && std::strcmp(argv[i + 1], "probit") == 0)
+      o.only_probit = (++i, true);
     else if (a == "--no-python")
       o.run_python = false;
     else
       usage(("unknown or incomplete option: " + a).c_str());
   }
   if (o.firms <= 0) usage("--firms must be positive");
+  if (!o.from_csv.empty() && o.from_csv == o.keep_dir) usage("--keep-csv would overwrite the --from-csv files");
   return o;
 }
 
@@ -315,6 +328,35 @@ void write_csv(const Dataset& d, const std::string& path) {
     for (std::size_t k = 0; k < d.names.size(); ++k)
       std::fprintf(f, "%.17g%c", d.columns[k][i], k + 1 < d.names.size() ? ',' : '\n');
   std::fclose(f);
+}
+
+// Reads what write_csv wrote (a header of names, then numbers; strtod reads
+// the 17 digits back to the same doubles).
+Dataset read_csv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::string line;
+  std::getline(in, line);
+  std::vector<std::string> names;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = line.find(',', start);
+    names.push_back(line.substr(start, comma - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  Dataset d(names);
+  std::vector<double> row(names.size());
+  while (std::getline(in, line)) {
+    const char* p = line.c_str();
+    for (double& v : row) {
+      char* end = nullptr;
+      v = std::strtod(p, &end);
+      if (end == p) throw std::runtime_error("bad number in " + path + ": " + line);
+      p = *end == ',' ? end + 1 : end;
+    }
+    d.add(row);
+  }
+  return d;
 }
 
 // Row of each firm in one year (replicate 0), -1 where the firm has none.
@@ -552,9 +594,11 @@ Results run_statsmodels(const Options& o, const std::string& dir) {
     return {};
   }
   std::printf("python side: %s\n", command_output("'" + o.python + "' '" + script_path() + "' --versions").c_str());
-  std::printf("running %s %s %s ...\n", o.python.c_str(), script_path().c_str(), dir.c_str());
+  const std::string only = o.only_probit ? " --only probit" : "";
+  std::printf("running %s %s %s%s ...\n", o.python.c_str(), script_path().c_str(), dir.c_str(), only.c_str());
   std::fflush(stdout);
-  const std::string json = command_output("'" + o.python + "' '" + script_path() + "' '" + dir + "'", &status);
+  const std::string json =
+      command_output("'" + o.python + "' '" + script_path() + "' '" + dir + "'" + only, &status);
   if (status != 0) {
     std::printf("statsmodels script failed (status %d): comparison skipped\n", status);
     return {};
@@ -576,6 +620,13 @@ double max_relative_difference(const std::vector<double>& a, const std::vector<d
   return worst;
 }
 
+double max_absolute_difference(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size() || a.empty()) return est::nan_value();
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, std::fabs(a[i] - b[i]));
+  return worst;
+}
+
 double first_or_nan(const Results& r, const std::string& key) {
   const auto it = r.find(key);
   return it == r.end() || it->second.empty() ? est::nan_value() : it->second[0];
@@ -593,23 +644,29 @@ struct Row {
 };
 
 void print_comparison(const std::vector<Row>& rows, const Results& cpp, const Results& sm) {
-  std::printf("\n%-34s %9s %10s %12s %8s %11s %11s\n", "estimator", "n", "C++ (s)", "statsmodels", "ratio", "coef diff",
-              "SE diff");
+  std::printf("\n%-34s %9s %10s %12s %8s %11s %11s %11s %11s\n", "estimator", "n", "C++ (s)", "statsmodels", "ratio",
+              "coef diff", "SE diff", "coef |a-b|", "SE |a-b|");
   for (const Row& row : rows) {
     const std::string k = row.key;
     const double c = first_or_nan(cpp, k + ".seconds"), s = first_or_nan(sm, k + ".seconds");
-    std::printf("%-34s %9zu %10.4f %12.4f %8.1f %11.2e %11.2e\n", row.label, row.n, c, s, s / c,
-                max_relative_difference(values_of(cpp, k + ".coef"), values_of(sm, k + ".coef")),
-                max_relative_difference(values_of(cpp, k + ".se"), values_of(sm, k + ".se")));
+    const std::vector<double> cc = values_of(cpp, k + ".coef"), sc = values_of(sm, k + ".coef");
+    const std::vector<double> cs = values_of(cpp, k + ".se"), ss = values_of(sm, k + ".se");
+    std::printf("%-34s %9zu %10.4f %12.4f %8.1f %11.2e %11.2e %11.2e %11.2e\n", row.label, row.n, c, s, s / c,
+                max_relative_difference(cc, sc), max_relative_difference(cs, ss), max_absolute_difference(cc, sc),
+                max_absolute_difference(cs, ss));
   }
+  // Summed over the estimators that ran (--only probit runs one).
+  const auto design_seconds = [](const Results& r) {
+    double sum = 0;
+    for (const char* key : {"ols.design_seconds", "probit.design_seconds", "heckman.design_seconds"})
+      if (std::isfinite(first_or_nan(r, key))) sum += first_or_nan(r, key);
+    return sum;
+  };
   std::printf("%-34s %9s %10.4f %12.4f   (design = fixed-effect coding / dummy columns, apart from the fits)\n",
-              "design: OLS / probit / Heckman", "",
-              first_or_nan(cpp, "ols.design_seconds") + first_or_nan(cpp, "probit.design_seconds") +
-                  first_or_nan(cpp, "heckman.design_seconds"),
-              first_or_nan(sm, "ols.design_seconds") + first_or_nan(sm, "probit.design_seconds") +
-                  first_or_nan(sm, "heckman.design_seconds"));
+              "design: OLS / probit / Heckman", "", design_seconds(cpp), design_seconds(sm));
   std::printf(
-      "ratio = statsmodels / C++ seconds; coef/SE diff = max |a-b|/max(|a|,|b|) over the compared values\n"
+      "ratio = statsmodels / C++ seconds; coef/SE diff = max |a-b|/max(|a|,|b|), coef/SE |a-b| = max |a-b|\n"
+      "over the compared values\n"
       "(OLS: the two slopes; probit: all coefficients incl. dummies and _cons; AME: every regressor;\n"
       " Heckman: outcome coefficients incl. _cons and lambda; t test: difference and t; chi2: statistic, df)\n");
 }
@@ -624,47 +681,84 @@ std::string make_work_dir(const Options& o) {
   return pattern;
 }
 
-void compare_estimators(const Options& o, const firmsim::Panel& panel) {
-  std::printf("\n== estimators: C++ vs statsmodels on the same rows\n");
+// The estimators' datasets: extracted from the panel, or read back from the
+// CSVs of an earlier run (--from-csv). With --only probit the others stay empty.
+struct Datasets {
+  Dataset ols{{}}, prob{{}}, heck{{}}, paired{{}};
+};
+
+Datasets extract_datasets(const Options& o, const firmsim::Panel& panel) {
   const auto& fy = panel.firm_years;
   const std::vector<std::int64_t> row05 = rows_of_year(fy, 2005);
-  const Dataset ols = ols_data(fy), prob = probit_data(fy, row05), heck = heckman_data(fy, row05),
-                paired = ttest_data(fy, row05);
-  std::size_t selected = 0;
-  for (double s : heck["continues"]) selected += s != 0;
-  std::printf(
-      "samples: OLS %zu firm-years (1998), probit %zu firms, Heckman %zu 1998 exporters (%zu still export in "
-      "2005), paired t %zu firms\n",
-      ols.rows(), prob.rows(), heck.rows(), selected, paired.rows());
+  Datasets d;
+  d.prob = probit_data(fy, row05);
+  if (o.only_probit) return d;
+  d.ols = ols_data(fy);
+  d.heck = heckman_data(fy, row05);
+  d.paired = ttest_data(fy, row05);
+  return d;
+}
+
+Datasets read_datasets(const Options& o) {
+  Datasets d;
+  d.prob = read_csv(o.from_csv + "/probit.csv");
+  if (o.only_probit) return d;
+  d.ols = read_csv(o.from_csv + "/ols.csv");
+  d.heck = read_csv(o.from_csv + "/heckman.csv");
+  d.paired = read_csv(o.from_csv + "/paired.csv");
+  return d;
+}
+
+void compare_estimators(const Options& o, const Datasets& d) {
+  std::printf("\n== estimators: C++ vs statsmodels on the same rows\n");
+  if (o.only_probit) {
+    std::printf("samples: probit %zu firms (--only probit)\n", d.prob.rows());
+  } else {
+    std::size_t selected = 0;
+    for (double s : d.heck["continues"]) selected += s != 0;
+    std::printf(
+        "samples: OLS %zu firm-years (1998), probit %zu firms, Heckman %zu 1998 exporters (%zu still export in "
+        "2005), paired t %zu firms\n",
+        d.ols.rows(), d.prob.rows(), d.heck.rows(), selected, d.paired.rows());
+  }
   Results cpp;
-  fit_ols_cpp(ols, cpp);
-  fit_probit_cpp(prob, cpp);
-  fit_heckman_cpp(heck, cpp);
-  fit_tests_cpp(paired, ols, cpp);
+  if (!o.only_probit) fit_ols_cpp(d.ols, cpp);
+  fit_probit_cpp(d.prob, cpp);
+  if (!o.only_probit) {
+    fit_heckman_cpp(d.heck, cpp);
+    fit_tests_cpp(d.paired, d.ols, cpp);
+  }
 
   Results sm;
   if (o.run_python || !o.keep_dir.empty()) {
     const std::string dir = make_work_dir(o);
     const double write_s = time_once([&] {
-      write_csv(ols, dir + "/ols.csv");
-      write_csv(prob, dir + "/probit.csv");
-      write_csv(heck, dir + "/heckman.csv");
-      write_csv(paired, dir + "/paired.csv");
+      write_csv(d.prob, dir + "/probit.csv");
+      if (o.only_probit) return;
+      write_csv(d.ols, dir + "/ols.csv");
+      write_csv(d.heck, dir + "/heckman.csv");
+      write_csv(d.paired, dir + "/paired.csv");
     });
     std::printf("CSV written to %s in %.1f s (not timed in either column)\n", dir.c_str(), write_s);
     if (o.run_python) sm = run_statsmodels(o, dir);
     if (o.keep_dir.empty()) std::filesystem::remove_all(dir);
   }
-  print_comparison({{"ols_classical", "OLS absorbed industry, classical", ols.rows()},
-                    {"ols_hc1", "OLS absorbed industry, HC1", ols.rows()},
-                    {"ols_cluster", "OLS absorbed industry, clustered", ols.rows()},
-                    {"probit", "probit (Newton)", prob.rows()},
-                    {"probit_ame", "probit average marginal effects", prob.rows()},
-                    {"heckman", "Heckman two-step (outcome)", heck.rows()},
-                    {"heckman_selection", "  its selection probit (no timing)", heck.rows()},
-                    {"heckman_rho_sigma", "  its rho, sigma (no timing)", heck.rows()},
-                    {"ttest_paired", "paired t test", paired.rows()},
-                    {"chi2", "crosstab + chi2 (exporter x industry)", ols.rows()}},
+  const std::vector<Row> probit_rows = {{"probit", "probit (Newton)", d.prob.rows()},
+                                        {"probit_ame", "probit average marginal effects", d.prob.rows()}};
+  if (o.only_probit) {
+    print_comparison(probit_rows, cpp, sm);
+    return;
+  }
+  print_comparison({{"ols_classical", "OLS absorbed industry, classical", d.ols.rows()},
+                    {"ols_hc1", "OLS absorbed industry, HC1", d.ols.rows()},
+                    {"ols_cluster", "OLS absorbed industry, clustered", d.ols.rows()},
+                    probit_rows[0],
+                    probit_rows[1],
+                    {"heckman", "Heckman two-step (outcome)", d.heck.rows()},
+                    {"heckman_selection", "  its selection probit (no timing)", d.heck.rows()},
+                    {"heckman_rho_sigma", "  its rho, sigma (no timing)", d.heck.rows()},
+                    {"ttest_paired", "paired t test", d.paired.rows()},
+                    {"chi2", "crosstab + chi2 (exporter x industry)", d.ols.rows()}},
                    cpp, sm);
 }
 
@@ -674,12 +768,17 @@ int main(int argc, char** argv) {
   const Options options = parse_options(argc, argv);
   print_machine(options);
   try {
-    const firmsim::Panel panel = simulate(options);
-    print_firms_per_year(panel);
-    print_panel_size(panel);
-    std::fflush(stdout);
-    time_tables(panel);
-    compare_estimators(options, panel);
+    if (!options.from_csv.empty()) {
+      std::printf("\n== datasets read from %s (no simulation, no tables)\n", options.from_csv.c_str());
+      compare_estimators(options, read_datasets(options));
+    } else {
+      const firmsim::Panel panel = simulate(options);
+      print_firms_per_year(panel);
+      print_panel_size(panel);
+      std::fflush(stdout);
+      if (!options.only_probit) time_tables(panel);
+      compare_estimators(options, extract_datasets(options, panel));
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "firmsim_estimation_bench: %s\n", e.what());
     return 1;

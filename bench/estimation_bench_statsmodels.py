@@ -1,14 +1,14 @@
 #!/usr/bin/python3
 """statsmodels side of firmsim_estimation_bench: the same fits on the same rows.
 
-    /usr/bin/python3 bench/estimation_bench_statsmodels.py DIR
+    /usr/bin/python3 bench/estimation_bench_statsmodels.py DIR [--only probit]
 
 DIR holds ols.csv, probit.csv, heckman.csv and paired.csv as the C++ benchmark
 writes them. Prints one flat JSON object on stdout: "<fit>.seconds" (the fit
 alone, from columns already in memory), "<fit>.design_seconds" (building the
 dummy columns, timed apart as the C++ side times its fixed-effect coding), and
 "<fit>.coef" / "<fit>.se" in the order the C++ side uses. Reading the CSVs is
-not timed.
+not timed. With --only probit, only probit.csv is read and fitted.
 
 Fits (run with Debian's interpreter, which has statsmodels 0.13.5):
   OLS      statsmodels OLS with explicit industry dummies, cov_type nonrobust /
@@ -156,15 +156,19 @@ def main():
     if len(sys.argv) == 2 and sys.argv[1] == "--versions":
         print(describe())
         return
-    if len(sys.argv) != 2:
-        sys.exit("usage: estimation_bench_statsmodels.py DIR | --versions")
+    only_probit = sys.argv[2:] == ["--only", "probit"]
+    if len(sys.argv) != 2 and not only_probit:
+        sys.exit("usage: estimation_bench_statsmodels.py DIR [--only probit] | --versions")
     directory = sys.argv[1]
     out = {}
-    ols = read(directory, "ols.csv")
-    fit_ols(ols, out)
-    fit_probit(read(directory, "probit.csv"), out)
-    fit_heckman(read(directory, "heckman.csv"), out)
-    fit_tests(read(directory, "paired.csv"), ols, out)
+    if only_probit:
+        fit_probit(read(directory, "probit.csv"), out)
+    else:
+        ols = read(directory, "ols.csv")
+        fit_ols(ols, out)
+        fit_probit(read(directory, "probit.csv"), out)
+        fit_heckman(read(directory, "heckman.csv"), out)
+        fit_tests(read(directory, "paired.csv"), ols, out)
     print(json.dumps({k: (float(v) if np.isscalar(v) else [float(x) for x in v]) for k, v in out.items()}))
 
 
