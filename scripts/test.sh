@@ -28,8 +28,9 @@ fi
 if [ "${FIRMSIM_SANITIZE_TESTS:-1}" != 0 ]; then
   fast_targets=(firmsim rng_test config_test config_hardening_test cli_hardening_test fuzz_test
                 estimation_panel_csv_test estimation_ols_test estimation_probit_test estimation_heckman_test
-                estimation_tests_test estimation_transitions_test estimation_typology_test estimation_targets_test)
-  fast_regex='^(rng_test|config_test|config_hardening_test|cli_hardening_test|fuzz_test|estimation_(panel_csv|ols|probit|heckman|tests|transitions|typology|targets)_test)\.'
+                estimation_tests_test estimation_transitions_test estimation_typology_test estimation_targets_test
+                estimation_normal_test estimation_split_design_test estimation_probit_threads_test)
+  fast_regex='^(rng_test|config_test|config_hardening_test|cli_hardening_test|fuzz_test|estimation_(panel_csv|ols|probit|heckman|tests|transitions|typology|targets|normal|split_design|probit_threads)_test)\.'
   started=$(date +%s)
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Release -DFIRMSIM_BACKEND=omp -DFIRMSIM_VIEWER=OFF \
         -DFIRMSIM_BENCH=OFF -DFIRMSIM_SANITIZE=ON -DFIRMSIM_UBSAN_RECOVER=null > build-asan.log
