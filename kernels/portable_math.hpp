@@ -27,7 +27,10 @@ namespace firmsim::pmath {
 
 namespace detail {
 
-constexpr double kLn2 = 0.693147180559945309417232121458;
+// ln 2 split in two: kLn2Hi has its low bits zero, so k * kLn2Hi is exact for
+// the exponents k these functions meet; kLn2Lo is the rest.
+constexpr double kLn2Hi = 0.693147180369123816490;
+constexpr double kLn2Lo = 1.90821492927058770002e-10;
 constexpr double kLog2e = 1.44269504088896340735992468100;
 constexpr double kHalfPi = 1.57079632679489661923132169164;
 constexpr double kSqrtHalf = 0.707106781186547524400844362105;
@@ -105,10 +108,7 @@ FIRMSIM_HD FIRMSIM_INLINE double exp_d(double x) {
   // fraction bits; exact IEEE arithmetic on both sides, no rounding call.
   constexpr double kShifter = 6755399441055744.0;
   const double k = (x * detail::kLog2e + kShifter) - kShifter;  // |k| <= 151
-  // ln2 split so that k * kLn2Hi is exact.
-  constexpr double kLn2Hi = 0.693147180369123816490;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
-  const double r = (x - k * kLn2Hi) - k * kLn2Lo;
+  const double r = (x - k * detail::kLn2Hi) - k * detail::kLn2Lo;
   return detail::exp_reduced(r) * detail::two_to(static_cast<int>(k));  // 2^k is a normal double
 }
 
@@ -130,10 +130,8 @@ FIRMSIM_HD FIRMSIM_INLINE double log_d(double x) {
     m *= 0.5;
     ++e;
   }
-  constexpr double kLn2Hi = 0.693147180369123816490;
-  constexpr double kLn2Lo = 1.90821492927058770002e-10;
   const double de = static_cast<double>(e);
-  return de * kLn2Hi + (detail::log_reduced(m) + de * kLn2Lo);
+  return de * detail::kLn2Hi + (detail::log_reduced(m) + de * detail::kLn2Lo);
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float exp(float x) { return static_cast<float>(exp_d(static_cast<double>(x))); }

@@ -60,9 +60,8 @@ FIRMSIM_HD constexpr DrawSlot efficiency_shock_and_signal() { return {Purpose::f
 FIRMSIM_HD constexpr DrawSlot death_hazard() { return {Purpose::firm_year, 2, 1}; }
 FIRMSIM_HD constexpr DrawSlot strategy_taste() { return {Purpose::firm_year, 3, 1}; }
 // Purpose::firm_year_activity
-FIRMSIM_HD constexpr DrawSlot employment_noise() {
-  return {Purpose::firm_year_activity, 0, 2};
-}  // second normal unused
+// (employment_noise: the second normal is unused)
+FIRMSIM_HD constexpr DrawSlot employment_noise() { return {Purpose::firm_year_activity, 0, 2}; }
 // Purpose::region_appeal, market_appeal, import_appeal (time-invariant, by region or market)
 FIRMSIM_HD constexpr DrawSlot region_appeal() { return {Purpose::region_appeal, 0, 2}; }  // second normal unused
 FIRMSIM_HD constexpr DrawSlot market_appeal() { return {Purpose::market_appeal, 0, 2}; }  // second normal unused
