@@ -1,4 +1,5 @@
-// One firm's year: the ordered steps of MODEL.md as small device functions.
+// One firm's year: the ordered steps of the model (docs/model.md, which gives
+// each step's equations, parameters and sources) as small device functions.
 // step_firm_year() at the bottom is the one place that fixes their order.
 //
 // A firm reads the world (markets, industries, policy) of its variant, its
@@ -1099,7 +1100,7 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
 }
 
 // ----------------------------------------------------------------------------
-// The year, in MODEL.md's order.
+// The year, in the order of docs/model.md, section 2.
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateView& s, std::int64_t i) {
   const auto status = static_cast<FirmStatus>(s.status[i]);

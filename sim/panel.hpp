@@ -6,8 +6,8 @@
 // fed through the same table builders.
 //
 // Money is in EUR, employment in FTE. "Observed" columns are what a statistics
-// office would have recorded (reporting thresholds applied, see MODEL.md,
-// Measurement); "latent" columns are the model's truth, kept apart so that one
+// office would have recorded (reporting thresholds applied, see docs/model.md,
+// section 4); "latent" columns are the model's truth, kept apart so that one
 // can ask how well the observed typology recovers the true strategy.
 #pragma once
 
