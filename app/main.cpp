@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--batch", calibrate.batch, "Candidates per engine launch (the swarm size)")
       ->default_val(8);
   calibrate_cmd->add_option("--threads", calibrate.threads, "OpenMP threads (CPU backend)");
+  calibrate_cmd->add_option("--screen-firms", calibrate.screen_firms,
+                            "Multi-fidelity: the swarm screens candidates on a world of this many firm slots");
+  calibrate_cmd->add_option("--screen-evaluations", calibrate.screen_evaluations,
+                            "The swarm's budget on the screening world (default: 70% of --evaluations x the size ratio)");
+  calibrate_cmd->add_option("--promote", calibrate.promote,
+                            "Best screened candidates evaluated at full size before the polish (default: 2 x --batch)");
 
   bool markdown = false;
   CLI::App* params_cmd = app.add_subcommand("params", "List the model's parameters with units and meanings");

@@ -13,9 +13,11 @@
 #include "calibrate/inference.hpp"
 #include "calibrate/optimizer.hpp"
 #include "calibrate/report.hpp"
+#include "calibrate/settings.hpp"
 #include "estimation/compare.hpp"
 #include "estimation/targets.hpp"
 #include "parallel/comm.hpp"
+#include "sim/atomic_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/limits.hpp"
 
@@ -43,6 +45,32 @@ void check_options(const CalibrationOptions& o) {
   bounded("--evaluations", o.evaluations, 1, 1000000);
   bounded("--batch", o.batch, 2, 256);
   if (o.threads) bounded("--threads", *o.threads, 1, limits::kMaxThreads);
+  bounded("--screen-evaluations", o.screen_evaluations, 0, 1000000);
+  bounded("--promote", o.promote, 0, 100000);
+  if (!o.screen_firms && (o.screen_evaluations > 0 || o.promote > 0))
+    throw InputError("command line", 0, o.promote > 0 ? "--promote" : "--screen-evaluations",
+                     "only means something with --screen-firms");
+}
+
+// The screening world: the same config with fewer firm slots.
+std::optional<EvaluatorSetup> screening_setup(const CalibrationOptions& o, const EvaluatorSetup& full) {
+  if (!o.screen_firms) return std::nullopt;
+  const long long firms = bounded<long long>("--screen-firms", *o.screen_firms, 100, limits::kMaxFirms);
+  if (firms >= full.base.run.firms)
+    throw InputError("command line", 0, "--screen-firms",
+                     "must be smaller than the population (" + std::to_string(full.base.run.firms) +
+                         " firm slots): screening is on a smaller world");
+  EvaluatorSetup small = full;
+  small.base.run.firms = firms;
+  return small;
+}
+
+// The swarm's default budget on the small world: what 70% of the budget
+// would have bought at full size.
+int screening_budget(const CalibrationOptions& o, const EvaluatorSetup& full, const EvaluatorSetup& small) {
+  if (o.screen_evaluations > 0) return o.screen_evaluations;
+  const double ratio = static_cast<double>(full.base.run.firms) / static_cast<double>(small.base.run.firms);
+  return static_cast<int>(0.7 * o.evaluations * ratio);
 }
 
 std::string duration(double seconds) {
@@ -54,10 +82,10 @@ std::string duration(double seconds) {
   return buf;
 }
 
-ProgressFn progress_line(std::ostream& os, int budget, bool interactive, int in_log) {
-  return [&os, budget, interactive, in_log](int simulated, int total, double best, double per_evaluation) {
+ProgressFn progress_line(std::ostream& os, int budget, bool interactive, int in_log, std::string what) {
+  return [&os, budget, interactive, in_log, what](int simulated, int total, double best, double per_evaluation) {
     const int left = std::max(0, budget - total);
-    os << (interactive ? "\r" : "") << "calibrate: " << total << "/" << budget << " evaluations (" << simulated
+    os << (interactive ? "\r" : "") << "calibrate: " << what << total << "/" << budget << " evaluations (" << simulated
        << " simulated, " << in_log << " in the log), best objective " << best << ", "
        << static_cast<int>(per_evaluation * 10) / 10.0 << " s each, about " << duration(left * per_evaluation)
        << " left" << (interactive ? "   " : "\n") << std::flush;
@@ -76,17 +104,12 @@ std::ostream& nowhere() {
 
 // Process 0 opens (or creates) the log; the others read what it holds once it
 // is there. An error opening it is every process's error.
-std::shared_ptr<EvaluationLog> open_log(const CalibrationOptions& o, const std::vector<std::string>& keys,
-                                        const std::vector<std::string>& names) {
-  const std::string path = o.out + "/evaluations.csv";
+std::shared_ptr<EvaluationLog> open_log(const CalibrationOptions& o, const std::string& file,
+                                        const std::vector<std::string>& keys, const std::vector<std::string>& names) {
+  const std::string path = o.out + "/" + file;
   std::shared_ptr<EvaluationLog> log;
   std::exception_ptr failure;
   if (par::is_root()) try {
-      try {
-        std::filesystem::create_directories(o.out);
-      } catch (const std::filesystem::filesystem_error& e) {
-        throw InputError(o.out, 0, "--out", std::string("cannot create the directory: ") + e.what());
-      }
       log = std::make_shared<EvaluationLog>(path, keys, names, o.resume);
     } catch (const InputError&) {
       failure = std::current_exception();
@@ -97,6 +120,30 @@ std::shared_ptr<EvaluationLog> open_log(const CalibrationOptions& o, const std::
   }
   if (!par::is_root()) log = EvaluationLog::reader(path, keys, names);
   return log;
+}
+
+// DIR/settings.txt: written when the calibration starts, compared on --resume
+// (before any log is opened, so a refused resume changes nothing).
+void keep_settings(const CalibrationOptions& o, const std::vector<Setting>& settings) {
+  std::exception_ptr failure;
+  if (par::is_root()) try {
+      try {
+        std::filesystem::create_directories(o.out);
+      } catch (const std::filesystem::filesystem_error& e) {
+        throw InputError(o.out, 0, "--out", std::string("cannot create the directory: ") + e.what());
+      }
+      const std::string path = o.out + "/settings.txt";
+      if (o.resume && std::filesystem::exists(o.out + "/evaluations.csv"))
+        check_settings(path, settings);
+      else if (!std::filesystem::exists(o.out + "/evaluations.csv"))
+        write_file_atomically(path, settings_text(settings));
+    } catch (const InputError&) {
+      failure = std::current_exception();
+    }
+  if (par::broadcast(failure ? "failed" : "").empty() == false) {
+    if (failure) std::rethrow_exception(failure);
+    throw InputError("", 0, "", "(process 0 reports it)");
+  }
 }
 
 }  // namespace
@@ -112,10 +159,14 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
                      "fewer moments (" + std::to_string(setup.moments.size()) + ") than free parameters (" +
                          std::to_string(setup.parameters.size()) + "): the parameters are not identified");
 
+  const std::optional<EvaluatorSetup> small = screening_setup(o, setup);
   std::vector<std::string> keys, names;
   for (const Parameter& p : setup.parameters) keys.push_back(p.key);
   for (const Moment& m : setup.moments) names.push_back(m.name);
-  const std::shared_ptr<EvaluationLog> log = open_log(o, keys, names);
+  keep_settings(o, calibration_settings(setup, o.screen_firms));
+  const std::shared_ptr<EvaluationLog> log = open_log(o, "evaluations.csv", keys, names);
+  const std::shared_ptr<EvaluationLog> screening_log =
+      small ? open_log(o, "screening.csv", keys, names) : nullptr;
   // Under MPI every process runs the same seeded search and simulates its
   // share of each batch (calibrate/evaluator.cpp); process 0 alone writes.
   std::ostream& os = par::is_root() ? progress_to : nowhere();
@@ -129,14 +180,25 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   os << "\n";
   // The search's budget, then 2P evaluations for the Jacobian at the optimum.
   const int expected = o.evaluations + 2 * static_cast<int>(setup.parameters.size());
-  evaluator.on_progress(progress_line(os, expected, interactive, evaluator.in_log()));
+  evaluator.on_progress(progress_line(os, expected, interactive, evaluator.in_log(), ""));
 
   SearchSettings settings;
   settings.evaluations = o.evaluations;
   settings.swarm = o.batch;
   settings.seed = o.search_seed;
+  std::optional<Evaluator> screen;
+  if (small) {
+    screen.emplace(*small, screening_log);
+    settings.screen_evaluations = screening_budget(o, setup, *small);
+    settings.promote = o.promote > 0 ? o.promote : 2 * o.batch;
+    os << "calibrate: screening the swarm's " << settings.screen_evaluations << " candidates on " << *o.screen_firms
+       << " firm slots";
+    if (screen->in_log() > 0) os << " (" << screen->in_log() << " already in " << screening_log->path() << ")";
+    os << ", the best " << settings.promote << " of them at full size\n";
+    screen->on_progress(progress_line(os, settings.screen_evaluations, interactive, screen->in_log(), "screening "));
+  }
   FitReport report;
-  report.search = search(evaluator, settings);
+  report.search = search(evaluator, settings, screen ? &*screen : nullptr);
   if (interactive) os << "\n";
   os << "calibrate: standard errors and identification (" << 2 * setup.parameters.size()
      << " evaluations around the optimum)\n";

@@ -22,6 +22,13 @@ struct CalibrationOptions {
   std::optional<long long> seed;
   std::optional<int> threads;
   int batch = 8;             // candidates per engine launch (= swarm size)
+  // Multi-fidelity: the swarm screens candidates on a smaller world of this
+  // many firm slots (DIR/screening.csv), the best `promote` of them are
+  // evaluated at full size, and the polish and the standard errors run at
+  // full size only. Unset: every evaluation at full size.
+  std::optional<long long> screen_firms;
+  int screen_evaluations = 0;  // the swarm's budget on the small world (0: 70% of --evaluations x the size ratio)
+  int promote = 0;             // screened candidates evaluated at full size (0: 2 x --batch)
   unsigned search_seed = 1;  // the optimizers' seed
   std::string command;       // as typed, for the report
 };

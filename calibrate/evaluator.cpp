@@ -161,6 +161,16 @@ std::vector<Evaluation> Evaluator::evaluate(const std::vector<std::vector<double
   return out;
 }
 
+std::vector<Evaluation> Evaluator::ranked(int count) const {
+  std::vector<std::pair<double, std::string>> order;
+  for (const std::string& key : requested_) order.emplace_back(cache_.at(key).objective, key);
+  std::sort(order.begin(), order.end());
+  std::vector<Evaluation> out;
+  for (std::size_t i = 0; i < order.size() && static_cast<int>(i) < count; ++i)
+    out.push_back(cache_.at(order[i].second));
+  return out;
+}
+
 Evaluation Evaluator::evaluate_one(const std::vector<double>& theta, const std::string& stage) {
   return evaluate({theta}, stage).front();
 }

@@ -59,6 +59,9 @@ class Evaluator {
   int simulated() const { return simulated_; }
   int in_log() const { return in_log_; }
   const Evaluation* best() const { return best_.objective < 1e300 ? &best_ : nullptr; }
+  // The `count` best distinct candidates asked for in this run, best first
+  // (ties by the parameter vector's text, so the order never depends on timing).
+  std::vector<Evaluation> ranked(int count) const;
   void on_progress(ProgressFn fn) { progress_ = std::move(fn); }
 
  private:

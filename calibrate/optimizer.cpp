@@ -80,22 +80,42 @@ std::vector<double> polish(Evaluator& evaluator, const SearchSettings& s, std::v
   return u;
 }
 
+// The particle swarm over the box, `budget` evaluations in generations of
+// s.swarm (one batch each).
+void swarm_search(Evaluator& evaluator, const SearchSettings& s, int budget) {
+  const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  pagmo::problem problem{SmmProblem{&evaluator, ps.size()}};
+  pagmo::population pop = first_swarm(evaluator, s, problem);
+  const unsigned generations = static_cast<unsigned>(std::max(0, budget / s.swarm - 1));
+  if (generations == 0) return;
+  pagmo::pso_gen swarm(generations, 0.7298, 2.05, 2.05, 0.5, 5u, 2u, 4u, false, s.seed);
+  swarm.set_bfe(pagmo::bfe{pagmo::member_bfe{}});
+  swarm.evolve(pop);
+}
+
+// The `count` best screened candidates, evaluated at full size in batches.
+int promote(Evaluator& full, const Evaluator& screen, int count) {
+  std::vector<std::vector<double>> thetas;
+  for (const Evaluation& e : screen.ranked(count)) thetas.push_back(e.theta);
+  full.evaluate(thetas, "promoted");
+  return static_cast<int>(thetas.size());
+}
+
 }  // namespace
 
-SearchResult search(Evaluator& evaluator, const SearchSettings& s) {
+SearchResult search(Evaluator& evaluator, const SearchSettings& s, Evaluator* screen) {
   const std::vector<Parameter>& ps = evaluator.setup().parameters;
   SearchResult result;
   result.start_theta = start_values(ps);
   result.start_objective = evaluator.evaluate_one(result.start_theta, "start").objective;
 
-  const int global_budget = std::max(s.swarm, static_cast<int>(s.evaluations * s.global_share));
-  pagmo::problem problem{SmmProblem{&evaluator, ps.size()}};
-  pagmo::population pop = first_swarm(evaluator, s, problem);
-  const unsigned generations = static_cast<unsigned>(std::max(0, global_budget / s.swarm - 1));
-  if (generations > 0) {
-    pagmo::pso_gen swarm(generations, 0.7298, 2.05, 2.05, 0.5, 5u, 2u, 4u, false, s.seed);
-    swarm.set_bfe(pagmo::bfe{pagmo::member_bfe{}});
-    pop = swarm.evolve(pop);
+  Evaluator& global = screen ? *screen : evaluator;
+  const int global_budget =
+      screen ? std::max(s.swarm, s.screen_evaluations) : std::max(s.swarm, static_cast<int>(s.evaluations * s.global_share));
+  swarm_search(global, s, global_budget);
+  if (screen) {
+    result.screened = screen->total();
+    result.promoted = promote(evaluator, *screen, s.promote);
   }
   result.global_evaluations = evaluator.total();
 

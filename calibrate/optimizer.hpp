@@ -6,6 +6,12 @@
 // objective even with common random numbers; BOBYQA, which fits a quadratic
 // model, stalled on those steps in the recovery test). Both are seeded, so a
 // resumed run replays the same candidates and finds the finished ones in the log.
+//
+// Multi-fidelity: the swarm's many candidates only need ranking, and a world
+// of a quarter of the firms ranks them almost as well at a quarter of the cost;
+// so the swarm may run on a screening evaluator, and only its best candidates
+// (by the screening objective) are evaluated again at full size, where the
+// polish starts from the best of them.
 #pragma once
 
 #include <vector>
@@ -20,14 +26,22 @@ struct SearchSettings {
   int swarm = 8;              // particles; each generation is one batch
   unsigned seed = 1;          // the optimizers' own seed (not the simulation's)
   double local_step = 0.05;   // the polish's initial step in the unit box
+  // Multi-fidelity (with a screening evaluator): the swarm's budget on the
+  // small world, and how many of its best candidates go to full size.
+  int screen_evaluations = 0;
+  int promote = 0;
 };
 
 struct SearchResult {
   std::vector<double> start_theta, best_theta;
   double start_objective = 0, best_objective = 0;
   int global_evaluations = 0, local_evaluations = 0;
+  int screened = 0, promoted = 0;  // multi-fidelity: on the small world, then moved to full size
 };
 
-SearchResult search(Evaluator& evaluator, const SearchSettings& settings);
+// `screen`, if given, evaluates the same candidates on a smaller world: the
+// swarm runs on it, and its best candidates are promoted to `evaluator`
+// (full size) before the polish, which runs at full size.
+SearchResult search(Evaluator& evaluator, const SearchSettings& settings, Evaluator* screen = nullptr);
 
 }  // namespace firmsim::cal

@@ -172,7 +172,12 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
      << " firm slots x " << ev.setup().base.run.replicates << " replicates, seed " << ev.setup().base.run.seed
      << " (common random numbers for every candidate). " << ev.total() << " evaluations (" << r.simulated
      << " simulated in this session, " << r.from_log << " read from the log), " << num(r.seconds / 60.0, 3)
-     << " minutes.\n\n"
+     << " minutes.";
+  if (r.search.screened > 0)
+    md << " Multi-fidelity: the swarm screened " << r.search.screened << " candidates on a smaller world "
+       << "(`screening.csv`) and the best " << r.search.promoted
+       << " of them were evaluated at full size; every figure below is at full size.";
+  md << "\n\n"
      << "Objective (sum of squared standard errors over the targeted moments): start " << num(r.search.start_objective)
      << ", optimum " << num(r.search.best_objective) << ".\n\n## Estimates\n\n";
   parameter_table(md, ps, r);

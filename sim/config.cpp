@@ -1,6 +1,7 @@
 #include "sim/config.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -336,6 +337,18 @@ YAML::Node load_with_includes(const std::string& file, Origins& origins, Include
   for (const auto& kv : own)
     if (kv.first.Scalar() != "include") rest.force_insert(kv.first, kv.second);
   return merged(combined, rest, "", file, origins);
+}
+
+// FNV-1a, 64 bits, as 16 hex digits: tells configs apart, not a secret.
+std::string text_fingerprint(const std::string& text) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char ch : text) {
+    h ^= ch;
+    h *= 1099511628211ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 // ----------------------------------------------------------------------------
@@ -705,6 +718,7 @@ Config load_config(const std::string& path, const std::vector<std::string>& over
   Config c;
   c.source = path;
   c.overlays = overlays;
+  c.fingerprint = text_fingerprint(YAML::Dump(tree));
   YamlReader root(tree, path);
   root.set_origins(origins);
   read_run(root.child("run"), c.run);

@@ -79,6 +79,10 @@ struct TypologySpec {
 struct Config {
   std::string source;                 // main config file
   std::vector<std::string> overlays;  // scenario files applied on top
+  // 16 hex digits of a hash of the settings as read (includes and overlays
+  // merged, comments and layout not counted): a log or checkpoint made from
+  // this config can tell whether it is still the same one.
+  std::string fingerprint;
   RunOptions run;
   ModelParams model{};
   MeasurementSpec measurement;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -111,6 +112,83 @@ TEST_F(CalibrateCli, BadMomentsFileIsStatus2) {
   args.replace(args.find(data("moments.yaml")), data("moments.yaml").size(), bad.string());
   EXPECT_EQ(run(args), 2);
   EXPECT_FALSE(fs::exists(dir_ / "out" / "evaluations.csv"));
+}
+
+// The settings an evaluation depends on are kept beside the log; a resume
+// with another population, seed or config is refused before anything moves.
+TEST_F(CalibrateCli, ResumeWithOtherSettingsIsRefused) {
+  const std::string args = arguments(dir_ / "log");
+  ASSERT_EQ(run(args), 0);
+  const std::vector<std::string> logged = lines(dir_ / "log" / "evaluations.csv");
+  const std::vector<std::string> settings = lines(dir_ / "log" / "settings.txt");
+  std::string other_firms = args;
+  other_firms.replace(other_firms.find("--firms 3000"), 12, "--firms 2000");
+  EXPECT_EQ(run(other_firms + " --resume"), 2);
+  EXPECT_EQ(run(args + " --seed 7 --resume"), 2);
+  EXPECT_EQ(run(args + " --scenario " + testing::source_dir() + "/scenarios/no_learning.yaml --resume"), 2);
+  EXPECT_EQ(run(args + " --screen-firms 1000 --resume"), 2);
+  EXPECT_EQ(lines(dir_ / "log" / "evaluations.csv"), logged);
+  EXPECT_EQ(lines(dir_ / "log" / "settings.txt"), settings);
+  std::string bigger_budget = args;  // the same problem, searched longer
+  bigger_budget.replace(bigger_budget.find("--evaluations 24"), 16, "--evaluations 26");
+  EXPECT_EQ(run(bigger_budget + " --resume"), 0);
+}
+
+TEST_F(CalibrateCli, ALogWithoutItsSettingsIsRefused) {
+  ASSERT_EQ(run(arguments(dir_ / "log")), 0);
+  fs::remove(dir_ / "log" / "settings.txt");
+  EXPECT_EQ(run(arguments(dir_ / "log") + " --resume"), 2);
+}
+
+// Logged candidates of one file as "objective|parameters...", by stage.
+std::vector<std::vector<std::string>> logged_rows(const fs::path& file) {
+  std::vector<std::vector<std::string>> out;
+  const std::vector<std::string> l = lines(file);
+  for (std::size_t i = 1; i < l.size(); ++i) out.push_back(split_csv_line(l[i]));
+  return out;
+}
+
+// Multi-fidelity: the swarm runs on the small world, its best candidates are
+// evaluated again at full size, and a resumed screened run ends where an
+// uninterrupted one does.
+TEST_F(CalibrateCli, ScreenedSwarmPromotesItsBestCandidates) {
+  const std::string args = arguments(dir_ / "whole") + " --screen-firms 1000 --promote 3";
+  ASSERT_EQ(run(args), 0);
+  const auto screened = logged_rows(dir_ / "whole" / "screening.csv");
+  const auto full = logged_rows(dir_ / "whole" / "evaluations.csv");
+  ASSERT_GE(screened.size(), 40u);  // 70% of 24 evaluations x 3 (the size ratio)
+  // The three best screened candidates (objective column 3, parameters 4-5).
+  std::vector<std::pair<double, std::string>> ranked;
+  for (const auto& r : screened) ranked.emplace_back(std::stod(r[3]), r[4] + "|" + r[5]);
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::string> best{ranked[0].second, ranked[1].second, ranked[2].second};
+  std::vector<std::string> promoted;
+  for (const auto& r : full)
+    if (r[1] == "promoted") promoted.push_back(r[4] + "|" + r[5]);
+  std::sort(best.begin(), best.end());
+  std::sort(promoted.begin(), promoted.end());
+  EXPECT_EQ(promoted, best);
+  for (const auto& r : full) EXPECT_NE(r[1], "global") << "no swarm evaluation at full size";
+
+  // Cut both logs as a kill would leave them, and resume.
+  fs::create_directories(dir_ / "cut");
+  fs::copy_file(dir_ / "whole" / "settings.txt", dir_ / "cut" / "settings.txt");
+  for (const auto& [file, keep] : {std::pair<std::string, std::size_t>{"screening.csv", 17}, {"evaluations.csv", 2}}) {
+    const std::vector<std::string> l = lines(dir_ / "whole" / file);
+    std::ofstream out(dir_ / "cut" / file);
+    for (std::size_t i = 0; i < keep; ++i) out << l[i] << "\n";
+  }
+  std::string resumed = args;
+  resumed.replace(resumed.find((dir_ / "whole").string()), (dir_ / "whole").string().size(), (dir_ / "cut").string());
+  ASSERT_EQ(run(resumed + " --resume"), 0);
+  EXPECT_EQ(estimates(dir_ / "cut"), estimates(dir_ / "whole"));
+  EXPECT_EQ(candidates(dir_ / "cut"), candidates(dir_ / "whole"));
+}
+
+TEST_F(CalibrateCli, ScreeningOptionsNeedASmallerWorld) {
+  EXPECT_EQ(run(arguments(dir_ / "a") + " --screen-firms 3000"), 2);
+  EXPECT_EQ(run(arguments(dir_ / "b") + " --promote 3"), 2);
+  EXPECT_FALSE(fs::exists(dir_ / "a" / "evaluations.csv"));
 }
 
 }  // namespace
