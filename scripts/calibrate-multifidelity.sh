@@ -8,16 +8,29 @@
 #   nohup bash scripts/calibrate-multifidelity.sh >> docs/calibration/multi-fidelity/calibrate.log 2>&1 &
 # It resumes by itself from its logs (after a kill or the end of a session):
 # the same command continues it, and refuses to if any setting changed.
+#
+# The run is pinned to the model of commit $model (the one it started with):
+# its config, scenarios and calibration files are read from that commit, and
+# the program must be built from it too (the default below is that build,
+# kept outside the repository; otherwise build it with
+#   git worktree add /tmp/mf $model && bash /tmp/mf/scripts/build.sh
+# and set FIRMSIM_EXE=/tmp/mf/build/app/firmsim). A program of a later model
+# would make other evaluations: the logged settings cannot see a change of
+# code, so this pin is what keeps the resumed run one problem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+model=899d383
 out="${FIRMSIM_CALIBRATION_OUT:-docs/calibration/multi-fidelity}"
-exe="${FIRMSIM_EXE:-build/app/firmsim}"
-[ -x "$exe" ] || bash scripts/build.sh -DFIRMSIM_VIEWER=OFF
+exe="${FIRMSIM_EXE:-/work/jobs/firmsim-$model}"
+[ -x "$exe" ] || { echo "no firmsim of commit $model at $exe (see the comment at the top)"; exit 2; }
+pinned="$(mktemp -d)"
+trap 'rm -rf "$pinned"' EXIT
+git archive "$model" configs scenarios docs/calibration/multi-fidelity/start.yaml | tar -x -C "$pinned"
 resume=()
 [ -f "$out/evaluations.csv" ] && resume=(--resume)
-exec "$exe" calibrate configs/belgium.yaml --scenario scenarios/network.yaml \
-  --scenario docs/calibration/multi-fidelity/start.yaml \
-  --moments configs/calibration/belgium_moments.yaml \
-  --parameters configs/calibration/belgium_parameters.yaml \
+"$exe" calibrate "$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" \
+  --scenario "$pinned/docs/calibration/multi-fidelity/start.yaml" \
+  --moments "$pinned/configs/calibration/belgium_moments.yaml" \
+  --parameters "$pinned/configs/calibration/belgium_parameters.yaml" \
   --evaluations 130 --screen-firms 95000 --screen-evaluations 280 --promote 8 \
   --batch 4 --search-seed 1 --out "$out" "${resume[@]}"
