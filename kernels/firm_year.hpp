@@ -91,6 +91,7 @@ struct FirmYear {
   float import_trait;             // persistent propensity to source abroad (mean 1)
   float initial_shock;            // standard normal for the transitory efficiency at birth
   float orientation_sunk_factor;  // exp(-orientation_sunk * orientation): the same in every market, so once a year
+  float venture_appeal;           // appeal common to all the firm's export markets (unknown to it)
   // state
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
@@ -98,6 +99,7 @@ struct FirmYear {
   MarketMask exporting, importing, ever_exported;
   MarketMask exported_this_year;                // markets with sales this year (before this year's exits)
   std::uint8_t region_experience[kMaxRegions];  // markets ever exported to, per region
+  float venture_belief;                         // what it believes of venture_appeal (set in step 6)
   float export_factor;                          // expected export sales before market terms (set in step 6)
   float import_factor;                          // expected imports before market terms (set in step 10)
   // this year's outcomes
@@ -145,16 +147,17 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   const PhiloxCounter b = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_birth);
   f.capital_trait = in.params.domestic.capital_dispersion * 3.4641016f * (uniform(b, draws::capital_trait()) - 0.5f);
   const PhiloxCounter more = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits_more);
-  float z_import, unused;
-  normals(more, draws::initial_shock(), f.initial_shock, unused);
+  float z_import, z_venture, unused;
+  normals(more, draws::initial_shock(), f.initial_shock, z_venture);
+  f.venture_appeal = in.params.exports.appeal_firm_sd * z_venture;
   normals(more, draws::import_propensity(), z_import, unused);
   const float sd = in.params.imports.firm_propensity_sd;
   f.import_trait = pmath::exp(sd * z_import - 0.5f * sd * sd);
 }
 
-// True appeal of the firm's product in market m: a regional part shared by the
-// markets of one region (what makes learning spill over inside a region) plus
-// an idiosyncratic part.
+// True appeal of the firm's product in market m: the venture's part shared by
+// all its markets, a regional part shared by the markets of one region (what
+// makes learning spill over inside a region) and an idiosyncratic part.
 FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const FirmYear& f, int m) {
   const ExportParams& x = in.params.exports;
   const PhiloxCounter r = draw4(f.rng, f.firm, kTimeless, in.markets[m].region, Purpose::region_appeal);
@@ -162,7 +165,7 @@ FIRMSIM_HD FIRMSIM_INLINE float true_export_appeal(const YearInputs& in, const F
   float zr, zr2, zu, zi;
   normals(r, draws::region_appeal(), zr, zr2);
   normals(u, draws::market_appeal(), zu, zi);
-  return x.appeal_region_sd * zr + x.appeal_market_sd * zu;
+  return f.venture_appeal + x.appeal_region_sd * zr + x.appeal_market_sd * zu;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const FirmYear& f, int m) {
@@ -448,22 +451,53 @@ FIRMSIM_HD FIRMSIM_INLINE float export_factor(const YearInputs& in, const FirmYe
          pmath::exp(x.productivity_elasticity * expected_log_efficiency_gap(f));
 }
 
+// Experience in another market of m's region.
+FIRMSIM_HD FIRMSIM_INLINE bool has_region_experience(const YearInputs& in, const FirmYear& f, int m) {
+  const int own = static_cast<int>((f.ever_exported >> m) & 1u);
+  return f.region_experience[in.markets[m].region] > own;
+}
+
+// What the firm believes of its venture's appeal (the part common to all
+// markets) from the markets it has served: treating its beliefs about their
+// appeals as known, the posterior mean of the common part of n of them is
+// their sum times s_v^2 / (s_rm^2 + n s_v^2), s_rm^2 the variance of the
+// region and market parts. Zero (exactly) without a venture part.
+FIRMSIM_HD FIRMSIM_INLINE float venture_belief(const YearInputs& in, const FirmStateView& s, const FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  const float v2 = x.appeal_firm_sd * x.appeal_firm_sd;
+  if (!(v2 > 0) || f.ever_exported == 0) return 0;
+  float sum = 0;
+  int n = 0;
+  for (MarketMask rest = f.ever_exported; rest; rest &= rest - 1) {
+    sum += s.appeal_belief[s.at(lowest_bit(rest), f.id)];
+    ++n;
+  }
+  const float rm2 = x.appeal_region_sd * x.appeal_region_sd + x.appeal_market_sd * x.appeal_market_sd;
+  return v2 * sum / (rm2 + static_cast<float>(n) * v2);
+}
+
+// What the venture belief adds to the stored prior of a market never served:
+// all of it where nothing is known of the region, 1 - region_correlation of it
+// where the region's served markets already set the prior (their beliefs
+// hold the venture's part).
+FIRMSIM_HD FIRMSIM_INLINE float venture_shift(const YearInputs& in, const FirmYear& f, int m) {
+  if (f.venture_belief == 0 || ((f.ever_exported >> m) & 1u)) return 0;
+  if (in.params.learning.market && has_region_experience(in, f, m))
+    return (1.0f - in.params.learning.region_correlation) * f.venture_belief;
+  return f.venture_belief;
+}
+
 // Expected yearly export sales in market m, from the firm's beliefs.
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
-  const float sales = f.export_factor * in.market_year[m].reach * pmath::exp(s.appeal_belief[s.at(m, f.id)]);
+  const float sales = f.export_factor * in.market_year[m].reach *
+                      pmath::exp(s.appeal_belief[s.at(m, f.id)] + venture_shift(in, f, m));
   return in.params.interactions.crowding ? sales * crowding_factor(in, f, m) : sales;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_fixed_cost(const YearInputs& in, const FirmYear& f, int m) {
   const ExportParams& x = in.params.exports;
   return x.fixed_cost * f.industry->fixed_cost_scale * in.market_year[m].cost_scale;
-}
-
-// Experience in another market of m's region.
-FIRMSIM_HD FIRMSIM_INLINE bool has_region_experience(const YearInputs& in, const FirmYear& f, int m) {
-  const int own = static_cast<int>((f.ever_exported >> m) & 1u);
-  return f.region_experience[in.markets[m].region] > own;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void count_region_experience(const YearInputs& in, FirmYear& f) {
@@ -623,6 +657,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmSta
   // Support is what the firm did not pay (read before tenure says "served").
   const float own = export_own_share(s, f, m);
   if (own < 1.0f) f.support += own > 1e-6f ? sunk * (1.0f / own - 1.0f) : export_sunk_cost_unsupported(in, s, f, m);
+  s.appeal_belief[s.at(m, f.id)] += venture_shift(in, f, m);  // the prior it entered on becomes the stored one
   f.exporting |= market_bit(m);
   if (!((f.ever_exported >> m) & 1u)) ++f.region_experience[in.markets[m].region];
   f.ever_exported |= market_bit(m);
@@ -636,7 +671,10 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmSta
 // The first market of the launch pays its full sunk cost, every further one
 // launch_sunk_share of its own; the launch goes ahead only when the markets'
 // values together cover the first market's extra cost.
-FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s, FirmYear& f, Candidates& c) {
+// A starter's launch must also carry its venture's yearly cost (`hurdle`, its
+// present value).
+FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s, FirmYear& f, Candidates& c,
+                                          float hurdle) {
   const float share = in.params.strategy.launch_sunk_share;
   const int cap = static_cast<int>(in.params.strategy.max_markets);
   int order[kMaxMarkets];
@@ -656,17 +694,19 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s
     total_value += value;
     order[n++] = best;
   }
-  if (n == 0 || total_value - (1.0f - share) * c.sunk[order[0]] <= 0) return;
+  if (n == 0 || total_value - (1.0f - share) * c.sunk[order[0]] - hurdle <= 0) return;
   for (int k = 0; k < n; ++k)
     enter_export_market(in, s, f, order[k], k == 0 ? c.sunk[order[k]] : c.sunk[order[k]] * share);
 }
 
-// Waterfall: the single best market, psychically closest first (Uppsala).
-FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s, FirmYear& f, const Candidates& c) {
+// Waterfall: the single best market, psychically closest first (Uppsala); a
+// starter's first market must also carry the venture's cost (`hurdle`).
+FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s, FirmYear& f, const Candidates& c,
+                                         float hurdle) {
   int best = -1;
   float best_score = 0;
   for (int m = 0; m < in.params.n_markets; ++m) {
-    if (c.value[m] <= 0 || c.sunk[m] > spendable_cash(in, f)) continue;
+    if (c.value[m] <= hurdle || c.sunk[m] > spendable_cash(in, f)) continue;
     const float score = c.value[m] / fmaxf(c.sunk[m], 1.0f) - psychic_distance(in, m);
     if (best < 0 || score > best_score) {
       best = m;
@@ -693,8 +733,10 @@ FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, Firm
                                                       float taste) {
   if (f.industry->tradability <= 0) return;
   f.export_factor = export_factor(in, f);
+  f.venture_belief = venture_belief(in, s, f);
   Candidates c;
   if (f.exporting == 0) {
+    const float hurdle = in.params.exports.venture_fixed_cost * export_annuity(in);
     // 6. Start: some market this firm knows of is worth its sunk cost.
     find_candidates(in, s, f, false, false, c);
     if (c.count == 0) return;
@@ -705,9 +747,9 @@ FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, Firm
     }
     if (f.strategy == 2) {
       find_candidates(in, s, f, true, true, c);
-      enter_many(in, s, f, c);
+      enter_many(in, s, f, c, hurdle);
     } else {
-      enter_one(in, s, f, c);
+      enter_one(in, s, f, c, hurdle);
     }
     return;
   }
@@ -715,10 +757,10 @@ FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, Firm
   //    waterfall one market a year while its experience is good.
   if (f.strategy == 2) {
     find_candidates(in, s, f, true, false, c);
-    enter_many(in, s, f, c);
+    enter_many(in, s, f, c, 0.0f);
   } else if (experience_is_good(in, s, f)) {
     find_candidates(in, s, f, false, false, c);
-    enter_one(in, s, f, c);
+    enter_one(in, s, f, c, 0.0f);
   }
 }
 
@@ -798,6 +840,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
     f.cash += x.margin * sales - export_fixed_cost(in, f, m);
     if (in.params.learning.market) learn_appeal(in, s, f, m, appeal, z_export);
   }
+  if (f.exporting) f.cash -= x.venture_fixed_cost;
   f.exported_this_year = f.exporting;
   if (in.params.learning.market && f.exporting) spread_regional_beliefs(in, s, f);
   f.export_intensity = total / fmaxf(f.turnover_domestic, 1.0f);
@@ -813,6 +856,25 @@ FIRMSIM_HD FIRMSIM_INLINE float exit_band(const YearInputs& in, const FirmYear& 
   return x.hysteresis_band * (f.strategy == 2 ? 1.0f + x.sprinkler_commitment : 1.0f);
 }
 
+// The venture goes on while its markets' expected profits, from what the
+// firm now believes, cover its yearly cost: a bad common appeal, read in all
+// its markets at once, ends the whole venture (Albornoz et al. 2012).
+FIRMSIM_HD FIRMSIM_INLINE bool venture_pays(const YearInputs& in, const FirmStateView& s, const FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  float profit = 0;
+  for (MarketMask rest = f.exporting; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
+    profit += x.margin * expected_exports(in, s, f, m) - export_fixed_cost(in, f, m);
+  }
+  return profit >= x.venture_fixed_cost;
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void leave_all_markets(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+  for (MarketMask rest = f.exporting; rest; rest &= rest - 1) s.export_tenure[s.at(lowest_bit(rest), f.id)] = -1;
+  f.exporting = 0;
+  (void)in;
+}
+
 FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& s, FirmYear& f) {
   const ExportParams& x = in.params.exports;
   const float band = exit_band(in, f);
@@ -826,6 +888,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
       s.export_tenure[s.at(m, f.id)] = -1;
     }
   }
+  if (x.venture_fixed_cost > 0 && f.exporting && !venture_pays(in, s, f)) leave_all_markets(in, s, f);
 }
 
 // ----------------------------------------------------------------------------
@@ -1087,8 +1150,9 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
   s.export_mask[i] = s.import_mask[i] = s.ever_exported_mask[i] = 0;
   s.support[i] = 0;
   s.policy_targeted[i] = 0;
-  const float prior_sd = sqrtf(in.params.exports.appeal_region_sd * in.params.exports.appeal_region_sd +
-                               in.params.exports.appeal_market_sd * in.params.exports.appeal_market_sd);
+  const ExportParams& x = in.params.exports;
+  const float prior_sd = sqrtf(x.appeal_region_sd * x.appeal_region_sd + x.appeal_market_sd * x.appeal_market_sd +
+                               x.appeal_firm_sd * x.appeal_firm_sd);
   for (int m = 0; m < in.params.n_markets; ++m) {
     const std::int64_t k = s.at(m, i);
     s.appeal_belief[k] = 0;

@@ -128,6 +128,11 @@ struct ExportParams {
   std::uint8_t hysteresis;             // 0 = leave as soon as expected profit < 0
   std::uint8_t pad[3];
   float product_scope_mean;  // mean number of products of an exporter
+  // The export venture (docs/model.md, 3.8): appeal the firm has in every
+  // market alike, learned from all of them, and a yearly cost of exporting at
+  // all, so that a venture can fail as a whole.
+  float appeal_firm_sd;      // sd of a firm's appeal common to all markets (0: none)
+  float venture_fixed_cost;  // EUR/year paid while the firm exports anywhere
 };
 
 struct StrategyParams {

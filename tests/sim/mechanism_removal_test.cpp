@@ -256,5 +256,110 @@ TEST(WaterfallOrder, PsychicDistanceAloneOrdersEntryWhenCostsAreEqual) {
   EXPECT_GT(checked, 20);
 }
 
+
+// ----------------------------------------------------------------------------
+// The export venture: an appeal common to all of a firm's markets, and a
+// yearly cost of exporting at all. No sales noise: one year in a market
+// reveals its appeal, which here is the venture's part only (v ~ N(0, 1)).
+// ----------------------------------------------------------------------------
+MarketSpec market_in_region(const std::string& iso, double size, int region) {
+  MarketSpec m = plain_market(iso, 0.0, size);
+  m.params.region = static_cast<std::uint8_t>(region);
+  m.meta.region = region == 0 ? "EU15" : "asia";
+  return m;
+}
+
+Config venture_world(std::vector<MarketSpec> markets) {
+  Config c = quiet_world(std::move(markets), 300);
+  c.model.exports.appeal_firm_sd = 1;
+  c.model.learning.market = 1;
+  return c;
+}
+
+// A (region 0, size 10) pays at the prior; B (another region, size 3) only at
+// an appeal above ln(21000 / 18000) = 0.15: 10 * (18000 e^a - 15000) > 60000.
+// What a waterfall firm learns of its venture in A is its prior in B, so the
+// firms that did well in A go on to B, and the others do not.
+TEST(Venture, WhatAMarketTeachesOfTheVentureIsThePriorInOtherRegions) {
+  Config c = venture_world({market_in_region("A", 10, 0), market_in_region("B", 3, 1)});
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  Simulation sim(c);
+  sim.run();
+  int good = 0, poor = 0;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.status != 1 || !(s.export_mask & 1u) || s.founding_year > 2002) continue;
+    const float v = s.appeal_belief[0];  // learned in A: the venture's appeal
+    if (v > 0.3f) {
+      EXPECT_TRUE(s.export_mask & 2u) << "firm " << i << " (appeal " << v << ") should have gone on to B";
+      ++good;
+    } else if (v < 0.0f) {
+      EXPECT_FALSE(s.export_mask & 2u) << "firm " << i << " (appeal " << v << ") should not serve B";
+      ++poor;
+    }
+  }
+  EXPECT_GT(good, 20);
+  EXPECT_GT(poor, 20);
+}
+
+// Two size-10 markets in two regions, a sprinkler launch into both, no scale
+// gain: each market's profit is 60000 e^v - 15000, never below the market's own
+// exit line (-0.3 * 60000), so only the venture's cost of 60000 a year can end
+// it: it goes on while 2 (60000 e^v - 15000) >= 60000, i.e. v >= ln 0.75 = -0.29.
+// Relaunching needs 2 (10 profit - 30000) > 600000 (re-entry halves the sunk
+// cost), so a failed venture stays ended.
+TEST(Venture, ABadCommonAppealEndsTheWholeVenture) {
+  Config c = venture_world({market_in_region("A", 10, 0), market_in_region("B", 10, 1)});
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::sprinkler_only);
+  c.model.strategy.scale_gain = 0;
+  c.model.strategy.launch_sunk_share = 1;
+  c.model.exports.venture_fixed_cost = 60000;
+  Simulation sim(c);
+  sim.run();
+  int ended = 0, going = 0;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.status != 1 || s.export_start_year == 0 || s.export_start_year > 2003) continue;
+    const float v = s.appeal_belief[0];
+    if (v < -0.4f) {
+      EXPECT_EQ(s.export_mask, MarketMask{0}) << "firm " << i << " (appeal " << v << ") should have left both";
+      ++ended;
+    } else if (v > -0.2f) {
+      EXPECT_EQ(s.export_mask, MarketMask{3}) << "firm " << i << " (appeal " << v << ") should serve both";
+      ++going;
+    }
+  }
+  EXPECT_GT(ended, 20);
+  EXPECT_GT(going, 20);
+}
+
+// One size-10 market: a start is worth 10 (60000 - 15000) - 60000 = 390000
+// before the venture's cost. A venture cost of 30000 a year (300000 over the
+// venture's life) leaves it worth starting, one of 50000 (500000) does not;
+// and the one that goes ahead pays its 30000 every year it exports.
+TEST(Venture, ItsYearlyCostIsAHurdleToStartAndIsPaid) {
+  Config c = quiet_world({plain_market("A", 0.0, 10)}, 200);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.venture_fixed_cost = 50000;
+  EXPECT_TRUE(export_sets(run(c)).empty()) << "a venture costing 500000 should not start";
+
+  c.model.exports.venture_fixed_cost = 30000;
+  Simulation with_cost(c);
+  with_cost.run();
+  const auto sets = export_sets(with_cost.panel());
+  c.model.exports.venture_fixed_cost = 0;
+  Simulation without(c);
+  without.run();
+  int checked = 0;
+  for (const auto& [firm, by_year] : sets) {
+    if (!by_year.count(2005)) continue;
+    const double years = static_cast<double>(by_year.size());
+    const double paid = without.snapshot(0, firm).cash - with_cost.snapshot(0, firm).cash;
+    EXPECT_NEAR(paid, 30000.0 * years, 1e-3 * 30000.0 * years) << "firm " << firm;
+    ++checked;
+  }
+  EXPECT_GT(checked, 50);
+}
+
 }  // namespace
 }  // namespace firmsim
