@@ -92,6 +92,7 @@ struct FirmYear {
   float initial_shock;            // standard normal for the transitory efficiency at birth
   float orientation_sunk_factor;  // exp(-orientation_sunk * orientation): the same in every market, so once a year
   float venture_appeal;           // appeal common to all the firm's export markets (unknown to it)
+  float scale;                    // persistent log scale of its target size (0 without a size tail)
   // state
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
@@ -133,6 +134,17 @@ FIRMSIM_HD FIRMSIM_INLINE FirmDraws draw_firm_year(const YearInputs& in, const F
   return d;
 }
 
+// Some firms are built to be big (a technology, a founder's ambition, a
+// market niche: whatever persists): (E - 1) / exponent with E ~ Exponential(1)
+// has mean 0 and makes exp(scale), and so target sizes, Pareto-tailed with
+// that exponent. Drawn only when switched on, so that it costs nothing off.
+FIRMSIM_HD FIRMSIM_INLINE float size_scale(const YearInputs& in, const FirmYear& f) {
+  const float tail = in.params.domestic.size_tail_exponent;
+  if (!(tail > 0)) return 0;
+  const PhiloxCounter c = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_scale);
+  return (-pmath::log(uniform(c, draws::size_scale())) - 1.0f) / tail;
+}
+
 FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   const PhiloxCounter t = draw4(f.rng, f.firm, kTimeless, 0, Purpose::firm_traits);
   float z_efficiency, z_orientation;
@@ -153,6 +165,7 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   normals(more, draws::import_propensity(), z_import, unused);
   const float sd = in.params.imports.firm_propensity_sd;
   f.import_trait = pmath::exp(sd * z_import - 0.5f * sd * sd);
+  f.scale = size_scale(in, f);
 }
 
 // True appeal of the firm's product in market m: the venture's part shared by
@@ -310,7 +323,7 @@ FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const Fir
   const DomesticParams& p = in.params.domestic;
   if (!newborn) {
     const float log_target = pmath::log(f.industry->base_fte) + p.size_elasticity * expected_log_efficiency_gap(f) +
-                             p.export_size_elasticity * pmath::log1p(f.export_intensity);
+                             p.export_size_elasticity * pmath::log1p(f.export_intensity) + f.scale;
     const float log_fte = pmath::log(f.fte);
     const float next =
         log_fte + p.adjustment_speed * (log_target - log_fte) + p.employment_noise_sd * d.employment_noise;

@@ -88,6 +88,10 @@ struct DomesticParams {
   float trader_asset_boost;   // multiplies the R&D / intangibles propensity of traders
   float operating_margin;     // cash flow / value added from domestic activity
   float start_cash;           // EUR cash of an entrant per FTE
+  // Pareto exponent of a persistent firm scale in target size: log target
+  // FTE gets (E - 1) / this, E ~ Exponential(1), so target sizes have a Zipf
+  // tail of this exponent (Axtell 2001: near 1). 0: no scale (docs/model.md 3.4).
+  float size_tail_exponent;
 };
 
 struct DeathParams {

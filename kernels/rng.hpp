@@ -27,6 +27,7 @@ enum class Purpose : std::uint32_t {
   import_appeal = 9,       // time-invariant supplier quality in a market
   firm_traits_more = 10,   // time-invariant: initial efficiency shock, import propensity
   appeal_signal = 11,      // market information: noise of the signal about appeal, apart from the sales shock
+  firm_scale = 12,         // time-invariant: the persistent scale of the firm's target size
   // Firm interactions (issue 9), numbered apart so that other appended
   // purposes do not collide with them.
   peers = 20,  // time-invariant, by peer slot: same industry or not, which firm
@@ -74,8 +75,11 @@ FIRMSIM_HD constexpr DrawSlot import_relationship_break() { return {Purpose::mar
 // Purpose::market_year_sales (by market)
 FIRMSIM_HD constexpr DrawSlot sales_noise() { return {Purpose::market_year_sales, 0, 2}; }  // export, import
 // Purpose::firm_traits_more (time-invariant)
-FIRMSIM_HD constexpr DrawSlot initial_shock() { return {Purpose::firm_traits_more, 0, 2}; }      // second normal unused
+// initial_shock: the first normal; the second is the export venture's appeal (exports.appeal_firm_sd)
+FIRMSIM_HD constexpr DrawSlot initial_shock() { return {Purpose::firm_traits_more, 0, 2}; }
 FIRMSIM_HD constexpr DrawSlot import_propensity() { return {Purpose::firm_traits_more, 2, 2}; }  // second normal unused
+// Purpose::firm_scale (time-invariant): drawn only when domestic.size_tail_exponent > 0
+FIRMSIM_HD constexpr DrawSlot size_scale() { return {Purpose::firm_scale, 0, 1}; }
 // Purpose::appeal_signal (by market): a market-information program's signal
 FIRMSIM_HD constexpr DrawSlot appeal_signal() { return {Purpose::appeal_signal, 0, 2}; }  // second normal unused
 // Purpose::peers (time-invariant, by peer slot in the market word)
@@ -106,6 +110,7 @@ constexpr DrawSlot kDrawSlots[] = {
     draws::initial_shock(),
     draws::import_propensity(),
     draws::appeal_signal(),
+    draws::size_scale(),
     draws::peer_same_industry(),
     draws::peer_pick(),
 };

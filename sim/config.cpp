@@ -80,6 +80,8 @@ const std::vector<Binding>& bindings() {
            "cash flow from domestic activity as a share of value added"),
       bind("domestic.start_cash", &M::domestic, &DomesticParams::start_cash, 0, 1e7, "EUR/FTE",
            "cash of an entrant per FTE"),
+      bind("domestic.size_tail_exponent", &M::domestic, &DomesticParams::size_tail_exponent, 0, 100, "1",
+           "Pareto exponent of a persistent scale of firms' target size (Zipf tail; 0 = none)"),
       bind("death.age_decay", &M::death, &DeathParams::age_decay, 0, 5, "1/year",
            "exogenous hazard falls as exp(-age_decay * age)"),
       bind("death.size_elasticity", &M::death, &DeathParams::size_elasticity, 0, 5, "1",

@@ -6,7 +6,9 @@
 // hazard, so a market is entered when 10 * yearly profit > sunk cost).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 
 #include "support.hpp"
@@ -359,6 +361,54 @@ TEST(Venture, ItsYearlyCostIsAHurdleToStartAndIsPaid) {
     ++checked;
   }
   EXPECT_GT(checked, 50);
+}
+
+
+// ----------------------------------------------------------------------------
+// A persistent scale of firms' target size with a Zipf tail. No efficiency
+// dispersion, no noise, no deaths, no exports: a firm's size converges to
+// base_fte * exp(s), s = (E - 1) / exponent, E ~ Exponential(1). Then
+// log(fte / base_fte) has mean 0 and sd 1 / exponent, and above any threshold
+// it exceeds the threshold by an Exponential(mean 1 / exponent): the Hill
+// estimator of the tail exponent.
+// ----------------------------------------------------------------------------
+std::vector<double> log_relative_sizes(double exponent) {
+  Config c = quiet_world({plain_market("A", 0.0, 0.01)}, 6000);
+  c.model.domestic.size_tail_exponent = static_cast<float>(exponent);
+  c.model.domestic.export_size_elasticity = 0;
+  c.run.burn_in_start = 1975;
+  Simulation sim(c);
+  sim.run();
+  std::vector<double> out;
+  const double base = c.industries[0].params.base_fte;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.status == 1 && s.founding_year <= 1990) out.push_back(std::log(s.fte / base));  // 15+ years: converged
+  }
+  return out;
+}
+
+double hill_exponent(std::vector<double> x, std::size_t top) {
+  std::sort(x.begin(), x.end(), std::greater<double>());
+  double sum = 0;
+  for (std::size_t k = 0; k < top; ++k) sum += x[k] - x[top];
+  return static_cast<double>(top) / sum;
+}
+
+TEST(SizeTail, TargetSizesHaveAZipfTailOfTheGivenExponent) {
+  for (const double exponent : {1.0, 2.0}) {
+    const std::vector<double> x = log_relative_sizes(exponent);
+    ASSERT_GT(x.size(), 1500u);
+    double mean = 0, var = 0;
+    for (double v : x) mean += v / static_cast<double>(x.size());
+    for (double v : x) var += (v - mean) * (v - mean) / static_cast<double>(x.size() - 1);
+    EXPECT_NEAR(mean, 0.0, 0.1 / exponent) << "exponent " << exponent;
+    EXPECT_NEAR(std::sqrt(var), 1.0 / exponent, 0.1 / exponent) << "exponent " << exponent;
+    EXPECT_NEAR(hill_exponent(x, 200), exponent, 0.2 * exponent) << "exponent " << exponent;
+  }
+  const std::vector<double> none = log_relative_sizes(0);
+  EXPECT_NEAR(*std::max_element(none.begin(), none.end()), *std::min_element(none.begin(), none.end()), 0.05)
+      << "without a tail every firm converges to the same size";
 }
 
 }  // namespace
