@@ -78,6 +78,13 @@ int main(int argc, char** argv) {
                             "Multi-fidelity: the swarm screens candidates on a world of this many firm slots");
   calibrate_cmd->add_option("--screen-evaluations", calibrate.screen_evaluations,
                             "The swarm's budget on the screening world (default: 70% of --evaluations x the size ratio)");
+  calibrate_cmd->add_option("--weighting", calibrate.weighting,
+                            "The objective's weights: floor (default: efficient plus a model error proportional to "
+                            "each moment), efficient, or groups (every moment group the same total weight)")
+      ->default_val("floor");
+  calibrate_cmd->add_option("--model-error", calibrate.model_error,
+                            "floor weighting: the model error's sd as a share of each published value")
+      ->default_val(0.1);
   calibrate_cmd->add_option("--promote", calibrate.promote,
                             "Best screened candidates evaluated at full size before the polish (default: 2 x --batch)");
 

@@ -152,7 +152,8 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   check_options(o);
   const Config base = calibration_config(o);
   const est::Targets targets = est::load_targets(o.targets);
-  EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, targets), o.batch};
+  EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, targets), o.batch,
+                       parse_weighting(o.weighting, o.model_error)};
   if (o.threads) omp_set_num_threads(*o.threads);
   if (static_cast<int>(setup.moments.size()) < static_cast<int>(setup.parameters.size()))
     throw InputError(o.moments, 0, "moments",

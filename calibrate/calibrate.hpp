@@ -29,6 +29,10 @@ struct CalibrationOptions {
   std::optional<long long> screen_firms;
   int screen_evaluations = 0;  // the swarm's budget on the small world (0: 70% of --evaluations x the size ratio)
   int promote = 0;             // screened candidates evaluated at full size (0: 2 x --batch)
+  // The objective's weighting (calibrate/moments.hpp): floor by default, since
+  // the model is misspecified (calibrate/README.md, "Weighting").
+  std::string weighting = "floor";
+  double model_error = 0.1;
   unsigned search_seed = 1;  // the optimizers' seed
   std::string command;       // as typed, for the report
 };

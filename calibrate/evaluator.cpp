@@ -92,7 +92,8 @@ std::vector<Evaluation> from_bytes(const std::string& in) {
 
 Evaluator::Evaluator(EvaluatorSetup setup, std::shared_ptr<EvaluationLog> log)
     : setup_(std::move(setup)), log_(std::move(log)) {
-  weights_ = moment_weights(setup_.moments, setup_.base.run.replicates);
+  weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, setup_.weighting);
+  sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates);
   tables_ = tables_needed(setup_.moments);
   options_ = table_options(setup_.base);
   best_.objective = 1e301;

@@ -33,6 +33,7 @@ struct EvaluatorSetup {
   std::vector<Parameter> parameters;
   std::vector<Moment> moments;
   int max_batch = 8;  // candidates simulated together in one launch
+  Weighting weighting;  // of the objective (the standard errors use the sampling variances)
 };
 
 // Progress after each batch: evaluations simulated so far (this session),
@@ -51,7 +52,11 @@ class Evaluator {
   std::vector<std::vector<std::vector<est::Table>>> all_tables(const std::vector<std::vector<double>>& thetas) const;
 
   const EvaluatorSetup& setup() const { return setup_; }
+  // The objective's weights, and 1 / the sampling variance of (simulated -
+  // published) for each moment: the efficient weights, used by the standard
+  // errors, the J test and the fit report's intervals whatever the weighting.
   const std::vector<double>& weights() const { return weights_; }
+  const std::vector<double>& sampling_weights() const { return sampling_weights_; }
   // Distinct candidates asked for in this run, whether simulated now or found
   // in the log: budgets and the best point depend on these only, so a resumed
   // run takes exactly the path of an uninterrupted one.
@@ -70,7 +75,7 @@ class Evaluator {
 
   EvaluatorSetup setup_;
   std::shared_ptr<EvaluationLog> log_;
-  std::vector<double> weights_;
+  std::vector<double> weights_, sampling_weights_;
   std::vector<std::string> tables_;
   est::TableOptions options_;
   std::map<std::string, Evaluation> cache_;  // by the exact parameter vector

@@ -42,6 +42,7 @@ Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, dou
   const std::vector<Parameter>& ps = evaluator.setup().parameters;
   const std::vector<Moment>& ms = evaluator.setup().moments;
   const std::vector<double>& w = evaluator.weights();
+  const std::vector<double>& efficient = evaluator.sampling_weights();  // 1 / Omega_kk
   const Evaluation at = evaluator.evaluate_one(best_theta, "local");
   Inference inf;
   inf.theta = best_theta;
@@ -57,7 +58,7 @@ Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, dou
     inf.moment_used[k] = ok;
     if (!ok) continue;
     used.push_back(k);
-    for (std::size_t p = 0; p < P; ++p) inf.sensitivity[k][p] = inf.jacobian[k][p] * std::sqrt(w[k]);
+    for (std::size_t p = 0; p < P; ++p) inf.sensitivity[k][p] = inf.jacobian[k][p] * std::sqrt(efficient[k]);
   }
 
   for (std::size_t p = 0; p < P; ++p) {
@@ -76,14 +77,15 @@ Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, dou
   inf.singular = free.empty();
   if (!free.empty()) {
     Eigen::MatrixXd G(used.size(), free.size());
-    Eigen::VectorXd W(used.size());
+    Eigen::VectorXd W(used.size()), omega(used.size());
     for (std::size_t r = 0; r < used.size(); ++r) {
       W(r) = w[used[r]];
+      omega(r) = 1.0 / efficient[used[r]];
       for (std::size_t c = 0; c < free.size(); ++c) G(r, c) = inf.jacobian[used[r]][free[c]];
     }
     const Eigen::MatrixXd bread = G.transpose() * W.asDiagonal() * G;
-    // Omega = diag(1 / W): the variance of (simulated - published) moments.
-    const Eigen::MatrixXd meat = G.transpose() * W.asDiagonal() * W.cwiseInverse().asDiagonal() * W.asDiagonal() * G;
+    // Omega: the sampling variance of (simulated - published) moments.
+    const Eigen::MatrixXd meat = G.transpose() * W.asDiagonal() * omega.asDiagonal() * W.asDiagonal() * G;
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(bread);
     const Eigen::VectorXd sv = svd.singularValues();
     const double smax = sv(0), smin = sv(sv.size() - 1);
@@ -100,7 +102,7 @@ Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, dou
     }
   }
   inf.j_statistic = 0;
-  for (std::size_t k : used) inf.j_statistic += w[k] * std::pow(at.moments[k] - ms[k].empirical, 2);
+  for (std::size_t k : used) inf.j_statistic += efficient[k] * std::pow(at.moments[k] - ms[k].empirical, 2);
   inf.degrees_of_freedom = static_cast<int>(used.size()) - static_cast<int>(P);
   if (inf.degrees_of_freedom > 0)
     inf.j_p_value =

@@ -5,10 +5,12 @@
 // bound). With W the diagonal weights and Omega = diag(var_k (1 + 1/R)) the
 // variance of (simulated - published) moments, the sandwich
 //   V(u) = (G'WG)^-1 G'W Omega W G (G'WG)^-1
-// (equal to (G'WG)^-1 here, since W = Omega^-1), and by the delta method
-// se(theta_p) = |d theta_p / d u_p| se(u_p).
-// J = the objective at the optimum, chi-square with K - P degrees of freedom
-// under correct specification (over-identification test).
+// (equal to (G'WG)^-1 under the efficient weighting, W = Omega^-1), and by
+// the delta method se(theta_p) = |d theta_p / d u_p| se(u_p).
+// J = sum_k (m_k - e_k)^2 / Omega_kk at the optimum, the objective under the
+// efficient weighting whatever weighting was optimized: chi-square with K - P
+// degrees of freedom under correct specification (over-identification test;
+// at an estimate made with other weights it is a diagnostic, not exact).
 // Identification: S_kp = G_kp / sqrt(Omega_kk), the move of moment k, in its
 // standard errors, when parameter p crosses its whole box. A parameter that
 // moves no targeted moment by one standard error is not pinned down; it is

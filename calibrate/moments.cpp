@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -182,10 +183,62 @@ std::vector<std::string> tables_needed(const std::vector<Moment>& moments) {
   return ids;
 }
 
-std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates) {
-  std::vector<double> w;
-  for (const Moment& m : moments) w.push_back(1.0 / (m.variance * (1.0 + 1.0 / replicates)));
+Weighting parse_weighting(const std::string& name, double model_error) {
+  Weighting w;
+  if (name == "efficient")
+    w.kind = Weighting::Kind::efficient;
+  else if (name == "floor")
+    w.kind = Weighting::Kind::floor;
+  else if (name == "groups")
+    w.kind = Weighting::Kind::groups;
+  else
+    throw InputError("command line", 0, "--weighting", "'" + name + "' is not one of efficient, floor, groups");
+  if (!(model_error > 0 && model_error <= 10))
+    throw InputError("command line", 0, "--model-error", "must be above 0 and at most 10 (a share of the value)");
+  w.model_error = model_error;
   return w;
+}
+
+std::string describe(const Weighting& w) {
+  switch (w.kind) {
+    case Weighting::Kind::efficient:
+      return "efficient";
+    case Weighting::Kind::floor: {
+      std::ostringstream s;
+      s << "floor " << w.model_error;
+      return s.str();
+    }
+    case Weighting::Kind::groups:
+      return "groups";
+  }
+  return "";
+}
+
+namespace {
+
+// Each group's weights rescaled to the same total: the mean group's.
+std::vector<double> equal_group_totals(const std::vector<Moment>& moments, std::vector<double> w) {
+  std::map<std::string, double> total;
+  double all = 0;
+  for (std::size_t k = 0; k < moments.size(); ++k) {
+    total[moments[k].group] += w[k];
+    all += w[k];
+  }
+  const double share = all / static_cast<double>(total.size());
+  for (std::size_t k = 0; k < moments.size(); ++k) w[k] *= share / total[moments[k].group];
+  return w;
+}
+
+}  // namespace
+
+std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates, const Weighting& weighting) {
+  std::vector<double> w;
+  for (const Moment& m : moments) {
+    double variance = m.variance * (1.0 + 1.0 / replicates);
+    if (weighting.kind == Weighting::Kind::floor) variance += std::pow(weighting.model_error * m.empirical, 2);
+    w.push_back(1.0 / variance);
+  }
+  return weighting.kind == Weighting::Kind::groups ? equal_group_totals(moments, w) : w;
 }
 
 double objective(const std::vector<Moment>& moments, const std::vector<double>& weights,

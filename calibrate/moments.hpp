@@ -51,8 +51,24 @@ std::vector<double> simulated_moments(const std::vector<Moment>& moments, const 
 // The seed tables a set of moments needs (so an evaluation builds only those).
 std::vector<std::string> tables_needed(const std::vector<Moment>& moments);
 
-// Weights 1 / (var (1 + 1/R)).
-std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates);
+// How the objective weighs the moments (calibrate/README.md, "Weighting").
+//   efficient  1 / (var (1 + 1/R)): right when the model is right
+//   floor      1 / (var (1 + 1/R) + (model_error * published)^2): each moment
+//              also carries a model error proportional to its size, so that a
+//              mean known to the third decimal cannot outweigh the facts
+//   groups     efficient within each group of the moments file, every group
+//              the same total weight
+struct Weighting {
+  enum class Kind { efficient, floor, groups };
+  Kind kind = Kind::efficient;
+  double model_error = 0.1;  // floor: the model error's sd as a share of the published value
+};
+// "efficient", "floor" or "groups"; InputError naming --weighting otherwise.
+Weighting parse_weighting(const std::string& name, double model_error);
+std::string describe(const Weighting& w);  // "efficient", "floor 0.1", "groups"
+
+// The objective's weights under a weighting; efficient by default.
+std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates, const Weighting& w = {});
 
 // A missing simulated moment costs this many squared standard errors, so the
 // optimizer is steered away from worlds where a fact cannot be measured.

@@ -62,7 +62,7 @@ void targeted_table(std::ostream& md, std::ostream& out_csv, const Evaluator& ev
         "|---|---|---|---|---|---|---|---|\n";
   int inside = 0;
   for (std::size_t k = 0; k < ms.size(); ++k) {
-    const Interval ci = interval(ms[k], ev.weights()[k]);
+    const Interval ci = interval(ms[k], ev.sampling_weights()[k]);
     const bool in = ci.inside(best.moments[k]);
     inside += in;
     md << "| " << ms[k].group << " | " << ms[k].name << " | " << num(ms[k].empirical) << " | " << ms[k].weight_source
@@ -178,14 +178,17 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
        << "(`screening.csv`) and the best " << r.search.promoted
        << " of them were evaluated at full size; every figure below is at full size.";
   md << "\n\n"
-     << "Objective (sum of squared standard errors over the targeted moments): start " << num(r.search.start_objective)
-     << ", optimum " << num(r.search.best_objective) << ".\n\n## Estimates\n\n";
+     << "Objective (weighting " << describe(ev.setup().weighting)
+     << ", calibrate/README.md; under the efficient weighting it is the sum of squared standard errors over the "
+        "targeted moments): start "
+     << num(r.search.start_objective) << ", optimum " << num(r.search.best_objective) << ".\n\n## Estimates\n\n";
   parameter_table(md, ps, r);
   md << "\nStandard errors: the MSM sandwich with a numerical Jacobian (central differences, common random numbers)"
         " and the (1 + 1/R) simulation correction.";
   if (r.inference.singular)
     md << " **G'WG is singular even without the parameters that are not pinned down: no standard errors.**";
-  md << "\n\nJ statistic (over-identification): " << num(r.inference.j_statistic) << " on "
+  md << "\n\nJ statistic (over-identification, under the efficient weighting whatever the objective's): "
+     << num(r.inference.j_statistic) << " on "
      << r.inference.degrees_of_freedom << " degrees of freedom, p = " << num(r.inference.j_p_value, 3)
      << ". A small p-value says the model cannot match all targeted facts at once within their sampling error.\n\n";
   md << "## Identification\n\nCondition number of G'WG: " << num(r.inference.condition_number, 3) << ". ";

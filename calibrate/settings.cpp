@@ -40,6 +40,7 @@ std::vector<Setting> calibration_settings(const EvaluatorSetup& setup, std::opti
       {"replicates", std::to_string(run.replicates)},
       {"seed", std::to_string(run.seed)},
       {"screen_firms", screen_firms ? std::to_string(*screen_firms) : "none"},
+      {"weighting", describe(setup.weighting)},
   };
   for (const Parameter& p : setup.parameters)
     s.push_back({"parameter " + p.key, scale_name(p.scale) + " [" + exact(p.lower) + ", " + exact(p.upper) + "]"});

@@ -76,6 +76,33 @@ TEST(Moments, ObjectiveWeightsAndMissingPenalty) {
   EXPECT_NEAR(q, 0.5 + kMissingMomentPenalty, 1e-12);
 }
 
+// The floor adds (model error x published value)^2 to each variance, so a
+// moment known to the third decimal weighs about as much as its relative size
+// allows; the groups weighting gives every group of the file one total.
+TEST(Moments, FloorAndGroupWeightings) {
+  const auto m = moments(
+      "  - {group: a, table: table_16, rows: [BG, TI], column: exit rate, weight: {relative: 0.01}}\n"
+      "  - {group: b, table: table_16, row: BI, column: exit rate, weight: {relative: 0.5}}\n");
+  ASSERT_EQ(m.size(), 3u);
+  const std::vector<double> efficient = moment_weights(m, 4);
+  const std::vector<double> floor = moment_weights(m, 4, parse_weighting("floor", 0.2));
+  for (std::size_t k = 0; k < m.size(); ++k)
+    EXPECT_DOUBLE_EQ(floor[k], 1.0 / (m[k].variance * 1.25 + std::pow(0.2 * m[k].empirical, 2)));
+  // The precise moments lose most of their weight, the imprecise one little.
+  EXPECT_LT(floor[0] / efficient[0], 0.01);
+  EXPECT_GT(floor[2] / efficient[2], 0.8);
+
+  const std::vector<double> groups = moment_weights(m, 4, parse_weighting("groups", 0.1));
+  EXPECT_NEAR(groups[0] + groups[1], groups[2], 1e-9 * groups[2]);
+  EXPECT_NEAR(groups[0] + groups[1] + groups[2], efficient[0] + efficient[1] + efficient[2],
+              1e-9 * (efficient[0] + efficient[1]));
+  EXPECT_DOUBLE_EQ(groups[0] / groups[1], efficient[0] / efficient[1]);  // within a group: as efficient
+
+  EXPECT_THROW(parse_weighting("optimal", 0.1), InputError);
+  EXPECT_THROW(parse_weighting("floor", 0), InputError);
+  EXPECT_EQ(describe(parse_weighting("floor", 0.1)), "floor 0.1");
+}
+
 TEST(Moments, UnknownCellsAreLocatedErrors) {
   EXPECT_THROW(moments("  - {table: table_99, row: BG, column: total, weight: se}\n"), InputError);
   EXPECT_THROW(moments("  - {table: table_06, row: XX, column: total, weight: binomial}\n"), InputError);

@@ -127,6 +127,7 @@ TEST_F(CalibrateCli, ResumeWithOtherSettingsIsRefused) {
   EXPECT_EQ(run(args + " --seed 7 --resume"), 2);
   EXPECT_EQ(run(args + " --scenario " + testing::source_dir() + "/scenarios/no_learning.yaml --resume"), 2);
   EXPECT_EQ(run(args + " --screen-firms 1000 --resume"), 2);
+  EXPECT_EQ(run(args + " --weighting efficient --resume"), 2);
   EXPECT_EQ(lines(dir_ / "log" / "evaluations.csv"), logged);
   EXPECT_EQ(lines(dir_ / "log" / "settings.txt"), settings);
   std::string bigger_budget = args;  // the same problem, searched longer
