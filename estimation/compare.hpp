@@ -16,8 +16,8 @@
 // (s - e) / SE over the cells with an SE. The overall distance is the mean of the
 // table distances; the overall z_rms pools every cell with an SE.
 // A cell is "far off" when rel_diff > 1/3 (a factor of 2 or more, or a sign flip); a
-// table is far off when its distance is. The report lists these plainly: the model is
-// not calibrated and nothing here is tuned to look close.
+// table is far off when its distance is. The report lists these plainly, so a
+// calibrated model's misses are as visible as its fits.
 #pragma once
 
 #include <iosfwd>
