@@ -863,10 +863,14 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
 // 9. Market exit and re-entry: hysteresis keeps a firm in a market it would
 //    not enter; committed (sprinkler) firms hold on longer.
 // ----------------------------------------------------------------------------
+// The band, in units of the market's sunk cost, by which expected profit may
+// fall below zero before the firm leaves. A sprinkler's commitment adds to the
+// band rather than widening it, so it acts even where sunk costs alone give no
+// band (the estimate put hysteresis_band at 0, where a multiple did nothing).
 FIRMSIM_HD FIRMSIM_INLINE float exit_band(const YearInputs& in, const FirmYear& f) {
   const ExportParams& x = in.params.exports;
   if (!x.hysteresis) return 0;
-  return x.hysteresis_band * (f.strategy == 2 ? 1.0f + x.sprinkler_commitment : 1.0f);
+  return x.hysteresis_band + (f.strategy == 2 ? x.sprinkler_commitment : 0.0f);
 }
 
 // The venture goes on while its markets' expected profits, from what the

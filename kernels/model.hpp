@@ -128,7 +128,7 @@ struct ExportParams {
   float import_awareness_multiplier;   // importing from m multiplies the chance of noticing m
   float related_awareness_multiplier;  // exporting to m's region multiplies it too
   float hysteresis_band;               // stay while expected profit > -band * sunk cost
-  float sprinkler_commitment;          // sprinkler firms' band is (1 + this) times wider
+  float sprinkler_commitment;          // added to sprinkler firms' band (units of sunk cost)
   std::uint8_t hysteresis;             // 0 = leave as soon as expected profit < 0
   std::uint8_t pad[3];
   float product_scope_mean;  // mean number of products of an exporter

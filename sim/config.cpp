@@ -138,7 +138,7 @@ const std::vector<Binding>& bindings() {
       bind("exports.hysteresis_band", &M::exports, &ExportParams::hysteresis_band, 0, 10, "1",
            "a firm stays in a market while expected yearly profit > -band * sunk cost"),
       bind("exports.sprinkler_commitment", &M::exports, &ExportParams::sprinkler_commitment, 0, 100, "1",
-           "sprinkler firms' continuation band is (1 + this) times wider"),
+           "added to sprinkler firms' continuation band, in units of sunk cost"),
       bind("exports.hysteresis", &M::exports, &ExportParams::hysteresis, 0, 1, "switch",
            "1 = sunk costs create a continuation band; 0 = leave as soon as expected profit < 0"),
       bind("exports.product_scope_mean", &M::exports, &ExportParams::product_scope_mean, 1, 100, "products",

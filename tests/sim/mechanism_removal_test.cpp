@@ -126,14 +126,15 @@ TEST(RegionalLearning, ServedMarketBeliefsSpillToTheRegionsOtherMarkets) {
 }
 
 // Fixed cost 30000: profit 60000 - 30000 before, 0.05 * 60000 - 30000 = -27000 after a
-// demand collapse in 2000. A waterfall firm's band is 0.3 * 60000 = 18000 (it leaves), a
-// committed sprinkler firm's (1 + 1) * 18000 = 36000 (it stays).
+// demand collapse in 2000. With no band from sunk costs alone (hysteresis_band 0, the
+// shipped estimate) a waterfall firm leaves at the first loss; a committed sprinkler
+// firm's band is 0.6 * 60000 = 36000, so it stays: commitment acts at any band.
 TEST(SprinklerCommitment, CommittedFirmsHoldOnWhereWaterfallFirmsLeave) {
   Config c = quiet_world({plain_market("A", 0.0, 10)}, 200);
   c.model.exports.fixed_cost = 30000;
   c.model.exports.hysteresis = 1;
-  c.model.exports.hysteresis_band = 0.3f;
-  c.model.exports.sprinkler_commitment = 1.0f;
+  c.model.exports.hysteresis_band = 0.0f;
+  c.model.exports.sprinkler_commitment = 0.6f;
   c.shocks = {demand_shock(2000, 2005, 0.05)};
   for (const auto mode : {StrategyMode::waterfall_only, StrategyMode::sprinkler_only}) {
     c.model.strategy.mode = static_cast<std::uint8_t>(mode);
