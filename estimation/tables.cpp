@@ -120,7 +120,7 @@ struct NamedBuilder {
 };
 
 const NamedBuilder kBuilders[] = {
-    {"table_01", table_01}, {"table_02", table_02}, {"table_03", table_03}, {"table_04", table_04},
+    {"sample_frame", sample_frame}, {"table_01", table_01}, {"table_02", table_02}, {"table_03", table_03}, {"table_04", table_04},
     {"table_05", table_05}, {"table_06", table_06}, {"table_07", table_07}, {"table_08", table_08},
     {"table_09", table_09}, {"table_10", table_10}, {"table_11", table_11}, {"table_12", table_12},
     {"table_13", table_13}, {"table_14", table_14}, {"table_15", table_15}, {"table_16", table_16},

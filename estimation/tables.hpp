@@ -85,6 +85,7 @@ const std::vector<std::string>& sector_labels();
 int sector_row(const std::string& sector);
 
 // --- Descriptive tables (tables_trade.cpp, tables_types.cpp) ---
+Table sample_frame(const TableInputs& in);  // SMEs and large firms in the dataset (text, 3.1)
 Table table_01(const TableInputs& in);  // export by sector and size class, 2005
 Table table_02(const TableInputs& in);  // export growth by export status
 Table table_03(const TableInputs& in);  // export growth by sector

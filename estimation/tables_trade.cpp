@@ -79,6 +79,19 @@ int path_row(ExportPath p, bool with_no_export) {
 
 }  // namespace
 
+// The dataset itself: how many SMEs and large firms the sample frame holds (firms
+// with at least 10 FTE in some window year; section 3.1's text, not a printed table).
+// Size class as in Tables 2-5, at the firm's first window year: the text does not
+// say which year classifies, and a firm's size moves little over the window.
+Table sample_frame(const TableInputs& in) {
+  Table t = make_table("sample_frame", "The dataset: SMEs and large firms (section 3.1)", {"SMEs", "large firms"},
+                       {"firms"});
+  double sme = 0, large = 0;
+  for (const FirmHistory& f : in.firms) (f.sme() ? sme : large) += 1;
+  t.values = {{sme}, {large}};
+  return t;
+}
+
 // Table 1: 2005 exports by sector, size class by 2005 FTE. Columns 1-3 are the sector's
 // share of export value, 4-5 the sector's share of exporting firms, 6 the SME share of
 // the sector's exports (the paper's notes; column 4-5 reading inferred from the sums).

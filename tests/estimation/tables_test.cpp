@@ -130,6 +130,14 @@ TEST(Tables, TypesOfTheTenFirms) {
   EXPECT_TRUE(in.firms[3].exited);                              // D
 }
 
+// The dataset: B (300 FTE) is the one large firm, the other nine are SMEs; A's 120 FTE
+// in 2005 does not matter (size class at the first window year).
+TEST(Tables, SampleFrameCountsSmesAndLargeFirms) {
+  const Table t = sample_frame(inputs());
+  EXPECT_EQ(t.at("SMEs", "firms"), 9);
+  EXPECT_EQ(t.at("large firms", "firms"), 1);
+}
+
 // 2005 exporters: A 3e6 (mfg, SME), B 8e6 (mfg, large), C 2e6 (mfg), J 2e6 (mfg),
 // E 0.4e6 (wholesale), G 0.3e6 (services). All 15.7e6, SME 7.7e6 (mfg 7e6).
 TEST(Tables, Table01) {
@@ -502,10 +510,11 @@ TEST(Tables, Table11RecoversPlantedGrowthEquation) {
 
 TEST(Tables, BuildTablesReturnsEveryTableInOrder) {
   const auto all = build_tables(inputs());
-  ASSERT_EQ(all.size(), 26u);
-  EXPECT_EQ(all.front().id, "table_01");
-  EXPECT_EQ(all[22].id, "table_23");
-  EXPECT_EQ(all[23].id, "table_23_pct");
+  ASSERT_EQ(all.size(), 27u);
+  EXPECT_EQ(all.front().id, "sample_frame");
+  EXPECT_EQ(all[1].id, "table_01");
+  EXPECT_EQ(all[23].id, "table_23");
+  EXPECT_EQ(all[24].id, "table_23_pct");
   EXPECT_EQ(all.back().id, "table_25");
   for (const Table& t : all) {
     ASSERT_EQ(t.values.size(), t.rows()) << t.id;

@@ -23,8 +23,9 @@ const Targets& targets() {
 }
 
 TEST(Targets, LoadsEveryTable) {
-  // Tables 1-22, 23 (counts), 23_pct (row percent), 24, 25.
-  EXPECT_EQ(targets().tables.size(), 26u);
+  // The dataset's counts (sample_frame), Tables 1-22, 23 (counts), 23_pct (row percent), 24, 25.
+  EXPECT_EQ(targets().tables.size(), 27u);
+  EXPECT_EQ(targets().find("sample_frame")->at("large firms", "firms"), 1009);
   EXPECT_EQ(targets().source, "000_ded72f1282c52074.txt");
   EXPECT_NE(targets().find("table_23_pct"), nullptr);
   EXPECT_EQ(targets().find("table_99"), nullptr);
