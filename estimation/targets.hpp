@@ -28,6 +28,18 @@ struct Targets {
 // Table::stat), and the scalar or per-column statistics n_obs, r2, chi_square, df.
 Targets load_targets(const std::string& file);
 
+// What a written targets file says about itself.
+struct TargetsHeader {
+  std::string source;  // e.g. "simulated: configs/belgium.yaml, seed 11"
+  int sample_first_year = 1998, sample_last_year = 2005;
+  int dummy_first_year = 1993, dummy_last_year = 1997;
+};
+
+// Tables in the format load_targets reads (values, and se and paren where a
+// table has them), e.g. a panel's own tables as the targets of a
+// parameter-recovery experiment. Tables without cells are left out.
+std::string targets_yaml(const std::vector<Table>& tables, const TargetsHeader& header);
+
 // configs/targets/belgium_sme_1998_2005.yaml under $FIRMSIM_SOURCE_DIR (or the current
 // directory when the variable is unset).
 std::string default_targets_file();

@@ -121,5 +121,37 @@ TEST(Targets, NullCellsAreNaN) {
   EXPECT_EQ(t.tables[0].at("b", "c3"), 6);
 }
 
+// The recovery experiment's targets: tables written by targets_yaml read back
+// cell for cell (values to the last bit, empty cells, standard errors, p-values,
+// labels with quotes and unicode), with the window it was given.
+TEST(Targets, WrittenTablesReadBackExactly) {
+  Table a = make_table("table_02", "Export growth \"SMEs\": 1998-2005", {"continue export", "total"},
+                       {"total ∆", "% SMEs"});
+  a.values = {{0.1 + 0.2, -16753.25}, {1e-300, nan_value()}};
+  Table b = make_table("table_16", "exit", {"BG"}, {"exit rate"});
+  b.values = {{0.19775}};
+  b.se = {{0.044}};
+  b.paren = {{0.0123456789012345}};
+  const Table empty = make_table("table_12", "not estimated", {}, {});
+  const std::string file = write_temp(
+      "written.yaml", targets_yaml({a, b, empty}, {"simulated at known parameters", 1998, 2003, 1990, 1997}));
+  const Targets t = load_targets(file);
+  EXPECT_EQ(t.source, "simulated at known parameters");
+  EXPECT_EQ(t.sample_last_year, 2003);
+  EXPECT_EQ(t.dummy_first_year, 1990);
+  ASSERT_EQ(t.tables.size(), 2u);  // the empty table is left out
+  const Table& a2 = *t.find("table_02");
+  EXPECT_EQ(a2.title, a.title);
+  EXPECT_EQ(a2.column_labels, a.column_labels);
+  EXPECT_EQ(a2.values[0][0], 0.1 + 0.2);  // bit for bit
+  EXPECT_EQ(a2.values[0][1], -16753.25);
+  EXPECT_EQ(a2.values[1][0], 1e-300);
+  EXPECT_TRUE(std::isnan(a2.values[1][1]));
+  EXPECT_TRUE(a2.se.empty());
+  const Table& b2 = *t.find("table_16");
+  EXPECT_EQ(b2.se[0][0], 0.044);
+  EXPECT_EQ(b2.paren[0][0], 0.0123456789012345);
+}
+
 }  // namespace
 }  // namespace firmsim::est
