@@ -38,9 +38,9 @@ using namespace detail;
 
 namespace {
 
-constexpr int kStatusYear = 2002;    // trade status (Tables 1-4, 17-20) and the second status year
-constexpr float kMinFte = 1;         // "at least one full time equivalent (FTE) employee"
-constexpr double kMaxTurnover = 5e7; // "turnover less than EUR 50 million"
+constexpr int kStatusYear = 2002;     // trade status (Tables 1-4, 17-20) and the second status year
+constexpr float kMinFte = 1;          // "at least one full time equivalent (FTE) employee"
+constexpr double kMaxTurnover = 5e7;  // "turnover less than EUR 50 million"
 constexpr double kThousand = 1e3;
 
 enum class Group { manufacturing, services };
@@ -295,10 +295,11 @@ Table s001_table_18(const TableInputs& in) {
 }
 
 Table s001_table_03(const TableInputs& in) {
-  std::vector<std::string> rows = {"10", "11", "13", "14", "15", "16", "17", "18", "19", "20", "21",
-                                   "22", "23", "24", "25", "26", "27", "28", "29", "30", "31", "32",
-                                   "33", "34", "35", "36", "37", "40", "41", "45", "Total",
-                                   "total core manufacturing (NACE 15-37)"};
+  std::vector<std::string> rows = {
+      "10", "11", "13", "14", "15", "16", "17",    "18",
+      "19", "20", "21", "22", "23", "24", "25",    "26",
+      "27", "28", "29", "30", "31", "32", "33",    "34",
+      "35", "36", "37", "40", "41", "45", "Total", "total core manufacturing (NACE 15-37)"};
   Table t = make_table("s001_table_03", "Percentage of exporting and importing manufacturing SMEs per sector (2002)",
                        std::move(rows), {"number of firms", "% export", "% import"});
   const auto members = cross_section(in, Group::manufacturing);
@@ -346,8 +347,8 @@ Table s001_table_06(const TableInputs& in) {
 
 Table s001_table_22(const TableInputs& in) {
   return growth_table(in, Group::services, "s001_table_22",
-                      "Change in employment and value added in Services SMEs: CAGR (%) " +
-                          std::to_string(in.start()) + "-" + std::to_string(in.end()));
+                      "Change in employment and value added in Services SMEs: CAGR (%) " + std::to_string(in.start()) +
+                          "-" + std::to_string(in.end()));
 }
 
 }  // namespace firmsim::est

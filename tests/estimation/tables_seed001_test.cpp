@@ -352,8 +352,7 @@ TEST(Seed001Tables, RegisteredWithTheTargetIds) {
 TEST(Seed001Tables, ComparisonMeasuresOverTheTargetsWindow) {
   const Panel p = seed001_panel(2005);  // firms report 1998-2003; the panel records 1998-2005
   ASSERT_EQ(p.meta.sample_last_year, 2005);
-  const Targets targets =
-      load_targets(seed001_targets_file());
+  const Targets targets = load_targets(seed001_targets_file());
   TableOptions seed000_window;  // 1998-2005, as compare_glue passes for this panel
   const Comparison c = compare_panel(p, targets, seed000_window);
   EXPECT_TRUE(c.window_note.empty()) << c.window_note;
@@ -381,8 +380,7 @@ TEST(Seed001Tables, ComparisonOfAPanelWithoutTheTargetsYearsIsMarked) {
   Panel p = seed001_panel();
   p.meta.first_year = 1999;  // the tables cannot be measured from 1998
   p.meta.sample_first_year = 1999;
-  const Targets targets =
-      load_targets(seed001_targets_file());
+  const Targets targets = load_targets(seed001_targets_file());
   TableOptions o;
   o.frame.start_year = 1999, o.frame.end_year = 2003;
   const Comparison c = compare_panel(p, targets, o);
