@@ -109,6 +109,7 @@ void overall(Comparison& c) {
 Comparison compare_tables(const std::vector<std::vector<Table>>& simulated, const Targets& targets) {
   Comparison c;
   c.replicates = static_cast<int>(simulated.size());
+  c.targets_file = targets.file, c.source = targets.source;
   for (const Table& target : targets.tables) c.tables.push_back(compare_table(target, simulated));
   overall(c);
   return c;
@@ -148,11 +149,26 @@ void mark_not_comparable(Comparison& c, const std::string& note) {
   }
 }
 
+// The targets' sample window when the panel recorded it (the tables are then measured
+// over the published years); the given one otherwise, which window_mismatch reports.
+TableOptions measured_over_targets(const PanelMeta& meta, TableOptions options, const Targets& targets) {
+  if (meta.first_year <= targets.sample_first_year && meta.last_year >= targets.sample_last_year &&
+      targets.sample_first_year <= targets.sample_last_year) {
+    options.frame.start_year = targets.sample_first_year;
+    options.frame.end_year = targets.sample_last_year;
+  }
+  return options;
+}
+
 }  // namespace
 
-Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& options) {
+Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& given) {
+  const TableOptions options = measured_over_targets(panel.meta, given, targets);
+  std::vector<std::string> ids;
+  for (const Table& t : targets.tables) ids.push_back(t.id);
   std::vector<std::vector<Table>> simulated;
-  for (int r = 0; r < std::max(1, panel.meta.replicates); ++r) simulated.push_back(build_tables(panel, r, options));
+  for (int r = 0; r < std::max(1, panel.meta.replicates); ++r)
+    simulated.push_back(build_target_tables(panel, r, options, ids));
   Comparison c = compare_tables(simulated, targets);
   const std::string mismatch = window_mismatch(panel.meta, options, targets);
   if (!mismatch.empty()) mark_not_comparable(c, mismatch);
@@ -223,7 +239,8 @@ void print_table(std::ostream& os, const TableComparison& t) {
 }  // namespace
 
 void print_comparison(std::ostream& os, const Comparison& c) {
-  os << "Simulated vs published (seed 000), " << c.replicates << " replicate(s)\n";
+  os << "Simulated vs published (" << (c.source.empty() ? "seed 000" : c.source) << "), " << c.replicates
+     << " replicate(s)\n";
   if (!c.window_note.empty()) os << "NOTE: " << c.window_note << "\n";
   for (const TableComparison& t : c.tables) print_table(os, t);
   os << "\nOverall: distance " << num(c.distance) << " (mean over tables of the mean |s-e|/(|s|+|e|)), " << c.far

@@ -56,6 +56,7 @@ struct TableComparison {
 
 struct Comparison {
   int replicates = 0;
+  std::string targets_file, source;  // Targets::file and Targets::source (the seed)
   // Why nothing is comparable (the panel was measured over other windows than
   // the targets); empty when the windows match.
   std::string window_note;
@@ -67,7 +68,10 @@ struct Comparison {
 // simulated[r] = the tables of replicate r.
 Comparison compare_tables(const std::vector<std::vector<Table>>& simulated, const Targets& targets);
 
-// Builds every table for each replicate 0..meta.replicates-1 and compares.
+// Builds the tables the targets name (build_target_tables) for each replicate
+// 0..meta.replicates-1 and compares. The tables are measured over the targets' sample
+// window (`window:`) when the panel recorded those years, over options' window otherwise
+// (and then marked not comparable).
 Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& options = {});
 
 // Readable aligned text, table by table, ending with the far-off summary.

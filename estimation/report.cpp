@@ -64,8 +64,9 @@ std::string comparison_csv(const Comparison& c) {
 namespace {
 
 void markdown_summary(std::ostringstream& s, const Comparison& c) {
-  s << "# Simulated vs published tables (seed 000, Belgian SMEs 1998-2005)\n\n"
-    << "Replicates: " << c.replicates
+  s << "# Simulated vs published tables (" << (c.source.empty() ? "seed 000, Belgian SMEs 1998-2005" : c.source)
+    << ")\n\n"
+    << (c.targets_file.empty() ? "" : "Targets: `" + c.targets_file + "`. ") << "Replicates: " << c.replicates
     << ". How the shipped default (estimated by simulated moments, docs/calibration/) fits these tables, "
        "and where it misses, is in the README under \"Where the model stands\".\n\n";
   if (!c.window_note.empty()) s << "**" << c.window_note << "**\n\n";

@@ -167,4 +167,44 @@ std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOp
   return build_tables(prepare_tables(panel, replicate, options));
 }
 
+namespace {
+
+const NamedBuilder kSeed001Builders[] = {
+    {"s001_table_01", s001_table_01}, {"s001_table_02", s001_table_02}, {"s001_table_03", s001_table_03},
+    {"s001_table_04", s001_table_04}, {"s001_table_05", s001_table_05}, {"s001_table_06", s001_table_06},
+    {"s001_table_17", s001_table_17}, {"s001_table_18", s001_table_18}, {"s001_table_19", s001_table_19},
+    {"s001_table_20", s001_table_20}, {"s001_table_21", s001_table_21}, {"s001_table_22", s001_table_22}};
+
+template <std::size_t N>
+bool named_in(const NamedBuilder (&builders)[N], const std::vector<std::string>& ids) {
+  for (const NamedBuilder& b : builders)
+    if (std::find(ids.begin(), ids.end(), b.id) != ids.end()) return true;
+  return false;
+}
+
+}  // namespace
+
+bool is_seed001_table(const std::string& id) {
+  for (const NamedBuilder& b : kSeed001Builders)
+    if (id == b.id) return true;
+  return false;
+}
+
+std::vector<Table> build_seed001_tables(const TableInputs& in) {
+  std::vector<Table> out;
+  for (const NamedBuilder& b : kSeed001Builders) out.push_back(build_one(b, in));
+  return out;
+}
+
+std::vector<Table> build_target_tables(const Panel& panel, int replicate, const TableOptions& options,
+                                       const std::vector<std::string>& ids) {
+  std::vector<Table> out;
+  if (named_in(kBuilders, ids)) out = build_tables(panel, replicate, options);
+  if (named_in(kSeed001Builders, ids)) {
+    const TableOptions seed001 = seed001_options(options.frame.start_year, options.frame.end_year);
+    for (Table& t : build_seed001_tables(prepare_tables(panel, replicate, seed001))) out.push_back(std::move(t));
+  }
+  return out;
+}
+
 }  // namespace firmsim::est

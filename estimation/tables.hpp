@@ -117,11 +117,38 @@ Table table_23_pct(const TableInputs& in);  // the same in row percent
 Table table_24(const TableInputs& in);      // per-country transitions, 10 main partners
 Table table_25(const TableInputs& in);      // per-country transitions, 10 non-EU partners
 
-// Every table above, in order, for one replicate.
+// Every seed 000 table above, in order, for one replicate.
 std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOptions& options = {});
 std::vector<Table> build_tables(const TableInputs& in);
 // Only the tables with the given ids (in the usual order), e.g. what a
 // calibration's moments need.
 std::vector<Table> build_tables(const TableInputs& in, const std::vector<std::string>& ids);
+
+// --- Seed 001 (tables_seed001.cpp): Belgian SMEs, VIO database, trade status in 2002,
+// operating characteristics 1998-2003; ids "s001_table_NN" as in
+// configs/targets/belgium_sme_1998_2003.yaml. Population: reporting SMEs with >= 1 FTE,
+// < 250 FTE (SampleFrame::sme_below) and turnover < EUR 50 million in 2002. Their inputs
+// come from seed001_options() (every firm with >= 1 FTE once, not seed 000's >= 10).
+TableOptions seed001_options(int first_year = 1998, int last_year = 2003);
+Table s001_table_01(const TableInputs& in);  // mode x geographic scope, manufacturing, 2002
+Table s001_table_02(const TableInputs& in);  // overlap of the four trade flags, manufacturing
+Table s001_table_03(const TableInputs& in);  // % exporting / importing, Total and core rows
+Table s001_table_04(const TableInputs& in);  // the four flags by size class, manufacturing
+Table s001_table_05(const TableInputs& in);  // labour productivity 1998/2003 by export path
+Table s001_table_06(const TableInputs& in);  // CAGR 1998-2003 by export path
+Table s001_table_17(const TableInputs& in);  // as 01, services
+Table s001_table_18(const TableInputs& in);  // as 02, services
+Table s001_table_19(const TableInputs& in);  // as 03, services (Total row)
+Table s001_table_20(const TableInputs& in);  // as 04, services
+Table s001_table_21(const TableInputs& in);  // as 05, services
+Table s001_table_22(const TableInputs& in);  // as 06, services
+std::vector<Table> build_seed001_tables(const TableInputs& in);
+bool is_seed001_table(const std::string& id);
+
+// The tables a target set names, for one replicate: seed 000's (all of them, from
+// `options`) when it names any, seed 001's (from seed001_options over options' window)
+// when it names any.
+std::vector<Table> build_target_tables(const Panel& panel, int replicate, const TableOptions& options,
+                                       const std::vector<std::string>& ids);
 
 }  // namespace firmsim::est

@@ -27,6 +27,13 @@ int market_index(const PanelMeta& meta, const std::string& iso) {
   return -1;
 }
 
+std::uint64_t eu_markets(const PanelMeta& meta, int year) {
+  std::uint64_t eu = 0;
+  for (std::size_t m = 0; m < meta.markets.size() && m < 64; ++m)
+    if (meta.markets[m].is_eu(year)) eu |= std::uint64_t{1} << m;
+  return eu;
+}
+
 MeanSe mean_se(const std::vector<double>& values) {
   const Summary s = summarize(values);
   MeanSe r;

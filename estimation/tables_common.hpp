@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ bool traded_in_window(const FirmHistory& f);
 
 // Index of a market by ISO code, -1 when the world lacks it.
 int market_index(const PanelMeta& meta, const std::string& iso);
+
+// Bit set of the markets (the first 64) that are EU members in `year`
+// (MarketMeta::is_eu), for splitting a firm-year's market masks into intra- and extra-EU.
+std::uint64_t eu_markets(const PanelMeta& meta, int year);
 
 // Mean and standard error of the mean of the finite values (NaN when none / one).
 struct MeanSe {
