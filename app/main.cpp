@@ -9,6 +9,7 @@
 
 #include "app/cli_commands.hpp"
 #include "calibrate/calibrate.hpp"
+#include "calibrate/moments.hpp"
 #include "app/evaluate_command.hpp"
 #include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--parameters", calibrate.parameters, "Free parameters, bounds and scales (YAML)")
       ->required();
   calibrate_cmd->add_option("--targets", calibrate.targets,
-                            "Empirical targets the moments refer to (default: see README)");
+                            "Empirical target set(s) the moments refer to (default: the moments file's `targets:`, "
+                            "else seed 000's tables)");
   calibrate_cmd->add_option("--out", calibrate.out, "Directory for the evaluations log and the reports")
       ->default_val("runs/calibration");
   calibrate_cmd->add_flag("--resume", calibrate.resume, "Continue from DIR/evaluations.csv");
@@ -107,7 +109,8 @@ int main(int argc, char** argv) {
     if (*compare_cmd) return compare_command(compare);
     if (*calibrate_cmd) {
       for (int i = 0; i < argc; ++i) calibrate.command += (i ? " " : "") + std::string(argv[i]);
-      if (calibrate.targets.empty()) calibrate.targets = default_targets();
+      if (calibrate.targets.empty() && cal::moments_targets(calibrate.moments).empty())
+        calibrate.targets = {default_targets()};
       return cal::run_calibration(calibrate, std::cerr, isatty(fileno(stderr)) != 0);
     }
     if (*params_cmd) return params_command(markdown);

@@ -146,13 +146,24 @@ void keep_settings(const CalibrationOptions& o, const std::vector<Setting>& sett
   }
 }
 
+// --targets as given; else the moments file's `targets:`; else the default set.
+std::vector<est::Targets> load_target_sets(const CalibrationOptions& o) {
+  std::vector<std::string> files = o.targets;
+  if (files.empty()) files = moments_targets(o.moments);
+  if (files.empty()) files = {est::default_targets_file()};
+  std::vector<est::Targets> sets;
+  for (const std::string& f : files) sets.push_back(est::load_targets(f));
+  return sets;
+}
+
 }  // namespace
 
 int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool interactive) {
   check_options(o);
   const Config base = calibration_config(o);
-  const est::Targets targets = est::load_targets(o.targets);
-  EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, targets), o.batch,
+  const std::vector<est::Targets> sets = load_target_sets(o);
+  const est::Targets& targets = sets.front();  // the fit report compares every table of the first set
+  EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, sets), o.batch,
                        parse_weighting(o.weighting, o.model_error)};
   if (o.threads) omp_set_num_threads(*o.threads);
   if (static_cast<int>(setup.moments.size()) < static_cast<int>(setup.parameters.size()))

@@ -13,7 +13,10 @@ namespace firmsim::cal {
 struct CalibrationOptions {
   std::string config;
   std::vector<std::string> scenarios;
-  std::string moments, parameters, targets;
+  std::string moments, parameters;
+  // The target sets the moments refer to; empty: the moments file's own
+  // `targets:` list, else the default (seed 000's tables).
+  std::vector<std::string> targets;
   std::string out = "runs/calibration";
   bool resume = false;
   int evaluations = 400;

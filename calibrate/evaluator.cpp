@@ -46,6 +46,47 @@ est::TableOptions table_options(const Config& config) {
 
 namespace {
 
+// Seed 001's tables are measured on their own population (every firm of 1+
+// FTE) and window; seed 000's on the config's typology rules over their window.
+est::TableOptions options_for(const Moment& m, const est::TableOptions& seed000) {
+  if (est::is_seed001_table(m.cell.table)) return est::seed001_options(m.sample_first_year, m.sample_last_year);
+  est::TableOptions o = seed000;
+  o.frame.start_year = m.sample_first_year;
+  o.frame.end_year = m.sample_last_year;
+  return o;
+}
+
+bool same_measurement(const est::TableOptions& a, const est::TableOptions& b) {
+  return a.frame.start_year == b.frame.start_year && a.frame.end_year == b.frame.end_year &&
+         a.frame.min_fte_once == b.frame.min_fte_once && a.frame.sme_below == b.frame.sme_below;
+}
+
+}  // namespace
+
+std::vector<Evaluator::TableRequest> Evaluator::table_requests(const std::vector<Moment>& moments,
+                                                               const est::TableOptions& seed000) {
+  std::vector<TableRequest> out;
+  for (const Moment& m : moments) {
+    const est::TableOptions o = options_for(m, seed000);
+    auto it = std::find_if(out.begin(), out.end(), [&](const TableRequest& r) {
+      return same_measurement(r.options, o) && est::is_seed001_table(r.ids.front()) == est::is_seed001_table(m.cell.table);
+    });
+    if (it == out.end()) it = out.insert(out.end(), TableRequest{o, {}});
+    if (std::find(it->ids.begin(), it->ids.end(), m.cell.table) == it->ids.end()) it->ids.push_back(m.cell.table);
+  }
+  return out;
+}
+
+std::vector<est::Table> Evaluator::moment_tables(const Panel& panel, int replicate) const {
+  std::vector<est::Table> out;
+  for (const TableRequest& r : requests_)
+    for (est::Table& t : est::build_tables(est::prepare_tables(panel, replicate, r.options), r.ids))
+      out.push_back(std::move(t));
+  return out;
+}
+
+namespace {
+
 // The candidates as variants of one population, simulated to the last year
 // (burn-in years unsummarized: the moments read the recorded ones only).
 std::unique_ptr<Simulation> simulate_variants(const EvaluatorSetup& setup,
@@ -94,8 +135,8 @@ Evaluator::Evaluator(EvaluatorSetup setup, std::shared_ptr<EvaluationLog> log)
     : setup_(std::move(setup)), log_(std::move(log)) {
   weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, setup_.weighting);
   sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates);
-  tables_ = tables_needed(setup_.moments);
   options_ = table_options(setup_.base);
+  requests_ = table_requests(setup_.moments, options_);
   best_.objective = 1e301;
   if (!log_) return;
   for (const LoggedEvaluation& l : log_->previous()) {
@@ -184,8 +225,7 @@ std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double
     const Panel panel = sim->panel(static_cast<int>(v));
     std::vector<std::vector<double>> by_replicate;
     for (int r = 0; r < setup_.base.run.replicates; ++r)
-      by_replicate.push_back(
-          simulated_moments(setup_.moments, est::build_tables(est::prepare_tables(panel, r, options_), tables_)));
+      by_replicate.push_back(simulated_moments(setup_.moments, moment_tables(panel, r)));
     Evaluation e;
     e.theta = thetas[v];
     e.moments = mean_over_replicates(by_replicate);

@@ -76,8 +76,17 @@ class Evaluator {
   EvaluatorSetup setup_;
   std::shared_ptr<EvaluationLog> log_;
   std::vector<double> weights_, sampling_weights_;
-  std::vector<std::string> tables_;
-  est::TableOptions options_;
+  // The tables the moments need, grouped by how they are measured: one
+  // prepare_tables per group and replicate (seed 000's and seed 001's differ
+  // in population and window).
+  struct TableRequest {
+    est::TableOptions options;
+    std::vector<std::string> ids;
+  };
+  std::vector<TableRequest> requests_;
+  est::TableOptions options_;  // seed 000's tables over the config's window (all_tables)
+  std::vector<est::Table> moment_tables(const Panel& panel, int replicate) const;
+  static std::vector<TableRequest> table_requests(const std::vector<Moment>& moments, const est::TableOptions& seed000);
   std::map<std::string, Evaluation> cache_;  // by the exact parameter vector
   std::set<std::string> requested_;
   Evaluation best_;

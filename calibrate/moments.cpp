@@ -2,6 +2,7 @@
 
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +17,17 @@ const est::Table& table_of(const YamlReader& at, const est::Targets& targets, co
   const est::Table* t = targets.find(id);
   if (!t) at.fail("table", "no table '" + id + "' in " + targets.file);
   return *t;
+}
+
+// The target set that holds a table (ids are unique across sets: seed 001's
+// are "s001_table_NN").
+const est::Targets& set_of(const YamlReader& at, const std::vector<est::Targets>& sets, const std::string& id) {
+  for (const est::Targets& s : sets)
+    if (s.find(id)) return s;
+  std::string files;
+  for (const est::Targets& s : sets) files += (files.empty() ? "" : ", ") + s.file;
+  at.fail("table", "no table '" + id + "' in " + files);
+  return sets.front();  // not reached
 }
 
 // A published cell that must be a number.
@@ -112,11 +124,28 @@ std::vector<std::string> labels(const YamlReader& item, const std::string& many,
 
 }  // namespace
 
-std::vector<Moment> load_moments(const std::string& file, const est::Targets& targets) {
+std::vector<std::string> moments_targets(const std::string& file) {
   const YamlReader root = YamlReader::load_file(file);
+  std::vector<std::string> out;
+  if (!root.has("targets")) return out;
+  const std::filesystem::path dir = std::filesystem::path(file).parent_path();
+  for (const std::string& t : root.texts("targets"))
+    out.push_back(std::filesystem::path(t).is_absolute() ? t : (dir / t).lexically_normal().string());
+  if (out.empty()) root.fail("targets", "an empty list (leave the key out for the default targets)");
+  return out;
+}
+
+std::vector<Moment> load_moments(const std::string& file, const est::Targets& targets) {
+  return load_moments(file, std::vector<est::Targets>{targets});
+}
+
+std::vector<Moment> load_moments(const std::string& file, const std::vector<est::Targets>& sets) {
+  const YamlReader root = YamlReader::load_file(file);
+  if (root.has("targets")) (void)root.texts("targets");  // read by moments_targets
   std::vector<Moment> out;
   std::set<std::string> names;
   for (const YamlReader& item : root.child("moments").items()) {
+    const est::Targets& targets = set_of(item, sets, item.text("table"));
     const est::Table& t = table_of(item, targets, item.text("table"));
     const std::string group = item.text("group", t.id);
     const double scale = item.number("scale", 1.0);
@@ -125,6 +154,8 @@ std::vector<Moment> load_moments(const std::string& file, const est::Targets& ta
       for (const std::string& column : labels(item, "columns", "column")) {
         Moment m;
         m.cell = {t.id, row, column};
+        m.sample_first_year = targets.sample_first_year;
+        m.sample_last_year = targets.sample_last_year;
         m.group = group;
         m.scale = scale;
         m.name = t.id + "/" + row + "/" + column;

@@ -38,11 +38,22 @@ struct Moment {
   double variance = 0;        // of the empirical moment
   std::string weight_source;  // "se", "binomial n=7208", ... (for the report)
   std::string group;          // the moments file's group name (for the report)
+  // The years its target set was measured over (`window:`): the simulated
+  // table is measured over the same ones.
+  int sample_first_year = 1998, sample_last_year = 2005;
 };
 
 // Reads the moments file against the targets (every cell must exist and be
 // a number). Throws InputError naming file, line and key.
 std::vector<Moment> load_moments(const std::string& file, const est::Targets& targets);
+// The same against several target sets: each moment's table is looked up by
+// id in whichever set holds it (ids are unique across the shipped sets).
+std::vector<Moment> load_moments(const std::string& file, const std::vector<est::Targets>& sets);
+
+// The target sets a moments file names in its optional top-level `targets:`
+// list, resolved against the file's own directory (so a copied or pinned
+// configs/ tree stays self-contained); empty when it names none.
+std::vector<std::string> moments_targets(const std::string& file);
 
 // The simulated value of each moment from one replicate's tables (NaN when
 // the simulated cell is empty, e.g. no born globals in a small world).

@@ -46,7 +46,8 @@ std::vector<Setting> calibration_settings(const EvaluatorSetup& setup, std::opti
     s.push_back({"parameter " + p.key, scale_name(p.scale) + " [" + exact(p.lower) + ", " + exact(p.upper) + "]"});
   for (const Moment& m : setup.moments)
     s.push_back({"moment " + m.name, "target " + exact(m.empirical) + " variance " + exact(m.variance) + " scale " +
-                                         exact(m.scale)});
+                                         exact(m.scale) + " window " + std::to_string(m.sample_first_year) + "-" +
+                                         std::to_string(m.sample_last_year)});
   return s;
 }
 

@@ -128,6 +128,12 @@ const NamedBuilder kBuilders[] = {
     {"table_21", table_21}, {"table_22", table_22}, {"table_23", table_23}, {"table_23_pct", table_23_pct},
     {"table_24", table_24}, {"table_25", table_25}};
 
+const NamedBuilder kSeed001Builders[] = {
+    {"s001_table_01", s001_table_01}, {"s001_table_02", s001_table_02}, {"s001_table_03", s001_table_03},
+    {"s001_table_04", s001_table_04}, {"s001_table_05", s001_table_05}, {"s001_table_06", s001_table_06},
+    {"s001_table_17", s001_table_17}, {"s001_table_18", s001_table_18}, {"s001_table_19", s001_table_19},
+    {"s001_table_20", s001_table_20}, {"s001_table_21", s001_table_21}, {"s001_table_22", s001_table_22}};
+
 }  // namespace
 
 // A builder that fails on this replicate's data (an estimator rejecting a degenerate
@@ -160,6 +166,8 @@ std::vector<Table> build_tables(const TableInputs& in, const std::vector<std::st
   std::vector<Table> out;
   for (const NamedBuilder& b : kBuilders)
     if (std::find(ids.begin(), ids.end(), b.id) != ids.end()) out.push_back(build_one(b, in));
+  for (const NamedBuilder& b : kSeed001Builders)
+    if (std::find(ids.begin(), ids.end(), b.id) != ids.end()) out.push_back(build_one(b, in));
   return out;
 }
 
@@ -169,11 +177,7 @@ std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOp
 
 namespace {
 
-const NamedBuilder kSeed001Builders[] = {
-    {"s001_table_01", s001_table_01}, {"s001_table_02", s001_table_02}, {"s001_table_03", s001_table_03},
-    {"s001_table_04", s001_table_04}, {"s001_table_05", s001_table_05}, {"s001_table_06", s001_table_06},
-    {"s001_table_17", s001_table_17}, {"s001_table_18", s001_table_18}, {"s001_table_19", s001_table_19},
-    {"s001_table_20", s001_table_20}, {"s001_table_21", s001_table_21}, {"s001_table_22", s001_table_22}};
+
 
 template <std::size_t N>
 bool named_in(const NamedBuilder (&builders)[N], const std::vector<std::string>& ids) {

@@ -120,8 +120,9 @@ Table table_25(const TableInputs& in);      // per-country transitions, 10 non-E
 // Every seed 000 table above, in order, for one replicate.
 std::vector<Table> build_tables(const Panel& panel, int replicate, const TableOptions& options = {});
 std::vector<Table> build_tables(const TableInputs& in);
-// Only the tables with the given ids (in the usual order), e.g. what a
-// calibration's moments need.
+// Only the tables with the given ids (in the usual order; seed 000's, then
+// seed 001's), e.g. what a calibration's moments need. The inputs must have
+// been prepared with the options of the ids' seed (seed001_options for seed 001).
 std::vector<Table> build_tables(const TableInputs& in, const std::vector<std::string>& ids);
 
 // --- Seed 001 (tables_seed001.cpp): Belgian SMEs, VIO database, trade status in 2002,

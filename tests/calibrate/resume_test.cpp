@@ -65,7 +65,10 @@ std::vector<std::string> candidates(const fs::path& dir) {
 class CalibrateCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "firmsim-calibrate-cli";
+    // One directory per test: ctest -j runs the tests of this suite as
+    // separate processes at the same time.
+    dir_ = fs::temp_directory_path() /
+           ("firmsim-calibrate-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
