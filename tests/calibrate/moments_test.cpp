@@ -30,6 +30,38 @@ std::vector<Moment> moments(const std::string& yaml) {
   return load_moments(write_file("moments_test.yaml", "moments:\n" + yaml), targets());
 }
 
+// Two target sets: each moment is read from the set that holds its table and
+// carries that set's window; the sets come from the file's own `targets:`,
+// relative to the file.
+TEST(Moments, TwoTargetSetsEachWithItsWindow) {
+  const std::string dir = testing::source_dir() + "/configs/calibration";
+  const std::string file = write_file("two_sets.yaml",
+                                      "targets: [" + dir + "/../targets/belgium_sme_1998_2005.yaml, " + dir +
+                                          "/../targets/belgium_sme_1998_2003.yaml]\n"
+                                          "moments:\n"
+                                          "  - {table: table_06, row: BG, column: total, divide_by: {row: total}, "
+                                          "weight: binomial}\n"
+                                          "  - {table: s001_table_04, row: intra-EU export, column: \"<10\", "
+                                          "scale: 0.01, weight: {binomial: {row: N}}}\n");
+  const std::vector<std::string> files = moments_targets(file);
+  ASSERT_EQ(files.size(), 2u);
+  std::vector<est::Targets> sets;
+  for (const auto& f : files) sets.push_back(est::load_targets(f));
+  const auto m = load_moments(file, sets);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].sample_last_year, 2005);
+  EXPECT_EQ(m[1].sample_last_year, 2003);
+  EXPECT_DOUBLE_EQ(m[1].empirical, 0.05);
+  EXPECT_DOUBLE_EQ(m[1].variance, 0.05 * 0.95 / 20204);
+  // Against seed 000's set alone, the seed 001 table is a located error.
+  EXPECT_THROW(load_moments(file, targets()), InputError);
+  // A relative path is the file's directory's.
+  const std::string rel = (std::filesystem::temp_directory_path() / "sets" / "m.yaml").string();
+  std::filesystem::create_directories(std::filesystem::path(rel).parent_path());
+  std::ofstream(rel) << "targets: [../t/a.yaml]\nmoments: []\n";
+  EXPECT_EQ(moments_targets(rel).front(), (std::filesystem::temp_directory_path() / "t" / "a.yaml").string());
+}
+
 TEST(Moments, ShareOfATotalWithBinomialWeight) {
   const auto m = moments("  - {table: table_06, row: BG, column: total, divide_by: {row: total}, weight: binomial}\n");
   ASSERT_EQ(m.size(), 1u);
