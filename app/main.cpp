@@ -95,6 +95,15 @@ int main(int argc, char** argv) {
   EvaluateCommand evaluate;
   CLI::App* evaluate_cmd = add_evaluate_command(app, evaluate);
 
+  // An empty value ("--firms ''") would parse as "not given" (CLI11 resets
+  // an optional) or as 0: refuse it for every option that takes a value.
+  const CLI::Validator non_empty(
+      [](std::string& value) { return value.empty() ? std::string("an empty value is not allowed") : std::string(); },
+      "", "NONEMPTY");
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    for (CLI::Option* opt : sub->get_options([](CLI::Option* o) { return o->get_type_size() > 0; }))
+      opt->check(non_empty);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

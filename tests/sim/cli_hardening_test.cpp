@@ -2,6 +2,7 @@
 // 2, 4, 5 and 8): exit status 2 with one line on stderr, nothing created or
 // written, and a panel on disk that is always one unit.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,38 @@ TEST_F(CliHardening, EveryNumberIsBoundedLikeTheConfig) {
   }
   // The replicates' range is the config's own.
   EXPECT_NE(firmsim("run " + config() + " --replicates 1000000").output.find("[1, 100000]"), std::string::npos);
+}
+
+// Issue 20, item 5: an empty value used to mean "not given" (--firms '' ran
+// the default population) or 0.
+TEST_F(CliHardening, AnEmptyOptionValueIsRefused) {
+  const fs::path out = dir_ / "out";
+  for (const char* option : {"--firms", "--seed", "--replicates", "--batch", "--threads", "--years", "--format",
+                             "--checkpoint-every", "--targets", "--scenario"}) {
+    const Outcome o = firmsim("run " + config() + " " + option + " '' --out " + out.string());
+    EXPECT_EQ(o.status, 2) << option << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << option << ": " << o.output;
+    EXPECT_NE(o.output.find(option), std::string::npos) << option << ": " << o.output;
+    EXPECT_NE(o.output.find("empty value"), std::string::npos) << option << ": " << o.output;
+    EXPECT_FALSE(fs::exists(out)) << option;
+  }
+  for (const std::string& args : {"calibrate " + config() + " --moments m --parameters p --evaluations ''",
+                                  "evaluate " + config() + " --policy p --budget ''", "compare " + panel_.string() + " --out ''"}) {
+    const Outcome o = firmsim(args);
+    EXPECT_EQ(o.status, 2) << args << ": " << o.output;
+    EXPECT_NE(o.output.find("empty value"), std::string::npos) << args << ": " << o.output;
+  }
+}
+
+// Issue 20, item 5: a FIFO as the config blocked forever.
+TEST_F(CliHardening, AFifoAsTheConfigIsRefused) {
+  const std::string fifo = (dir_ / "fifo.yaml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const Outcome o = firmsim("run " + fifo + " --out " + (dir_ / "out").string(), "timeout 60");
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_TRUE(one_line(o.output)) << o.output;
+  EXPECT_NE(o.output.find(fifo + ": is not a regular file"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
 TEST_F(CliHardening, CompareOverTooFewYearsFailsBeforeWriting) {
