@@ -111,6 +111,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
+  run.format_given = run_cmd->count("--format") > 0;
   try {
     if (*run_cmd) return run_command(run, isatty(fileno(stderr)) != 0);
     if (*compare_cmd) return compare_command(compare);
