@@ -214,6 +214,61 @@ TEST_F(CliHardening, MixedOrUnfinishedPanelsAreRefused) {
   }
 }
 
+// Issue 20, item 4: a manifest that could switch the checks off.
+TEST_F(CliHardening, AManifestMustListEveryFileOnceWithWellFormedFields) {
+  const std::string original = slurp(panel_ / kManifestName);
+  const auto entry_of = [&](const std::string& name) {
+    const auto at = original.find("{name: " + name);
+    const auto begin = original.rfind('\n', at) + 1;
+    return original.substr(begin, original.find('\n', at) + 1 - begin);
+  };
+  const std::string firms = entry_of("firms.csv");
+  std::string wrong_first = firms;  // a duplicate entry whose (wrong) values come first
+  wrong_first.replace(wrong_first.find("crc32: \"") + 8, 8, "00000000");
+  std::string nine = original;
+  nine.insert(nine.find("crc32: \"") + 8, "0");
+  std::string unknown = original;
+  unknown.replace(unknown.find(firms), firms.size(), firms + "  - {name: ../x.csv, rows: 0, bytes: 0, crc32: \"00000000\"}\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {original.substr(0, original.find("files:")) + "files: []\n", "does not list"},
+      {std::string(original).replace(original.find(firms), firms.size(), wrong_first + firms), "listed twice"},
+      {nine, "expected 8 hex digits"},
+      {std::string(original).replace(original.find(firms), firms.size(), ""), "does not list firms.csv"},
+      {unknown, "not a file of a panel"}};
+  for (const auto& [text, says] : cases) {
+    const fs::path run = copy_of_panel("run");
+    std::ofstream(run / kManifestName, std::ios::trunc) << text;
+    const fs::path out = dir_ / "cmp";
+    const Outcome o = firmsim("compare " + run.string() + " --out " + out.string());
+    EXPECT_EQ(o.status, 2) << says << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << o.output;
+    EXPECT_NE(o.output.find(kManifestName), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find(says), std::string::npos) << says << ": " << o.output;
+    EXPECT_FALSE(fs::exists(out));
+    fs::remove_all(run);
+  }
+}
+
+// Issue 20, item 3: a run's own panel with an impossible value and no
+// manifest (the own-data path) is refused with file, line, column and value.
+TEST_F(CliHardening, ImpossiblePanelValuesAreRefusedByCompare) {
+  const fs::path run = copy_of_panel("run");
+  fs::remove(run / kManifestName);
+  std::string fy = slurp(run / "firm_years.csv");
+  // The fte of the first data row (7th field) becomes nan.
+  const auto line2 = fy.find('\n') + 1;
+  std::size_t at = line2;
+  for (int k = 0; k < 6; ++k) at = fy.find(',', at) + 1;
+  fy.replace(at, fy.find(',', at) - at, "nan");
+  std::ofstream(run / "firm_years.csv", std::ios::trunc) << fy;
+  const Outcome o = firmsim("compare " + run.string() + " --out " + (dir_ / "cmp").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find((run / "firm_years.csv").string() + ":2: key 'fte': missing value ('nan')"),
+            std::string::npos)
+      << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "cmp"));
+}
+
 TEST_F(CliHardening, LeftoverTemporariesOfAKilledRunAreCleaned) {
   const fs::path run = copy_of_panel("run");
   const pid_t dead = fork();
@@ -240,7 +295,9 @@ TEST_F(CliHardening, MetaNamesThatNeedQuotingRoundTrip) {
   FirmYearColumns& c = p.firm_years;
   firm_year_schema([&](const char*, auto member, bool, double) { (c.*member).resize(1); });
   c.year[0] = 1998, c.alive[0] = 1, c.fte[0] = 3;
+  c.founding_year[0] = 1998;  // a possible one: the reader refuses founding year 0 (issue 20, item 3)
   firm_schema([&](const char*, auto member, bool, double) { (p.firms.*member).resize(1); });
+  p.firms.founding_year[0] = 1998;
   write_panel(p, dir_.string(), PanelFormat::csv);
   const Panel q = est::read_panel_csv(dir_.string());
   ASSERT_EQ(q.meta.markets.size(), p.meta.markets.size());
