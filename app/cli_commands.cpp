@@ -323,8 +323,11 @@ int run_command(const RunCommand& given, bool interactive) {
   std::cout << "simulated in " << std::fixed << std::setprecision(1) << seconds << " s\n";
 
   if (cmd.out) {
-    write_panel(panel, *cmd.out, format);
-    write_run_report(*cmd.out, report);
+    // The reports go under the panel's manifest: a kill at any moment cannot
+    // leave a previous run's summary.csv or starters.csv beside this panel.
+    std::vector<std::string> stale;
+    const std::vector<PanelExtra> reports = run_report_files(report, stale);
+    write_panel(panel, *cmd.out, format, reports, stale);
     std::cout << "panel written to " << *cmd.out << " (" << cmd.format << ")\n";
     std::error_code ec;
     std::filesystem::remove(checkpoint, ec);  // the run is complete; nothing to resume
@@ -339,8 +342,18 @@ int compare_command(const CompareCommand& cmd) {
   check_output_directory(out);
   check_targets_readable(targets);
   const Panel panel = read_panel_directory(cmd.panel);  // a missing panel directory fails here, uncreated
-  ensure_writable_directory(out);
-  compare_panel(panel, targets, out, nullptr, std::cout);
+  // The tables measure the panel's sample window: its recorded years must
+  // cover it (the meta file says both).
+  const PanelMeta& m = panel.meta;
+  if (m.first_year > m.sample_first_year || m.last_year < m.sample_last_year)
+    throw InputError((std::filesystem::path(cmd.panel) / "panel_meta.yaml").string(), 0, "first_year/last_year",
+                     "the panel records " + std::to_string(m.first_year) + "-" + std::to_string(m.last_year) +
+                         " but its sample window (sample_first_year/sample_last_year) is " +
+                         std::to_string(m.sample_first_year) + "-" + std::to_string(m.sample_last_year) +
+                         ": the tables cannot be measured");
+  // --out is created only once the comparison is computed: a failing
+  // comparison leaves no directory behind.
+  compare_panel(panel, targets, out, nullptr, std::cout, [&] { ensure_writable_directory(out); });
   return 0;
 }
 

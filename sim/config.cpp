@@ -618,8 +618,17 @@ ExporterStatus exporter_status(const YamlReader& r) {
   r.fail("exporter_status", "expected any, non_exporters, exporters, never_exported or former_exporters");
 }
 
+// A list of at most `limit` entries, checked before any entry is read.
+void check_list_size(const YamlReader& list, int limit, const std::string& what) {
+  if (!list.node().IsSequence()) list.fail_here("expected a list");
+  if (list.node().size() > static_cast<std::size_t>(limit))
+    list.fail_here("has " + std::to_string(list.node().size()) + " " + what + "; at most " + std::to_string(limit) +
+                   " are allowed");
+}
+
 void read_policies(const YamlReader& list, Config& c) {
   c.policies.clear();
+  check_list_size(list, limits::kMaxPolicyEntries, "policy programs");
   for (const YamlReader& r : list.items()) {
     PolicySpec p;
     p.name = r.text("name");
@@ -647,6 +656,7 @@ void read_policies(const YamlReader& list, Config& c) {
 
 void read_shocks(const YamlReader& list, Config& c) {
   c.shocks.clear();
+  check_list_size(list, limits::kMaxShockEntries, "demand shocks");
   for (const YamlReader& r : list.items()) {
     ShockSpec s;
     s.name = r.text("name");
@@ -694,13 +704,17 @@ void check_demand_in_range(const Config& c) {
     const MarketSpec& spec = c.markets[m];
     for (int year = c.run.burn_in_start; year <= c.run.last_year; ++year) {
       double demand = spec.params.size * std::pow(1.0 + spec.params.growth, year - c.demand_base_year);
+      for (const ShockSpec& s : c.shocks)
+        if (year >= s.from && year <= s.to && ((s.markets >> m) & 1u)) demand *= s.demand_factor;
+      if (demand <= limits::kMaxDemand) continue;
+      // Only now the explanation: which entries multiply up (building it
+      // for every market and year made a long shock list slow to load).
       std::string why = "markets[" + std::to_string(m) + "].size and .growth from demand_base_year " +
                         std::to_string(c.demand_base_year);
       std::string key = "markets[" + std::to_string(m) + "].growth";
       for (std::size_t k = 0; k < c.shocks.size(); ++k) {
         const ShockSpec& s = c.shocks[k];
         if (year < s.from || year > s.to || !((s.markets >> m) & 1u)) continue;
-        demand *= s.demand_factor;
         key = "shocks[" + std::to_string(k) + "].demand_factor";
         why += " x " + key;
       }

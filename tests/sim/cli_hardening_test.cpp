@@ -269,6 +269,51 @@ TEST_F(CliHardening, ImpossiblePanelValuesAreRefusedByCompare) {
   EXPECT_FALSE(fs::exists(dir_ / "cmp"));
 }
 
+// Issue 20, item 6: the run's reports are part of the unit the manifest describes.
+TEST_F(CliHardening, TheRunsReportsAreUnderTheManifest) {
+  const std::string manifest = slurp(panel_ / kManifestName);
+  EXPECT_NE(manifest.find("{name: summary.csv"), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find("{name: starters.csv"), std::string::npos) << manifest;
+  const fs::path run = copy_of_panel("run");
+  std::ofstream(run / "summary.csv", std::ios::app) << "1999,1,2,3\n";  // another run's, say
+  const Outcome o = firmsim("compare " + run.string() + " --out " + (dir_ / "cmp").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("summary.csv: does not match panel_manifest.yaml"), std::string::npos) << o.output;
+  // A run without starters (its years miss the sample window) removes a previous run's.
+  ASSERT_TRUE(fs::exists(run / "starters.csv"));
+  const Outcome again = firmsim(short_run(7, run) + " --years 1995:1997");
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_FALSE(fs::exists(run / "starters.csv"));
+  EXPECT_EQ(slurp(run / kManifestName).find("starters.csv"), std::string::npos);
+}
+
+// Issue 20, item 6: smaller refusals.
+TEST_F(CliHardening, ACompareThatFailsCreatesNoOutAndNamesTheFile) {
+  const fs::path run = copy_of_panel("run");
+  fs::remove(run / kManifestName);
+  std::string meta = slurp(run / "panel_meta.yaml");
+  meta.replace(meta.find("sample_last_year: 2005"), 22, "sample_last_year: 2010");
+  std::ofstream(run / "panel_meta.yaml", std::ios::trunc) << meta;
+  const fs::path out = dir_ / "new";
+  const Outcome o = firmsim("compare " + run.string() + " --out " + out.string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_TRUE(one_line(o.output)) << o.output;
+  EXPECT_EQ(o.output.rfind("firmsim: " + (run / "panel_meta.yaml").string(), 0), 0u) << o.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(CliHardening, BogusDistributeAndInfiniteBudgetAreRefused) {
+  Outcome o = firmsim("run " + config() + " --firms 100 --distribute bogus --out " + (dir_ / "o").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("key '--distribute'"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "o"));
+  for (const char* budget : {"inf", "nan", "-1", "1e300"}) {
+    o = firmsim("evaluate " + config() + " --policy " + config() + " --budget " + budget);
+    EXPECT_EQ(o.status, 2) << budget << ": " << o.output;
+    EXPECT_NE(o.output.find("--budget"), std::string::npos) << budget << ": " << o.output;
+  }
+}
+
 TEST_F(CliHardening, LeftoverTemporariesOfAKilledRunAreCleaned) {
   const fs::path run = copy_of_panel("run");
   const pid_t dead = fork();

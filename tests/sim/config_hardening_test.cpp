@@ -288,6 +288,27 @@ TEST_F(ConfigHardening, WholeNumberSettingsRefuseFractions) {
   EXPECT_EQ(c.model.strategy.max_markets, 4.0f);
 }
 
+// Issue 20, item 6: 100,000 shocks took a minute to load (an explanation
+// string built for every market and year, every pair of entries compared).
+// The lists have a stated limit, checked before any entry is read.
+TEST_F(ConfigHardening, ShockAndPolicyListsHaveAStatedLimit) {
+  std::string shocks = "shocks:\n", policies = "policies:\n";
+  for (int k = 0; k <= limits::kMaxShockEntries; ++k)
+    shocks += "  - {name: s, from: 2000, to: 2001, markets: [DE], demand_factor: 1}\n";
+  for (int k = 0; k <= limits::kMaxPolicyEntries; ++k)
+    policies += "  - {name: p, kind: diplomacy, from: 2000, to: 2001, strength: 0.01}\n";
+  InputError e = overlay_error(shocks);
+  EXPECT_EQ(e.key(), "shocks");
+  EXPECT_TRUE(says(e, "has 1001 demand shocks; at most 1000")) << e.what();
+  e = overlay_error(policies);
+  EXPECT_EQ(e.key(), "policies");
+  EXPECT_TRUE(says(e, "at most 1000")) << e.what();
+  // At the limit the list loads (the ctest timeout guards the time).
+  shocks.erase(shocks.rfind("  - {"));
+  const Config c = load_config(testing::default_config_path(), {write("ok.yaml", shocks)});
+  EXPECT_EQ(c.shocks.size(), static_cast<std::size_t>(limits::kMaxShockEntries));
+}
+
 // --- Item 7: the recorded years do not change the world ------------------------------
 
 TEST(RecordedYears, DoNotChangeTheFirms) {
