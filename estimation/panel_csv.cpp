@@ -111,7 +111,7 @@ Domain between(double lo, double hi, const std::string& why) { return {lo, hi, f
 // firm-years) are checked once every file is read.
 Domain domain_of(const std::string& table, const std::string& column) {
   static const double kYears = 3000;
-  if (column == "firm") return between(0, 9.2e18, ">= 0");
+  if (column == "firm") return between(0, std::numeric_limits<double>::infinity(), ">= 0");
   if (column == "replicate") return between(0, 2147483647, ">= 0");
   if (column == "founding_year") return between(1000, kYears, "a year from 1000 to 3000");
   if (column == "alive" || column == "exported_1993_1997") return between(0, 1, "0 or 1");
@@ -139,9 +139,12 @@ struct ColumnSpec {
 
 template <class T>
 ColumnSpec integer(const std::string& name, std::vector<T>& out, bool required, T fallback, const Domain& d) {
-  const auto lo = std::max(static_cast<long long>(std::numeric_limits<T>::min()), static_cast<long long>(d.lo));
-  const auto hi = std::min(static_cast<long long>(std::numeric_limits<T>::max()),
-                           d.hi >= 9.2e18 ? std::numeric_limits<long long>::max() : static_cast<long long>(d.hi));
+  // The type's range, narrowed by the domain's (compared as doubles first: an
+  // unbounded domain is +-inf, which no integer can hold).
+  const auto type_lo = static_cast<long long>(std::numeric_limits<T>::min());
+  const auto type_hi = static_cast<long long>(std::numeric_limits<T>::max());
+  const long long lo = d.lo > static_cast<double>(type_lo) ? static_cast<long long>(d.lo) : type_lo;
+  const long long hi = d.hi < static_cast<double>(type_hi) ? static_cast<long long>(d.hi) : type_hi;
   return {name, required,
           [&out, lo, hi](const std::string& c, const Where& w) {
             out.push_back(static_cast<T>(parse_integer(c, w, lo, hi)));
