@@ -211,6 +211,61 @@ void check_compare_window(const Config& c) {
                          std::to_string(c.run.first_year) + "-" + std::to_string(c.run.last_year));
 }
 
+// --distribute is checked whether or not the run is spread over processes:
+// a misspelt mode must not pass unnoticed in a test run on one machine.
+void check_distribute(const RunCommand& cmd) {
+  if (!cmd.distribute) return;
+  const std::string& d = *cmd.distribute;
+  if (d != "auto" && d != "replicates" && d != "firms")
+    throw InputError("command line", 0, "--distribute", "expected auto, replicates or firms, got '" + d + "'");
+}
+
+// `run --resume DIR` continues the run that the checkpoint (or the shard
+// manifest) in DIR describes. An option given with it that contradicts that
+// run is refused, naming the option: silently taking the checkpoint's value
+// would print one run's results under another run's command line. The same
+// value as the checkpoint's is accepted. What cannot change the panel is
+// honoured: --compare and --targets (the comparison reads the finished
+// panel), --threads, --quiet and --checkpoint-every (a panel does not depend
+// on them). --out must name DIR itself: the checkpoint and the panel live
+// there.
+void check_resume_options(const RunCommand& given, const RunCommand& resumed, const Config& config) {
+  const std::string dir = *given.resume;
+  const auto refuse = [&](const std::string& option, const std::string& theirs) {
+    throw InputError("command line", 0, option,
+                     "contradicts the run being resumed in " + dir + " (" + theirs +
+                         "); --resume continues that run with its own settings: leave the option out");
+  };
+  if (!given.scenarios.empty() && given.scenarios != resumed.scenarios) {
+    std::string list;
+    for (const std::string& s : resumed.scenarios) list += (list.empty() ? "" : " ") + s;
+    refuse("--scenario", list.empty() ? "no scenario" : "scenarios " + list);
+  }
+  if (given.firms && *given.firms != config.run.firms)
+    refuse("--firms", std::to_string(config.run.firms) + " firms per replicate");
+  if (given.replicates && *given.replicates != config.run.replicates)
+    refuse("--replicates", std::to_string(config.run.replicates) + " replicates");
+  if (given.seed && (*given.seed < 0 || static_cast<std::uint64_t>(*given.seed) != config.run.seed))
+    refuse("--seed", "seed " + std::to_string(config.run.seed));
+  if (given.batch && *given.batch != config.run.batch)
+    refuse("--batch", "batch " + std::to_string(config.run.batch));
+  if (given.years) {
+    const auto [a, b] = parse_years(*given.years);
+    if (a != config.run.first_year || b != config.run.last_year)
+      refuse("--years", "recorded years " + std::to_string(config.run.first_year) + ":" +
+                            std::to_string(config.run.last_year));
+  }
+  if (given.format_given && given.format != resumed.format) refuse("--format", "format " + resumed.format);
+  if (given.distribute && *given.distribute != resumed.distribute.value_or("auto"))
+    refuse("--distribute", "distribute " + resumed.distribute.value_or("auto"));
+  if (given.out) {
+    std::error_code e1, e2;
+    const bool same = std::filesystem::equivalent(*given.out, dir, e1) ||
+                      std::filesystem::weakly_canonical(*given.out, e1) == std::filesystem::weakly_canonical(dir, e2);
+    if (!same) refuse("--out", "its checkpoint and panel are in " + dir);
+  }
+}
+
 }  // namespace
 
 int run_command(const RunCommand& given, bool interactive) {
@@ -218,12 +273,14 @@ int run_command(const RunCommand& given, bool interactive) {
     throw InputError("command line", 0, "--resume", "takes the run's config from its checkpoint; give no config file");
   if (!given.resume && given.config.empty())
     throw InputError("command line", 0, "config", "a config file is required (or --resume DIR)");
+  check_distribute(given);
   const RunCommand cmd = given.resume ? resumed_command(given, *given.resume) : given;
   if (cmd.checkpoint_every && (*cmd.checkpoint_every < 1 || !cmd.out))
     throw InputError("command line", 0, "--checkpoint-every", "needs K >= 1 and an --out directory");
   const PanelFormat format = parse_panel_format(cmd.format);
   Config config = load_config(cmd.config, cmd.scenarios);
   apply_overrides(cmd, config);
+  if (given.resume) check_resume_options(given, cmd, config);
   const std::string targets = targets_of(cmd.targets);
   if (cmd.out) check_output_directory(*cmd.out);
   if (cmd.compare) {
@@ -266,8 +323,11 @@ int run_command(const RunCommand& given, bool interactive) {
   std::cout << "simulated in " << std::fixed << std::setprecision(1) << seconds << " s\n";
 
   if (cmd.out) {
-    write_panel(panel, *cmd.out, format);
-    write_run_report(*cmd.out, report);
+    // The reports go under the panel's manifest: a kill at any moment cannot
+    // leave a previous run's summary.csv or starters.csv beside this panel.
+    std::vector<std::string> stale;
+    const std::vector<PanelExtra> reports = run_report_files(report, stale);
+    write_panel(panel, *cmd.out, format, reports, stale);
     std::cout << "panel written to " << *cmd.out << " (" << cmd.format << ")\n";
     std::error_code ec;
     std::filesystem::remove(checkpoint, ec);  // the run is complete; nothing to resume
@@ -282,8 +342,18 @@ int compare_command(const CompareCommand& cmd) {
   check_output_directory(out);
   check_targets_readable(targets);
   const Panel panel = read_panel_directory(cmd.panel);  // a missing panel directory fails here, uncreated
-  ensure_writable_directory(out);
-  compare_panel(panel, targets, out, nullptr, std::cout);
+  // The tables measure the panel's sample window: its recorded years must
+  // cover it (the meta file says both).
+  const PanelMeta& m = panel.meta;
+  if (m.first_year > m.sample_first_year || m.last_year < m.sample_last_year)
+    throw InputError((std::filesystem::path(cmd.panel) / "panel_meta.yaml").string(), 0, "first_year/last_year",
+                     "the panel records " + std::to_string(m.first_year) + "-" + std::to_string(m.last_year) +
+                         " but its sample window (sample_first_year/sample_last_year) is " +
+                         std::to_string(m.sample_first_year) + "-" + std::to_string(m.sample_last_year) +
+                         ": the tables cannot be measured");
+  // --out is created only once the comparison is computed: a failing
+  // comparison leaves no directory behind.
+  compare_panel(panel, targets, out, nullptr, std::cout, [&] { ensure_writable_directory(out); });
   return 0;
 }
 

@@ -19,6 +19,7 @@ struct RunCommand {
   std::optional<std::string> years;  // "A:B"
   std::optional<std::string> out;
   std::string format = "csv";
+  bool format_given = false;  // --format was on the command line (a resume checks it against the checkpoint)
   std::optional<std::int64_t> batch;
   std::optional<int> threads;
   bool compare = false;

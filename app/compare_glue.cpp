@@ -15,7 +15,7 @@ namespace firmsim {
 void check_targets_readable(const std::string& targets) { (void)est::load_targets(targets); }
 
 void compare_panel(const Panel& panel, const std::string& targets, const std::optional<std::string>& out,
-                   const Config* config, std::ostream& print_to) {
+                   const Config* config, std::ostream& print_to, const std::function<void()>& before_write) {
   est::TableOptions options;
   if (config) {
     options.rules.early_years = config->typology.early_years;
@@ -30,6 +30,7 @@ void compare_panel(const Panel& panel, const std::string& targets, const std::op
   const est::Comparison c = est::compare_panel(panel, t, options);
   est::print_comparison(print_to, c);
   if (out) {
+    if (before_write) before_write();
     est::write_comparison(c, *out);
     print_to << "comparison written to " << *out << " (comparison.md, comparison.csv, figures)\n";
   }

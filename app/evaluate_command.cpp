@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <iomanip>
 #include <iostream>
 
@@ -73,8 +74,8 @@ int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
     if (*cmd.threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
     omp_set_num_threads(*cmd.threads);
   }
-  if (cmd.budget && !(*cmd.budget > 0))
-    throw InputError("command line", 0, "--budget", "must be a positive EUR amount");
+  if (cmd.budget && !(std::isfinite(*cmd.budget) && *cmd.budget > 0 && *cmd.budget <= 1e15))
+    throw InputError("command line", 0, "--budget", "must be a positive EUR amount up to 1e15");
   const RunCommand run = as_run_command(cmd);
   Config baseline = load_config(cmd.config);
   std::vector<policy::Program> programs = load_programs(cmd);

@@ -97,6 +97,15 @@ int main(int argc, char** argv) {
   EvaluateCommand evaluate;
   CLI::App* evaluate_cmd = add_evaluate_command(app, evaluate);
 
+  // An empty value ("--firms ''") would parse as "not given" (CLI11 resets
+  // an optional) or as 0: refuse it for every option that takes a value.
+  const CLI::Validator non_empty(
+      [](std::string& value) { return value.empty() ? std::string("an empty value is not allowed") : std::string(); },
+      "", "NONEMPTY");
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    for (CLI::Option* opt : sub->get_options([](CLI::Option* o) { return o->get_type_size() > 0; }))
+      opt->check(non_empty);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -104,6 +113,7 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
+  run.format_given = run_cmd->count("--format") > 0;
   try {
     if (*run_cmd) return run_command(run, isatty(fileno(stderr)) != 0);
     if (*compare_cmd) return compare_command(compare);

@@ -147,6 +147,15 @@ void print_run_report(std::ostream& out, const RunReport& r) {
         << std::setw(11) << s.by_strategy[1] << std::setw(11) << s.by_strategy[2] << "\n";
 }
 
+std::vector<PanelExtra> run_report_files(const RunReport& report, std::vector<std::string>& stale) {
+  std::vector<PanelExtra> files = {{"summary.csv", csv_years(report)}};
+  if (report.starters_note.empty())
+    files.push_back({"starters.csv", csv_starters(report)});
+  else
+    stale.push_back("starters.csv");  // a previous run's would describe another panel
+  return files;
+}
+
 void write_run_report(const std::string& dir, const RunReport& report) {
   namespace fs = std::filesystem;
   write_file_atomically((fs::path(dir) / "summary.csv").string(), csv_years(report));

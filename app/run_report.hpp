@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "sim/config.hpp"
 #include "sim/panel.hpp"
+#include "sim/panel_io.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim {
@@ -33,14 +35,20 @@ RunReport make_run_report(const Config& config, const std::vector<YearSummary>& 
 void print_run_report(std::ostream& out, const RunReport& report);
 // summary.csv (one row per recorded year) and starters.csv, atomically.
 void write_run_report(const std::string& dir, const RunReport& report);
+// The same files to be written with the panel, under its manifest
+// (write_panel's extras); a report file not written this time goes to `stale`.
+std::vector<PanelExtra> run_report_files(const RunReport& report, std::vector<std::string>& stale);
 
 // Comparison with the seed tables (estimation/compare): prints every table
 // side by side and, when `out` is set, writes the report files there.
 void check_targets_readable(const std::string& targets);
 // `config` (null for a panel read from disk) gives the typology and the
-// sample window.
+// sample window. `before_write` runs once the comparison is computed, before
+// anything is written to `out` (compare creates its --out directory there, so
+// a comparison that fails leaves no directory behind).
 void compare_panel(const Panel& panel, const std::string& targets, const std::optional<std::string>& out,
-                   const Config* config, std::ostream& print_to);
+                   const Config* config, std::ostream& print_to,
+                   const std::function<void()>& before_write = nullptr);
 Panel read_panel_directory(const std::string& dir);
 
 }  // namespace firmsim

@@ -19,9 +19,18 @@
 // market, replicate or year out of range, a firm listed twice in firms.csv or a
 // firm-year twice, a firm-year or flow whose firm has no row in firms.csv, a replicate
 // the meta file declares with no rows) is an InputError naming the file, the line and
-// the column. A directory written by `firmsim run` carries panel_manifest.yaml (see
-// sim/panel_io.hpp): then the manifest must say `state: complete` and every file read
-// must match its bytes, CRC-32 and rows, so a half-written or mixed panel is refused.
+// the column. So is a value that is impossible (issue 20): a missing fte, exports or
+// imports (the other float columns may be missing); a negative size, trade, turnover,
+// asset or R&D value; alive or exported_1993_1997 not 0/1; latent_strategy beyond 0-2;
+// a founding year outside 1000-3000 or after the row's year; exit or export-start
+// years before it; market counts that are not the masks' bit counts or masks naming
+// unknown markets; a NUL byte; a flow without its firm-year or to a market not in its
+// firm-year's mask; a flows.csv with only its header while firm-years trade. A
+// directory written by `firmsim run` carries panel_manifest.yaml (see
+// sim/panel_io.hpp): then the manifest must say `state: complete`, list the meta file
+// and the three tables of one format, each once, with 8-hex-digit CRC-32s, and every
+// file read (and a listed summary.csv or starters.csv) must match its bytes, CRC-32
+// and rows, so a half-written or mixed panel is refused.
 #pragma once
 
 #include <string>

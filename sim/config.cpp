@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <stdexcept>
+#include <type_traits>
 #include <unordered_map>
 
 #include "sim/limits.hpp"
@@ -26,14 +27,25 @@ struct Binding {
   ParameterInfo info;
   std::function<void(ModelParams&, double)> set;
   std::function<double(const ModelParams&)> get;
+  // A count or a switch: a config must give a whole number (the kernels
+  // truncate or compare with whole years, so 3.7 would silently mean 3).
+  bool whole = false;
 };
+
+// Parameters the kernels use as whole numbers although they are stored as
+// floats (counts of markets, peers, years).
+bool whole_by_meaning(const char* unit) {
+  const std::string u = unit;
+  return u == "switch" || u == "markets" || u == "firms" || u == "years";
+}
 
 template <class Section, class Field>
 Binding bind(const char* key, Section ModelParams::*section, Field Section::*field, double lo, double hi,
              const char* unit, const char* meaning) {
   return Binding{ParameterInfo{key, lo, hi, unit, meaning},
                  [=](ModelParams& p, double v) { (p.*section).*field = static_cast<Field>(v); },
-                 [=](const ModelParams& p) { return static_cast<double>((p.*section).*field); }};
+                 [=](const ModelParams& p) { return static_cast<double>((p.*section).*field); },
+                 std::is_integral_v<Field> || whole_by_meaning(unit)};
 }
 
 const std::vector<Binding>& bindings() {
@@ -332,7 +344,16 @@ YAML::Node load_with_includes(const std::string& file, Origins& origins, Include
     for (const auto& item : list) {
       if (!item.IsScalar()) throw InputError(file, item.Mark().line + 1, "include", "expected a file name");
       const fs::path included = fs::path(file).parent_path() / item.Scalar();
-      if (!fs::exists(included))
+      // With an error code: a symlink loop (ELOOP) is the user's input, not
+      // an internal error; the included file's own load names the cause.
+      std::error_code exists_ec;
+      const bool found = fs::exists(included, exists_ec);
+      if (exists_ec && exists_ec != std::errc::no_such_file_or_directory)
+        throw InputError(file, item.Mark().line + 1, "include",
+                         "cannot read included file " + included.string() + ": " +
+                             (exists_ec == std::errc::too_many_symbolic_link_levels ? "a loop of symbolic links"
+                                                                                   : exists_ec.message()));
+      if (!found)
         throw InputError(file, item.Mark().line + 1, "include", "included file not found: " + included.string());
       combined =
           merged(combined, load_with_includes(included.string(), origins, state), "", included.string(), origins);
@@ -381,7 +402,11 @@ void read_model(const YamlReader& model, ModelParams& p) {
   for (const Binding& b : bindings()) {
     const auto dot = b.info.key.find('.');
     const YamlReader section = model.child(b.info.key.substr(0, dot));
-    b.set(p, section.number_in(b.info.key.substr(dot + 1), b.info.lo, b.info.hi));
+    const std::string key = b.info.key.substr(dot + 1);
+    if (b.whole)
+      b.set(p, static_cast<double>(section.integer_in(key, static_cast<long>(b.info.lo), static_cast<long>(b.info.hi))));
+    else
+      b.set(p, section.number_in(key, b.info.lo, b.info.hi));
   }
   for (const std::string& section : model.keys()) model.child(section).finish();
   model.finish();
@@ -593,8 +618,17 @@ ExporterStatus exporter_status(const YamlReader& r) {
   r.fail("exporter_status", "expected any, non_exporters, exporters, never_exported or former_exporters");
 }
 
+// A list of at most `limit` entries, checked before any entry is read.
+void check_list_size(const YamlReader& list, int limit, const std::string& what) {
+  if (!list.node().IsSequence()) list.fail_here("expected a list");
+  if (list.node().size() > static_cast<std::size_t>(limit))
+    list.fail_here("has " + std::to_string(list.node().size()) + " " + what + "; at most " + std::to_string(limit) +
+                   " are allowed");
+}
+
 void read_policies(const YamlReader& list, Config& c) {
   c.policies.clear();
+  check_list_size(list, limits::kMaxPolicyEntries, "policy programs");
   for (const YamlReader& r : list.items()) {
     PolicySpec p;
     p.name = r.text("name");
@@ -622,6 +656,7 @@ void read_policies(const YamlReader& list, Config& c) {
 
 void read_shocks(const YamlReader& list, Config& c) {
   c.shocks.clear();
+  check_list_size(list, limits::kMaxShockEntries, "demand shocks");
   for (const YamlReader& r : list.items()) {
     ShockSpec s;
     s.name = r.text("name");
@@ -669,13 +704,17 @@ void check_demand_in_range(const Config& c) {
     const MarketSpec& spec = c.markets[m];
     for (int year = c.run.burn_in_start; year <= c.run.last_year; ++year) {
       double demand = spec.params.size * std::pow(1.0 + spec.params.growth, year - c.demand_base_year);
+      for (const ShockSpec& s : c.shocks)
+        if (year >= s.from && year <= s.to && ((s.markets >> m) & 1u)) demand *= s.demand_factor;
+      if (demand <= limits::kMaxDemand) continue;
+      // Only now the explanation: which entries multiply up (building it
+      // for every market and year made a long shock list slow to load).
       std::string why = "markets[" + std::to_string(m) + "].size and .growth from demand_base_year " +
                         std::to_string(c.demand_base_year);
       std::string key = "markets[" + std::to_string(m) + "].growth";
       for (std::size_t k = 0; k < c.shocks.size(); ++k) {
         const ShockSpec& s = c.shocks[k];
         if (year < s.from || year > s.to || !((s.markets >> m) & 1u)) continue;
-        demand *= s.demand_factor;
         key = "shocks[" + std::to_string(k) + "].demand_factor";
         why += " x " + key;
       }

@@ -23,6 +23,13 @@ constexpr int kMaxThreads = 1024;
 // an alias bomb or not a config.
 constexpr std::int64_t kMaxYamlNodes = 2000000;
 
+// Entries of a config's lists of policy programs and demand shocks: a
+// scenario has a handful; these bounds keep the checks that compare every
+// entry with every other (programs in force, stacked shocks) well under a
+// second. More is refused with the limit named.
+constexpr int kMaxPolicyEntries = 1000;
+constexpr int kMaxShockEntries = 1000;
+
 // Demand of a market in any simulated year (size x growth x stacked shocks):
 // beyond this, export values leave float range in the kernels.
 constexpr double kMaxDemand = 1e9;

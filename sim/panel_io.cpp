@@ -3,6 +3,7 @@
 #include <readstat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -290,7 +291,8 @@ void ensure_writable_directory(const std::string& dir) {
   fs::remove(probe, ec);
 }
 
-void write_panel(const Panel& panel, const std::string& dir, PanelFormat format) {
+void write_panel(const Panel& panel, const std::string& dir, PanelFormat format,
+                 const std::vector<PanelExtra>& extras, const std::vector<std::string>& stale) {
   remove_stale_temporaries(dir);
   const std::string ext = format == PanelFormat::csv ? ".csv" : ".dta";
   std::vector<Table> tables = {firm_year_table(panel.firm_years), firm_table(panel.firms), flow_table(panel.flows)};
@@ -312,6 +314,12 @@ void write_panel(const Panel& panel, const std::string& dir, PanelFormat format)
     files.push_back(write_temporary(dir, "panel_meta.yaml", 0, [&](OutputFile& f, const std::string&) {
       f.stream().write(meta.data(), static_cast<std::streamsize>(meta.size()));
     }));
+    for (const PanelExtra& x : extras) {
+      const std::size_t lines = static_cast<std::size_t>(std::count(x.text.begin(), x.text.end(), '\n'));
+      files.push_back(write_temporary(dir, x.name, lines > 0 ? lines - 1 : 0, [&](OutputFile& f, const std::string&) {
+        f.stream().write(x.text.data(), static_cast<std::streamsize>(x.text.size()));
+      }));
+    }
   } catch (...) {
     discard();
     throw;
@@ -327,6 +335,10 @@ void write_panel(const Panel& panel, const std::string& dir, PanelFormat format)
     throw;
   }
   try {
+    for (const std::string& name : stale) {
+      std::error_code ec;
+      fs::remove(fs::path(dir) / name, ec);  // absent is fine
+    }
     for (const Written& w : files) rename_into_place(w.temporary, w.final_path);
   } catch (...) {
     discard();  // the ones not yet renamed; the manifest still says `writing`

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sim/panel.hpp"
 
@@ -40,7 +41,18 @@ void check_output_directory(const std::string& dir);
 // passed, before a long run.
 void ensure_writable_directory(const std::string& dir);
 
-// Writes the panel into `dir` (which must exist).
-void write_panel(const Panel& panel, const std::string& dir, PanelFormat format);
+// A further file written with the panel under the same manifest (the run's
+// reports: summary.csv, starters.csv), so that a kill at any moment never
+// leaves a previous run's report beside a new panel.
+struct PanelExtra {
+  std::string name;
+  std::string text;
+};
+
+// Writes the panel into `dir` (which must exist), with `extras` as further
+// files of the unit. The files named in `stale` (not written this time) are
+// removed while the manifest says `writing`, so an old one cannot outlive it.
+void write_panel(const Panel& panel, const std::string& dir, PanelFormat format,
+                 const std::vector<PanelExtra>& extras = {}, const std::vector<std::string>& stale = {});
 
 }  // namespace firmsim

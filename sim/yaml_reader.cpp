@@ -1,6 +1,12 @@
 #include "sim/yaml_reader.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -98,18 +104,83 @@ class DocumentCheck {
 
 }  // namespace
 
+namespace {
+
+// The whole of a regular file, opened without blocking: a FIFO, a device or
+// a socket given as a config would otherwise block the open (or the read)
+// forever, so the file is opened O_NONBLOCK and refused unless fstat says it
+// is a regular file. A symlink loop or any other error of the path is an
+// InputError naming it.
+std::string read_regular_file(const std::string& file) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) throw InputError(file, 0, "", "cannot open file: no such file");
+    if (err == ELOOP) throw InputError(file, 0, "", "cannot open file: a loop of symbolic links");
+    throw InputError(file, 0, "", std::string("cannot open file: ") + std::strerror(err));
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const bool dir = S_ISDIR(st.st_mode);
+    ::close(fd);
+    throw InputError(file, 0, "", dir ? "is a directory, expected a YAML file"
+                                      : "is not a regular file (a FIFO, device or socket?), expected a YAML file");
+  }
+  std::string text;
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      throw InputError(file, 0, "", "cannot read file");
+    }
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+// The 1-based line where a document after the first starts: its root's mark,
+// or else the first `---` or `...` line after the first document's content.
+int second_document_line(const std::string& text, const YAML::Node& second) {
+  if (!second.Mark().is_null() && second.Mark().line >= 0) {
+    // The mark is the node's; the separator is usually the line before it.
+    int line = second.Mark().line + 1;
+    std::istringstream in(text);
+    std::string l;
+    int n = 0, separator = 0;
+    while (std::getline(in, l) && ++n < line)
+      if (l.rfind("---", 0) == 0 || l.rfind("...", 0) == 0) separator = n;
+    return separator > 0 ? separator : line;
+  }
+  std::istringstream in(text);
+  std::string l;
+  int n = 0, last = 0;
+  while (std::getline(in, l)) {
+    ++n;
+    if (l.rfind("---", 0) == 0 || l.rfind("...", 0) == 0) last = n;
+  }
+  return last;
+}
+
+}  // namespace
+
 YamlReader YamlReader::load_file(const std::string& file) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) throw InputError(file, 0, "", "is a directory, expected a YAML file");
-  std::ifstream in(file);
-  if (!in) throw InputError(file, 0, "", "cannot open file");
-  YAML::Node root;
+  const std::string text = read_regular_file(file);
+  std::vector<YAML::Node> documents;
   try {
-    root = YAML::Load(in);
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& e) {
     throw InputError(file, e.mark.line + 1, "", "YAML syntax error: " + e.msg);
   }
-  if (in.bad()) throw InputError(file, 0, "", "cannot read file");
+  // yaml-cpp's Load keeps the first document and drops the rest: a second
+  // document (after `---`, or junk after `...`) would be silently ignored.
+  if (documents.size() > 1)
+    throw InputError(file, second_document_line(text, documents[1]), "",
+                     "a second YAML document (after '---' or '...'): a config is one document");
+  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
   DocumentCheck(file).walk(root, "", 0);
   return YamlReader(root, file);
 }

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include <unistd.h>
 
@@ -297,6 +299,120 @@ TEST(PanelCsv, ADirectoryIsNotAPanelFile) {
   fs::remove_all(dir);
   EXPECT_NE(std::string(read_error(dir).what()).find("no such panel directory"), std::string::npos);
   EXPECT_FALSE(fs::exists(dir));
+}
+
+// --- Impossible values (issue 20, item 3) ---------------------------------------------
+// A researcher's own panel (no manifest) gets the same checks as a run's.
+
+// Sets the cell of `column` on line `line_no` (1 = the header) of a CSV file.
+void set_cell(const fs::path& file, int line_no, const std::string& column, const std::string& value) {
+  std::istringstream in(read(file));
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  const auto fields = [](const std::string& l) {
+    std::vector<std::string> out;
+    std::string f;
+    std::istringstream s(l);
+    while (std::getline(s, f, ',')) out.push_back(f);
+    if (!l.empty() && l.back() == ',') out.push_back("");
+    return out;
+  };
+  const std::vector<std::string> header = fields(lines[0]);
+  std::vector<std::string> row = fields(lines[static_cast<std::size_t>(line_no - 1)]);
+  std::size_t k = 0;
+  while (k < header.size() && header[k] != column) ++k;
+  ASSERT_LT(k, header.size()) << column;
+  row[k] = value;
+  std::string joined;
+  for (std::size_t j = 0; j < row.size(); ++j) joined += (j ? "," : "") + row[j];
+  lines[static_cast<std::size_t>(line_no - 1)] = joined;
+  std::string text;
+  for (const std::string& l : lines) text += l + "\n";
+  put(file, text);
+}
+
+struct Impossible {
+  const char* file;
+  int line;
+  const char* column;
+  std::string value;
+  const char* says;
+};
+
+TEST(PanelCsv, ImpossibleValuesNameFileLineColumnAndValue) {
+  const fs::path dir = fresh_dir("impossible");
+  // firm_years.csv line 2: firm 7 in 1998 (founded 1996); line 4: firm 7 in 2000, an exporter.
+  const std::vector<Impossible> cases = {
+      {"firm_years.csv", 3, "fte", "-5", "-5"},
+      {"firm_years.csv", 3, "fte", "nan", "missing value"},
+      {"firm_years.csv", 3, "fte", "", "missing value"},
+      {"firm_years.csv", 4, "exports", "-1000", "-1000"},
+      {"firm_years.csv", 4, "exports", "NA", "missing value"},
+      {"firm_years.csv", 3, "imports", "-1", "-1"},
+      {"firm_years.csv", 3, "turnover", "-3", "-3"},
+      {"firm_years.csv", 3, "alive", "2", "out of range [0, 1]"},
+      {"firm_years.csv", 3, "latent_strategy", "7", "out of range [0, 2]"},
+      {"firm_years.csv", 2, "founding_year", "1999", "after the row's year 1998"},
+      {"firm_years.csv", 4, "n_export_markets", "3", "not the number of markets in export_mask"},
+      {"firm_years.csv", 4, "export_mask", "0x10000000", "beyond the 13"},
+      {"firm_years.csv", 3, "fte", std::string("2\0", 2) + "0", "NUL byte"},
+      {"firms.csv", 2, "exported_1993_1997", "3", "out of range [0, 1]"},
+      {"firms.csv", 2, "latent_strategy", "9", "out of range [0, 2]"},
+      {"firms.csv", 2, "exit_year", "1990", "before the founding year"},
+      {"firms.csv", 2, "firm", "-7", "out of range"},
+      {"flows.csv", 2, "exports", "-1", "-1"},
+      {"flows.csv", 2, "exports", "", "missing value"},
+      {"flows.csv", 2, "market", "3", "no such market in export_mask"},
+  };
+  for (const Impossible& c : cases) {
+    write_panel_csv(small_panel(), dir.string());
+    set_cell(dir / c.file, c.line, c.column, c.value);
+    const InputError e = read_error(dir);
+    const std::string what = e.what();
+    EXPECT_EQ(e.file(), (dir / c.file).string()) << c.column << " " << what;
+    EXPECT_EQ(e.line(), c.line) << c.column << " " << what;
+    // A flow's market is checked against its firm-year's mask, and reported on the value that disagrees.
+    EXPECT_EQ(e.key(), std::string(c.column) == "market" ? "exports" : c.column) << what;
+    EXPECT_NE(what.find(c.says), std::string::npos) << c.column << "=" << c.value << ": " << what;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, AFlowsFileWithOnlyItsHeaderIsRefusedWhenFirmsTrade) {
+  const fs::path dir = fresh_dir("flowsheader");
+  write_panel_csv(small_panel(), dir.string());
+  const std::string flows = read(dir / "flows.csv");
+  put(dir / "flows.csv", flows.substr(0, flows.find('\n') + 1));
+  const InputError e = read_error(dir);
+  EXPECT_EQ(e.file(), (dir / "flows.csv").string());
+  EXPECT_NE(std::string(e.what()).find("the flows are missing"), std::string::npos) << e.what();
+  // A flow whose firm has no row that year (firm 9's 1998 row, line 10, dropped).
+  write_panel_csv(small_panel(), dir.string());
+  std::string fy = read(dir / "firm_years.csv");
+  std::size_t at = 0;
+  for (int l = 1; l < 10; ++l) at = fy.find('\n', at) + 1;
+  put(dir / "firm_years.csv", fy.erase(at, fy.find('\n', at) + 1 - at));
+  const InputError year = read_error(dir);
+  EXPECT_EQ(year.file(), (dir / "flows.csv").string());
+  EXPECT_EQ(year.line(), 2);
+  EXPECT_NE(std::string(year.what()).find("no row in firm_years.csv for 1998"), std::string::npos) << year.what();
+  // Without flows.csv at all the masks are used, as documented.
+  fs::remove(dir / "flows.csv");
+  EXPECT_NO_THROW(read_panel_csv(dir.string()));
+  fs::remove_all(dir);
+}
+
+TEST(PanelCsv, MissingValuesStayAllowedWhereRealDataHasThem) {
+  const fs::path dir = fresh_dir("missingok");
+  write_panel_csv(small_panel(), dir.string());
+  for (const char* column : {"value_added", "turnover", "fixed_assets", "intangible_assets", "rnd", "tfp",
+                             "exports_true", "imports_true"})
+    set_cell(dir / "firm_years.csv", 3, column, "NA");
+  set_cell(dir / "firms.csv", 2, "orientation", "");
+  const Panel p = read_panel_csv(dir.string());
+  EXPECT_TRUE(std::isnan(p.firm_years.tfp[1]));
+  EXPECT_TRUE(std::isnan(p.firms.orientation[0]));
+  fs::remove_all(dir);
 }
 
 }  // namespace

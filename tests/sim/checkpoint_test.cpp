@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -76,6 +77,48 @@ TEST_F(Checkpoint, KilledRunResumesToTheSamePanelByteForByte) {
     EXPECT_TRUE(reference == slurp(killed / file)) << file << " differs after resume";
   }
   EXPECT_FALSE(fs::exists(killed / kCheckpointFile)) << "a finished run leaves no checkpoint behind";
+}
+
+// Issue 20, item 2: every option given with --resume used to be ignored
+// silently (exit 0 with the checkpoint's settings). One that contradicts the
+// checkpoint is refused, naming it, and nothing in the run directory changes;
+// the checkpoint's own values, --out DIR itself and the options that cannot
+// change the panel are accepted.
+TEST_F(Checkpoint, ResumeRefusesOptionsThatContradictTheCheckpoint) {
+  const std::string config = testing::default_config_path();
+  const fs::path killed = dir_ / "killed";
+  run_and_kill_after_checkpoint(config, killed);
+  const std::string checkpoint = slurp(killed / kCheckpointFile);
+  const std::string other = (dir_ / "other.yaml").string();
+  std::ofstream(other) << "run:\n  seed: 5\n";
+  const std::vector<std::pair<std::string, std::string>> contradictions = {
+      {"--seed", "--seed 99"},
+      {"--years", "--years 1998:2005"},
+      {"--scenario", "--scenario " + other},
+      {"--replicates", "--replicates 3"},
+      {"--batch", "--batch 64"},
+      {"--firms", "--firms 401"},
+      {"--format", "--format dta"},
+      {"--distribute", "--distribute firms"},
+      {"--out", "--out " + (dir_ / "elsewhere").string()}};
+  for (const auto& [option, args] : contradictions) {
+    const Outcome o = firmsim("run --resume " + killed.string() + " --quiet " + args);
+    EXPECT_EQ(o.status, 2) << args << ": " << o.output;
+    EXPECT_EQ(std::count(o.output.begin(), o.output.end(), '\n'), 1) << args << ": " << o.output;
+    EXPECT_NE(o.output.find("key '" + option + "'"), std::string::npos) << args << ": " << o.output;
+    EXPECT_NE(o.output.find("contradicts the run being resumed"), std::string::npos) << args << ": " << o.output;
+    EXPECT_TRUE(slurp(killed / kCheckpointFile) == checkpoint) << args;
+    EXPECT_FALSE(fs::exists(killed / "firm_years.csv")) << args;
+    EXPECT_FALSE(fs::exists(dir_ / "elsewhere")) << args;
+  }
+  // The checkpoint's own values, its directory as --out, and the options
+  // that cannot change the panel: the run resumes and finishes.
+  const Outcome o = firmsim("run --resume " + killed.string() +
+                            " --quiet --firms 400 --replicates 2 --format csv --threads 1 --checkpoint-every 20 --out " +
+                            killed.string() + " --compare");
+  EXPECT_EQ(o.status, 0) << o.output;
+  EXPECT_TRUE(fs::exists(killed / "firm_years.csv"));
+  EXPECT_TRUE(fs::exists(killed / "comparison.md")) << "--compare is honoured";
 }
 
 TEST_F(Checkpoint, ResumeWithoutACheckpointIsStatus2) {

@@ -2,6 +2,7 @@
 // 2, 4, 5 and 8): exit status 2 with one line on stderr, nothing created or
 // written, and a panel on disk that is always one unit.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,6 +78,38 @@ TEST_F(CliHardening, EveryNumberIsBoundedLikeTheConfig) {
   }
   // The replicates' range is the config's own.
   EXPECT_NE(firmsim("run " + config() + " --replicates 1000000").output.find("[1, 100000]"), std::string::npos);
+}
+
+// Issue 20, item 5: an empty value used to mean "not given" (--firms '' ran
+// the default population) or 0.
+TEST_F(CliHardening, AnEmptyOptionValueIsRefused) {
+  const fs::path out = dir_ / "out";
+  for (const char* option : {"--firms", "--seed", "--replicates", "--batch", "--threads", "--years", "--format",
+                             "--checkpoint-every", "--targets", "--scenario"}) {
+    const Outcome o = firmsim("run " + config() + " " + option + " '' --out " + out.string());
+    EXPECT_EQ(o.status, 2) << option << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << option << ": " << o.output;
+    EXPECT_NE(o.output.find(option), std::string::npos) << option << ": " << o.output;
+    EXPECT_NE(o.output.find("empty value"), std::string::npos) << option << ": " << o.output;
+    EXPECT_FALSE(fs::exists(out)) << option;
+  }
+  for (const std::string& args : {"calibrate " + config() + " --moments m --parameters p --evaluations ''",
+                                  "evaluate " + config() + " --policy p --budget ''", "compare " + panel_.string() + " --out ''"}) {
+    const Outcome o = firmsim(args);
+    EXPECT_EQ(o.status, 2) << args << ": " << o.output;
+    EXPECT_NE(o.output.find("empty value"), std::string::npos) << args << ": " << o.output;
+  }
+}
+
+// Issue 20, item 5: a FIFO as the config blocked forever.
+TEST_F(CliHardening, AFifoAsTheConfigIsRefused) {
+  const std::string fifo = (dir_ / "fifo.yaml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const Outcome o = firmsim("run " + fifo + " --out " + (dir_ / "out").string(), "timeout 60");
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_TRUE(one_line(o.output)) << o.output;
+  EXPECT_NE(o.output.find(fifo + ": is not a regular file"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
 }
 
 TEST_F(CliHardening, CompareOverTooFewYearsFailsBeforeWriting) {
@@ -181,6 +214,106 @@ TEST_F(CliHardening, MixedOrUnfinishedPanelsAreRefused) {
   }
 }
 
+// Issue 20, item 4: a manifest that could switch the checks off.
+TEST_F(CliHardening, AManifestMustListEveryFileOnceWithWellFormedFields) {
+  const std::string original = slurp(panel_ / kManifestName);
+  const auto entry_of = [&](const std::string& name) {
+    const auto at = original.find("{name: " + name);
+    const auto begin = original.rfind('\n', at) + 1;
+    return original.substr(begin, original.find('\n', at) + 1 - begin);
+  };
+  const std::string firms = entry_of("firms.csv");
+  std::string wrong_first = firms;  // a duplicate entry whose (wrong) values come first
+  wrong_first.replace(wrong_first.find("crc32: \"") + 8, 8, "00000000");
+  std::string nine = original;
+  nine.insert(nine.find("crc32: \"") + 8, "0");
+  std::string unknown = original;
+  unknown.replace(unknown.find(firms), firms.size(), firms + "  - {name: ../x.csv, rows: 0, bytes: 0, crc32: \"00000000\"}\n");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {original.substr(0, original.find("files:")) + "files: []\n", "does not list"},
+      {std::string(original).replace(original.find(firms), firms.size(), wrong_first + firms), "listed twice"},
+      {nine, "expected 8 hex digits"},
+      {std::string(original).replace(original.find(firms), firms.size(), ""), "does not list firms.csv"},
+      {unknown, "not a file of a panel"}};
+  for (const auto& [text, says] : cases) {
+    const fs::path run = copy_of_panel("run");
+    std::ofstream(run / kManifestName, std::ios::trunc) << text;
+    const fs::path out = dir_ / "cmp";
+    const Outcome o = firmsim("compare " + run.string() + " --out " + out.string());
+    EXPECT_EQ(o.status, 2) << says << ": " << o.output;
+    EXPECT_TRUE(one_line(o.output)) << o.output;
+    EXPECT_NE(o.output.find(kManifestName), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find(says), std::string::npos) << says << ": " << o.output;
+    EXPECT_FALSE(fs::exists(out));
+    fs::remove_all(run);
+  }
+}
+
+// Issue 20, item 3: a run's own panel with an impossible value and no
+// manifest (the own-data path) is refused with file, line, column and value.
+TEST_F(CliHardening, ImpossiblePanelValuesAreRefusedByCompare) {
+  const fs::path run = copy_of_panel("run");
+  fs::remove(run / kManifestName);
+  std::string fy = slurp(run / "firm_years.csv");
+  // The fte of the first data row (7th field) becomes nan.
+  const auto line2 = fy.find('\n') + 1;
+  std::size_t at = line2;
+  for (int k = 0; k < 6; ++k) at = fy.find(',', at) + 1;
+  fy.replace(at, fy.find(',', at) - at, "nan");
+  std::ofstream(run / "firm_years.csv", std::ios::trunc) << fy;
+  const Outcome o = firmsim("compare " + run.string() + " --out " + (dir_ / "cmp").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find((run / "firm_years.csv").string() + ":2: key 'fte': missing value ('nan')"),
+            std::string::npos)
+      << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "cmp"));
+}
+
+// Issue 20, item 6: the run's reports are part of the unit the manifest describes.
+TEST_F(CliHardening, TheRunsReportsAreUnderTheManifest) {
+  const std::string manifest = slurp(panel_ / kManifestName);
+  EXPECT_NE(manifest.find("{name: summary.csv"), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find("{name: starters.csv"), std::string::npos) << manifest;
+  const fs::path run = copy_of_panel("run");
+  std::ofstream(run / "summary.csv", std::ios::app) << "1999,1,2,3\n";  // another run's, say
+  const Outcome o = firmsim("compare " + run.string() + " --out " + (dir_ / "cmp").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("summary.csv: does not match panel_manifest.yaml"), std::string::npos) << o.output;
+  // A run without starters (its years miss the sample window) removes a previous run's.
+  ASSERT_TRUE(fs::exists(run / "starters.csv"));
+  const Outcome again = firmsim(short_run(7, run) + " --years 1995:1997");
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_FALSE(fs::exists(run / "starters.csv"));
+  EXPECT_EQ(slurp(run / kManifestName).find("starters.csv"), std::string::npos);
+}
+
+// Issue 20, item 6: smaller refusals.
+TEST_F(CliHardening, ACompareThatFailsCreatesNoOutAndNamesTheFile) {
+  const fs::path run = copy_of_panel("run");
+  fs::remove(run / kManifestName);
+  std::string meta = slurp(run / "panel_meta.yaml");
+  meta.replace(meta.find("sample_last_year: 2005"), 22, "sample_last_year: 2010");
+  std::ofstream(run / "panel_meta.yaml", std::ios::trunc) << meta;
+  const fs::path out = dir_ / "new";
+  const Outcome o = firmsim("compare " + run.string() + " --out " + out.string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_TRUE(one_line(o.output)) << o.output;
+  EXPECT_EQ(o.output.rfind("firmsim: " + (run / "panel_meta.yaml").string(), 0), 0u) << o.output;
+  EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(CliHardening, BogusDistributeAndInfiniteBudgetAreRefused) {
+  Outcome o = firmsim("run " + config() + " --firms 100 --distribute bogus --out " + (dir_ / "o").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("key '--distribute'"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "o"));
+  for (const char* budget : {"inf", "nan", "-1", "1e300"}) {
+    o = firmsim("evaluate " + config() + " --policy " + config() + " --budget " + budget);
+    EXPECT_EQ(o.status, 2) << budget << ": " << o.output;
+    EXPECT_NE(o.output.find("--budget"), std::string::npos) << budget << ": " << o.output;
+  }
+}
+
 TEST_F(CliHardening, LeftoverTemporariesOfAKilledRunAreCleaned) {
   const fs::path run = copy_of_panel("run");
   const pid_t dead = fork();
@@ -207,7 +340,9 @@ TEST_F(CliHardening, MetaNamesThatNeedQuotingRoundTrip) {
   FirmYearColumns& c = p.firm_years;
   firm_year_schema([&](const char*, auto member, bool, double) { (c.*member).resize(1); });
   c.year[0] = 1998, c.alive[0] = 1, c.fte[0] = 3;
+  c.founding_year[0] = 1998;  // a possible one: the reader refuses founding year 0 (issue 20, item 3)
   firm_schema([&](const char*, auto member, bool, double) { (p.firms.*member).resize(1); });
+  p.firms.founding_year[0] = 1998;
   write_panel(p, dir_.string(), PanelFormat::csv);
   const Panel q = est::read_panel_csv(dir_.string());
   ASSERT_EQ(q.meta.markets.size(), p.meta.markets.size());

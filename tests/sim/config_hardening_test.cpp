@@ -3,6 +3,7 @@
 // an exhausted machine or a silently ignored contradiction (issue 8, items
 // 1-3 and 7).
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
@@ -215,6 +216,97 @@ TEST_F(ConfigHardening, StackedShocksThatWouldOverflowDemand) {
   EXPECT_EQ(e.key(), "shocks[2].demand_factor") << e.what();
   EXPECT_TRUE(says(e, "shocks[0].demand_factor")) << e.what();
   EXPECT_TRUE(says(e, "'DE'")) << e.what();
+}
+
+// --- Issue 20, item 5: inputs that hung or misreported -----------------------------
+
+// Loads `path` as the config, `scenario` as an overlay when given; the error.
+InputError load_error(const std::string& path, const std::vector<std::string>& overlays = {}) {
+  try {
+    load_config(path, overlays);
+  } catch (const InputError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error for " << path;
+  return InputError("", 0, "", "");
+}
+
+TEST_F(ConfigHardening, AFifoIsRefusedNotWaitedOn) {
+  // Opening a FIFO for reading blocks until a writer comes: none will. The
+  // test's own timeout is the guard against a hang.
+  const std::string fifo = (dir_ / "fifo.yaml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (int where = 0; where < 3; ++where) {
+    InputError e("", 0, "", "");
+    if (where == 0) e = load_error(fifo);                                     // the config
+    if (where == 1) e = load_error(testing::default_config_path(), {fifo});  // a scenario
+    if (where == 2) e = load_error(write("main.yaml", "include: [fifo.yaml]\n"));  // an include
+    EXPECT_EQ(e.file(), fifo) << where << ": " << e.what();
+    EXPECT_TRUE(says(e, "not a regular file")) << e.what();
+  }
+}
+
+TEST_F(ConfigHardening, ASymlinkLoopIsAnInputErrorNamingTheFile) {
+  fs::create_symlink(dir_ / "b.yaml", dir_ / "a.yaml");
+  fs::create_symlink(dir_ / "a.yaml", dir_ / "b.yaml");
+  InputError e = load_error(write("main.yaml", "include: [a.yaml]\nrun: {}\n"));
+  EXPECT_EQ(e.file(), (dir_ / "main.yaml").string()) << e.what();
+  EXPECT_EQ(e.key(), "include");
+  EXPECT_TRUE(says(e, (dir_ / "a.yaml").string())) << e.what();
+  EXPECT_TRUE(says(e, "loop of symbolic links")) << e.what();
+  e = load_error((dir_ / "a.yaml").string());  // as the config itself
+  EXPECT_EQ(e.file(), (dir_ / "a.yaml").string()) << e.what();
+  EXPECT_TRUE(says(e, "loop of symbolic links")) << e.what();
+}
+
+TEST_F(ConfigHardening, ASecondYamlDocumentIsRefused) {
+  InputError e = overlay_error("run:\n  seed: 3\n---\nrun:\n  seed: 4\n");
+  EXPECT_EQ(e.line(), 3) << e.what();
+  EXPECT_TRUE(says(e, "second YAML document")) << e.what();
+  e = overlay_error("run:\n  seed: 3\n...\nmodel: junk\n");
+  EXPECT_TRUE(says(e, "second YAML document")) << e.what();
+  EXPECT_GE(e.line(), 3) << e.what();
+  // One document, with its optional markers, is still fine.
+  EXPECT_NO_THROW(load_config(testing::default_config_path(), {write("one.yaml", "---\nrun:\n  seed: 3\n...\n")}));
+}
+
+TEST_F(ConfigHardening, WholeNumberSettingsRefuseFractions) {
+  for (const std::string key : {"strategy.mode", "learning.passive", "interactions.peers", "strategy.max_markets",
+                                "exports.reentry_years", "interactions.mentor_experience", "exports.hysteresis"}) {
+    const auto dot = key.find('.');
+    const InputError e =
+        overlay_error("model:\n  " + key.substr(0, dot) + ":\n    " + key.substr(dot + 1) + ": " +
+                      (key == "strategy.max_markets" ? "1.5" : "0.5") + "\n");
+    EXPECT_EQ(e.key(), "model." + key) << e.what();
+    EXPECT_TRUE(says(e, "whole number")) << e.what();
+  }
+  const InputError e = overlay_error("model:\n  strategy:\n    max_markets: 3.7\n");
+  EXPECT_TRUE(says(e, "whole number")) << e.what();
+  // Whole numbers written as such load as before.
+  const Config c =
+      load_config(testing::default_config_path(), {write("ok.yaml", "model:\n  strategy:\n    max_markets: 4.0\n")});
+  EXPECT_EQ(c.model.strategy.max_markets, 4.0f);
+}
+
+// Issue 20, item 6: 100,000 shocks took a minute to load (an explanation
+// string built for every market and year, every pair of entries compared).
+// The lists have a stated limit, checked before any entry is read.
+TEST_F(ConfigHardening, ShockAndPolicyListsHaveAStatedLimit) {
+  std::string shocks = "shocks:\n", policies = "policies:\n";
+  for (int k = 0; k <= limits::kMaxShockEntries; ++k)
+    shocks += "  - {name: s, from: 2000, to: 2001, markets: [DE], demand_factor: 1}\n";
+  for (int k = 0; k <= limits::kMaxPolicyEntries; ++k)
+    policies += "  - {name: p, kind: diplomacy, from: 2000, to: 2001, strength: 0.01}\n";
+  InputError e = overlay_error(shocks);
+  EXPECT_EQ(e.key(), "shocks");
+  EXPECT_TRUE(says(e, "has 1001 demand shocks; at most 1000")) << e.what();
+  e = overlay_error(policies);
+  EXPECT_EQ(e.key(), "policies");
+  EXPECT_TRUE(says(e, "at most 1000")) << e.what();
+  // At the limit the list loads (the ctest timeout guards the time).
+  shocks.erase(shocks.rfind("  - {"));
+  const Config c = load_config(testing::default_config_path(), {write("ok.yaml", shocks)});
+  EXPECT_EQ(c.shocks.size(), static_cast<std::size_t>(limits::kMaxShockEntries));
 }
 
 // --- Item 7: the recorded years do not change the world ------------------------------

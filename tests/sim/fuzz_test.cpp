@@ -9,6 +9,7 @@
 // exactly one line and creates no output directory, a success leaves no
 // temporary file.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,9 +154,36 @@ std::string shock(Rng& rng) {
   return s.str();
 }
 
+// Settings the kernels use as whole numbers (issue 20, item 5).
+const std::vector<std::string>& whole_keys() {
+  static const std::vector<std::string> k = {"model.strategy.mode",        "model.learning.passive",
+                                             "model.interactions.peers",   "model.strategy.max_markets",
+                                             "model.exports.reentry_years", "run.seed",
+                                             "run.replicates",             "typology.min_countries"};
+  return k;
+}
+
+// config_overlay's answer when the scenario is to be a file of the scratch
+// directory that is not a regular file (the rest of the answer names it).
+const std::string kHostilePath = "\x01hostile:";
+
 // An overlay of 1-4 mutations, or now and then a malformed document.
 std::string config_overlay(Rng& rng, const fs::path& dir) {
-  switch (roll(rng, 12)) {
+  switch (roll(rng, 16)) {
+    case 12:  // a second document, or junk after the end of the first (issue 20, item 5)
+      return pick(rng, std::vector<std::string>{"run:\n  seed: 3\n---\nrun:\n  seed: 4\n",
+                                                "run:\n  seed: 3\n...\nmodel: junk\n", "---\n---\n",
+                                                "model:\n  exports:\n    margin: 0.2\n...\n..."});
+    case 13:  // a whole number given with a fraction
+      return nested(pick(rng, whole_keys()), pick(rng, std::vector<std::string>{"1.5", "0.5", "3.7", "2.0000001"}));
+    case 14:  // a FIFO or a loop of symbolic links (made by SetUp) as a scenario
+      return kHostilePath + pick(rng, std::vector<std::string>{"fifo.yaml", "loop_a.yaml", "loop_dir/x.yaml"});
+    case 15: {  // more shocks than the limit, or just within it
+      std::string y = "shocks:\n";
+      for (int k = roll(rng, 2) ? 1001 : 1000; k > 0; --k)
+        y += "  - {name: s, from: 2000, to: 2001, markets: [DE], demand_factor: 1}\n";
+      return y;
+    }
     case 0:
       return "model: {exports: [\n";  // unbalanced
     case 1: {
@@ -215,6 +243,10 @@ std::string extra_options(Rng& rng) {
   if (roll(rng, 6) == 0) o += " --batch " + pick(rng, std::vector<std::string>{"1", "7", "0", "1e30"});
   if (roll(rng, 8) == 0) o += " --compare";
   if (roll(rng, 8) == 0) o += " --format " + pick(rng, std::vector<std::string>{"dta", "csv", "xls"});
+  if (roll(rng, 10) == 0)  // an empty value (issue 20, item 5)
+    o += " " + pick(rng, std::vector<std::string>{"--seed", "--batch", "--threads", "--years", "--checkpoint-every"}) +
+         " ''";
+  if (roll(rng, 12) == 0) o += " --distribute " + pick(rng, std::vector<std::string>{"bogus", "replicates", "auto"});
   return o;
 }
 
@@ -255,6 +287,12 @@ class Fuzz : public ::testing::TestWithParam<int> {
     fs::create_directories(dir_);
     short_ = (dir_ / "short.yaml").string();
     std::ofstream(short_) << "run:\n  burn_in_start: 1990\n  first_year: 1998\n";
+    // Inputs that used to hang or misreport (issue 20, item 5): a FIFO, a
+    // loop of symbolic links, a path through a looping directory link.
+    ::mkfifo((dir_ / "fifo.yaml").c_str(), 0600);
+    fs::create_symlink(dir_ / "loop_b.yaml", dir_ / "loop_a.yaml");
+    fs::create_symlink(dir_ / "loop_a.yaml", dir_ / "loop_b.yaml");
+    fs::create_symlink(dir_ / "loop_dir", dir_ / "loop_dir");
     rng_.seed(static_cast<std::uint64_t>(env_number("FIRMSIM_FUZZ_SEED", 8)) * 1000 + GetParam());
     cases_ = static_cast<int>(env_number("FIRMSIM_FUZZ_CASES", 40));
   }
@@ -269,11 +307,24 @@ TEST_P(Fuzz, GeneratedConfigs) {
   Tally tally;
   for (int k = 0; k < cases_; ++k) {
     const std::string overlay = config_overlay(rng_, dir_);
-    std::ofstream(dir_ / "overlay.yaml", std::ios::trunc) << overlay;
+    std::string overlay_path = (dir_ / "overlay.yaml").string();
+    std::string config = testing::default_config_path();
+    if (overlay.rfind(kHostilePath, 0) == 0) {
+      // Half the time the hostile file is the scenario, half an include of the config.
+      const std::string hostile = overlay.substr(kHostilePath.size());
+      if (roll(rng_, 2)) {
+        overlay_path = (dir_ / hostile).string();
+      } else {
+        config = (dir_ / "including.yaml").string();
+        std::ofstream(config, std::ios::trunc)
+            << "include: [" << testing::default_config_path() << ", " << hostile << "]\n";
+      }
+    } else {
+      std::ofstream(dir_ / "overlay.yaml", std::ios::trunc) << overlay;
+    }
     const fs::path out = dir_ / ("out" + std::to_string(k));
-    const std::string args = "run " + testing::default_config_path() + " --scenario " + short_ + " --scenario " +
-                             (dir_ / "overlay.yaml").string() + " --firms 40 --replicates 1 --quiet" +
-                             extra_options(rng_) + " --out " + out.string();
+    const std::string args = "run " + config + " --scenario " + short_ + " --scenario " + overlay_path +
+                             " --firms 40 --replicates 1 --quiet" + extra_options(rng_) + " --out " + out.string();
     expect_clean_outcome(run_firmsim(args), out, "case " + std::to_string(k) + ": " + args + "\n" + overlay, tally);
     fs::remove_all(out);
   }
@@ -281,12 +332,15 @@ TEST_P(Fuzz, GeneratedConfigs) {
 
 // One way to damage a panel file's text.
 std::string damaged(Rng& rng, std::string text) {
+  // The last row: values that parse but are impossible (issue 20, item 3).
   static const std::vector<std::string> cells = {
       "inf", "-inf", "1e39", "nan", "", "x", "-1", "0x", "1e400", "99999999999999999999", "0xffffffffffffffffff",
-      "\"",  "1,2"};
+      "\"",  "1,2", "-5", "2", "7", "-1000", "NA", "3000", std::string("1\0", 2) + "2"};
   if (text.empty()) return "x";
   std::size_t at = std::uniform_int_distribution<std::size_t>(0, text.size() - 1)(rng);
-  switch (roll(rng, 6)) {
+  switch (roll(rng, 7)) {
+    case 6:  // the header alone
+      return text.substr(0, text.find('\n') + 1);
     case 0:  // cut the file anywhere
       return text.substr(0, at);
     case 1: {  // a line twice
@@ -306,6 +360,27 @@ std::string damaged(Rng& rng, std::string text) {
       const std::size_t from = b == std::string::npos ? 0 : b + 1;
       return text.substr(0, from) + pick(rng, cells) + (e == std::string::npos ? "" : text.substr(e));
     }
+  }
+}
+
+// Edits of the manifest that used to switch its checks off (issue 20, item 4).
+std::string manifest_edit(Rng& rng, std::string text) {
+  const auto files = text.find("files:");
+  const auto entry = text.find("  - {", files);
+  if (files == std::string::npos || entry == std::string::npos) return text;
+  const std::string first = text.substr(entry, text.find('\n', entry) + 1 - entry);
+  switch (roll(rng, 4)) {
+    case 0:
+      return text.substr(0, files) + "files: []\n";
+    case 1: {  // a duplicate entry, a wrong one first
+      std::string wrong = first;
+      wrong.replace(wrong.find("crc32: \"") + 8, 8, "deadbeef");
+      return text.insert(entry, wrong);
+    }
+    case 2:
+      return text.insert(text.find("crc32: \"") + 8, std::to_string(roll(rng, 10)));
+    default:
+      return text.erase(entry, first.size());
   }
 }
 
@@ -329,7 +404,9 @@ TEST_P(Fuzz, CorruptedPanels) {
       std::stringstream s;
       s << in.rdbuf();
       in.close();
-      std::ofstream(copy / file, std::ios::trunc) << damaged(rng_, s.str());
+      if (file == "panel_manifest.yaml" && !fs::exists(copy / file)) continue;
+      std::ofstream(copy / file, std::ios::trunc)
+          << (file == "panel_manifest.yaml" && roll(rng_, 2) ? manifest_edit(rng_, s.str()) : damaged(rng_, s.str()));
     }
     const fs::path out = dir_ / ("cmp" + std::to_string(k));
     const std::string args = "compare " + copy.string() + " --out " + out.string();
