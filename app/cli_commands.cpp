@@ -351,6 +351,11 @@ int compare_command(const CompareCommand& cmd) {
                          " but its sample window (sample_first_year/sample_last_year) is " +
                          std::to_string(m.sample_first_year) + "-" + std::to_string(m.sample_last_year) +
                          ": the tables cannot be measured");
+  if (cmd.as_targets) {
+    if (cmd.out) throw InputError("", 0, "--out", "--as-targets writes one file and no report: leave out --out");
+    write_panel_as_targets(panel, cmd.panel, targets, *cmd.as_targets, std::cout);
+    return 0;
+  }
   // --out is created only once the comparison is computed: a failing
   // comparison leaves no directory behind.
   compare_panel(panel, targets, out, nullptr, std::cout, [&] { ensure_writable_directory(out); });

@@ -34,6 +34,7 @@ struct CompareCommand {
   std::string panel;
   std::string targets;  // empty: default_targets()
   std::optional<std::string> out;
+  std::optional<std::string> as_targets;  // write the panel's tables as a targets file instead of comparing
 };
 
 // Applies the command line's overrides to a loaded config (throws InputError).

@@ -7,6 +7,7 @@
 #include "estimation/panel_csv.hpp"
 #include "estimation/report.hpp"
 #include "estimation/targets.hpp"
+#include "sim/atomic_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/shards.hpp"
 
@@ -34,6 +35,21 @@ void compare_panel(const Panel& panel, const std::string& targets, const std::op
     est::write_comparison(c, *out);
     print_to << "comparison written to " << *out << " (comparison.md, comparison.csv, figures)\n";
   }
+}
+
+void write_panel_as_targets(const Panel& panel, const std::string& panel_dir, const std::string& targets,
+                            const std::string& file, std::ostream& print_to) {
+  const est::Targets t = est::load_targets(targets);
+  est::TableOptions options;
+  options.frame.start_year = panel.meta.sample_first_year;
+  options.frame.end_year = panel.meta.sample_last_year;
+  const std::vector<est::Table> tables = est::tables_as_measured_by(panel, t, options, 0);
+  est::TargetsHeader header;
+  header.source = "simulated: the panel " + panel_dir + ", replicate 1, measured as " + t.file;
+  header.sample_first_year = t.sample_first_year, header.sample_last_year = t.sample_last_year;
+  header.dummy_first_year = t.dummy_first_year, header.dummy_last_year = t.dummy_last_year;
+  write_file_atomically(file, est::targets_yaml(tables, header));
+  print_to << "the panel's " << tables.size() << " tables written as targets to " << file << "\n";
 }
 
 // A run spread over processes left shards (sim/shards.hpp): read each, put

@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("panel", compare.panel, "Run directory or panel directory (CSV)")->required();
   compare_cmd->add_option("--targets", compare.targets, "Empirical targets (default: see README)");
   compare_cmd->add_option("--out", compare.out, "Directory for the report (default: the panel directory)");
+  compare_cmd->add_option("--as-targets", compare.as_targets,
+                          "Write the panel's own tables (those --targets names, measured as they were) as a targets "
+                          "file instead of comparing: the data of a parameter-recovery experiment");
 
   cal::CalibrationOptions calibrate;
   CLI::App* calibrate_cmd =

@@ -50,5 +50,10 @@ void compare_panel(const Panel& panel, const std::string& targets, const std::op
                    const Config* config, std::ostream& print_to,
                    const std::function<void()>& before_write = nullptr);
 Panel read_panel_directory(const std::string& dir);
+// The panel's tables that the target set names, measured as that set was,
+// written as a targets file (atomically): the simulated "data" of a
+// parameter-recovery experiment (calibrate --targets FILE).
+void write_panel_as_targets(const Panel& panel, const std::string& panel_dir, const std::string& targets,
+                            const std::string& file, std::ostream& print_to);
 
 }  // namespace firmsim

@@ -1,5 +1,7 @@
 #include "estimation/compare.hpp"
 
+#include "sim/input_error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -173,6 +175,21 @@ Comparison compare_panel(const Panel& panel, const Targets& targets, const Table
   const std::string mismatch = window_mismatch(panel.meta, options, targets);
   if (!mismatch.empty()) mark_not_comparable(c, mismatch);
   return c;
+}
+
+std::vector<Table> tables_as_measured_by(const Panel& panel, const Targets& targets, const TableOptions& given,
+                                         int replicate) {
+  const TableOptions options = measured_over_targets(panel.meta, given, targets);
+  if (!window_mismatch(panel.meta, options, targets).empty())
+    throw InputError(targets.file, 0, "window",
+                     "the panel does not record the years " + std::to_string(targets.sample_first_year) + "-" +
+                         std::to_string(targets.sample_last_year) + " these tables are measured over");
+  std::vector<std::string> ids;
+  for (const Table& t : targets.tables) ids.push_back(t.id);
+  std::vector<Table> out;
+  for (Table& t : build_target_tables(panel, replicate, options, ids))
+    if (std::find(ids.begin(), ids.end(), t.id) != ids.end()) out.push_back(std::move(t));
+  return out;
 }
 
 std::vector<CellComparison> worst_cells(const Comparison& c, std::size_t n) {

@@ -74,6 +74,13 @@ Comparison compare_tables(const std::vector<std::vector<Table>>& simulated, cons
 // (and then marked not comparable).
 Comparison compare_panel(const Panel& panel, const Targets& targets, const TableOptions& options = {});
 
+// The panel's tables that the targets name, replicate `replicate`, measured as
+// compare_panel measures them (over the targets' window): what a
+// parameter-recovery experiment writes as its simulated targets. InputError
+// when the panel does not record the targets' window.
+std::vector<Table> tables_as_measured_by(const Panel& panel, const Targets& targets, const TableOptions& options,
+                                         int replicate);
+
 // Readable aligned text, table by table, ending with the far-off summary.
 void print_comparison(std::ostream& os, const Comparison& c);
 

@@ -302,6 +302,26 @@ TEST_F(CliHardening, ACompareThatFailsCreatesNoOutAndNamesTheFile) {
   EXPECT_FALSE(fs::exists(out));
 }
 
+// The recovery experiment's data: a panel's tables written as targets are the
+// panel's own tables, so comparing the panel with them is a distance of 0.
+TEST_F(CliHardening, APanelsTablesAsTargetsCompareAtDistanceZero) {
+  const fs::path targets = dir_ / "own.yaml";
+  Outcome o = firmsim("compare " + panel_.string() + " --as-targets " + targets.string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  ASSERT_TRUE(fs::exists(targets));
+  const fs::path run = copy_of_panel("run");
+  o = firmsim("compare " + run.string() + " --targets " + targets.string() + " --out " + (dir_ / "c").string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  const std::string report = slurp(dir_ / "c" / "comparison.md");
+  EXPECT_NE(report.find("Overall distance: **0**; 0 of "), std::string::npos) << report.substr(0, 600);
+  // One file, no report: --out with it is refused and nothing is written.
+  o = firmsim("compare " + panel_.string() + " --as-targets " + (dir_ / "x.yaml").string() + " --out " +
+              (dir_ / "r").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "x.yaml"));
+  EXPECT_FALSE(fs::exists(dir_ / "r"));
+}
+
 TEST_F(CliHardening, BogusDistributeAndInfiniteBudgetAreRefused) {
   Outcome o = firmsim("run " + config() + " --firms 100 --distribute bogus --out " + (dir_ / "o").string());
   EXPECT_EQ(o.status, 2) << o.output;
