@@ -25,7 +25,7 @@
 # see configs, not code: this pin is what keeps the four runs one problem.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-model="${FIRMSIM_ROUND2_MODEL:-@MODEL@}"
+model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
 top="${FIRMSIM_ROUND2_OUT:-docs/calibration/round2}"
 evaluations="${FIRMSIM_ROUND2_EVALUATIONS:-500}"
 runs=(start-1 start-2 start-3 recovery)
