@@ -5,6 +5,7 @@
 // weights, evaluator, optimizers, Jacobian, sandwich) were wrong, they would not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -101,6 +102,47 @@ TEST(ParameterRecovery, SunkCostsOfExportingAndImporting) {
         << "estimate " << found.best_theta[p] << ", s.e. " << inf.se[p] << ", truth " << truth_values[p];
   }
   EXPECT_TRUE(inf.not_pinned_down.empty());
+}
+
+// A moment of seed 001 is measured as seed 001 measured it: on every SME of 1+
+// FTE over 1998-2003, not on seed 000's 10-FTE dataset. The evaluator's count
+// of micro manufacturing SMEs in 2002 must be the one the seed 001 builder
+// gives on the same world with seed 001's options (on seed 000's frame only
+// firms that once had 10 FTE would be counted).
+TEST(SeedMoments, Seed001MomentsAreMeasuredOnTheirOwnPopulation) {
+  const Config world = small_world(11);
+  std::vector<est::Targets> sets{est::load_targets(testing::source_dir() + "/configs/targets/belgium_sme_1998_2005.yaml"),
+                                 est::load_targets(testing::source_dir() + "/configs/targets/belgium_sme_1998_2003.yaml")};
+  const char* moments = R"(moments:
+  - table: s001_table_04
+    row: N
+    columns: ["<10", "10-49"]
+    weight: {relative: 0.1}
+  - table: table_17
+    row: total
+    column: "# SMEs active in 1998"
+    weight: {relative: 0.1}
+)";
+  EvaluatorSetup setup{world, load_parameters(write_file("seed_moments_parameters.yaml", kParameters), world),
+                       load_moments(write_file("seed_moments.yaml", moments), sets), 2};
+  Evaluator evaluator(setup);
+  const Evaluation e = evaluator.evaluate_one(std::vector<double>{kTrueExportSunk, kTrueImportSunk}, "start");
+
+  Simulation sim(world);
+  sim.run();
+  const auto own = est::build_tables(est::prepare_tables(sim.panel(), 0, est::seed001_options(1998, 2003)),
+                                     std::vector<std::string>{"s001_table_04"});
+  const auto seed000_frame =
+      est::build_tables(est::prepare_tables(sim.panel(), 0, table_options(world)), std::vector<std::string>{"s001_table_04"});
+  ASSERT_EQ(own.size(), 1u);
+  const double micro = own[0].at("N", "<10");
+  ASSERT_GT(micro, seed000_frame[0].at("N", "<10"));  // the two populations differ here
+  EXPECT_EQ(e.moments[0], micro);
+  EXPECT_EQ(e.moments[1], own[0].at("N", "10-49"));
+  const auto t17 = est::build_tables(sim.panel(), 0, table_options(world));
+  EXPECT_EQ(e.moments[2], est::Table(*std::find_if(t17.begin(), t17.end(), [](const est::Table& t) {
+                            return t.id == "table_17";
+                          })).at("total", "# SMEs active in 1998"));
 }
 
 }  // namespace
