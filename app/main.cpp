@@ -1,5 +1,6 @@
 // The firmsim command line: run a scenario, compare a panel with the seed
-// tables, list the model's parameters.
+// tables, calibrate, evaluate programs, run theory experiments, list the
+// model's parameters.
 #include <unistd.h>
 #include <CLI/CLI.hpp>
 
@@ -11,6 +12,7 @@
 #include "calibrate/calibrate.hpp"
 #include "calibrate/moments.hpp"
 #include "app/evaluate_command.hpp"
+#include "app/experiment_command.hpp"
 #include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
 
@@ -100,6 +102,9 @@ int main(int argc, char** argv) {
   EvaluateCommand evaluate;
   CLI::App* evaluate_cmd = add_evaluate_command(app, evaluate);
 
+  ExperimentCommand experiment;
+  CLI::App* experiment_cmd = add_experiment_command(app, experiment);
+
   // An empty value ("--firms ''") would parse as "not given" (CLI11 resets
   // an optional) or as 0: refuse it for every option that takes a value.
   const CLI::Validator non_empty(
@@ -128,6 +133,7 @@ int main(int argc, char** argv) {
     }
     if (*params_cmd) return params_command(markdown);
     if (*evaluate_cmd) return evaluate_command(evaluate, isatty(fileno(stderr)) != 0);
+    if (*experiment_cmd) return experiment_command(experiment, isatty(fileno(stderr)) != 0);
   } catch (const InputError& e) {
     // Every process checks the same input: one message is enough.
     if (par::is_root()) std::cerr << "firmsim: " << e.what() << "\n";

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -746,6 +747,93 @@ void set_model_parameter(ModelParams& model, const std::string& key, double valu
 }
 
 double get_model_parameter(const ModelParams& model, const std::string& key) { return binding(key).get(model); }
+
+namespace {
+
+bool as_number(const YAML::Node& n, double& value) {
+  const std::string& text = n.Scalar();
+  char* end = nullptr;
+  value = std::strtod(text.c_str(), &end);
+  return !text.empty() && end == text.c_str() + text.size();
+}
+
+// Whether two YAML values say the same thing (numbers as numbers).
+bool same_value(const YAML::Node& a, const YAML::Node& b) {
+  if (a.Type() != b.Type()) return false;
+  if (a.IsScalar()) {
+    double x = 0, y = 0;
+    if (as_number(a, x) && as_number(b, y)) return x == y;
+    return a.Scalar() == b.Scalar();
+  }
+  if (a.IsSequence()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_value(a[i], b[i])) return false;
+    return true;
+  }
+  if (a.IsMap()) {
+    if (a.size() != b.size()) return false;
+    for (const auto& kv : a) {
+      const YAML::Node& other = b;  // const: a lookup adds no key
+      const YAML::Node value = other[kv.first.Scalar()];
+      if (!value.IsDefined() || !same_value(kv.second, value)) return false;
+    }
+    return true;
+  }
+  return true;  // both null
+}
+
+std::string yaml_text(const YAML::Node& n) {
+  YAML::Emitter out;
+  out << YAML::Flow << n;
+  return out.c_str();
+}
+
+// Walks the overlay as merged() applies it: maps merge key by key, anything
+// else replaces the config's value.
+void collect_changes(const YAML::Node& base, const YAML::Node& overlay, const std::string& prefix,
+                     std::vector<SettingChange>& out) {
+  for (const auto& kv : overlay) {
+    const std::string key = prefix.empty() ? kv.first.Scalar() : prefix + "." + kv.first.Scalar();
+    const YAML::Node old = base.IsMap() ? base[kv.first.Scalar()] : YAML::Node();
+    if (old.IsDefined() && old.IsMap() && kv.second.IsMap()) {
+      collect_changes(old, kv.second, key, out);
+      continue;
+    }
+    const bool same = old.IsDefined() && same_value(old, kv.second);
+    out.push_back(
+        {key, old.IsDefined() ? yaml_text(old) : "(unset)", yaml_text(kv.second), kv.second.Mark().line + 1, !same});
+  }
+}
+
+}  // namespace
+
+std::vector<SettingChange> overlay_settings(const std::string& path, const std::string& overlay) {
+  Origins origins;
+  IncludeState includes;
+  const YAML::Node base = load_with_includes(path, origins, includes);
+  const YAML::Node o = load_yaml(overlay);
+  if (!o.IsMap()) throw InputError(overlay, 1, "", "expected a mapping at the top level");
+  YAML::Node body(YAML::NodeType::Map);
+  for (const auto& kv : o)
+    if (kv.first.Scalar() != "scenario") body.force_insert(kv.first, kv.second);
+  std::vector<SettingChange> changes;
+  collect_changes(base, body, "", changes);
+  return changes;
+}
+
+std::string scenario_name(const std::string& overlay) {
+  const YAML::Node o = load_yaml(overlay);
+  if (o.IsMap()) {
+    const YAML::Node& lookup = o;
+    const YAML::Node about = lookup["scenario"];  // a missing key is an invalid node: ask IsDefined first
+    if (about.IsDefined() && about.IsMap()) {
+      const YAML::Node name = about["name"];
+      if (name.IsDefined() && name.IsScalar() && !name.Scalar().empty()) return name.Scalar();
+    }
+  }
+  return fs::path(overlay).stem().string();
+}
 
 Config load_config(const std::string& path, const std::vector<std::string>& overlays) {
   auto origins = std::make_shared<Origins>();

@@ -111,6 +111,27 @@ const std::vector<ParameterInfo>& model_parameters();
 // validates. Throws InputError.
 Config load_config(const std::string& path, const std::vector<std::string>& overlays = {});
 
+// One setting a scenario overlay writes: its dotted key, the config's value
+// and the overlay's (YAML text; "(unset)" where the config does not write
+// the key), the overlay's line, and whether the value differs.
+struct SettingChange {
+  std::string key, from, to;
+  int line = 0;
+  bool changed = true;
+};
+
+// What `overlay` writes when applied to the config at `path` (includes
+// followed): every setting, in the overlay's order, marked changed where its
+// value differs. Numbers are compared as numbers (`0.50` restates `0.5`) and
+// lists element by element; a key the config leaves at its built-in default
+// counts as changed when the overlay writes it. The overlay's `scenario:`
+// block describes it and is not a setting. Throws InputError as load_config.
+std::vector<SettingChange> overlay_settings(const std::string& path, const std::string& overlay);
+
+// A scenario file's `scenario: {name: ...}`, or its file name without the
+// extension when it gives none.
+std::string scenario_name(const std::string& overlay);
+
 // Every market's demand stays finite and within limits::kMaxDemand in every
 // simulated year (size, growth from demand_base_year, stacked shocks); throws
 // InputError naming the key that pushes it over. load_config checks it; call

@@ -164,5 +164,35 @@ TEST_F(Cli, EvaluateBadInputIsStatus2AndWritesNothing) {
   EXPECT_FALSE(fs::exists(dir_ / "ev" / "effects.md"));
 }
 
+// --- experiment ----------------------------------------------------------------
+
+TEST_F(Cli, ExperimentWritesEveryCellOfEveryVariant) {
+  const std::string waterfall = testing::source_dir() + "/scenarios/waterfall_only.yaml";
+  const Outcome o = firmsim("experiment " + config() + " --scenario " + waterfall +
+                            " --firms 3000 --replicates 2 --quiet --out " + (dir_ / "ex").string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  EXPECT_NE(o.output.find("waterfall only"), std::string::npos) << o.output;
+  for (const char* f : {"experiment.md", "experiment.csv", "distance.svg", "firms_0.csv", "types_0.svg"})
+    EXPECT_TRUE(fs::exists(dir_ / "ex" / f)) << f;
+  std::ifstream csv(dir_ / "ex" / "experiment.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "table,row,column,data,variant,mean,lo,hi,replicates,change,change_lo,change_hi,significant,large");
+  EXPECT_NE(slurp(dir_ / "ex" / "experiment.md").find("`model.strategy.mode` 0 -> 1"), std::string::npos);
+}
+
+TEST_F(Cli, ExperimentRefusesScenariosThatCannotBeMatched) {
+  const std::string same = write("same.yaml", "model:\n  strategy:\n    mode: 0\n");
+  Outcome o = firmsim("experiment " + config() + " --scenario " + same + " --out " + (dir_ / "ex").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find(same + ":3: key 'model.strategy.mode'"), std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find('\n'), o.output.size() - 1) << "one line: " << o.output;
+  const std::string firms = write("firms.yaml", "run:\n  firms: 5000\n");
+  o = firmsim("experiment " + config() + " --scenario " + firms + " --out " + (dir_ / "ex").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("key 'run.firms'"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "ex"));
+}
+
 }  // namespace
 }  // namespace firmsim
