@@ -42,7 +42,11 @@ App::App(Config loaded, std::string config_path, std::vector<std::string> scenar
   ui_.scenarios = std::move(scenarios);
   ui_.loaded = std::move(loaded);
   ui_.edited = start;
-  runner_ = std::make_unique<Runner>(std::move(start), std::move(targets));
+  // Started with scenarios, a run without policy programs is set beside the
+  // config without them (a theory switch against its baseline).
+  std::optional<Config> without_scenarios;
+  if (!ui_.scenarios.empty()) without_scenarios = load_config(ui_.config_path);
+  runner_ = std::make_unique<Runner>(std::move(start), std::move(targets), std::move(without_scenarios));
 }
 
 void App::refresh(const RunView& v) {

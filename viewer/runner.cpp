@@ -15,7 +15,8 @@ std::string targets_near(const std::string& config_path) {
   return est::default_targets_file();
 }
 
-Runner::Runner(Config config, std::string targets) : targets_(std::move(targets)) {
+Runner::Runner(Config config, std::string targets, std::optional<Config> without_scenarios)
+    : targets_(std::move(targets)), without_scenarios_(std::move(without_scenarios)) {
   // The UI may draw before the worker has built the population: give it the
   // config and the run's years right away.
   view_.config = std::make_shared<const Config>(config);
@@ -117,12 +118,14 @@ void Runner::rebuild(const Config& config) {
   std::string error;
   sim_.reset();  // free the old population before allocating the new one
   try {
-    // A program is simulated beside its baseline (variant 1), so the policy
-    // panel can show what it adds while every other panel shows the program.
-    if (config.policies.empty())
+    // A program or a theory scenario is simulated beside its baseline
+    // (variant 1), so the policy panel can show what it adds while every
+    // other panel shows the run itself.
+    const std::optional<Config> baseline = comparison_baseline(config, without_scenarios_);
+    if (!baseline)
       sim_ = std::make_unique<Simulation>(config);
     else
-      sim_ = std::make_unique<Simulation>(std::vector<Config>{config, baseline_of(config)});
+      sim_ = std::make_unique<Simulation>(std::vector<Config>{config, *baseline});
   } catch (const std::exception& e) {
     error = e.what();
   }

@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,8 +27,9 @@ struct RunView {
   std::uint64_t version = 0;             // bumps whenever anything below changes
   std::shared_ptr<const Config> config;  // the config being run (never null)
   std::vector<YearSummary> summaries;
-  // With policy programs the run has a second variant, the same population
-  // without them (common random numbers): its summaries, year for year.
+  // With policy programs (or theory scenarios) the run has a second variant,
+  // the same population without them (common random numbers): its
+  // summaries, year for year.
   std::vector<YearSummary> baseline_summaries;
   std::shared_ptr<const Panel> panel;  // recorded years so far (null before the first)
   std::shared_ptr<const Typology> typology;
@@ -51,8 +53,10 @@ struct RunView {
 
 class Runner {
  public:
-  // `targets` is the file of empirical tables for the comparison ("" = none).
-  Runner(Config config, std::string targets);
+  // `targets` is the file of empirical tables for the comparison ("" = none);
+  // `without_scenarios`, when given, is the baseline a run without policy
+  // programs is set beside (comparison_baseline).
+  Runner(Config config, std::string targets, std::optional<Config> without_scenarios = std::nullopt);
   ~Runner();
   Runner(const Runner&) = delete;
   Runner& operator=(const Runner&) = delete;
@@ -93,6 +97,7 @@ class Runner {
   bool should_step_locked() const;
 
   std::string targets_;
+  const std::optional<Config> without_scenarios_;  // set before the worker starts, read only by it
   std::unique_ptr<Simulation> sim_;  // touched by the worker only
 
   mutable std::mutex mutex_;

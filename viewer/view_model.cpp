@@ -536,6 +536,15 @@ Config baseline_of(const Config& config) {
   return c;
 }
 
+std::optional<Config> comparison_baseline(const Config& config, const std::optional<Config>& without_scenarios) {
+  if (!config.policies.empty()) return baseline_of(config);
+  if (!without_scenarios) return std::nullopt;
+  Config c = *without_scenarios;
+  c.run = config.run;  // the viewer's run options (firms, seed, years) apply to both worlds
+  c.policies.clear();
+  return c;
+}
+
 Rgb region_colour(int region_index) {
   static const Rgb palette[] = {{31, 119, 180},  {255, 127, 14},  {44, 160, 44},   {214, 39, 40},
                                 {148, 103, 189}, {140, 86, 75},   {227, 119, 194}, {188, 189, 34},

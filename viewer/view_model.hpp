@@ -211,6 +211,14 @@ PolicyView policy_view(const std::vector<YearSummary>& program, const std::vecto
 // The config a program is compared with: the same run without its policies.
 Config baseline_of(const Config& config);
 
+// What the "Policy vs baseline" panel sets a run beside: with policy
+// programs, the run without them; without programs but started with theory
+// scenarios, `without_scenarios` (the config before its overlays) with the
+// run's population and years, so the same firms live in both worlds
+// (policy/experiment.hpp does the same for every table). nullopt: nothing to
+// compare.
+std::optional<Config> comparison_baseline(const Config& config, const std::optional<Config>& without_scenarios);
+
 // Layout and colours (shared with the headless test, which looks for them)
 // ---------------------------------------------------------------------------
 struct Rect {

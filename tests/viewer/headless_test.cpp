@@ -141,6 +141,20 @@ TEST(Headless, PolicyPanelDrawsTheProgramAgainstItsBaseline) {
   EXPECT_TRUE(policy.count(key(region_colour(1))));
 }
 
+TEST(Headless, PolicyPanelDrawsATheoryScenarioAgainstItsBaseline) {
+  if (!have_xvfb_run()) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb, xauth, libgl1-mesa-dri)";
+  const std::string png = temp_png("theory");
+  ASSERT_EQ(run_viewer("--firms 2000 --scenario scenarios/waterfall_only.yaml", png), 0) << log_of(png);
+  const Image img = read_png(png);
+  const Layout l = tile_layout(1600, 1000, 20);
+  const std::set<int> policy = colours_in(img, l.policy);
+  // Additional exporters, and the exporters of both worlds: the scenario's
+  // and the baseline's lines in their series colours.
+  EXPECT_TRUE(policy.count(key(region_colour(3))));
+  EXPECT_TRUE(policy.count(key(region_colour(1))));
+  EXPECT_TRUE(policy.count(key(region_colour(0))));
+}
+
 TEST(Headless, BadConfigExitsWithTwo) {
   if (!have_xvfb_run()) GTEST_SKIP() << "xvfb-run is not installed";
   const std::string png = temp_png("bad");

@@ -379,6 +379,28 @@ TEST(ConfigDiffs, ListExactlyTheEditedKeys) {
                                    "run.seed", std::string("policy.") + kSubsidyPolicyName}));
 }
 
+TEST(ConfigDiffs, ARunIsSetBesideItsProgramsOrItsScenariosBaseline) {
+  Config plain = load_config(source_dir() + "/configs/belgium.yaml");
+  Config theory = plain;
+  theory.model.strategy.mode = 1;
+  theory.run.firms = 1234;  // the viewer's own run options
+  // No program, no scenario: nothing to compare.
+  EXPECT_FALSE(comparison_baseline(theory, std::nullopt).has_value());
+  // A theory scenario: the config without it, with the run's population.
+  const std::optional<Config> b = comparison_baseline(theory, plain);
+  ASSERT_TRUE(b.has_value());
+  EXPECT_EQ(b->model.strategy.mode, plain.model.strategy.mode);
+  EXPECT_EQ(b->run.firms, 1234);
+  // A program: the same run without it (the scenario's changes kept).
+  PolicySpec p;
+  p.name = "subsidy";
+  theory.policies.push_back(p);
+  const std::optional<Config> without_program = comparison_baseline(theory, plain);
+  ASSERT_TRUE(without_program.has_value());
+  EXPECT_TRUE(without_program->policies.empty());
+  EXPECT_EQ(without_program->model.strategy.mode, 1);
+}
+
 TEST(ConfigDiffs, PolicyLeversReplaceOnlyTheirOwnPrograms) {
   Config c = load_config(source_dir() + "/configs/belgium.yaml", {source_dir() + "/scenarios/export_promotion.yaml"});
   const std::size_t own = c.policies.size();
