@@ -187,9 +187,12 @@ void apply_overrides(const RunCommand& cmd, Config& c) {
 }
 
 std::string default_targets() {
-  namespace fs = std::filesystem;
-  const std::string relative = "configs/targets/belgium_sme_1998_2005.yaml";
   if (const char* file = std::getenv("FIRMSIM_TARGETS"); file && *file) return file;
+  return shipped_path("configs/targets/belgium_sme_1998_2005.yaml");
+}
+
+std::string shipped_path(const std::string& relative) {
+  namespace fs = std::filesystem;
   if (fs::exists(relative)) return relative;
   if (const char* root = std::getenv("FIRMSIM_SOURCE_DIR"); root && *root) return (fs::path(root) / relative).string();
   return (fs::path(FIRMSIM_SOURCE_DIR) / relative).string();

@@ -46,6 +46,10 @@ void apply_overrides(const RunCommand& cmd, Config& config);
 // under the current directory if it exists; else the same file under
 // $FIRMSIM_SOURCE_DIR, or under the source tree firmsim was built from.
 std::string default_targets();
+// A file or folder shipped with the sources (e.g. "scenarios/validation"):
+// under the current directory if there, else under $FIRMSIM_SOURCE_DIR, else
+// under the source tree firmsim was built from.
+std::string shipped_path(const std::string& relative);
 
 int run_command(const RunCommand& cmd, bool interactive);
 // The run's command line as `key=value` lines (what --resume rebuilds it from).

@@ -13,6 +13,7 @@
 #include "calibrate/moments.hpp"
 #include "app/evaluate_command.hpp"
 #include "app/experiment_command.hpp"
+#include "app/validate_command.hpp"
 #include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
 
@@ -105,6 +106,9 @@ int main(int argc, char** argv) {
   ExperimentCommand experiment;
   CLI::App* experiment_cmd = add_experiment_command(app, experiment);
 
+  ValidateCommand validate;
+  CLI::App* validate_cmd = add_validate_command(app, validate);
+
   // An empty value ("--firms ''") would parse as "not given" (CLI11 resets
   // an optional) or as 0: refuse it for every option that takes a value.
   const CLI::Validator non_empty(
@@ -134,6 +138,7 @@ int main(int argc, char** argv) {
     if (*params_cmd) return params_command(markdown);
     if (*evaluate_cmd) return evaluate_command(evaluate, isatty(fileno(stderr)) != 0);
     if (*experiment_cmd) return experiment_command(experiment, isatty(fileno(stderr)) != 0);
+    if (*validate_cmd) return validate_command(validate, isatty(fileno(stderr)) != 0);
   } catch (const InputError& e) {
     // Every process checks the same input: one message is enough.
     if (par::is_root()) std::cerr << "firmsim: " << e.what() << "\n";
