@@ -454,10 +454,14 @@ bool wanted(const ValidationOptions& o, const std::string& name) {
   return o.checks.empty() || std::find(o.checks.begin(), o.checks.end(), name) != o.checks.end();
 }
 
+// The baseline with the program file's policies: the program is the only
+// difference between the two worlds, whatever else the baseline changed.
 Config program_config(const Config& baseline, const std::string& file) {
-  Config c = load_config(baseline.source, {file});
-  if (c.policies.empty()) throw InputError(file, 0, "policies", "the check's program file defines no policy program");
-  c.run = baseline.run;
+  const Config loaded = load_config(baseline.source, {file});
+  if (loaded.policies.empty())
+    throw InputError(file, 0, "policies", "the check's program file defines no policy program");
+  Config c = baseline;
+  c.policies = loaded.policies;
   return c;
 }
 
