@@ -93,6 +93,7 @@ struct FirmYear {
   float orientation_sunk_factor;  // exp(-orientation_sunk * orientation): the same in every market, so once a year
   float venture_appeal;           // appeal common to all the firm's export markets (unknown to it)
   float scale;                    // persistent log scale of its target size (0 without a size tail)
+  float export_promise;  // (z_efficiency + z_orientation) / sqrt 2: standard normal, what it expects of exporting
   // state
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
@@ -151,6 +152,7 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   normals(t, draws::efficiency_and_orientation(), z_efficiency, z_orientation);
   f.efficiency = f.industry->efficiency_mean + f.industry->efficiency_sd * z_efficiency;
   f.orientation = z_orientation * in.params.strategy.orientation_sd;
+  f.export_promise = (z_efficiency + z_orientation) / 1.41421356f;
   f.orientation_sunk_factor = pmath::exp(-in.params.exports.orientation_sunk * f.orientation);
   // Exponential product scope: most exporters sell few products, some many.
   f.product_scope =
@@ -191,7 +193,8 @@ FIRMSIM_HD FIRMSIM_INLINE float true_import_appeal(const YearInputs& in, const F
 // ----------------------------------------------------------------------------
 // Policy
 // ----------------------------------------------------------------------------
-FIRMSIM_HD FIRMSIM_INLINE bool targets(const PolicyProgram& p, const FirmYear& f) {
+// The program's rules: size, age, industry, export status.
+FIRMSIM_HD FIRMSIM_INLINE bool eligible(const PolicyProgram& p, const FirmYear& f) {
   if (f.fte < p.min_fte || f.fte > p.max_fte) return false;
   if (f.age < p.min_age || f.age > p.max_age) return false;
   if (!((p.industries >> f.industry_index) & 1u)) return false;
@@ -209,6 +212,33 @@ FIRMSIM_HD FIRMSIM_INLINE bool targets(const PolicyProgram& p, const FirmYear& f
       return !exporter && f.ever_exported != 0;
   }
   return true;
+}
+
+// Whether the firm is one of the program's clients. Agencies serve a minority
+// of the eligible firms, those that ask. Being a client is a property of the
+// firm for that program (a client stays a client, every year it is
+// eligible), so it is drawn from the firm's timeless address with the
+// program's salt, under a purpose no other draw uses: a program's take-up
+// changes no other random number (common random numbers with the baseline),
+// and two programs draw their clients independently.
+FIRMSIM_HD FIRMSIM_INLINE bool participates(const PolicyProgram& p, const FirmYear& f) {
+  if (!(p.take_up < 1.0f)) return true;  // every eligible firm, no draw
+  const PhiloxCounter c = draw4(f.rng, f.firm, p.salt, 0, Purpose::program_take_up);
+  if (static_cast<ProgramAssignment>(p.assignment) == ProgramAssignment::random)
+    return uniform(c, draws::take_up_lottery()) < p.take_up;
+  // Self-selection: the firms that expect to gain from exporting ask for
+  // support - their demand is partly their efficiency and orientation, partly
+  // reasons of their own; the threshold makes the expected share take_up.
+  float motive, unused;
+  normals(c, draws::take_up_motive(), motive, unused);
+  const float r = p.selection_strength;
+  const float demand = r * f.export_promise + sqrtf(1.0f - r * r) * motive;
+  return demand > p.selection_threshold;
+}
+
+// A program targets (supports and pays for) the eligible firms that take part.
+FIRMSIM_HD FIRMSIM_INLINE bool targets(const PolicyProgram& p, const FirmYear& f) {
+  return eligible(p, f) && participates(p, f);
 }
 
 // Programs of one kind combine as the union of their markets at the largest

@@ -223,17 +223,29 @@ enum class ExporterStatus : std::uint8_t {
   former_exporters = 4,  // exported before, not now (re-entry)
 };
 
+// Which of its eligible firms a program reaches (PolicyProgram::assignment).
+enum class ProgramAssignment : std::uint8_t {
+  random = 0,         // each eligible firm takes part with probability take_up, whatever it is like
+  self_selected = 1,  // the eligible firms that expect to gain most ask for it
+};
+
 struct PolicyProgram {
   std::uint8_t kind;
   std::uint8_t exporter_status;  // 0 any, 1 non-exporters only, 2 exporters only
-  std::uint8_t pad[2];
+  std::uint8_t assignment = 0;   // ProgramAssignment
+  std::uint8_t pad = 0;
   float strength;
   float min_fte, max_fte;
   float min_age, max_age;
   MarketMask markets;
   std::uint64_t industries;  // bit j = industry j targeted
   float cost_per_firm;       // EUR paid per targeted firm-year (advice, missions: a program's running cost)
-  float pad2;
+  // Who of the eligible firms are its clients (fixed per firm: a client stays
+  // a client). 1 = every eligible firm, with no draw: today's panel.
+  float take_up = 1;              // share of eligible firms that take part, in (0, 1]
+  float selection_strength = 0;   // self_selected: weight of the firm's traits in its demand for support
+  float selection_threshold = 0;  // self_selected: Phi^-1(1 - take_up), computed once on the host
+  std::uint32_t salt = 0;         // the program's own address in the participation draws (hash of its name)
 };
 
 struct ModelParams {

@@ -28,6 +28,7 @@ enum class Purpose : std::uint32_t {
   firm_traits_more = 10,   // time-invariant: initial efficiency shock, import propensity
   appeal_signal = 11,      // market information: noise of the signal about appeal, apart from the sales shock
   firm_scale = 12,         // time-invariant: the persistent scale of the firm's target size
+  program_take_up = 13,    // time-invariant, by program (its salt in the year word): whether the firm is a client
   // Firm interactions (issue 9), numbered apart so that other appended
   // purposes do not collide with them.
   peers = 20,  // time-invariant, by peer slot: same industry or not, which firm
@@ -82,6 +83,13 @@ FIRMSIM_HD constexpr DrawSlot import_propensity() { return {Purpose::firm_traits
 FIRMSIM_HD constexpr DrawSlot size_scale() { return {Purpose::firm_scale, 0, 1}; }
 // Purpose::appeal_signal (by market): a market-information program's signal
 FIRMSIM_HD constexpr DrawSlot appeal_signal() { return {Purpose::appeal_signal, 0, 2}; }  // second normal unused
+// Purpose::program_take_up (time-invariant, by program): drawn only for
+// programs with take_up < 1, so that a program reaching every eligible firm
+// draws nothing
+FIRMSIM_HD constexpr DrawSlot take_up_lottery() { return {Purpose::program_take_up, 0, 1}; }  // random assignment
+FIRMSIM_HD constexpr DrawSlot take_up_motive() {
+  return {Purpose::program_take_up, 2, 2};
+}  // self-selection; second normal unused
 // Purpose::peers (time-invariant, by peer slot in the market word)
 FIRMSIM_HD constexpr DrawSlot peer_same_industry() { return {Purpose::peers, 0, 1}; }
 FIRMSIM_HD constexpr DrawSlot peer_pick() { return {Purpose::peers, 1, 1}; }
@@ -111,6 +119,8 @@ constexpr DrawSlot kDrawSlots[] = {
     draws::import_propensity(),
     draws::appeal_signal(),
     draws::size_scale(),
+    draws::take_up_lottery(),
+    draws::take_up_motive(),
     draws::peer_same_industry(),
     draws::peer_pick(),
 };

@@ -619,6 +619,24 @@ ExporterStatus exporter_status(const YamlReader& r) {
   r.fail("exporter_status", "expected any, non_exporters, exporters, never_exported or former_exporters");
 }
 
+ProgramAssignment program_assignment(const YamlReader& r) {
+  const std::string a = r.text("assignment", "random");
+  if (a == "random") return ProgramAssignment::random;
+  if (a == "self_selected") return ProgramAssignment::self_selected;
+  r.fail("assignment", "unknown assignment '" + a + "' (random, self_selected)");
+}
+
+// take_up, assignment and selection_strength: which eligible firms take part.
+void read_take_up(const YamlReader& r, PolicySpec& p) {
+  p.take_up = r.number_in("take_up", 0, 1, 1);
+  if (!(p.take_up > 0))
+    r.fail("take_up", "must be above 0 (a share of the eligible firms in (0, 1]): no firm would take part");
+  p.assignment = program_assignment(r);
+  if (r.has("selection_strength") && p.assignment != ProgramAssignment::self_selected)
+    r.fail("selection_strength", "applies only to assignment: self_selected");
+  p.selection_strength = r.number_in("selection_strength", 0, 1, 0.7);
+}
+
 // A list of at most `limit` entries, checked before any entry is read.
 void check_list_size(const YamlReader& list, int limit, const std::string& what) {
   if (!list.node().IsSequence()) list.fail_here("expected a list");
@@ -647,6 +665,7 @@ void read_policies(const YamlReader& list, Config& c) {
     p.exporter_status = static_cast<int>(exporter_status(r));
     p.cost_per_firm = r.number_in("cost_per_firm", 0, 1e9, 0);
     p.cost_per_year = r.number_in("cost_per_year", 0, 1e12, 0);
+    read_take_up(r, p);
     if (p.to < p.from) r.fail("to", "must not be before " + r.path() + ".from");
     if (p.max_fte < p.min_fte) r.fail("max_fte", "is below " + r.path() + ".min_fte: no firm could qualify");
     if (p.max_age < p.min_age) r.fail("max_age", "is below " + r.path() + ".min_age: no firm could qualify");

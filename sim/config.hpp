@@ -62,6 +62,11 @@ struct PolicySpec {
   int exporter_status = 0;   // ExporterStatus (kernels/model.hpp)
   double cost_per_firm = 0;  // EUR per targeted firm-year (running cost of advice, missions)
   double cost_per_year = 0;  // EUR per year in force whoever benefits (diplomacy's embassies, fairs)
+  // Who of the eligible firms take part (kernels' participates()): take_up of
+  // them, at random or self-selected on their traits; a client stays a client.
+  double take_up = 1;
+  ProgramAssignment assignment = ProgramAssignment::random;
+  double selection_strength = 0.7;  // self_selected: weight of efficiency and orientation in the demand for support
 };
 
 struct ShockSpec {

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "kernels/portable_math.hpp"
 #include "parallel/comm.hpp"
 #include "sim/checkpoint.hpp"
 #include "sim/input_error.hpp"
@@ -226,6 +227,17 @@ EngineSetup engine_setup(const std::vector<Config>& variants) {
   return s;
 }
 
+namespace {
+// A program's own address in the participation draws: FNV-1a of its name, so
+// its clients stay the same when other programs are added, removed or
+// reordered (programs of one name share their clients).
+std::uint32_t program_salt(const std::string& name) {
+  std::uint32_t h = 2166136261u;
+  for (const char c : name) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+}  // namespace
+
 YearWorld year_world(const Config& config, int year) {
   YearWorld w;
   const int base_year = config.demand_base_year;
@@ -261,6 +273,11 @@ YearWorld year_world(const Config& config, int year) {
     prog.markets = p.markets;
     prog.industries = p.industries;
     prog.cost_per_firm = static_cast<float>(p.cost_per_firm);
+    prog.take_up = static_cast<float>(p.take_up);
+    prog.assignment = static_cast<std::uint8_t>(p.assignment);
+    prog.selection_strength = static_cast<float>(p.selection_strength);
+    prog.selection_threshold = static_cast<float>(pmath::normal_quantile_d(1.0 - p.take_up));
+    prog.salt = program_salt(p.name);
     w.policies.push_back(prog);
   }
   w.measurement.intrastat_threshold = static_cast<float>(intrastat_threshold(config.measurement, year));

@@ -86,7 +86,8 @@ std::string policy_text(const PolicySpec& p) {
 bool same_policy(const PolicySpec& a, const PolicySpec& b) {
   return a.kind == b.kind && a.from == b.from && a.to == b.to && a.strength == b.strength && a.markets == b.markets &&
          a.industries == b.industries && a.min_fte == b.min_fte && a.max_fte == b.max_fte && a.min_age == b.min_age &&
-         a.max_age == b.max_age && a.exporter_status == b.exporter_status;
+         a.max_age == b.max_age && a.exporter_status == b.exporter_status && a.take_up == b.take_up &&
+         a.assignment == b.assignment && a.selection_strength == b.selection_strength;
 }
 
 const PolicySpec* find_policy(const std::vector<PolicySpec>& ps, const std::string& name) {

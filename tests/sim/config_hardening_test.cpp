@@ -207,6 +207,39 @@ TEST_F(ConfigHardening, PoliciesThatCouldReachNobody) {
   EXPECT_EQ(e.key(), "shocks[0].markets");
 }
 
+// A program's take-up (issue 19): a share in (0, 1], a known assignment, a
+// selection strength in [0, 1] and only where firms select themselves.
+TEST_F(ConfigHardening, ProgramTakeUpOutOfRange) {
+  const std::string program = "policies:\n  - {name: p, kind: information, from: 2000, to: 2005, strength: 0.1";
+  for (const char* bad : {"take_up: 0", "take_up: -0.1", "take_up: 1.5", "take_up: .nan"}) {
+    const InputError e = overlay_error(program + ", " + bad + "}\n");
+    EXPECT_EQ(e.key(), "policies[0].take_up") << bad << ": " << e.what();
+    EXPECT_EQ(e.line(), 2) << bad;
+    EXPECT_EQ(e.file(), (dir_ / "overlay.yaml").string());
+  }
+  InputError e = overlay_error(program + ", take_up: 0.5, assignment: volunteers}\n");
+  EXPECT_EQ(e.key(), "policies[0].assignment");
+  EXPECT_TRUE(says(e, "random, self_selected")) << e.what();
+  for (const char* bad : {"selection_strength: 1.01", "selection_strength: -0.5"}) {
+    e = overlay_error(program + ", take_up: 0.5, assignment: self_selected, " + bad + "}\n");
+    EXPECT_EQ(e.key(), "policies[0].selection_strength") << bad << ": " << e.what();
+  }
+  e = overlay_error(program + ", take_up: 0.5, selection_strength: 0.5}\n");  // random assignment: it would do nothing
+  EXPECT_EQ(e.key(), "policies[0].selection_strength");
+  EXPECT_TRUE(says(e, "self_selected")) << e.what();
+
+  const Config defaults = load_config(testing::default_config_path(), {write("ok.yaml", program + "}\n")});
+  EXPECT_EQ(defaults.policies.at(0).take_up, 1.0);
+  EXPECT_EQ(defaults.policies.at(0).assignment, ProgramAssignment::random);
+  EXPECT_EQ(defaults.policies.at(0).selection_strength, 0.7);
+  const Config chosen = load_config(
+      testing::default_config_path(),
+      {write("chosen.yaml", program + ", take_up: 0.25, assignment: self_selected, selection_strength: 0}\n")});
+  EXPECT_EQ(chosen.policies.at(0).take_up, 0.25);
+  EXPECT_EQ(chosen.policies.at(0).assignment, ProgramAssignment::self_selected);
+  EXPECT_EQ(chosen.policies.at(0).selection_strength, 0.0);
+}
+
 TEST_F(ConfigHardening, StackedShocksThatWouldOverflowDemand) {
   // Each factor is in range; together they push Germany's demand past the limit.
   const InputError e = overlay_error(

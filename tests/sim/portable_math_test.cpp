@@ -11,6 +11,8 @@
 #include <functional>
 #include <limits>
 
+#include <boost/math/distributions/normal.hpp>
+
 #include "kernels/portable_math.hpp"
 
 namespace firmsim {
@@ -131,6 +133,36 @@ TEST(PortableMath, SpecialValuesAsTheCLibrary) {
   // exp's subnormal results round once, as the C library's do.
   EXPECT_EQ(pmath::exp(-100.0f), static_cast<float>(std::exp(-100.0)));
   EXPECT_EQ(pmath::exp(-103.0f), static_cast<float>(std::exp(-103.0)));
+}
+
+// The normal quantile (a self-selected program's threshold) against
+// Boost.Math: the central region to double precision, the tails to the
+// accuracy of log_d (about 1e-10 relative), so the float the kernels are
+// given is the correctly rounded one almost everywhere.
+TEST(PortableMath, NormalQuantileAgreesWithBoost) {
+  const boost::math::normal normal;
+  long points = 0, same_float = 0;
+  double worst = 0, worst_at = 0;
+  const auto check = [&](double p) {
+    const double expected = boost::math::quantile(normal, p);
+    const double got = pmath::normal_quantile_d(p);
+    const double relative = std::fabs(got - expected) / std::max(1e-300, std::fabs(expected));
+    if (std::fabs(expected) > 1e-12 && relative > worst) worst = relative, worst_at = p;
+    ++points;
+    if (static_cast<float>(got) == static_cast<float>(expected)) ++same_float;
+  };
+  for (int i = 1; i < 100000; ++i) check(i / 100000.0);  // every take-up a config can name, in steps of 1e-5
+  for (double p = 1e-300; p < 1e-5; p *= 1.37) {  // the far tails (1 - p only where it is not 1)
+    check(p);
+    if (p > 1e-15) check(1.0 - p);
+  }
+  EXPECT_LT(worst, 1e-9) << "at p = " << worst_at;
+  EXPECT_GE(static_cast<double>(same_float) / points, 0.999);
+  EXPECT_EQ(pmath::normal_quantile_d(0.5), 0.0);
+  EXPECT_NEAR(pmath::normal_quantile_d(0.975), 1.959963984540054, 1e-12);  // a tail: log_d's accuracy
+  EXPECT_EQ(pmath::normal_quantile_d(0.0), -std::numeric_limits<double>::infinity());
+  EXPECT_EQ(pmath::normal_quantile_d(1.0), std::numeric_limits<double>::infinity());
+  EXPECT_TRUE(std::isnan(pmath::normal_quantile_d(std::nan(""))));
 }
 
 }  // namespace
