@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -19,7 +20,9 @@ CLI::App* add_validate_command(CLI::App& app, ValidateCommand& cmd) {
   CLI::App* c = app.add_subcommand(
       "validate", "Policy validity checks: simulated programs against published evaluations, with their true effects");
   c->add_option("config", cmd.config, "The baseline: world and model configuration (YAML)")->required();
-  c->add_option("--checks", cmd.checks, "Checks to run (P2 P4 P5 P6; default all)")->take_all();
+  c->add_option("--checks", cmd.checks, "Checks to run (P1 ... P6; default all)")->take_all();
+  c->add_option("--crisis-world", cmd.crisis_world,
+                "P1's world past the 2009 collapse, a scenario on the config (default: scenarios/belgium_1998_2012.yaml)");
   c->add_option("--programs", cmd.programs, "Folder of the checks' program files (default: scenarios/validation)");
   c->add_option("--replicates", cmd.replicates, "Replicates (intervals are across them)")->default_val(4);
   c->add_option("--out", cmd.out, "Directory for validation.md and validation.csv")->default_val("runs/validation");
@@ -44,6 +47,12 @@ int validate_command(const ValidateCommand& cmd, bool interactive) {
   policy::ValidationOptions options;
   options.programs_dir = cmd.programs.empty() ? shipped_path("scenarios/validation") : cmd.programs;
   options.checks = cmd.checks;
+  if (cmd.checks.empty() || std::find(cmd.checks.begin(), cmd.checks.end(), "P1") != cmd.checks.end()) {
+    const std::string world =
+        cmd.crisis_world.empty() ? shipped_path("scenarios/belgium_1998_2012.yaml") : cmd.crisis_world;
+    options.crisis_baseline = load_config(cmd.config, {world});
+    apply_overrides(run, *options.crisis_baseline);
+  }
   if (!std::filesystem::is_directory(options.programs_dir))
     throw InputError("command line", 0, "--programs", "not a folder: " + options.programs_dir);
   ensure_writable_directory(cmd.out);

@@ -19,6 +19,7 @@ struct ValidateCommand {
   std::string config;
   std::vector<std::string> checks;  // empty: all
   std::string programs;             // empty: the shipped scenarios/validation
+  std::string crisis_world;         // empty: the shipped scenarios/belgium_1998_2012.yaml
   int replicates = 4;
   std::string out = "runs/validation";
   std::optional<std::int64_t> firms;

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -29,7 +30,7 @@ struct FirmYears {
   std::unordered_map<std::int64_t, std::size_t> slot_of;
   std::vector<float> exports, fte, support;          // EUR (latent), FTE, EUR paid
   std::vector<std::uint8_t> present, markets, non_eu_markets;
-  std::vector<std::uint8_t> targeted;  // a program of the world reached the firm (a client: it may or may not be paid)
+  std::vector<std::uint8_t> targeted;  // bit k: policy k of the world reached the firm (a client, paid or not)
   std::size_t at(std::size_t slot, int year) const {
     return slot * static_cast<std::size_t>(years) + static_cast<std::size_t>(year - first_year);
   }
@@ -43,10 +44,14 @@ FirmYears firm_years(const VariantResult& world, int replicate);
 // The program's clients (reached by it in some year of [from, to]) and the
 // firms it did not reach that met its rules the year before it started
 // (size and export status): the comparison group an evaluator would draw.
+// `program_bits` says which policies of the world make the program; a firm
+// reached only by policies in `light_bits` is lightly supported (neither
+// group), as the light-touch clients some evaluations compare with.
 struct Assignment {
-  std::vector<std::size_t> supported, unsupported;  // slots of the program world
+  std::vector<std::size_t> supported, unsupported, light;  // slots of the program world
 };
-Assignment assignment(const FirmYears& program, const PolicySpec& rules, int from, int to);
+Assignment assignment(const FirmYears& program, const PolicySpec& rules, int from, int to,
+                      std::uint8_t program_bits = 0xff, std::uint8_t light_bits = 0);
 
 // A firm-level outcome in one world and year; NaN leaves the firm out.
 using Outcome = std::function<double(const FirmYears&, std::size_t slot, int year)>;
@@ -77,13 +82,17 @@ struct CheckResult {
 };
 
 struct ValidationOptions {
-  std::string programs_dir;  // scenarios/validation
+  std::string programs_dir;         // scenarios/validation
   std::vector<std::string> checks;  // empty: all
+  // P1 runs in a world that goes on past the 2009 trade collapse
+  // (scenarios/belgium_1998_2012.yaml on the config); without it P1 is skipped.
+  std::optional<Config> crisis_baseline;
 };
 
 struct Validation {
   Config baseline;
   std::vector<CheckResult> rows;
+  std::vector<std::string> skipped;  // checks not run, and why
   double seconds = 0;
 };
 

@@ -194,5 +194,31 @@ TEST_F(Cli, ExperimentRefusesScenariosThatCannotBeMatched) {
   EXPECT_FALSE(fs::exists(dir_ / "ex"));
 }
 
+// --- validate ------------------------------------------------------------------
+
+TEST_F(Cli, ValidateWritesTheChecksTable) {
+  const Outcome o = firmsim("validate " + config() + " --checks P1 P2 --firms 3000 --replicates 2 --quiet --out " +
+                            (dir_ / "val").string());
+  ASSERT_EQ(o.status, 0) << o.output;
+  EXPECT_NE(o.output.find("| P1 crisis |"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("| P2 margins |"), std::string::npos) << o.output;
+  std::ifstream csv(dir_ / "val" / "validation.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header,
+            "check,anchor,measure,published,simulated,simulated_lo,simulated_hi,replicates,design,design_estimate,"
+            "design_lo,design_hi,pass,reading");
+}
+
+TEST_F(Cli, ValidateBadInputIsStatus2) {
+  Outcome o = firmsim("validate " + config() + " --checks P9 --out " + (dir_ / "val").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("--checks"), std::string::npos) << o.output;
+  o = firmsim("validate " + config() + " --programs " + (dir_ / "nowhere").string());
+  EXPECT_EQ(o.status, 2) << o.output;
+  EXPECT_NE(o.output.find("--programs"), std::string::npos) << o.output;
+  EXPECT_FALSE(fs::exists(dir_ / "val" / "validation.md"));
+}
+
 }  // namespace
 }  // namespace firmsim
