@@ -464,10 +464,12 @@ std::vector<CheckResult> check_destinations(const VariantResult& base) {
 // clients self-selected (as an agency's are) and, for the truth, at random.
 std::vector<CheckResult> check_crisis(const VariantResult& base, const World& selected, const World& random) {
   const int before = selected.from - 1, after = selected.to + 1;
-  // The exporters of the year before the program, in the program world (the
-  // same firms as in the baseline: the program has not acted yet).
-  const auto exporters_before = [before](const FirmYears& p, const Assignment& a) {
-    return only(a, [&](std::size_t s) { return p.exporting(s, before); });
+  // The exporters of the program's first year (and the year before), clients
+  // and not, as the anchor compares supported with unsupported exporters: a
+  // firm that stopped before the program could never have been a client.
+  const int first = selected.from;
+  const auto exporters_before = [before, first](const FirmYears& p, const Assignment& a) {
+    return only(a, [&](std::size_t s) { return p.exporting(s, before) && p.exporting(s, first); });
   };
   const auto survival_true = [&](const FirmYears& p, const FirmYears& b, const Assignment& a) {
     return 100 * true_effect(p, b, exporters_before(p, a), exporting_of, after);
@@ -495,7 +497,7 @@ std::vector<CheckResult> check_crisis(const VariantResult& base, const World& se
   const std::string anchor = "Van Biesebroeck, Konings and Volpe Martincus (Economic Policy 2016), Belgium 2008-10";
   const std::string matching = "exact matching of clients and eligible non-clients on the year before";
   CheckResult s{"P1 crisis", anchor, "export survival to " + std::to_string(after) + " of the " +
-                                         std::to_string(before) + " exporters, clients self-selected, points",
+                                         std::to_string(first) + " exporters, clients self-selected, points",
                 "about +6 (\"6% higher probability of survival\")", across_replicates(base, selected, survival_true),
                 across_replicates(base, selected, survival_design), matching};
   CheckResult r{"P1 crisis", anchor, "the same, clients drawn at random, points", "(the truth: no selection)",
@@ -729,7 +731,8 @@ std::string validation_markdown(const Validation& v) {
   out << "# Policy validity checks\n\n"
       << "Baseline `" << b.source << "`; " << b.run.firms << " firm slots x " << b.run.replicates
       << " replicate(s), seed " << b.run.seed << ", years " << b.run.first_year << "-" << b.run.last_year << "; "
-      << static_cast<int>(v.seconds) << " s.\n\n"
+      << static_cast<int>(v.seconds) << " s. P1 runs in its own world, the config with "
+         "`scenarios/belgium_1998_2012.yaml` (to 2012, the 2009 collapse), with the same population options.\n\n"
       << "*Simulated*: the program's true effect on the firms it paid (program world minus the same firms in the "
          "baseline world, common random numbers), or the model's own figure; *design*: the anchor's estimator run "
          "on the program world alone, supported against eligible unsupported firms; their gap is the selection bias "
