@@ -8,6 +8,8 @@
 // global among the R&D reporters of a small run) is left out and its cells are NaN.
 // When the estimator rejects the design (rank deficiency, perfect prediction), the
 // column is NaN and the reason is in the table's notes: never a fabricated number.
+#include <cstddef>
+#include <exception>
 #include <functional>
 #include <initializer_list>
 #include <map>
@@ -298,21 +300,46 @@ const std::vector<std::function<double(const YearObs&)>>& premium_variables() {
   return v;
 }
 
+// The design of one premium regression: ln of the variable on the group dummies.
+Design premium_design(const TableInputs& in, const std::function<double(const YearObs&)>& variable, bool end_year) {
+  Design d;
+  d.names = {"BG", "BI", "TI", "other_trader"};
+  for (std::size_t i = 0; i < in.firms.size(); ++i) {
+    const Group g = end_year ? group_2005(in, i) : group_1998(in, i);
+    if (g == excluded) continue;
+    const YearObs& o = end_year ? in.last(i) : in.first(i);
+    d.add(log_or_nan(variable(o)), {double(g == bg), double(g == bi), double(g == ti), double(g == other_trader)},
+          in.firms[i].industry);
+  }
+  return d;
+}
+
+// Runs f(0) ... f(n-1) on OpenMP's threads; the first exception (by index) is
+// rethrown once all have run.
+template <class F>
+void for_each_index_parallel(std::size_t n, const F& f) {
+  std::vector<std::exception_ptr> errors(n);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::ptrdiff_t j = 0; j < static_cast<std::ptrdiff_t>(n); ++j) {
+    try {
+      f(static_cast<std::size_t>(j));
+    } catch (...) {
+      errors[static_cast<std::size_t>(j)] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// The nine fits of Table 9 or 10 are independent and each runs on one thread
+// (Eigen's products are serial here), so fitting them side by side gives the same
+// numbers on any thread count; the columns are then filled in order.
 Table premia_table(const TableInputs& in, Table t, bool end_year) {
   const std::vector<std::string> names = {"_cons", "BG", "BI", "TI", "other_trader"};
   const auto& vars = premium_variables();
-  for (std::size_t j = 0; j < vars.size(); ++j) {
-    Design d;
-    d.names = {"BG", "BI", "TI", "other_trader"};
-    for (std::size_t i = 0; i < in.firms.size(); ++i) {
-      const Group g = end_year ? group_2005(in, i) : group_1998(in, i);
-      if (g == excluded) continue;
-      const YearObs& o = end_year ? in.last(i) : in.first(i);
-      d.add(log_or_nan(vars[j](o)), {double(g == bg), double(g == bi), double(g == ti), double(g == other_trader)},
-            in.firms[i].industry);
-    }
-    fill_column(t, j, fit_ols(d), names);
-  }
+  std::vector<Estimates> fits(vars.size());
+  for_each_index_parallel(vars.size(), [&](std::size_t j) { fits[j] = fit_ols(premium_design(in, vars[j], end_year)); });
+  for (std::size_t j = 0; j < vars.size(); ++j) fill_column(t, j, fits[j], names);
   return t;
 }
 
