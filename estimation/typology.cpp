@@ -59,18 +59,21 @@ struct FirmRows {
 };
 
 FirmRows firm_rows(const FirmColumns& f, int replicate) {
-  std::vector<std::pair<std::int64_t, std::size_t>> pairs;
+  std::vector<std::size_t> rows;
+  rows.reserve(f.rows());
   for (std::size_t i = 0; i < f.rows(); ++i)
-    if (f.replicate[i] == replicate) pairs.push_back({f.firm[i], i});
-  const auto by_id = [](const auto& a, const auto& b) { return a.first < b.first; };
-  if (!std::is_sorted(pairs.begin(), pairs.end(), by_id)) std::stable_sort(pairs.begin(), pairs.end(), by_id);
+    if (f.replicate[i] == replicate) rows.push_back(i);
+  const auto by_id = [&](std::size_t a, std::size_t b) { return f.firm[a] < f.firm[b]; };
+  if (!std::is_sorted(rows.begin(), rows.end(), by_id)) std::stable_sort(rows.begin(), rows.end(), by_id);
   FirmRows out;
-  for (const auto& [id, row] : pairs) {
-    if (!out.ids.empty() && out.ids.back() == id) {
+  out.ids.reserve(rows.size());
+  out.rows.reserve(rows.size());
+  for (const std::size_t row : rows) {
+    if (!out.ids.empty() && out.ids.back() == f.firm[row]) {
       out.rows.back() = row;
       continue;
     }
-    out.ids.push_back(id);
+    out.ids.push_back(f.firm[row]);
     out.rows.push_back(row);
   }
   return out;
