@@ -6,19 +6,56 @@
 
 namespace firmsim::est {
 
-FixedEffects make_fixed_effects_i64(const std::vector<std::int64_t>& codes) {
-  FixedEffects fe;
+namespace {
+
+// Codes within a small range (industries, years): levels found by marking the
+// codes present in a table over the range, without sorting every observation
+// (the table builders recode the industry ~50 times on ~300,000 firms).
+constexpr std::uint64_t kDenseRange = 1 << 16;
+
+bool dense_codes(const std::vector<std::int64_t>& codes, std::int64_t& lo, std::uint64_t& range) {
+  if (codes.empty()) return false;
+  const auto [min, max] = std::minmax_element(codes.begin(), codes.end());
+  lo = *min;
+  range = static_cast<std::uint64_t>(*max) - static_cast<std::uint64_t>(*min);
+  return range < kDenseRange;
+}
+
+// Ascending distinct codes and each observation's level, through a table over the range.
+void recode_dense(const std::vector<std::int64_t>& codes, std::int64_t lo, std::uint64_t range, FixedEffects& fe) {
+  std::vector<int> level_of(range + 1, -1);
+  for (std::int64_t c : codes) level_of[static_cast<std::size_t>(c - lo)] = 0;
+  for (std::size_t v = 0; v < level_of.size(); ++v)
+    if (level_of[v] == 0) {
+      level_of[v] = static_cast<int>(fe.codes.size());
+      fe.codes.push_back(lo + static_cast<std::int64_t>(v));
+    }
+  fe.level.resize(codes.size());
+  for (std::size_t i = 0; i < codes.size(); ++i) fe.level[i] = level_of[static_cast<std::size_t>(codes[i] - lo)];
+}
+
+void recode_sorted(const std::vector<std::int64_t>& codes, FixedEffects& fe) {
   fe.codes = codes;
   std::sort(fe.codes.begin(), fe.codes.end());
   fe.codes.erase(std::unique(fe.codes.begin(), fe.codes.end()), fe.codes.end());
   std::unordered_map<std::int64_t, int> level_of;
   for (std::size_t l = 0; l < fe.codes.size(); ++l) level_of[fe.codes[l]] = static_cast<int>(l);
   fe.level.resize(codes.size());
+  for (std::size_t i = 0; i < codes.size(); ++i) fe.level[i] = level_of[codes[i]];
+}
+
+}  // namespace
+
+FixedEffects make_fixed_effects_i64(const std::vector<std::int64_t>& codes) {
+  FixedEffects fe;
+  std::int64_t lo = 0;
+  std::uint64_t range = 0;
+  if (dense_codes(codes, lo, range))
+    recode_dense(codes, lo, range, fe);
+  else
+    recode_sorted(codes, fe);
   fe.count.assign(fe.codes.size(), 0.0);
-  for (std::size_t i = 0; i < codes.size(); ++i) {
-    fe.level[i] = level_of[codes[i]];
-    fe.count[static_cast<std::size_t>(fe.level[i])] += 1.0;
-  }
+  for (int l : fe.level) fe.count[static_cast<std::size_t>(l)] += 1.0;
   return fe;
 }
 

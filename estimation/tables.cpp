@@ -1,8 +1,8 @@
 #include "estimation/tables.hpp"
 
 #include <algorithm>
-#include <unordered_map>
 
+#include "estimation/firm_index.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim::est {
@@ -76,16 +76,17 @@ void sets_from_masks(TableInputs& in) {
 
 // Observed per-market flows of the first and last window years, as bit sets.
 void sets_from_flows(const Panel& panel, int replicate, TableInputs& in) {
-  std::unordered_map<std::int64_t, std::size_t> index;
-  for (std::size_t i = 0; i < in.firms.size(); ++i) index[in.firms[i].firm] = i;
+  std::vector<std::int64_t> ids(in.firms.size());  // ascending: firm_histories sorts by id
+  for (std::size_t i = 0; i < in.firms.size(); ++i) ids[i] = in.firms[i].firm;
+  const FirmIndex index(ids);
   const FlowColumns& f = panel.flows;
   for (std::size_t r = 0; r < f.rows(); ++r) {
     if (f.replicate[r] != replicate || f.market[r] >= 64) continue;
     const bool first = f.year[r] == in.start(), last = f.year[r] == in.end();
     if (!first && !last) continue;
-    const auto it = index.find(f.firm[r]);
-    if (it == index.end()) continue;
-    MarketSets& s = first ? in.start_sets[it->second] : in.end_sets[it->second];
+    const std::int64_t i = index.find(f.firm[r]);
+    if (i < 0) continue;
+    MarketSets& s = first ? in.start_sets[static_cast<std::size_t>(i)] : in.end_sets[static_cast<std::size_t>(i)];
     const std::uint64_t bit = std::uint64_t{1} << f.market[r];
     if (f.exports[r] > 0) s.exports |= bit;
     if (f.imports[r] > 0) s.imports |= bit;

@@ -257,11 +257,15 @@ Table table_22(const TableInputs& in) {
   std::vector<std::string> rows;
   for (const auto& v : vars) rows.push_back(v.first);
   Table t = make_table("table_22", "Descriptive statistics of variables", rows, {"Obs", "Mean", "Std. Dev."});
+  // One pass over the firms for all variables (a pass per variable read every
+  // history 30 times); each variable's values keep the firms' order.
+  std::vector<std::vector<double>> values(vars.size());
+  for (const FirmHistory& f : in.firms) {
+    if (!f.sme()) continue;
+    for (std::size_t r = 0; r < vars.size(); ++r) values[r].push_back(vars[r].second(f, in.options.frame));
+  }
   for (std::size_t r = 0; r < vars.size(); ++r) {
-    std::vector<double> xs;
-    for (const FirmHistory& f : in.firms)
-      if (f.sme()) xs.push_back(vars[r].second(f, in.options.frame));
-    const Summary s = summarize(xs);
+    const Summary s = summarize(values[r]);
     t.values[r] = {s.n, s.n > 0 ? s.mean : nan_value(), s.n > 1 ? s.sd : nan_value()};
   }
   return t;

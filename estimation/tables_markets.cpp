@@ -49,33 +49,46 @@ struct Count {
   double share() const { return ratio(moved, at_risk); }
 };
 
-CountryShares country_shares(const TableInputs& in, int market) {
-  CountryShares s;
-  if (market < 0) return s;
-  const std::uint64_t bit = std::uint64_t{1} << market;
+// The counts of one partner country.
+struct CountryCounts {
   Count none_x, none_m, m_to_x, x_to_m, other_x, other_m;
-  for (std::size_t i = 0; i < in.firms.size(); ++i) {
-    if (!in.firms[i].sme() || !in.first(i).present) continue;
-    const MarketSets& a = in.start_sets[i];
-    const MarketSets& b = in.end_sets[i];
-    const bool alive = in.last(i).present;
+
+  void add(const MarketSets& a, const MarketSets& b, bool alive, bool trader, std::uint64_t bit) {
     const bool x1 = alive && (b.exports & bit), m1 = alive && (b.imports & bit);
     const bool x0 = a.exports & bit, m0 = a.imports & bit;
-    const bool trader = in.first(i).trader() || a.exports || a.imports;
     if (!trader) none_x.add(x1), none_m.add(m1);
     if (m0 && !x0) m_to_x.add(x1);
     if (x0 && !m0) x_to_m.add(m1);
     if (trader && !x0 && !m0) other_x.add(x1), other_m.add(m1);
   }
-  s.none_to_export = none_x.share(), s.none_to_import = none_m.share();
-  s.import_to_export = m_to_x.share(), s.export_to_import = x_to_m.share();
-  s.other_to_export = other_x.share(), s.other_to_import = other_m.share();
-  return s;
-}
 
+  CountryShares shares() const {
+    CountryShares s;
+    s.none_to_export = none_x.share(), s.none_to_import = none_m.share();
+    s.import_to_export = m_to_x.share(), s.export_to_import = x_to_m.share();
+    s.other_to_export = other_x.share(), s.other_to_import = other_m.share();
+    return s;
+  }
+};
+
+// The shares of every country of a group in one pass over the firms (a pass per
+// country read each firm's history ten times over). The counts are whole numbers,
+// so they do not depend on the order they are added in.
 std::vector<CountryShares> group_shares(const TableInputs& in, const std::vector<std::string>& iso) {
-  std::vector<CountryShares> out;
-  for (const auto& code : iso) out.push_back(country_shares(in, market_index(*in.meta, code)));
+  std::vector<int> markets;
+  for (const auto& code : iso) markets.push_back(market_index(*in.meta, code));
+  std::vector<CountryCounts> counts(iso.size());
+  for (std::size_t i = 0; i < in.firms.size(); ++i) {
+    if (!in.firms[i].sme() || !in.first(i).present) continue;
+    const MarketSets& a = in.start_sets[i];
+    const MarketSets& b = in.end_sets[i];
+    const bool alive = in.last(i).present;
+    const bool trader = in.first(i).trader() || a.exports || a.imports;
+    for (std::size_t c = 0; c < markets.size(); ++c)
+      if (markets[c] >= 0) counts[c].add(a, b, alive, trader, std::uint64_t{1} << markets[c]);
+  }
+  std::vector<CountryShares> out;  // NaN where the world lacks the country
+  for (std::size_t c = 0; c < markets.size(); ++c) out.push_back(markets[c] >= 0 ? counts[c].shares() : CountryShares{});
   return out;
 }
 

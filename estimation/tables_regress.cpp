@@ -8,7 +8,10 @@
 // global among the R&D reporters of a small run) is left out and its cells are NaN.
 // When the estimator rejects the design (rank deficiency, perfect prediction), the
 // column is NaN and the reason is in the table's notes: never a fabricated number.
+#include <cstddef>
+#include <exception>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <stdexcept>
 
@@ -24,23 +27,38 @@ using namespace detail;
 
 namespace {
 
-// Regression data assembled firm by firm.
+// Regression data assembled firm by firm. The regressors are stored row by row in
+// one flat array (names.size() per observation): a vector per observation cost a
+// heap allocation for each of ~300,000 firms in each of Tables 9 and 10's 18 fits.
 struct Design {
   std::vector<std::string> names;
   std::vector<double> y;
-  std::vector<std::vector<double>> rows;  // regressors per observation
+  std::vector<double> x;  // observation i's regressors: x[i * names.size() + k]
   std::vector<int> industry;
   std::vector<std::uint8_t> selected;  // Heckman only
 
   // Adds an observation unless a regressor (or y, when required) is undefined.
-  void add(double yv, std::vector<double> x, int ind, bool y_required = true, bool sel = true) {
+  void add(double yv, const double* xs, int ind, bool y_required = true, bool sel = true) {
     if (y_required && !std::isfinite(yv)) return;
-    for (double v : x)
-      if (!std::isfinite(v)) return;
-    y.push_back(yv), rows.push_back(std::move(x)), industry.push_back(ind);
+    for (std::size_t k = 0; k < names.size(); ++k)
+      if (!std::isfinite(xs[k])) return;
+    y.push_back(yv), x.insert(x.end(), xs, xs + names.size()), industry.push_back(ind);
     selected.push_back(sel ? 1 : 0);
   }
+  void add(double yv, const std::vector<double>& xs, int ind, bool y_required = true, bool sel = true) {
+    check_width(xs.size());
+    add(yv, xs.data(), ind, y_required, sel);
+  }
+  void add(double yv, std::initializer_list<double> xs, int ind, bool y_required = true, bool sel = true) {
+    check_width(xs.size());
+    add(yv, xs.begin(), ind, y_required, sel);
+  }
+  void check_width(std::size_t k) const {
+    if (k != names.size()) throw std::logic_error("Design: an observation's regressors do not match its names");
+  }
   std::size_t n() const { return y.size(); }
+  const double* row(std::size_t i) const { return x.data() + i * names.size(); }
+  double at(std::size_t i, std::size_t k) const { return x[i * names.size() + k]; }
 };
 
 // Estimates by regressor name (NaN for a dropped regressor).
@@ -60,7 +78,7 @@ std::vector<std::size_t> varying_columns(const Design& d) {
   std::vector<std::size_t> keep;
   for (std::size_t k = 0; k < d.names.size(); ++k)
     for (std::size_t i = 1; i < d.n(); ++i)
-      if (d.rows[i][k] != d.rows[0][k]) {
+      if (d.at(i, k) != d.at(0, k)) {
         keep.push_back(k);
         break;
       }
@@ -71,7 +89,7 @@ Matrix design_matrix(const Design& d, const std::vector<std::size_t>& cols, cons
   Matrix X(static_cast<Eigen::Index>(obs.size()), static_cast<Eigen::Index>(cols.size()));
   for (std::size_t i = 0; i < obs.size(); ++i)
     for (std::size_t k = 0; k < cols.size(); ++k)
-      X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = d.rows[obs[i]][cols[k]];
+      X(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = d.at(obs[i], cols[k]);
   return X;
 }
 
@@ -147,8 +165,8 @@ struct HeckmanFit {
 };
 
 bool is_binary(const Design& d, std::size_t k) {
-  for (const auto& row : d.rows)
-    if (row[k] != 0 && row[k] != 1) return false;
+  for (std::size_t i = 0; i < d.n(); ++i)
+    if (d.at(i, k) != 0 && d.at(i, k) != 1) return false;
   return true;
 }
 
@@ -161,12 +179,12 @@ Design drop_perfect_dummies(const Design& d, std::vector<std::string>& notes) {
     if (!is_binary(out, k)) continue;
     bool continues = false, stops = false;
     for (std::size_t i = 0; i < out.n(); ++i)
-      if (out.rows[i][k] == 1) (out.selected[i] ? continues : stops) = true;
+      if (out.at(i, k) == 1) (out.selected[i] ? continues : stops) = true;
     if (continues == stops) continue;  // no firm with the dummy, or both outcomes
     Design kept;
     kept.names = out.names;
     for (std::size_t i = 0; i < out.n(); ++i)
-      if (out.rows[i][k] != 1) kept.add(out.y[i], out.rows[i], out.industry[i], false, out.selected[i]);
+      if (out.at(i, k) != 1) kept.add(out.y[i], out.row(i), out.industry[i], false, out.selected[i]);
     notes.push_back(d.names[k] + " predicts the selection perfectly: dropped with its " +
                     std::to_string(out.n() - kept.n()) + " observations");
     out = std::move(kept);
@@ -185,7 +203,7 @@ HeckmanFit fit_heckman(const Design& full) {
   }
   Design sub;
   sub.names = d.names;
-  for (std::size_t i : obs) sub.add(d.y[i], d.rows[i], d.industry[i], false, d.selected[i]);
+  for (std::size_t i : obs) sub.add(d.y[i], d.row(i), d.industry[i], false, d.selected[i]);
   auto cols = varying_columns(sub);
   std::vector<std::size_t> outcome_cols;
   for (std::size_t k : cols)
@@ -282,21 +300,46 @@ const std::vector<std::function<double(const YearObs&)>>& premium_variables() {
   return v;
 }
 
+// The design of one premium regression: ln of the variable on the group dummies.
+Design premium_design(const TableInputs& in, const std::function<double(const YearObs&)>& variable, bool end_year) {
+  Design d;
+  d.names = {"BG", "BI", "TI", "other_trader"};
+  for (std::size_t i = 0; i < in.firms.size(); ++i) {
+    const Group g = end_year ? group_2005(in, i) : group_1998(in, i);
+    if (g == excluded) continue;
+    const YearObs& o = end_year ? in.last(i) : in.first(i);
+    d.add(log_or_nan(variable(o)), {double(g == bg), double(g == bi), double(g == ti), double(g == other_trader)},
+          in.firms[i].industry);
+  }
+  return d;
+}
+
+// Runs f(0) ... f(n-1) on OpenMP's threads; the first exception (by index) is
+// rethrown once all have run.
+template <class F>
+void for_each_index_parallel(std::size_t n, const F& f) {
+  std::vector<std::exception_ptr> errors(n);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::ptrdiff_t j = 0; j < static_cast<std::ptrdiff_t>(n); ++j) {
+    try {
+      f(static_cast<std::size_t>(j));
+    } catch (...) {
+      errors[static_cast<std::size_t>(j)] = std::current_exception();
+    }
+  }
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// The nine fits of Table 9 or 10 are independent and each runs on one thread
+// (Eigen's products are serial here), so fitting them side by side gives the same
+// numbers on any thread count; the columns are then filled in order.
 Table premia_table(const TableInputs& in, Table t, bool end_year) {
   const std::vector<std::string> names = {"_cons", "BG", "BI", "TI", "other_trader"};
   const auto& vars = premium_variables();
-  for (std::size_t j = 0; j < vars.size(); ++j) {
-    Design d;
-    d.names = {"BG", "BI", "TI", "other_trader"};
-    for (std::size_t i = 0; i < in.firms.size(); ++i) {
-      const Group g = end_year ? group_2005(in, i) : group_1998(in, i);
-      if (g == excluded) continue;
-      const YearObs& o = end_year ? in.last(i) : in.first(i);
-      d.add(log_or_nan(vars[j](o)), {double(g == bg), double(g == bi), double(g == ti), double(g == other_trader)},
-            in.firms[i].industry);
-    }
-    fill_column(t, j, fit_ols(d), names);
-  }
+  std::vector<Estimates> fits(vars.size());
+  for_each_index_parallel(vars.size(), [&](std::size_t j) { fits[j] = fit_ols(premium_design(in, vars[j], end_year)); });
+  for (std::size_t j = 0; j < vars.size(); ++j) fill_column(t, j, fits[j], names);
   return t;
 }
 

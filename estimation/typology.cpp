@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <unordered_map>
-#include <unordered_set>
 
+#include "estimation/firm_index.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim::est {
@@ -52,30 +51,76 @@ bool in_window(const FirmYearColumns& c, std::size_t i, int replicate, const Sam
   return c.replicate[i] == replicate && c.year[i] >= frame.start_year && c.year[i] <= frame.end_year;
 }
 
-// The firms that report >= min_fte_once FTE in some year of the window (the dataset).
-std::unordered_set<std::int64_t> firms_in_frame(const FirmYearColumns& c, int replicate, const SampleFrame& frame) {
-  std::unordered_set<std::int64_t> firms;
-  for (std::size_t i = 0; i < c.rows(); ++i)
-    if (in_window(c, i, replicate, frame) && c.alive[i] != 0 && c.fte[i] >= frame.min_fte_once) firms.insert(c.firm[i]);
-  return firms;
+// The replicate's FirmColumns rows ordered by firm id; of a repeated id the last
+// row (the map this replaces kept the last one it was given).
+struct FirmRows {
+  std::vector<std::int64_t> ids;
+  std::vector<std::size_t> rows;
+};
+
+FirmRows firm_rows(const FirmColumns& f, int replicate) {
+  std::vector<std::size_t> rows;
+  rows.reserve(f.rows());
+  for (std::size_t i = 0; i < f.rows(); ++i)
+    if (f.replicate[i] == replicate) rows.push_back(i);
+  const auto by_id = [&](std::size_t a, std::size_t b) { return f.firm[a] < f.firm[b]; };
+  if (!std::is_sorted(rows.begin(), rows.end(), by_id)) std::stable_sort(rows.begin(), rows.end(), by_id);
+  FirmRows out;
+  out.ids.reserve(rows.size());
+  out.rows.reserve(rows.size());
+  for (const std::size_t row : rows) {
+    if (!out.ids.empty() && out.ids.back() == f.firm[row]) {
+      out.rows.back() = row;
+      continue;
+    }
+    out.ids.push_back(f.firm[row]);
+    out.rows.push_back(row);
+  }
+  return out;
 }
 
-// Collects the window's firm-years of one replicate's dataset, keyed by firm id. Only
-// the dataset's firms: most firms are micro firms that never enter it, and building
-// their histories too cost ~1 GB and most of prepare_tables' time at 10^6 firms.
-std::unordered_map<std::int64_t, std::vector<YearObs>> collect_years(const FirmYearColumns& c, int replicate,
-                                                                     const SampleFrame& frame) {
-  const std::unordered_set<std::int64_t> dataset = firms_in_frame(c, replicate, frame);
-  std::unordered_map<std::int64_t, std::vector<YearObs>> by_firm;
-  by_firm.reserve(dataset.size());
+std::invalid_argument no_firm_row(std::int64_t firm, int replicate) {
+  return std::invalid_argument("firm " + std::to_string(firm) + " of replicate " + std::to_string(replicate) +
+                               " has no row in FirmColumns");
+}
+
+// Marks (by position in `index`) the firms that report >= min_fte_once FTE in some
+// year of the window: the dataset. A firm that would enter it without a FirmColumns
+// row is an error.
+std::vector<std::uint8_t> dataset_firms(const FirmYearColumns& c, int replicate, const SampleFrame& frame,
+                                        const FirmIndex& index, std::size_t firms) {
+  std::vector<std::uint8_t> in_dataset(firms, 0);
   for (std::size_t i = 0; i < c.rows(); ++i) {
-    if (!in_window(c, i, replicate, frame) || dataset.count(c.firm[i]) == 0) continue;
-    const int y = c.year[i];
-    auto& years = by_firm[c.firm[i]];
-    if (years.empty()) years.resize(static_cast<std::size_t>(frame.years()));
-    years[static_cast<std::size_t>(y - frame.start_year)] = year_obs(c, i);
+    if (!in_window(c, i, replicate, frame) || c.alive[i] == 0 || !(c.fte[i] >= frame.min_fte_once)) continue;
+    const std::int64_t p = index.find(c.firm[i]);
+    if (p >= 0)
+      in_dataset[static_cast<std::size_t>(p)] = 1;
+    else if (c.fte[i] > 0)  // it would report >= min_fte_once FTE (YearObs::present), so it is in the frame
+      throw no_firm_row(c.firm[i], replicate);
   }
-  return by_firm;
+  return in_dataset;
+}
+
+// The window's firm-years of the dataset's firms, one vector per marked firm in id
+// order. Only the dataset's firms: most firms are micro firms that never enter it,
+// and building their histories too cost ~1 GB and most of prepare_tables' time at
+// 10^6 firms.
+std::vector<std::vector<YearObs>> collect_years(const FirmYearColumns& c, int replicate, const SampleFrame& frame,
+                                                const FirmIndex& index, const std::vector<std::uint8_t>& in_dataset,
+                                                std::vector<std::size_t>& positions) {
+  std::vector<std::int32_t> slot(in_dataset.size(), -1);
+  for (std::size_t p = 0; p < in_dataset.size(); ++p)
+    if (in_dataset[p]) slot[p] = static_cast<std::int32_t>(positions.size()), positions.push_back(p);
+  const std::size_t window = static_cast<std::size_t>(frame.years());
+  std::vector<std::vector<YearObs>> years(positions.size(), std::vector<YearObs>(window));
+  for (std::size_t i = 0; i < c.rows(); ++i) {
+    if (!in_window(c, i, replicate, frame)) continue;
+    const std::int64_t p = index.find(c.firm[i]);
+    if (p < 0 || slot[static_cast<std::size_t>(p)] < 0) continue;
+    const auto k = static_cast<std::size_t>(slot[static_cast<std::size_t>(p)]);
+    years[k][static_cast<std::size_t>(c.year[i] - frame.start_year)] = year_obs(c, i);
+  }
+  return years;
 }
 
 bool in_frame(const std::vector<YearObs>& years, const SampleFrame& frame) {
@@ -107,22 +152,19 @@ FirmHistory make_history(std::int64_t firm, std::vector<YearObs> years, const Fi
 
 std::vector<FirmHistory> firm_histories(const Panel& panel, int replicate, const SampleFrame& frame) {
   check_window(panel.meta, frame);
-  auto by_firm = collect_years(panel.firm_years, replicate, frame);
-  std::unordered_map<std::int64_t, std::size_t> firm_row;
   const FirmColumns& f = panel.firms;
-  for (std::size_t i = 0; i < f.rows(); ++i)
-    if (f.replicate[i] == replicate) firm_row[f.firm[i]] = i;
+  const FirmRows rows = firm_rows(f, replicate);
+  const FirmIndex index(rows.ids);
+  const auto in_dataset = dataset_firms(panel.firm_years, replicate, frame, index, rows.ids.size());
+  std::vector<std::size_t> positions;  // of the dataset's firms in `rows`, ascending id
+  auto years = collect_years(panel.firm_years, replicate, frame, index, in_dataset, positions);
 
-  std::vector<FirmHistory> out;
-  for (auto& [firm, years] : by_firm) {
-    if (!in_frame(years, frame)) continue;
-    const auto row = firm_row.find(firm);
-    if (row == firm_row.end())
-      throw std::invalid_argument("firm " + std::to_string(firm) + " of replicate " + std::to_string(replicate) +
-                                  " has no row in FirmColumns");
-    out.push_back(make_history(firm, std::move(years), f, row->second, frame));
+  std::vector<FirmHistory> out;  // ordered by firm id, as `rows` is
+  for (std::size_t k = 0; k < positions.size(); ++k) {
+    if (!in_frame(years[k], frame)) continue;
+    const std::size_t p = positions[k];
+    out.push_back(make_history(rows.ids[p], std::move(years[k]), f, rows.rows[p], frame));
   }
-  std::sort(out.begin(), out.end(), [](const FirmHistory& a, const FirmHistory& b) { return a.firm < b.firm; });
   return out;
 }
 

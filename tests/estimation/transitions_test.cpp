@@ -92,6 +92,21 @@ TEST(Descriptives, LargeMeanNoCancellation) {
   EXPECT_NEAR(summarize(x).sd, 1.0, 1e-6);
 }
 
+// Codes over a wide range (cluster ids) are recoded by sorting, small ranges
+// (industries) through a table: the same levels, codes and counts either way.
+TEST(FixedEffectsCoding, WideAndNarrowCodesGiveTheSameCoding) {
+  const std::int64_t wide = std::int64_t{1} << 40;
+  const FixedEffects a = make_fixed_effects(std::vector<std::int64_t>{wide, -5, wide, 7, -5, -5});
+  EXPECT_EQ(a.codes, (std::vector<std::int64_t>{-5, 7, wide}));
+  EXPECT_EQ(a.level, (std::vector<int>{2, 0, 2, 1, 0, 0}));
+  EXPECT_EQ(a.count, (std::vector<double>{3, 1, 2}));
+  const FixedEffects b = make_fixed_effects(std::vector<std::int64_t>{9, -5, 9, 7, -5, -5});
+  EXPECT_EQ(b.codes, (std::vector<std::int64_t>{-5, 7, 9}));
+  EXPECT_EQ(b.level, a.level);
+  EXPECT_EQ(b.count, a.count);
+  EXPECT_EQ(make_fixed_effects(std::vector<int>{}).levels(), 0);
+}
+
 TEST(FixedEffectsCoding, LevelsDemeaningDummies) {
   const FixedEffects fe = make_fixed_effects(std::vector<short>{30, 10, 30, 20, 10});
   EXPECT_EQ(fe.levels(), 3);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+
 #include "sim/input_error.hpp"
 #include "tests/estimation/tables_test_panel.hpp"
 
@@ -199,6 +201,47 @@ TEST(SampleFrameTest, OnlyTheRequestedReplicate) {
   const auto h1 = firm_histories(p, 1);
   ASSERT_EQ(h1.size(), 1u);
   EXPECT_EQ(h1[0].start_size, SizeClass::medium);
+}
+
+
+// Ids far apart and firm rows out of order take FirmIndex's hash-map path; the
+// dataset is the same: ascending ids, each with its own firm row, micro firms out.
+TEST(SampleFrameTest, SparseUnsortedIdsGiveTheSameDataset) {
+  Panel p;
+  p.meta = test_meta();
+  const std::int64_t big = std::int64_t{1} << 40;
+  add_firm(p, big, 2, 1990);
+  add_firm(p, -7, 1, 1985);
+  add_firm(p, 5, 0, 1980);
+  add_firm(p, 6, 0, 1981);  // never >= 10 FTE: not in the dataset
+  add_years(p, row(5, 20), 1998, 2005);
+  add_years(p, row(big, 60), 1998, 2005);
+  add_years(p, row(-7, 12), 1998, 2003);
+  add_years(p, row(6, 3), 1998, 2005);
+  const auto h = firm_histories(p, 0);
+  ASSERT_EQ(h.size(), 3u);
+  EXPECT_EQ(h[0].firm, -7);
+  EXPECT_EQ(h[0].founding_year, 1985);
+  EXPECT_TRUE(h[0].exited);
+  EXPECT_EQ(h[1].firm, 5);
+  EXPECT_EQ(h[1].industry, 0);
+  EXPECT_EQ(h[2].firm, big);
+  EXPECT_EQ(h[2].industry, 2);
+  EXPECT_EQ(h[2].start_size, SizeClass::medium);
+}
+
+TEST(SampleFrameTest, DatasetFirmWithoutFirmRowIsAnError) {
+  Panel p;
+  p.meta = test_meta();
+  add_firm(p, 1, 0, 1980);
+  add_years(p, row(1, 20), 1998, 2005);
+  add_years(p, row(2, 20), 1998, 2005);  // no firm row
+  EXPECT_THROW(firm_histories(p, 0), std::invalid_argument);
+  Panel micro = p;  // a firm without a row that never enters the dataset is ignored
+  micro.firm_years = {};
+  add_years(micro, row(1, 20), 1998, 2005);
+  add_years(micro, row(2, 3), 1998, 2005);
+  EXPECT_EQ(firm_histories(micro, 0).size(), 1u);
 }
 
 }  // namespace
