@@ -3,6 +3,10 @@
 // (tests/sim/support.hpp) where baseline and program share their random numbers.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
+#include <set>
+#include <utility>
 #include <vector>
 
 #include "../sim/support.hpp"
@@ -246,6 +250,191 @@ TEST(ProgramCost, FeePerTargetedFirmYearIsWhatIsPaid) {
   for (const YearSummary& y : r.prog_years)
     if (y.year >= r.c.program_from && y.year <= r.c.last_year) from_summaries += y.support_paid;
   EXPECT_NEAR(from_summaries, cost, 1e-6 * cost);
+}
+
+// ---------------------------------------------------------------------------
+// Take-up (issue 19): a program reaches take_up of its eligible firms, at
+// random or self-selected, and a client stays a client.
+// ---------------------------------------------------------------------------
+
+// A program that changes nothing (no strength, no running cost), so every
+// variant has the same firms, the same eligibility and the same panel; only
+// who is targeted differs. Firms move in and out of 5-50 FTE over the years.
+PolicySpec inert_program(double take_up, ProgramAssignment assignment = ProgramAssignment::random) {
+  PolicySpec p = program(PolicyKind::information, 0);
+  p.name = "advice";
+  p.min_fte = 5;
+  p.max_fte = 50;
+  p.take_up = take_up;
+  p.assignment = assignment;
+  return p;
+}
+
+using FirmKey = std::pair<int, std::int64_t>;  // (replicate, firm)
+
+// The years in which program bit `bit` targeted each firm.
+std::map<FirmKey, std::set<int>> targeted_years(const Panel& panel, const PolicyColumns& policy, int bit = 0) {
+  std::map<FirmKey, std::set<int>> years;
+  const FirmYearColumns& fy = panel.firm_years;
+  for (std::size_t row = 0; row < fy.rows(); ++row)
+    if ((policy.targeted[row] >> bit) & 1u) years[{fy.replicate[row], fy.firm[row]}].insert(fy.year[row]);
+  return years;
+}
+
+// Every column of two panels, value for value.
+void expect_same_panel(const Panel& a, const Panel& b) {
+#define FIRMSIM_SAME(type, name, required, fallback, source) \
+  EXPECT_TRUE(a.firm_years.name == b.firm_years.name) << "firm_years." #name;
+  FIRMSIM_FIRM_YEAR_COLUMNS(FIRMSIM_SAME)
+#undef FIRMSIM_SAME
+#define FIRMSIM_SAME(type, name, required, fallback, source) \
+  EXPECT_TRUE(a.firms.name == b.firms.name) << "firms." #name;
+  FIRMSIM_FIRM_COLUMNS(FIRMSIM_SAME)
+#undef FIRMSIM_SAME
+#define FIRMSIM_SAME(type, name, required, fallback, source) \
+  EXPECT_TRUE(a.flows.name == b.flows.name) << "flows." #name;
+  FIRMSIM_FLOW_COLUMNS(FIRMSIM_SAME)
+#undef FIRMSIM_SAME
+}
+
+// 4 binomial standard deviations of a share p among n firms.
+double binomial_tolerance(double p, std::size_t n) { return 4 * std::sqrt(p * (1 - p) / static_cast<double>(n)); }
+
+struct TraitMeans {
+  double efficiency = 0, orientation = 0;
+};
+TraitMeans trait_means(const Simulation& sim, const std::map<FirmKey, std::set<int>>& firms, int variant) {
+  TraitMeans m;
+  for (const auto& [key, years] : firms) {
+    const FirmSnapshot s = sim.snapshot(key.first, key.second, variant);
+    m.efficiency += s.efficiency / static_cast<double>(firms.size());
+    m.orientation += s.orientation / static_cast<double>(firms.size());
+  }
+  return m;
+}
+
+TEST(TakeUpLever, RandomTakeUpReachesItsShareOfEligibleFirmsTheSameEveryYear) {
+  const Config base = small_world();
+  Config all = base, tenth = base, behind = base;
+  all.policies = {inert_program(1)};
+  tenth.policies = {inert_program(0.1)};
+  // Another program with take-up listed first: the same clients (own salt).
+  PolicySpec other = inert_program(0.5);
+  other.name = "missions";
+  behind.policies = {other, inert_program(0.1)};
+  Simulation sim(std::vector<Config>{all, tenth, behind});
+  sim.run();
+  expect_same_panel(sim.panel(0), sim.panel(1));  // inert: the same firms in every variant
+
+  const auto eligible = targeted_years(sim.panel(0), sim.policy_columns(0));
+  const auto clients = targeted_years(sim.panel(1), sim.policy_columns(1));
+  ASSERT_GT(eligible.size(), 1500u);
+  const double share = static_cast<double>(clients.size()) / static_cast<double>(eligible.size());
+  EXPECT_NEAR(share, 0.1, binomial_tolerance(0.1, eligible.size())) << clients.size() << " of " << eligible.size();
+  // A client is targeted in every year it is eligible, and only then.
+  for (const auto& [key, years] : clients) {
+    ASSERT_TRUE(eligible.count(key));
+    EXPECT_EQ(years, eligible.at(key)) << "firm " << key.second << " of replicate " << key.first;
+  }
+  EXPECT_EQ(targeted_years(sim.panel(2), sim.policy_columns(2), 1), clients);
+  // The other program draws its own clients: about half of the eligible firms
+  // and of this program's clients alike (independent draws).
+  const auto other_clients = targeted_years(sim.panel(2), sim.policy_columns(2), 0);
+  std::size_t both = 0;
+  for (const auto& [key, years] : clients) both += other_clients.count(key);
+  EXPECT_NEAR(static_cast<double>(other_clients.size()) / eligible.size(), 0.5,
+              binomial_tolerance(0.5, eligible.size()));
+  EXPECT_NEAR(static_cast<double>(both) / clients.size(), 0.5, binomial_tolerance(0.5, clients.size()));
+}
+
+TEST(TakeUpLever, SelfSelectedClientsAreTheMoreEfficientAndOriented) {
+  const Config base = small_world();
+  // Every alive firm is eligible: a rule on size would select on efficiency
+  // before the firms do (see the share below).
+  const auto anyone = [](double take_up, ProgramAssignment assignment) {
+    PolicySpec p = inert_program(take_up, assignment);
+    p.min_fte = 0;
+    p.max_fte = 1e9;
+    return p;
+  };
+  Config all = base, random = base, self = base;
+  all.policies = {anyone(1, ProgramAssignment::random)};
+  random.policies = {anyone(0.2, ProgramAssignment::random)};
+  self.policies = {anyone(0.2, ProgramAssignment::self_selected)};
+  Simulation sim(std::vector<Config>{all, random, self});
+  sim.run();
+  const auto eligible = targeted_years(sim.panel(0), sim.policy_columns(0));
+  const auto drawn = targeted_years(sim.panel(1), sim.policy_columns(1));
+  const auto asked = targeted_years(sim.panel(2), sim.policy_columns(2));
+  const TraitMeans e = trait_means(sim, eligible, 0), d = trait_means(sim, drawn, 1), a = trait_means(sim, asked, 2);
+  // Random clients are like the eligible firms; those that asked are better.
+  const double orientation_sd = base.model.strategy.orientation_sd;
+  EXPECT_NEAR(d.orientation, e.orientation, 0.15 * orientation_sd);
+  EXPECT_GT(a.orientation - d.orientation, 0.4 * orientation_sd) << a.orientation << " vs " << d.orientation;
+  EXPECT_GT(a.efficiency, d.efficiency) << a.efficiency << " vs " << d.efficiency;
+  // The threshold keeps the share near take_up (0.22 here: the eligible are
+  // survivors, a little better than all firms born; a size rule selects on
+  // efficiency more strongly - 5-50 FTE: 0.29 - see configs/README.md).
+  const double share = static_cast<double>(asked.size()) / static_cast<double>(eligible.size());
+  EXPECT_NEAR(share, 0.2, 0.05) << asked.size() << " of " << eligible.size();
+  for (const auto& [key, years] : asked) EXPECT_EQ(years, eligible.at(key));
+}
+
+TEST(TakeUpLever, TakeUpOneIsTheProgramWithoutTheKeys) {
+  PolicySpec p = program(PolicyKind::sunk_cost_subsidy, 0.7);
+  p.exporter_status = static_cast<int>(ExporterStatus::non_exporters);
+  PolicySpec everyone = p;
+  everyone.take_up = 1;
+  everyone.assignment = ProgramAssignment::self_selected;  // with everyone taking part there is nothing to select
+  everyone.selection_strength = 1;
+  Config without = small_world(), with = small_world(), baseline = small_world();
+  without.policies = {p};
+  with.policies = {everyone};
+  Simulation sim(std::vector<Config>{baseline, without, with});
+  sim.run();
+  expect_same_panel(sim.panel(1), sim.panel(2));
+  EXPECT_EQ(sim.policy_columns(1).targeted, sim.policy_columns(2).targeted);
+  EXPECT_EQ(sim.policy_columns(1).support, sim.policy_columns(2).support);
+  EXPECT_FALSE(sim.panel(0).firm_years.fte == sim.panel(1).firm_years.fte);  // the program does act
+}
+
+TEST(TakeUpLever, BaselineUnchangedBesideAProgramWithTakeUp) {
+  PolicySpec p = program(PolicyKind::sunk_cost_subsidy, 0.7);
+  p.exporter_status = static_cast<int>(ExporterStatus::non_exporters);
+  p.take_up = 0.3;
+  p.assignment = ProgramAssignment::self_selected;
+  const Config baseline = small_world();
+  Config prog = baseline;
+  prog.policies = {p};
+  Simulation alone(baseline);
+  alone.run();
+  Simulation pair(std::vector<Config>{baseline, prog});
+  pair.run();
+  expect_same_panel(alone.panel(), pair.panel(0));
+  EXPECT_FALSE(pair.panel(0).firm_years.fte == pair.panel(1).firm_years.fte);  // the program does act
+}
+
+// Evaluation: only the firms that take part are targeted, supported and paid.
+TEST(TakeUpLever, EvaluationCountsOnlyParticipantsAsTargeted) {
+  PolicySpec p = program(PolicyKind::information, 0.5);
+  p.max_fte = 49;
+  p.cost_per_firm = 1000;
+  PolicySpec some = p;
+  some.take_up = 0.25;
+  const Pair full = run_pair(p), part = run_pair(some);
+  const auto sum = [](const std::vector<double>& v) {
+    double t = 0;
+    for (double x : v) t += x;
+    return t;
+  };
+  // Participating firm-years (the fee is paid for each) and supported firms.
+  const double years_full = cumulated(full.c, 0, policy::support_paid) / 1000;
+  const double years_part = cumulated(part.c, 0, policy::support_paid) / 1000;
+  EXPECT_NEAR(years_part / years_full, 0.25, 0.05) << years_part << " of " << years_full;
+  EXPECT_NEAR(sum(part.c.deadweight.supported) / sum(full.c.deadweight.supported), 0.25, 0.05);
+  // Eligible firms that did not take part are "not targeted" and paid nothing.
+  EXPECT_EQ(cumulated(part.c, 2, policy::support_paid), 0);
+  EXPECT_EQ(cumulated(part.c, 1, policy::support_paid), cumulated(part.c, 0, policy::support_paid));
 }
 
 }  // namespace
