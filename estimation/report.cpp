@@ -30,13 +30,6 @@ std::string num(double v) {
   return buf;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 std::string md_cell(const std::string& s) {
   std::string out;
   for (char c : s) out += c == '|' ? std::string("\\|") : std::string(1, c);
@@ -204,6 +197,13 @@ std::vector<std::string> write_comparison(const Comparison& c, const std::string
                                                     {"1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50", "total"},
                                                     {"0", "1", "2", "3", "4", "5", "6-10", "11-25", "26-50", ">50"}));
   return written;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
 }
 
 }  // namespace firmsim::est

@@ -18,6 +18,8 @@ namespace firmsim::est {
 std::vector<std::string> write_comparison(const Comparison& c, const std::string& dir);
 
 std::string comparison_csv(const Comparison& c);
+// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a newline.
+std::string csv_field(const std::string& s);
 std::string comparison_markdown(const Comparison& c);
 
 // Writes text to dir/name through a temporary file and a rename.

@@ -7,11 +7,14 @@
 #include <map>
 #include <sstream>
 
+#include "estimation/report.hpp"
 #include "estimation/svg.hpp"
-#include "sim/atomic_file.hpp"
+#include "policy/report.hpp"
 #include "sim/input_error.hpp"
 
 namespace firmsim::policy {
+
+using est::csv_field;
 
 namespace {
 
@@ -36,13 +39,6 @@ std::string interval(const Interval& i, bool sign = false) {
 std::string md_cell(std::string s) {  // a table cell: no pipes
   std::replace(s.begin(), s.end(), '|', '/');
   return s;
-}
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
 }
 
 std::string csv_num(double v) {
@@ -291,12 +287,7 @@ std::vector<std::string> write_experiment(const Experiment& e, const std::string
     files.emplace_back("firms_" + std::to_string(s) + ".csv", firm_paths_csv(e, s));
     files.emplace_back("types_" + std::to_string(s) + ".svg", transition_figure(e, s));
   }
-  std::vector<std::string> names;
-  for (const auto& [name, text] : files) {
-    write_file_atomically((std::filesystem::path(dir) / name).string(), text);
-    names.push_back(name);
-  }
-  return names;
+  return write_files(dir, files);
 }
 
 }  // namespace firmsim::policy

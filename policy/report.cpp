@@ -390,6 +390,11 @@ std::vector<std::string> write_effects(const Evaluation& e, const std::string& d
                                                             {"cost_effectiveness.svg", cost_effectiveness_figure(e)}};
   for (std::size_t k = 0; k < e.comparisons.size(); ++k)
     files.emplace_back("effect_" + std::to_string(k) + ".svg", effect_figure(e.comparisons[k]));
+  return write_files(dir, files);
+}
+
+std::vector<std::string> write_files(const std::string& dir,
+                                     const std::vector<std::pair<std::string, std::string>>& files) {
   std::vector<std::string> names;
   for (const auto& [name, text] : files) {
     write_file_atomically((std::filesystem::path(dir) / name).string(), text);

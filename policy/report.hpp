@@ -8,6 +8,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "policy/evaluate.hpp"
@@ -43,6 +44,9 @@ std::string effects_markdown(const Evaluation& e);
 std::string effects_csv(const Evaluation& e);
 std::string effect_figure(const Comparison& c);              // effect over time with its band
 std::string cost_effectiveness_figure(const Evaluation& e);  // by target group
+// Writes each (name, text) into dir atomically, one file at a time; returns the names.
+std::vector<std::string> write_files(const std::string& dir,
+                                     const std::vector<std::pair<std::string, std::string>>& files);
 // Writes effects.md, effects.csv and the figures; returns the file names.
 std::vector<std::string> write_effects(const Evaluation& e, const std::string& dir);
 

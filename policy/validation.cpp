@@ -8,11 +8,14 @@
 #include <limits>
 #include <sstream>
 
+#include "estimation/report.hpp"
 #include "policy/evaluate.hpp"
 #include "sim/input_error.hpp"
 #include "sim/simulation.hpp"
 
 namespace firmsim::policy {
+
+using est::csv_field;
 
 namespace {
 
@@ -708,13 +711,6 @@ std::string figure(const Interval& i, bool percent_points) {
 }
 
 bool in_points(const CheckResult& r) { return r.measure.find('%') != std::string::npos || r.measure.find("points") != std::string::npos; }
-
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string num(double v) {
   if (!std::isfinite(v)) return "";
