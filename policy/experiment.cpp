@@ -143,15 +143,15 @@ void add_transitions(const Panel& base, const FirmStates& b, const Panel& alt, c
     out[1].counts[strategy_of(base, b, id)][strategy_of(alt, a, id)] += weight;
 }
 
-std::vector<FirmPath> firm_paths(const std::array<const Panel*, 2>& panels, const std::array<FirmStates, 2>& s) {
+std::vector<FirmPath> firm_paths(const std::array<const Panel*, 2>& panels, const std::array<const FirmStates*, 2>& s) {
   std::vector<FirmPath> paths;
-  for (std::int64_t id : union_ids(s[0].type, s[1].type)) {
+  for (std::int64_t id : union_ids(s[0]->type, s[1]->type)) {
     FirmPath p;
     p.firm = id;
     for (int w = 0; w < 2; ++w) {
-      p.type[w] = type_labels()[static_cast<std::size_t>(type_of(s[w], id))];
-      const auto it = s[w].row.find(id);
-      if (it == s[w].row.end()) {
+      p.type[w] = type_labels()[static_cast<std::size_t>(type_of(*s[w], id))];
+      const auto it = s[w]->row.find(id);
+      if (it == s[w]->row.end()) {
         p.strategy[w] = -1;
         continue;
       }
@@ -174,19 +174,22 @@ Transition empty_transition(std::string title, const std::vector<std::string>& l
 }
 
 // Same firms, two worlds: transitions over every replicate, paths of replicate 1.
+// The baseline's states of a replicate are found once and set beside every scenario's.
 void follow_firms(const std::vector<Panel>& panels, const std::vector<est::TableOptions>& options, Experiment& e) {
   const int R = e.replicates;
-  for (int s = 1; s < e.variants(); ++s) {
-    std::vector<Transition> t = {empty_transition("observed type of the dataset's firms", type_labels()),
-                                 empty_transition("latent strategy of the firms alive in the recorded years",
-                                                  strategy_labels())};
-    for (int r = 0; r < R; ++r) {
-      const std::array<FirmStates, 2> st = {firm_states(panels[0], r, options[0]),
-                                            firm_states(panels[static_cast<std::size_t>(s)], r, options[s])};
-      add_transitions(panels[0], st[0], panels[static_cast<std::size_t>(s)], st[1], 1.0 / R, t);
-      if (r == 0) e.firm_paths.push_back(firm_paths({&panels[0], &panels[static_cast<std::size_t>(s)]}, st));
+  for (int s = 1; s < e.variants(); ++s)
+    e.changes.push_back({empty_transition("observed type of the dataset's firms", type_labels()),
+                         empty_transition("latent strategy of the firms alive in the recorded years",
+                                          strategy_labels())});
+  e.firm_paths.resize(e.changes.size());
+  for (int r = 0; r < R; ++r) {
+    const FirmStates base = firm_states(panels[0], r, options[0]);
+    for (int s = 1; s < e.variants(); ++s) {
+      const std::size_t k = static_cast<std::size_t>(s);
+      const FirmStates alt = firm_states(panels[k], r, options[k]);
+      add_transitions(panels[0], base, panels[k], alt, 1.0 / R, e.changes[k - 1]);
+      if (r == 0) e.firm_paths[k - 1] = firm_paths({&panels[0], &panels[k]}, {&base, &alt});
     }
-    e.changes.push_back(std::move(t));
   }
 }
 
