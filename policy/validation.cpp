@@ -100,14 +100,13 @@ bool meets_rules(const FirmYears& w, std::size_t s, const PolicySpec& rules, int
 
 }  // namespace
 
-Assignment assignment(const FirmYears& program, const PolicySpec& rules, int from, int to, std::uint8_t program_bits,
-                      std::uint8_t light_bits) {
+Assignment assignment(const FirmYears& program, const PolicySpec& rules, int from, int to, std::uint8_t light_bits) {
   Assignment a;
   const int last = std::min(to, program.first_year + program.years - 1);
   for (std::size_t s = 0; s < program.firm.size(); ++s) {
     std::uint8_t reached = 0;
     for (int y = std::max(from, program.first_year); y <= last; ++y) reached |= program.targeted[program.at(s, y)];
-    if (reached & program_bits & ~light_bits)
+    if (reached & ~light_bits)
       a.supported.push_back(s);
     else if (reached & light_bits)
       a.light.push_back(s);
@@ -231,6 +230,18 @@ Totals totals(const FirmYears& program, const FirmYears& baseline, const std::ve
   return t;
 }
 
+// The firms of `slots` that export in `year` in both worlds.
+std::vector<std::size_t> exporting_in_both(const FirmYears& program, const FirmYears& baseline,
+                                           const std::vector<std::size_t>& slots, int year) {
+  std::vector<std::size_t> both;
+  for (std::size_t s : slots) {
+    const auto k = baseline.slot_of.find(program.firm[s]);
+    if (program.exporting(s, year) && k != baseline.slot_of.end() && baseline.exporting(k->second, year))
+      both.push_back(s);
+  }
+  return both;
+}
+
 // An estimator's effect in levels as a percentage of the supported firms'
 // counterfactual (their mean outcome less the effect), as an evaluator would
 // report it.
@@ -239,21 +250,31 @@ double as_pct(double effect, double supported_mean) {
   return counterfactual > 0 ? 100 * effect / counterfactual : kNaN;
 }
 
+// Every replicate's firm x year table of one world, built once.
+std::vector<FirmYears> replicate_years(const VariantResult& result) {
+  std::vector<FirmYears> years;
+  for (int r = 0; r < std::max(1, result.panel.meta.replicates); ++r) years.push_back(firm_years(result, r));
+  return years;
+}
+
+// A program world, with who its program reached, replicate by replicate.
 struct World {
-  const VariantResult* result;
   int from = 0, to = 0;  // program years
-  PolicySpec rules;      // the first program's eligibility (the comparison group's)
-  std::uint8_t program_bits = 0xff, light_bits = 0;
+  std::vector<FirmYears> years;
+  std::vector<Assignment> assigned;
 };
 
-// The world's policies named "light ..." make its light-touch program.
+// The world's policies named "light ..." make its light-touch program; the
+// first policy's rules define the comparison group.
 World world_of(const VariantResult& result, const Config& config) {
   World w;
-  w.result = &result;
   std::tie(w.from, w.to) = program_years(config);
-  w.rules = config.policies.at(0);
+  std::uint8_t light_bits = 0;
   for (std::size_t k = 0; k < config.policies.size() && k < 8; ++k)
-    if (config.policies[k].name.rfind("light", 0) == 0) w.light_bits |= static_cast<std::uint8_t>(1u << k);
+    if (config.policies[k].name.rfind("light", 0) == 0) light_bits |= static_cast<std::uint8_t>(1u << k);
+  w.years = replicate_years(result);
+  for (const FirmYears& p : w.years)
+    w.assigned.push_back(assignment(p, config.policies.at(0), w.from, w.to, light_bits));
   return w;
 }
 
@@ -267,40 +288,41 @@ Assignment only(Assignment a, const std::function<bool(std::size_t)>& keep) {
 // Per-replicate values of a figure computed on (program, baseline, assignment).
 using Figure = std::function<double(const FirmYears& program, const FirmYears& baseline, const Assignment& a)>;
 
-Interval across_replicates(const VariantResult& base, const World& w, const Figure& f) {
+Interval across_replicates(const std::vector<FirmYears>& base, const World& w, const Figure& f) {
   std::vector<double> values;
-  for (int r = 0; r < std::max(1, base.panel.meta.replicates); ++r) {
-    const FirmYears b = firm_years(base, r);
-    const FirmYears p = firm_years(*w.result, r);
-    const double v = f(p, b, assignment(p, w.rules, w.from, w.to, w.program_bits, w.light_bits));
+  for (std::size_t r = 0; r < w.years.size(); ++r) {
+    const double v = f(w.years[r], base.at(r), w.assigned[r]);
     if (std::isfinite(v)) values.push_back(v);
   }
   return t_interval(values);
 }
 
-bool overlaps(const Interval& i, double lo, double hi) { return i.n > 0 && i.hi >= lo && i.lo <= hi; }
-
-std::string pct(double v) {
-  if (!std::isfinite(v)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%+.1f%%", v);
-  return buf;
+// A row of the table, its verdict and reading still to come.
+CheckResult row(std::string check, std::string anchor, std::string measure, std::string published,
+                Interval simulated, Interval design = {}, std::string design_name = "") {
+  CheckResult r;
+  r.check = std::move(check);
+  r.anchor = std::move(anchor);
+  r.measure = std::move(measure);
+  r.published = std::move(published);
+  r.simulated = simulated;
+  r.design = design;
+  r.design_name = std::move(design_name);
+  return r;
 }
+
+bool overlaps(const Interval& i, double lo, double hi) { return i.n > 0 && i.hi >= lo && i.lo <= hi; }
 
 // P2: a sunk-cost subsidy acts on entry and destinations, little on the
 // sales of existing exporters.
-std::vector<CheckResult> check_margins(const VariantResult& base, const World& w) {
+std::vector<CheckResult> check_margins(const std::vector<FirmYears>& base, const World& w) {
   const int year = w.to;
   const Figure extensive = [year](const FirmYears& p, const FirmYears& b, const Assignment& a) {
     return totals(p, b, a.supported, markets_of, year).effect_pct();
   };
   // Exports per market of the supported firms that export in both worlds.
   const Figure intensive = [year](const FirmYears& p, const FirmYears& b, const Assignment& a) {
-    std::vector<std::size_t> both;
-    for (std::size_t s : a.supported) {
-      const auto k = b.slot_of.find(p.firm[s]);
-      if (p.exporting(s, year) && k != b.slot_of.end() && b.exporting(k->second, year)) both.push_back(s);
-    }
+    const std::vector<std::size_t> both = exporting_in_both(p, b, a.supported, year);
     const Totals x = totals(p, b, both, exports_of, year), m = totals(p, b, both, markets_of, year);
     return m.program > 0 && m.baseline > 0 && x.baseline > 0
                ? 100 * ((x.program / m.program) / (x.baseline / m.baseline) - 1)
@@ -310,20 +332,16 @@ std::vector<CheckResult> check_margins(const VariantResult& base, const World& w
     return extensive(p, b, a) - intensive(p, b, a);
   };
   const Figure did_markets = [&](const FirmYears& p, const FirmYears&, const Assignment& a) {
-    return as_pct(did_estimate(p, a, markets_of, w.from - 1, year), [&] {
-      double sum = 0;
-      for (std::size_t s : a.supported) sum += markets_of(p, s, year);
-      return a.supported.empty() ? kNaN : sum / static_cast<double>(a.supported.size());
-    }());
+    return as_pct(did_estimate(p, a, markets_of, w.from - 1, year), mean_of(p, a.supported, markets_of, year));
   };
-  CheckResult ext{"P2 margins", "Volpe Martincus and Carballo (JIE 2008), Uruguay 2000-07; Lederman, Olarreaga and Zavala",
+  CheckResult ext = row("P2 margins", "Volpe Martincus and Carballo (JIE 2008), Uruguay 2000-07; Lederman, Olarreaga and Zavala",
                   "extensive: markets served by the supported firms, % (program end)", "mainly extensive",
                   across_replicates(base, w, extensive), across_replicates(base, w, did_markets),
-                  "difference in differences, supported vs eligible unsupported"};
-  CheckResult in{"P2 margins", ext.anchor, "intensive: exports per market of firms exporting in both worlds, %",
-                 "little", across_replicates(base, w, intensive), {}, ""};
-  CheckResult verdict{"P2 margins", ext.anchor, "extensive minus intensive, points", "> 0",
-                      across_replicates(base, w, gap), {}, ""};
+                  "difference in differences, supported vs eligible unsupported");
+  CheckResult in = row("P2 margins", ext.anchor, "intensive: exports per market of firms exporting in both worlds, %",
+                 "little", across_replicates(base, w, intensive));
+  CheckResult verdict = row("P2 margins", ext.anchor, "extensive minus intensive, points", "> 0",
+                      across_replicates(base, w, gap));
   ext.pass = in.pass = verdict.pass = verdict.simulated.n > 0 && verdict.simulated.mean > 0;
   verdict.reading = verdict.pass ? "the subsidy pays part of the sunk cost of entering, so it moves entry and "
                                    "destinations; sales per market follow demand and efficiency, which it does not touch"
@@ -333,26 +351,20 @@ std::vector<CheckResult> check_margins(const VariantResult& base, const World& w
 }
 
 // P4: three years after a one-off program, the supported firms' export gap.
-std::vector<CheckResult> check_persistence(const VariantResult& base, const World& w) {
+std::vector<CheckResult> check_persistence(const std::vector<FirmYears>& base, const World& w) {
   const int year = w.to + 3;
   const Figure gap = [year](const FirmYears& p, const FirmYears& b, const Assignment& a) {
     return totals(p, b, a.supported, exports_of, year).effect_pct();
   };
   const Figure did = [&](const FirmYears& p, const FirmYears&, const Assignment& a) {
-    double sum = 0;
-    for (std::size_t s : a.supported) sum += exports_of(p, s, year);
-    const double mean = a.supported.empty() ? kNaN : sum / static_cast<double>(a.supported.size());
-    return as_pct(did_estimate(p, a, exports_of, w.from - 1, year), mean);
+    return as_pct(did_estimate(p, a, exports_of, w.from - 1, year), mean_of(p, a.supported, exports_of, year));
   };
-  CheckResult r{"P4 persistence", "Cadot et al. (JIE 2015), Tunisia FAMEX; AICEP Portugal",
+  CheckResult r = row("P4 persistence", "Cadot et al. (JIE 2015), Tunisia FAMEX; AICEP Portugal",
                 "exports of the supported firms 3 years after the program ended, % gap", "between 0 and +13%",
                 across_replicates(base, w, gap), across_replicates(base, w, did),
-                "difference in differences, supported vs eligible unsupported"};
+                "difference in differences, supported vs eligible unsupported");
   const Figure matched = [&](const FirmYears& p, const FirmYears&, const Assignment& a) {
-    double sum = 0;
-    for (std::size_t s : a.supported) sum += exports_of(p, s, year);
-    const double mean = a.supported.empty() ? kNaN : sum / static_cast<double>(a.supported.size());
-    return as_pct(matching_estimate(p, a, exports_of, w.from - 1, year), mean);
+    return as_pct(matching_estimate(p, a, exports_of, w.from - 1, year), mean_of(p, a.supported, exports_of, year));
   };
   r.pass = overlaps(r.simulated, 0, 13);
   r.reading = r.pass ? "markets entered with support stay served while they pay (sunk costs are sunk: hysteresis "
@@ -368,7 +380,7 @@ std::vector<CheckResult> check_persistence(const VariantResult& base, const Worl
 }
 
 // P5: effects are larger for small firms.
-std::vector<CheckResult> check_size(const VariantResult& base, const World& w) {
+std::vector<CheckResult> check_size(const std::vector<FirmYears>& base, const World& w) {
   const int year = w.to;
   const auto by_size = [year, &w](bool small) {
     return [year, small, &w](const FirmYears& p, const FirmYears& b, const Assignment& a) {
@@ -385,12 +397,12 @@ std::vector<CheckResult> check_size(const VariantResult& base, const World& w) {
   const Figure ratio = [&](const FirmYears& p, const FirmYears& b, const Assignment& a) {
     return small(p, b, a) - medium(p, b, a);
   };
-  CheckResult s{"P5 size", "Munch and Schaur (AEJ:EP 2018), Denmark; AICEP +18% micro and small vs +13% overall",
+  CheckResult s = row("P5 size", "Munch and Schaur (AEJ:EP 2018), Denmark; AICEP +18% micro and small vs +13% overall",
                 "exports of supported firms of < 50 FTE before the program, %", "larger than for larger firms",
-                across_replicates(base, w, small), {}, ""};
-  CheckResult m{"P5 size", s.anchor, "exports of supported firms of 50-249 FTE before the program, %", "",
-                across_replicates(base, w, medium), {}, ""};
-  CheckResult d{"P5 size", s.anchor, "small minus larger, points", "> 0", across_replicates(base, w, ratio), {}, ""};
+                across_replicates(base, w, small));
+  CheckResult m = row("P5 size", s.anchor, "exports of supported firms of 50-249 FTE before the program, %", "",
+                across_replicates(base, w, medium));
+  CheckResult d = row("P5 size", s.anchor, "small minus larger, points", "> 0", across_replicates(base, w, ratio));
   s.pass = m.pass = d.pass = d.simulated.n > 0 && d.simulated.mean > 0;
   d.reading = d.pass ? "a share of the sunk cost weighs more for a small firm, which is more often cash-constrained "
                        "and further from its entry threshold"
@@ -399,11 +411,11 @@ std::vector<CheckResult> check_size(const VariantResult& base, const World& w) {
 }
 
 // P6a: doubling the budget raises the group's exports with diminishing returns.
-std::vector<CheckResult> check_budget(const VariantResult& base, const World& single, const World& doubled) {
+std::vector<CheckResult> check_budget(const World& single, const World& doubled) {
   const int year = single.to;
   std::vector<double> elasticity;
-  for (int r = 0; r < std::max(1, base.panel.meta.replicates); ++r) {
-    const FirmYears p1 = firm_years(*single.result, r), p2 = firm_years(*doubled.result, r);
+  for (std::size_t r = 0; r < single.years.size(); ++r) {
+    const FirmYears &p1 = single.years[r], &p2 = doubled.years.at(r);
     double x1 = 0, x2 = 0, c1 = 0, c2 = 0;
     for (int y = single.from; y <= year; ++y) {
       for (std::size_t s = 0; s < p1.firm.size(); ++s) {
@@ -417,9 +429,9 @@ std::vector<CheckResult> check_budget(const VariantResult& base, const World& si
     }
     if (c1 > 0 && c2 > c1 && x1 > 0 && x2 > 0) elasticity.push_back(std::log(x2 / x1) / std::log(c2 / c1));
   }
-  CheckResult e{"P6 scale", "Olarreaga, Sperlich and Trachsel (2020), agencies across countries",
+  CheckResult e = row("P6 scale", "Olarreaga, Sperlich and Trachsel (2020), agencies across countries",
                 "elasticity of the economy's exports to the program's budget (budget x2)", "about 0.074, in (0, 1)",
-                t_interval(elasticity), {}, ""};
+                t_interval(elasticity));
   e.pass = e.simulated.n > 0 && e.simulated.mean > 0 && e.simulated.mean < 1;
   e.reading = e.pass ? "diminishing returns: the firms nearest their entry threshold are tipped first"
                      : "no diminishing returns (or no effect): a larger subsidy should tip ever fewer firms";
@@ -428,10 +440,9 @@ std::vector<CheckResult> check_budget(const VariantResult& base, const World& si
 
 // P6b: exporters with more destinations leave exporting less often (a model
 // fact of the baseline, no program).
-std::vector<CheckResult> check_destinations(const VariantResult& base) {
+std::vector<CheckResult> check_destinations(const std::vector<FirmYears>& base) {
   std::vector<double> r2, r3;
-  for (int r = 0; r < std::max(1, base.panel.meta.replicates); ++r) {
-    const FirmYears b = firm_years(base, r);
+  for (const FirmYears& b : base) {
     std::array<double, 4> exporters{}, exits{};
     for (std::size_t s = 0; s < b.firm.size(); ++s)
       for (int y = b.first_year; y + 1 < b.first_year + b.years; ++y) {
@@ -447,10 +458,10 @@ std::vector<CheckResult> check_destinations(const VariantResult& base) {
       r3.push_back(100 * (1 - h3 / h1));
     }
   }
-  CheckResult two{"P6 scale", "Volpe Martincus and Carballo, Uruguay",
-                  "exit from exporting, 2 destinations vs 1: % less often", "about 50% less", t_interval(r2), {}, ""};
-  CheckResult three{"P6 scale", two.anchor, "exit from exporting, 3+ destinations vs 1: % less often",
-                    "about 70% less", t_interval(r3), {}, ""};
+  CheckResult two = row("P6 scale", "Volpe Martincus and Carballo, Uruguay",
+                  "exit from exporting, 2 destinations vs 1: % less often", "about 50% less", t_interval(r2));
+  CheckResult three = row("P6 scale", two.anchor, "exit from exporting, 3+ destinations vs 1: % less often",
+                    "about 70% less", t_interval(r3));
   two.pass = overlaps(two.simulated, 35, 65);
   three.pass = overlaps(three.simulated, 55, 85);
   const std::string why = " (tolerance +-15 points): a firm leaves exporting only when every market fails, so more "
@@ -465,7 +476,7 @@ std::vector<CheckResult> check_destinations(const VariantResult& base) {
 
 // P1: support through the 2009 collapse to a tenth of the exporters, its
 // clients self-selected (as an agency's are) and, for the truth, at random.
-std::vector<CheckResult> check_crisis(const VariantResult& base, const World& selected, const World& random) {
+std::vector<CheckResult> check_crisis(const std::vector<FirmYears>& base, const World& selected, const World& random) {
   const int before = selected.from - 1, after = selected.to + 1;
   // The exporters of the program's first year (and the year before), clients
   // and not, as the anchor compares supported with unsupported exporters: a
@@ -482,33 +493,25 @@ std::vector<CheckResult> check_crisis(const VariantResult& base, const World& se
   };
   // Exports of the clients that still export after the program, in both worlds.
   const auto survivors_true = [&](const FirmYears& p, const FirmYears& b, const Assignment& a) {
-    const Assignment e = exporters_before(p, a);
-    std::vector<std::size_t> both;
-    for (std::size_t s : e.supported) {
-      const auto k = b.slot_of.find(p.firm[s]);
-      if (p.exporting(s, after) && k != b.slot_of.end() && b.exporting(k->second, after)) both.push_back(s);
-    }
-    return totals(p, b, both, exports_of, after).effect_pct();
+    return totals(p, b, exporting_in_both(p, b, exporters_before(p, a).supported, after), exports_of, after)
+        .effect_pct();
   };
   const auto survivors_design = [&](const FirmYears& p, const FirmYears&, const Assignment& a) {
     const Assignment s = only(exporters_before(p, a), [&](std::size_t f) { return p.exporting(f, after); });
-    double sum = 0;
-    for (std::size_t f : s.supported) sum += exports_of(p, f, after);
-    const double mean = s.supported.empty() ? kNaN : sum / static_cast<double>(s.supported.size());
-    return as_pct(matching_estimate(p, s, exports_of, before, after), mean);
+    return as_pct(matching_estimate(p, s, exports_of, before, after), mean_of(p, s.supported, exports_of, after));
   };
   const std::string anchor = "Van Biesebroeck, Konings and Volpe Martincus (Economic Policy 2016), Belgium 2008-10";
   const std::string matching = "exact matching of clients and eligible non-clients on the year before";
-  CheckResult s{"P1 crisis", anchor, "export survival to " + std::to_string(after) + " of the " +
+  CheckResult s = row("P1 crisis", anchor, "export survival to " + std::to_string(after) + " of the " +
                                          std::to_string(first) + " exporters, clients self-selected, points",
                 "about +6 (\"6% higher probability of survival\")", across_replicates(base, selected, survival_true),
-                across_replicates(base, selected, survival_design), matching};
-  CheckResult r{"P1 crisis", anchor, "the same, clients drawn at random, points", "(the truth: no selection)",
+                across_replicates(base, selected, survival_design), matching);
+  CheckResult r = row("P1 crisis", anchor, "the same, clients drawn at random, points", "(the truth: no selection)",
                 across_replicates(base, random, survival_true), across_replicates(base, random, survival_design),
-                matching};
-  CheckResult x{"P1 crisis", anchor, "exports of surviving clients in " + std::to_string(after) + ", %",
+                matching);
+  CheckResult x = row("P1 crisis", anchor, "exports of surviving clients in " + std::to_string(after) + ", %",
                 "about +20%", across_replicates(base, selected, survivors_true),
-                across_replicates(base, selected, survivors_design), matching};
+                across_replicates(base, selected, survivors_design), matching);
   s.pass = overlaps(s.simulated, 3, 9);
   r.pass = s.pass;
   x.pass = overlaps(x.simulated, 10, 30);
@@ -530,7 +533,7 @@ std::vector<CheckResult> check_crisis(const VariantResult& base, const World& se
 
 // P3: support raises the probability of starting to export outside the EU;
 // smaller, still positive, against lightly supported firms.
-std::vector<CheckResult> check_extra_eu(const VariantResult& base, const World& w) {
+std::vector<CheckResult> check_extra_eu(const std::vector<FirmYears>& base, const World& w) {
   const int before = w.from - 1, from = w.from, to = w.to;
   // 1 when a firm without markets outside the EU the year before serves one
   // in some program year; NaN (left out) when it already did.
@@ -550,11 +553,11 @@ std::vector<CheckResult> check_extra_eu(const VariantResult& base, const World& 
     return 100 * matching_estimate(p, Assignment{a.supported, a.light, {}}, started, before, to);
   };
   const std::string anchor = "Broocks and Van Biesebroeck (JIE 2017), Flanders";
-  CheckResult u{"P3 extra-EU entry", anchor, "probability of starting to export outside the EU, clients, points",
+  CheckResult u = row("P3 extra-EU entry", anchor, "probability of starting to export outside the EU, clients, points",
                 "positive", across_replicates(base, w, truth), across_replicates(base, w, versus_unsupported),
-                "exact matching: clients vs eligible non-clients"};
-  CheckResult l{"P3 extra-EU entry", anchor, "the same, against lightly supported firms", "smaller, still positive",
-                u.simulated, across_replicates(base, w, versus_light), "exact matching: clients vs light-touch clients"};
+                "exact matching: clients vs eligible non-clients");
+  CheckResult l = row("P3 extra-EU entry", anchor, "the same, against lightly supported firms", "smaller, still positive",
+                u.simulated, across_replicates(base, w, versus_light), "exact matching: clients vs light-touch clients");
   u.pass = u.simulated.n > 0 && u.simulated.lo > 0;
   l.pass = u.pass && l.design.n > 0 && l.design.mean > 0 && l.design.mean < u.design.mean;
   u.reading = u.pass ? "information and a share of the sunk cost of distant markets tip firms into them"
@@ -565,7 +568,7 @@ std::vector<CheckResult> check_extra_eu(const VariantResult& base, const World& 
 }
 
 struct CheckSpec {
-  std::string name, file;  // file under programs_dir ("" = no program)
+  std::string name, file;  // the program's file under programs_dir
 };
 
 const std::vector<CheckSpec>& specs() {
@@ -638,7 +641,7 @@ std::vector<CheckResult> crisis_rows(const Config& baseline, const ValidationOpt
   for (PolicySpec& p : random.policies) p.assignment = ProgramAssignment::random;
   std::vector<Config> variants{baseline, selected, random};
   const std::vector<VariantResult> worlds = launch(variants, on_year);
-  return check_crisis(worlds[0], world_of(worlds[1], variants[1]), world_of(worlds[2], variants[2]));
+  return check_crisis(replicate_years(worlds[0]), world_of(worlds[1], variants[1]), world_of(worlds[2], variants[2]));
 }
 
 // P2 to P6 in one launch of the baseline world.
@@ -646,7 +649,7 @@ std::vector<CheckResult> baseline_rows(const Config& baseline, const ValidationO
                                        const std::function<void(int, int)>& on_year, int& last_year) {
   std::vector<Config> variants{baseline};
   std::vector<std::pair<std::string, std::size_t>> index;  // check -> its variant
-  for (const std::string& check : {"P2", "P3", "P4", "P5", "P6"}) {
+  for (const char* check : {"P2", "P3", "P4", "P5", "P6"}) {
     if (!wanted(o, check)) continue;
     const Config p = program_config(baseline, program_file(o, check));
     index.emplace_back(check, variants.size());
@@ -656,7 +659,7 @@ std::vector<CheckResult> baseline_rows(const Config& baseline, const ValidationO
   if (index.empty()) return {};
   const std::vector<VariantResult> worlds = launch(variants, on_year);
   last_year = variants[0].run.last_year;
-  const VariantResult& base = worlds[0];
+  const std::vector<FirmYears> base = replicate_years(worlds[0]);
   std::vector<CheckResult> rows;
   const auto add = [&rows](std::vector<CheckResult> more) {
     for (CheckResult& r : more) rows.push_back(std::move(r));
@@ -668,7 +671,7 @@ std::vector<CheckResult> baseline_rows(const Config& baseline, const ValidationO
     if (check == "P4") add(check_persistence(base, w));
     if (check == "P5") add(check_size(base, w));
     if (check == "P6") {
-      add(check_budget(base, w, world_of(worlds[k + 1], variants[k + 1])));
+      add(check_budget(w, world_of(worlds[k + 1], variants[k + 1])));
       add(check_destinations(base));
     }
   }

@@ -44,14 +44,13 @@ FirmYears firm_years(const VariantResult& world, int replicate);
 // The program's clients (reached by it in some year of [from, to]) and the
 // firms it did not reach that met its rules the year before it started
 // (size and export status): the comparison group an evaluator would draw.
-// `program_bits` says which policies of the world make the program; a firm
-// reached only by policies in `light_bits` is lightly supported (neither
-// group), as the light-touch clients some evaluations compare with.
+// A firm reached only by the policies in `light_bits` is lightly supported
+// (neither group), as the light-touch clients some evaluations compare with.
 struct Assignment {
   std::vector<std::size_t> supported, unsupported, light;  // slots of the program world
 };
 Assignment assignment(const FirmYears& program, const PolicySpec& rules, int from, int to,
-                      std::uint8_t program_bits = 0xff, std::uint8_t light_bits = 0);
+                      std::uint8_t light_bits = 0);
 
 // A firm-level outcome in one world and year; NaN leaves the firm out.
 using Outcome = std::function<double(const FirmYears&, std::size_t slot, int year)>;
