@@ -186,6 +186,22 @@ void apply_overrides(const RunCommand& cmd, Config& c) {
   }
 }
 
+RunCommand population_options(const std::optional<std::int64_t>& firms, const std::optional<int>& replicates,
+                              const std::optional<std::uint64_t>& seed, const std::optional<std::string>& years) {
+  RunCommand run;
+  run.firms = firms;
+  run.replicates = replicates;
+  run.seed = seed;
+  run.years = years;
+  return run;
+}
+
+void use_threads(const std::optional<int>& threads) {
+  if (!threads) return;
+  if (*threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
+  omp_set_num_threads(*threads);
+}
+
 std::string default_targets() {
   if (const char* file = std::getenv("FIRMSIM_TARGETS"); file && *file) return file;
   return shipped_path("configs/targets/belgium_sme_1998_2005.yaml");

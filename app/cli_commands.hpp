@@ -41,6 +41,15 @@ struct CompareCommand {
 // Every number is bounded by the same ranges as the config (sim/limits.hpp).
 void apply_overrides(const RunCommand& cmd, Config& config);
 
+// The options evaluate, experiment and validate share with `run`: the
+// population (firms, replicates, seed) and the recorded years, as a
+// RunCommand for apply_overrides.
+RunCommand population_options(const std::optional<std::int64_t>& firms, const std::optional<int>& replicates,
+                              const std::optional<std::uint64_t>& seed,
+                              const std::optional<std::string>& years = std::nullopt);
+// Their --threads: at least 1 (InputError otherwise), then OpenMP's count.
+void use_threads(const std::optional<int>& threads);
+
 // The empirical targets when --targets is not given, wherever firmsim runs
 // from: $FIRMSIM_TARGETS if set; else configs/targets/belgium_sme_1998_2005.yaml
 // under the current directory if it exists; else the same file under

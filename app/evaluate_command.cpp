@@ -1,7 +1,5 @@
 #include "app/evaluate_command.hpp"
 
-#include <omp.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -19,16 +17,6 @@
 namespace firmsim {
 
 namespace {
-
-// The run options of `run` that evaluate shares, applied to one config.
-RunCommand as_run_command(const EvaluateCommand& cmd) {
-  RunCommand run;
-  run.firms = cmd.firms;
-  run.replicates = cmd.replicates;
-  run.seed = cmd.seed;
-  run.years = cmd.years;
-  return run;
-}
 
 // Without --years the run goes on five years past the last program's end, so
 // that persistence can be seen (at most to 2100).
@@ -70,13 +58,10 @@ CLI::App* add_evaluate_command(CLI::App& app, EvaluateCommand& cmd) {
 }
 
 int evaluate_command(const EvaluateCommand& cmd, bool interactive) {
-  if (cmd.threads) {
-    if (*cmd.threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
-    omp_set_num_threads(*cmd.threads);
-  }
+  use_threads(cmd.threads);
   if (cmd.budget && !(std::isfinite(*cmd.budget) && *cmd.budget > 0 && *cmd.budget <= 1e15))
     throw InputError("command line", 0, "--budget", "must be a positive EUR amount up to 1e15");
-  const RunCommand run = as_run_command(cmd);
+  const RunCommand run = population_options(cmd.firms, cmd.replicates, cmd.seed, cmd.years);
   Config baseline = load_config(cmd.config);
   std::vector<policy::Program> programs = load_programs(cmd);
   apply_overrides(run, baseline);

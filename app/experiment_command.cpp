@@ -1,7 +1,5 @@
 #include "app/experiment_command.hpp"
 
-#include <omp.h>
-
 #include <CLI/CLI.hpp>
 #include <iomanip>
 #include <iostream>
@@ -17,15 +15,6 @@
 namespace firmsim {
 
 namespace {
-
-RunCommand as_run_command(const ExperimentCommand& cmd) {
-  RunCommand run;
-  run.firms = cmd.firms;
-  run.replicates = cmd.replicates;
-  run.seed = cmd.seed;
-  run.years = cmd.years;
-  return run;
-}
 
 // The tables are measured over the targets' sample window: the recorded
 // years must cover it, which is known before anything runs.
@@ -59,11 +48,8 @@ CLI::App* add_experiment_command(CLI::App& app, ExperimentCommand& cmd) {
 }
 
 int experiment_command(const ExperimentCommand& cmd, bool interactive) {
-  if (cmd.threads) {
-    if (*cmd.threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
-    omp_set_num_threads(*cmd.threads);
-  }
-  const RunCommand run = as_run_command(cmd);
+  use_threads(cmd.threads);
+  const RunCommand run = population_options(cmd.firms, cmd.replicates, cmd.seed, cmd.years);
   Config baseline = load_config(cmd.config);
   apply_overrides(run, baseline);
   std::vector<policy::Scenario> scenarios;

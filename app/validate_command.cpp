@@ -1,7 +1,5 @@
 #include "app/validate_command.hpp"
 
-#include <omp.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <filesystem>
@@ -34,14 +32,8 @@ CLI::App* add_validate_command(CLI::App& app, ValidateCommand& cmd) {
 }
 
 int validate_command(const ValidateCommand& cmd, bool interactive) {
-  if (cmd.threads) {
-    if (*cmd.threads < 1) throw InputError("command line", 0, "--threads", "must be at least 1");
-    omp_set_num_threads(*cmd.threads);
-  }
-  RunCommand run;
-  run.firms = cmd.firms;
-  run.replicates = cmd.replicates;
-  run.seed = cmd.seed;
+  use_threads(cmd.threads);
+  const RunCommand run = population_options(cmd.firms, cmd.replicates, cmd.seed);
   Config baseline = load_config(cmd.config);
   apply_overrides(run, baseline);
   policy::ValidationOptions options;
