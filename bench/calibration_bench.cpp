@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   std::printf("%8s %12s %14s %10s %18s %26s\n", "batch", "seconds", "s/evaluation", "x memcpy", "evaluations/hour",
               "default calibration (h)");
   for (int batch : o.batches) {
-    cal::Evaluator evaluator(cal::EvaluatorSetup{base, parameters, moments, batch});
+    cal::Evaluator evaluator(cal::EvaluatorSetup{base, parameters, moments, batch, cal::Weighting{}});
     std::vector<std::vector<double>> thetas;
     for (int b = 0; b < batch; ++b) {  // distinct candidates around the start
       std::vector<double> u = cal::to_unit(parameters, cal::start_values(parameters));

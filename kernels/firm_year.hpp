@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "kernels/firm_state.hpp"
 #include "kernels/hd.hpp"
@@ -55,6 +56,10 @@ struct YearInputs {
   // that of an industry's alive firms that served a market last year, per
   // replicate of the whole population: [(replicate * n_industries + j) * n_markets + m].
   const float* crowding_factor = nullptr;
+  // max over markets of reach / cost_scale this year (some_market_may_pay);
+  // infinity, the default, makes the bound say yes.
+  float best_reach_per_cost = std::numeric_limits<float>::infinity();
+  bool entry_bound = true;  // false: value every market (tests compare the two)
 };
 
 // Policy support that applies to this firm this year, combined over programs.
@@ -630,14 +635,62 @@ struct Candidates {
   int count = 0;
 };
 
+// The smallest share of its base sunk cost (sunk_cost x industry scale x the
+// market's cost scale) the firm could pay for any market this year: every
+// discount of export_sunk_cost that might apply, applied. Keep in step with
+// export_sunk_cost_unsupported and export_own_share (EntryBound tests).
+FIRMSIM_HD FIRMSIM_INLINE float lowest_sunk_share(const YearInputs& in, const FirmYear& f) {
+  const ExportParams& x = in.params.exports;
+  float share = f.orientation_sunk_factor;
+  share *= fminf(1.0f, 1.0f - x.related_experience_discount);
+  share *= fminf(1.0f, x.import_sunk_factor);
+  share *= fminf(1.0f, x.reentry_factor);
+  float cut = 0;
+  if (f.mentor_markets) cut = in.params.interactions.mentor_discount;
+  if (f.program_mentor_markets) cut = fmaxf(cut, f.policy.mentoring_share);
+  share *= fmaxf(0.0f, 1.0f - cut);
+  if (f.policy.subsidy_markets) share *= fmaxf(0.0f, 1.0f - f.policy.subsidy_share);
+  if (f.policy.reentry_markets) share *= fmaxf(0.0f, 1.0f - f.policy.reentry_share);
+  return share;
+}
+
+// Whether any market the firm does not serve could be worth entering: an
+// upper bound of entry_value's expected profit (best belief, best reach per
+// unit of cost, best crowding) against a lower bound of its costs. Most firms
+// are far from exporting in any year, and for them this spares valuing 64
+// markets one by one. It only skips work: a market passes the full valuation
+// only if its profit beats its cost, and the bound asks 1% less than that, far
+// above float rounding, so the candidates found are exactly those of the full
+// loop (EntryBound tests; the panel hashes).
+FIRMSIM_HD FIRMSIM_INLINE bool some_market_may_pay(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+                                                   bool sprinkler) {
+  const ExportParams& x = in.params.exports;
+  float best_belief = -3.0e38f;
+  float best_crowding = in.params.interactions.crowding ? 0.0f : 1.0f;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    if ((f.exporting >> m) & 1u) continue;
+    best_belief = fmaxf(best_belief, s.appeal_belief[s.at(m, f.id)]);
+    if (in.params.interactions.crowding) best_crowding = fmaxf(best_crowding, crowding_factor(in, f, m));
+  }
+  const float annuity = export_annuity(in);
+  const float scale = sprinkler ? 1.0f + in.params.strategy.scale_gain : 1.0f;
+  const float revenue = x.margin * f.export_factor * scale * annuity * in.best_reach_per_cost * best_crowding *
+                        pmath::exp(best_belief + fmaxf(f.venture_belief, 0.0f));
+  const float sunk_share = sprinkler ? fminf(1.0f, in.params.strategy.launch_sunk_share) : 1.0f;
+  const float cost = x.fixed_cost * f.industry->fixed_cost_scale * annuity +
+                     x.sunk_cost * f.industry->sunk_cost_scale * sunk_share * lowest_sunk_share(in, f);
+  return !(revenue < 0.99f * cost);  // NaN or infinity: value every market
+}
+
 // Markets worth entering this year: aware of (unless scanning globally) and
 // of positive value.
 FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                bool sprinkler, bool global_scan, Candidates& c) {
   c.mask = 0;
   c.count = 0;
+  for (int m = 0; m < in.params.n_markets; ++m) c.value[m] = -1.0f;
+  if (in.entry_bound && !some_market_may_pay(in, s, f, sprinkler)) return;
   for (int m = 0; m < in.params.n_markets; ++m) {
-    c.value[m] = -1.0f;
     if ((f.exporting >> m) & 1u) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
@@ -864,7 +917,10 @@ FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, Fir
 FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, FirmStateView& s, FirmYear& f) {
   const ExportParams& x = in.params.exports;
   float total = 0;
-  for (int m = 0; m < in.params.n_markets; ++m) {
+  // Markets never served hold no sales and no tenure: only those ever served
+  // (a superset of those served now) need their year booked.
+  for (MarketMask rest = f.ever_exported; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
     const std::int64_t k = s.at(m, f.id);
     if (!((f.exporting >> m) & 1u)) {
       s.export_value[k] = 0;
@@ -1039,13 +1095,15 @@ FIRMSIM_HD FIRMSIM_INLINE int product_count(float scope, int n_markets) {
 FIRMSIM_HD FIRMSIM_INLINE MarketMask observed_flows(const YearInputs& in, const FirmStateView& s, std::int64_t i,
                                                     MarketMask active, const float* values, float& observed_total) {
   float intra = 0;
-  for (int m = 0; m < in.params.n_markets; ++m)
-    if (((active >> m) & 1u) && in.market_year[m].is_eu) intra += values[s.at(m, i)];
+  for (MarketMask rest = active; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
+    if (in.market_year[m].is_eu) intra += values[s.at(m, i)];
+  }
   const bool intrastat_reporter = intra >= in.measurement.intrastat_threshold;
   MarketMask observed = 0;
   observed_total = 0;
-  for (int m = 0; m < in.params.n_markets; ++m) {
-    if (!((active >> m) & 1u)) continue;
+  for (MarketMask rest = active; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
     const float v = values[s.at(m, i)];
     const bool seen = in.market_year[m].is_eu ? intrastat_reporter : v >= in.measurement.extrastat_threshold;
     if (seen && v > 0) {
@@ -1059,11 +1117,13 @@ FIRMSIM_HD FIRMSIM_INLINE MarketMask observed_flows(const YearInputs& in, const 
 FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
   const std::int64_t i = f.id;
   const DomesticParams& d = in.params.domestic;
+  // This year's flows are zero outside the markets served this year (steps 8
+  // and 10 cleared the rest), so summing over those alone, in the same order,
+  // gives the same sums.
   float exports = 0, imports = 0;
-  for (int m = 0; m < in.params.n_markets; ++m) {
-    exports += s.export_value[s.at(m, i)];
-    imports += s.import_value[s.at(m, i)];
-  }
+  for (MarketMask rest = f.exported_this_year; rest; rest &= rest - 1)
+    exports += s.export_value[s.at(lowest_bit(rest), i)];
+  for (MarketMask rest = f.importing; rest; rest &= rest - 1) imports += s.import_value[s.at(lowest_bit(rest), i)];
   s.exports_true[i] = exports;
   s.imports_true[i] = imports;
   s.value_added[i] = f.value_added;

@@ -22,6 +22,7 @@ struct RunOptions {
   int first_year = 1993;         // first recorded year
   int last_year = 2005;          // last recorded (and simulated) year
   std::int64_t batch = 1 << 20;  // firms per kernel launch; results do not depend on it
+  bool entry_bound = true;       // skip valuing markets no entry could pay for; results do not depend on it
   double birth_growth = 0.0;     // yearly growth of cohort size
 };
 

@@ -173,6 +173,7 @@ EngineSetup engine_setup(const Config& config) {
   s.replicates = config.run.replicates;
   s.seed = config.run.seed;
   s.batch = config.run.batch;
+  s.entry_bound = config.run.entry_bound;
   s.params = config.model;
   for (const IndustrySpec& j : config.industries) s.industries.push_back(j.params);
   for (const MarketSpec& m : config.markets) s.markets.push_back(m.params);

@@ -136,6 +136,48 @@ TEST(Determinism, VariantsShareTheirRandomNumbers) {
   EXPECT_EQ(together.summaries(1).back().exporters, alone.summaries().back().exporters);
 }
 
+// The entry bound (kernels/firm_year.hpp, some_market_may_pay) spares work
+// only: with and without it the panel is the same byte for byte, in worlds
+// that put many firms near the margin of entering and use every discount of
+// the sunk cost that the bound must know of (re-entry, imports, mentors,
+// programs' subsidies and re-entry support, sprinkler launches, crowding).
+std::string panel_with_entry_bound(Config c, bool bound, const std::string& name) {
+  c.run.entry_bound = bound;
+  Simulation sim(c);
+  sim.run();
+  EXPECT_GT(sim.summaries().back().exporters, 20) << name << ": a world without exporters tests nothing";
+  return panel_csv(sim.panel(), name + (bound ? "-bound" : "-full"));
+}
+
+PolicySpec program(const std::string& name, PolicyKind kind, double strength) {
+  PolicySpec p;
+  p.name = name;
+  p.kind = kind;
+  p.from = 1985;
+  p.to = 2005;
+  p.strength = strength;
+  p.markets = ~MarketMask{0};
+  return p;
+}
+
+TEST(EntryBound, SparesWorkNotCandidates) {
+  Config shipped = testing::small_default(3000, 1980);
+  shipped.model.interactions = load_config(testing::default_config_path()).model.interactions;
+  Config cheap = shipped;  // entry within reach of many: near the bound's margin
+  set_model_parameter(cheap.model, "exports.sunk_cost", 0.3 * get_model_parameter(cheap.model, "exports.sunk_cost"));
+  cheap.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::sprinkler_only);
+  Config supported = shipped;
+  supported.model.interactions.program_peers = 6;
+  supported.policies = {program("subsidy", PolicyKind::sunk_cost_subsidy, 0.7),
+                        program("mentoring", PolicyKind::mentoring, 0.9),
+                        program("reentry", PolicyKind::reentry_support, 0.8)};
+  const std::vector<std::pair<std::string, Config>> worlds = {
+      {"shipped", shipped}, {"cheap", cheap}, {"supported", supported}};
+  for (const auto& [name, world] : worlds)
+    EXPECT_TRUE(panel_with_entry_bound(world, true, name) == panel_with_entry_bound(world, false, name))
+        << name << ": the entry bound changed the panel";
+}
+
 TEST(Determinism, SkippingBurnInSummariesLeavesThePanelAlone) {
   const Config c = testing::small_default(2000, 1985);
   Simulation full(c), lean(c);
