@@ -61,9 +61,11 @@ int main(int argc, char** argv) {
   Config base = load_config(src + "/configs/belgium.yaml");
   if (o.firms > 0) base.run.firms = o.firms;
   base.run.replicates = o.replicates;
-  const est::Targets targets = est::load_targets(src + "/configs/targets/belgium_sme_1998_2005.yaml");
+  const std::string moments_file = src + "/configs/calibration/belgium_moments.yaml";
+  std::vector<est::Targets> targets;  // every set the moments refer to, as `firmsim calibrate` loads them
+  for (const std::string& f : cal::moments_targets(moments_file)) targets.push_back(est::load_targets(f));
   const auto parameters = cal::load_parameters(src + "/configs/calibration/belgium_parameters.yaml", base);
-  const auto moments = cal::load_moments(src + "/configs/calibration/belgium_moments.yaml", targets);
+  const auto moments = cal::load_moments(moments_file, targets);
   const int extra = 2 * static_cast<int>(parameters.size()) + 2;  // Jacobian and the final tables
 
   std::printf(

@@ -918,8 +918,9 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
   const ExportParams& x = in.params.exports;
   float total = 0;
   // Markets never served hold no sales and no tenure: only those ever served
-  // (a superset of those served now) need their year booked.
-  for (MarketMask rest = f.ever_exported; rest; rest &= rest - 1) {
+  // need their year booked. The engine keeps ever_exported a superset of
+  // exporting; or-ing them keeps the kernel right for any caller that does not.
+  for (MarketMask rest = f.ever_exported | f.exporting; rest; rest &= rest - 1) {
     const int m = lowest_bit(rest);
     const std::int64_t k = s.at(m, f.id);
     if (!((f.exporting >> m) & 1u)) {
