@@ -171,8 +171,14 @@ TEST(EntryBound, SparesWorkNotCandidates) {
   supported.policies = {program("subsidy", PolicyKind::sunk_cost_subsidy, 0.7),
                         program("mentoring", PolicyKind::mentoring, 0.9),
                         program("reentry", PolicyKind::reentry_support, 0.8)};
+  // Entry dear enough that most entries need the subsidy: a bound that
+  // forgot it would drop them.
+  Config subsidized = shipped;
+  set_model_parameter(subsidized.model, "exports.sunk_cost",
+                      4.0 * get_model_parameter(subsidized.model, "exports.sunk_cost"));
+  subsidized.policies = {program("subsidy", PolicyKind::sunk_cost_subsidy, 0.9)};
   const std::vector<std::pair<std::string, Config>> worlds = {
-      {"shipped", shipped}, {"cheap", cheap}, {"supported", supported}};
+      {"shipped", shipped}, {"cheap", cheap}, {"supported", supported}, {"subsidized", subsidized}};
   for (const auto& [name, world] : worlds)
     EXPECT_TRUE(panel_with_entry_bound(world, true, name) == panel_with_entry_bound(world, false, name))
         << name << ": the entry bound changed the panel";
