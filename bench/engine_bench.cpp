@@ -72,12 +72,37 @@ Config with_interactions(Config c, bool on) {
   return c;
 }
 
+constexpr const char* usage =
+    "usage: firmsim_bench [CONFIG [LARGEST]]\n"
+    "  CONFIG   world and model (default configs/belgium.yaml, relative to the working directory)\n"
+    "  LARGEST  also time this many firms when above 10^6 (e.g. 10000000 on a GPU)\n";
+
+// The config, or one line naming the problem and exit status 2 (the CLI's convention).
+Config load_or_exit(const std::string& path) {
+  try {
+    return firmsim::load_config(path);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "firmsim_bench: %s\n%s", e.what(), usage);
+    std::exit(2);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string config_path = argc > 1 ? argv[1] : "configs/belgium.yaml";
-  const long long largest = argc > 2 ? std::atoll(argv[2]) : 0;
-  const Config config = firmsim::load_config(config_path);
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (first == "-h" || first == "--help") {
+    std::printf("%s", usage);
+    return 0;
+  }
+  char* end = nullptr;
+  const long long largest = argc > 2 ? std::strtoll(argv[2], &end, 10) : 0;
+  if (argc > 3 || (argc > 2 && (*end != '\0' || largest < 0))) {
+    std::fprintf(stderr, "firmsim_bench: expected [CONFIG [LARGEST]], LARGEST a whole number of firms\n%s", usage);
+    return 2;
+  }
+  const std::string config_path = argc > 1 ? first : "configs/belgium.yaml";
+  const Config config = load_or_exit(config_path);
   std::vector<long long> sizes = {10000, 100000, 1000000};
   if (largest > 1000000) sizes.push_back(largest);
   std::printf("firmsim engine benchmark: backend %s, %zu markets, config %s\n", Engine::backend_name(),
