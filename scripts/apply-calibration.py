@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes the estimates of a calibration (its calibrated.yaml overlay) into a
 config's own lines, keeping every comment, and marks each changed line with
-the value it replaced.
+the value it replaced: "(before calibration: X)" the first time, then
+"(previous estimate: Y)" beside it.
 
     python3 scripts/apply-calibration.py docs/calibration/calibrated.yaml configs/belgium.yaml
 
@@ -51,8 +52,13 @@ def apply(config_text, values):
             new = new[:-2]
         comment = m.group(6) or ""
         if old != new:
-            comment = re.sub(r"\s*\(before calibration: [^)]*\)", "", comment)
-            comment = (comment + " " if comment else "# ") + "(before calibration: %s)" % old
+            # The first calibration notes the hand-set value; a later one keeps
+            # that note and notes the estimate it replaced beside it.
+            if "(before calibration:" in comment:
+                comment = re.sub(r"\s*\(previous estimate: [^)]*\)", "", comment)
+                comment += " (previous estimate: %s)" % old
+            else:
+                comment = (comment + " " if comment else "# ") + "(before calibration: %s)" % old
         width = len(old) + len(m.group(5))  # keep the comments' column where the value fits
         value = new.ljust(width - 1) if comment else new
         lines[i] = "%s%s:%s%s%s%s" % (m.group(1), m.group(2), m.group(3), value, " " if comment else "", comment)

@@ -83,7 +83,7 @@ TEST(ParameterRecovery, SunkCostsOfExportingAndImporting) {
   set_model_parameter(start.model, "exports.sunk_cost", 150000);
   set_model_parameter(start.model, "imports.sunk_cost", 8000);
   EvaluatorSetup setup{start, load_parameters(write_file("recovery_parameters.yaml", kParameters), start),
-                       load_moments(write_file("recovery_moments.yaml", kMoments), targets), 6};
+                       load_moments(write_file("recovery_moments.yaml", kMoments), targets), 6, {}};
   Evaluator evaluator(setup);
   SearchSettings settings;
   settings.evaluations = 60;
@@ -124,7 +124,7 @@ TEST(SeedMoments, Seed001MomentsAreMeasuredOnTheirOwnPopulation) {
     weight: {relative: 0.1}
 )";
   EvaluatorSetup setup{world, load_parameters(write_file("seed_moments_parameters.yaml", kParameters), world),
-                       load_moments(write_file("seed_moments.yaml", moments), sets), 2};
+                       load_moments(write_file("seed_moments.yaml", moments), sets), 2, {}};
   Evaluator evaluator(setup);
   const Evaluation e = evaluator.evaluate_one(std::vector<double>{kTrueExportSunk, kTrueImportSunk}, "start");
 

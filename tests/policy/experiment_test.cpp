@@ -71,8 +71,9 @@ TEST(Experiment, TheBaselineAgainstItselfMovesNothingExactly) {
   // Every firm keeps its type and its strategy: only the diagonal is filled.
   for (const policy::Transition& t : e.changes.at(0))
     for (std::size_t i = 0; i < t.labels.size(); ++i)
-      for (std::size_t j = 0; j < t.labels.size(); ++j)
+      for (std::size_t j = 0; j < t.labels.size(); ++j) {
         if (i != j) EXPECT_EQ(t.counts[i][j], 0.0) << t.title << " " << t.labels[i] << " -> " << t.labels[j];
+      }
   for (const policy::FirmPath& p : e.firm_paths.at(0)) {
     EXPECT_EQ(p.type[0], p.type[1]);
     EXPECT_EQ(p.first_export[0], p.first_export[1]);

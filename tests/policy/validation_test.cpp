@@ -58,7 +58,7 @@ TEST(StudyDesigns, DifferenceInDifferencesAndMatchingOnAHandMadePanel) {
   set_exports(p, 4, 0, 3);    // +3
   set_exports(p, 5, 0, 0);    // 0
   p.fte[p.at(2, 2000)] = 60;  // firm 2: another size class, and no unsupported firm of its cell
-  const Assignment a{{0, 1, 2}, {3, 4, 5}};
+  const Assignment a{{0, 1, 2}, {3, 4, 5}, {}};
   // DiD: mean change supported (20 + 12 + 6) / 3 = 12.667 minus unsupported (5 + 3 + 0) / 3 = 2.667.
   EXPECT_NEAR(policy::did_estimate(p, a, exports_of, 2000, 2001), 10.0, 1e-12);
   // Matching on the year before: cell (10-49 FTE, 1 market) holds supported 0 and unsupported 3:
