@@ -144,14 +144,7 @@ Config small_world() {
 }
 
 PolicySpec program(PolicyKind kind, double strength) {
-  PolicySpec p;
-  p.name = "lever";
-  p.kind = kind;
-  p.from = 1996;
-  p.to = 2002;
-  p.strength = strength;
-  p.markets = ~MarketMask{0};
-  return p;
+  return testing::program_over_all_markets("lever", kind, strength, 1996, 2002);
 }
 
 struct Pair {

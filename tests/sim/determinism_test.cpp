@@ -150,14 +150,7 @@ std::string panel_with_entry_bound(Config c, bool bound, const std::string& name
 }
 
 PolicySpec program(const std::string& name, PolicyKind kind, double strength) {
-  PolicySpec p;
-  p.name = name;
-  p.kind = kind;
-  p.from = 1985;
-  p.to = 2005;
-  p.strength = strength;
-  p.markets = ~MarketMask{0};
-  return p;
+  return testing::program_over_all_markets(name, kind, strength, 1985, 2005);
 }
 
 TEST(EntryBound, SparesWorkNotCandidates) {

@@ -127,6 +127,20 @@ inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 
   return c;
 }
 
+// A program over every market in the years [from, to], everything else at
+// its defaults (every firm eligible).
+inline PolicySpec program_over_all_markets(const std::string& name, PolicyKind kind, double strength, int from,
+                                           int to) {
+  PolicySpec p;
+  p.name = name;
+  p.kind = kind;
+  p.from = from;
+  p.to = to;
+  p.strength = strength;
+  p.markets = ~MarketMask{0};
+  return p;
+}
+
 // Latent export markets of each firm by year, from the panel's flows.
 inline std::map<std::int64_t, std::map<int, MarketMask>> export_sets(const Panel& p) {
   std::map<std::int64_t, std::map<int, MarketMask>> sets;
