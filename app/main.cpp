@@ -93,6 +93,10 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_option("--model-error", calibrate.model_error,
                             "floor weighting: the model error's sd as a share of each published value")
       ->default_val(0.1);
+  calibrate_cmd->add_option("--noise-replicates", calibrate.noise_replicates,
+                            "Measure each moment's simulation noise across this many replicates at the start point "
+                            "and weigh by it (DIR/noise.csv); 0: assume it equals the data's sampling variance")
+      ->default_val(0);
   calibrate_cmd->add_option("--promote", calibrate.promote,
                             "Best screened candidates evaluated at full size before the polish (default: 2 x --batch)");
 

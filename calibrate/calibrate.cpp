@@ -5,8 +5,12 @@
 #include <chrono>
 #include <exception>
 #include <cstdio>
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 
 #include "calibrate/evaluation_log.hpp"
 #include "calibrate/evaluator.hpp"
@@ -47,6 +51,7 @@ void check_options(const CalibrationOptions& o) {
   if (o.threads) bounded("--threads", *o.threads, 1, limits::kMaxThreads);
   bounded("--screen-evaluations", o.screen_evaluations, 0, 1000000);
   bounded("--promote", o.promote, 0, 100000);
+  if (o.noise_replicates != 0) bounded("--noise-replicates", o.noise_replicates, 2, 1000);
   if (!o.screen_firms && (o.screen_evaluations > 0 || o.promote > 0))
     throw InputError("command line", 0, o.promote > 0 ? "--promote" : "--screen-evaluations",
                      "only means something with --screen-firms");
@@ -146,6 +151,38 @@ void keep_settings(const CalibrationOptions& o, const std::vector<Setting>& sett
   }
 }
 
+// --noise-replicates: each moment's variance across that many replicates at
+// the start point, measured before the search. Deterministic (the seed fixes
+// every draw), so a resumed run measures the same noise again; every process
+// measures it under MPI. DIR/noise.csv says, moment by moment, how much noisier
+// one simulated sample is than the published one.
+void measure_noise(const CalibrationOptions& o, EvaluatorSetup& setup, std::ostream& os) {
+  if (o.noise_replicates == 0) return;
+  EvaluatorSetup noisy = setup;
+  noisy.base.run.replicates = o.noise_replicates;
+  os << "calibrate: the moments' simulation noise from " << o.noise_replicates
+     << " replicates at the start point\n" << std::flush;
+  const std::vector<double> noise =
+      variance_across_replicates(Evaluator(noisy).moments_by_replicate(start_values(setup.parameters)));
+  setup.weighting.simulation_variance = noise;
+  std::ostringstream csv;
+  csv << std::setprecision(10) << "moment,group,published,data_sd,simulation_sd,variance_ratio\n";
+  std::vector<std::pair<double, std::string>> ratios;
+  for (std::size_t k = 0; k < noise.size(); ++k) {
+    const Moment& m = setup.moments[k];
+    const double ratio = noise[k] / m.variance;
+    csv << '"' << m.name << "\",\"" << m.group << "\"," << m.empirical << ',' << std::sqrt(m.variance) << ','
+        << std::sqrt(noise[k]) << ',' << ratio << '\n';
+    if (std::isfinite(ratio)) ratios.emplace_back(ratio, m.name);
+  }
+  if (par::is_root()) write_file_atomically(o.out + "/noise.csv", csv.str());
+  std::sort(ratios.rbegin(), ratios.rend());
+  os << "calibrate: simulation variance / data variance, median "
+     << (ratios.empty() ? NAN : ratios[ratios.size() / 2].first) << "; largest:";
+  for (std::size_t i = 0; i < ratios.size() && i < 5; ++i) os << " " << ratios[i].second << " " << ratios[i].first << ";";
+  os << " (" << o.out << "/noise.csv)\n";
+}
+
 // --targets as given; else the moments file's `targets:`; else the default set.
 std::vector<est::Targets> load_target_sets(const CalibrationOptions& o) {
   std::vector<std::string> files = o.targets;
@@ -165,17 +202,22 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   const est::Targets& targets = sets.front();  // the fit report compares every table of the first set
   EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, sets), o.batch,
                        parse_weighting(o.weighting, o.model_error)};
+  setup.weighting.noise_replicates = o.noise_replicates;
   if (o.threads) omp_set_num_threads(*o.threads);
   if (static_cast<int>(setup.moments.size()) < static_cast<int>(setup.parameters.size()))
     throw InputError(o.moments, 0, "moments",
                      "fewer moments (" + std::to_string(setup.moments.size()) + ") than free parameters (" +
                          std::to_string(setup.parameters.size()) + "): the parameters are not identified");
 
-  const std::optional<EvaluatorSetup> small = screening_setup(o, setup);
+  std::optional<EvaluatorSetup> small = screening_setup(o, setup);
   std::vector<std::string> keys, names;
   for (const Parameter& p : setup.parameters) keys.push_back(p.key);
   for (const Moment& m : setup.moments) names.push_back(m.name);
   keep_settings(o, calibration_settings(setup, o.screen_firms));
+  measure_noise(o, setup, par::is_root() ? progress_to : nowhere());
+  // The screen weighs by the full world's noise too: it ranks candidates for
+  // the objective the full evaluation computes.
+  if (small) small->weighting = setup.weighting;
   const std::shared_ptr<EvaluationLog> log = open_log(o, "evaluations.csv", keys, names);
   const std::shared_ptr<EvaluationLog> screening_log =
       small ? open_log(o, "screening.csv", keys, names) : nullptr;

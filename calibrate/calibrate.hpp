@@ -36,6 +36,9 @@ struct CalibrationOptions {
   // the model is misspecified (calibrate/README.md, "Weighting").
   std::string weighting = "floor";
   double model_error = 0.1;
+  // Replicates at the start point whose spread measures each moment's
+  // simulation noise (calibrate/moments.hpp); 0: not measured.
+  int noise_replicates = 0;
   unsigned search_seed = 1;  // the optimizers' seed
   std::string command;       // as typed, for the report
 };

@@ -134,7 +134,10 @@ std::vector<Evaluation> from_bytes(const std::string& in) {
 Evaluator::Evaluator(EvaluatorSetup setup, std::shared_ptr<EvaluationLog> log)
     : setup_(std::move(setup)), log_(std::move(log)) {
   weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, setup_.weighting);
-  sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates);
+  Weighting sampling;  // efficient, with the simulation noise where it was measured
+  sampling.noise_replicates = setup_.weighting.noise_replicates;
+  sampling.simulation_variance = setup_.weighting.simulation_variance;
+  sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, sampling);
   options_ = table_options(setup_.base);
   requests_ = table_requests(setup_.moments, options_);
   best_.objective = 1e301;
@@ -217,18 +220,26 @@ Evaluation Evaluator::evaluate_one(const std::vector<double>& theta, const std::
   return evaluate({theta}, stage).front();
 }
 
+std::vector<std::vector<double>> Evaluator::moments_by_replicate(const Panel& panel) const {
+  std::vector<std::vector<double>> by_replicate;
+  for (int r = 0; r < setup_.base.run.replicates; ++r)
+    by_replicate.push_back(simulated_moments(setup_.moments, moment_tables(panel, r)));
+  return by_replicate;
+}
+
+std::vector<std::vector<double>> Evaluator::moments_by_replicate(const std::vector<double>& theta) const {
+  const std::unique_ptr<Simulation> sim = simulate_variants(setup_, {theta});
+  return moments_by_replicate(sim->panel(0));
+}
+
 std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double>>& thetas, const std::string& stage) {
   const auto start = std::chrono::steady_clock::now();
   const std::unique_ptr<Simulation> sim = simulate_variants(setup_, thetas);
   std::vector<Evaluation> out;
   for (std::size_t v = 0; v < thetas.size(); ++v) {
-    const Panel panel = sim->panel(static_cast<int>(v));
-    std::vector<std::vector<double>> by_replicate;
-    for (int r = 0; r < setup_.base.run.replicates; ++r)
-      by_replicate.push_back(simulated_moments(setup_.moments, moment_tables(panel, r)));
     Evaluation e;
     e.theta = thetas[v];
-    e.moments = mean_over_replicates(by_replicate);
+    e.moments = mean_over_replicates(moments_by_replicate(sim->panel(static_cast<int>(v))));
     e.objective = objective(setup_.moments, weights_, e.moments);
     e.stage = stage;
     out.push_back(std::move(e));

@@ -48,6 +48,10 @@ class Evaluator {
   std::vector<Evaluation> evaluate(const std::vector<std::vector<double>>& thetas, const std::string& stage);
   Evaluation evaluate_one(const std::vector<double>& theta, const std::string& stage);
 
+  // Each replicate's moments at one candidate, moments[replicate][moment],
+  // simulated now (not logged): the simulation noise of `--noise-replicates`.
+  std::vector<std::vector<double>> moments_by_replicate(const std::vector<double>& theta) const;
+
   // Every seed table of each replicate, for each candidate (the fit report).
   std::vector<std::vector<std::vector<est::Table>>> all_tables(const std::vector<std::vector<double>>& thetas) const;
 
@@ -86,6 +90,7 @@ class Evaluator {
   std::vector<TableRequest> requests_;
   est::TableOptions options_;  // seed 000's tables over the config's window (all_tables)
   std::vector<est::Table> moment_tables(const Panel& panel, int replicate) const;
+  std::vector<std::vector<double>> moments_by_replicate(const Panel& panel) const;
   static std::vector<TableRequest> table_requests(const std::vector<Moment>& moments, const est::TableOptions& seed000);
   std::map<std::string, Evaluation> cache_;  // by the exact parameter vector
   std::set<std::string> requested_;

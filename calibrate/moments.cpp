@@ -3,6 +3,7 @@
 #include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -230,7 +231,8 @@ Weighting parse_weighting(const std::string& name, double model_error) {
   return w;
 }
 
-std::string describe(const Weighting& w) {
+namespace {
+std::string describe_kind(const Weighting& w) {
   switch (w.kind) {
     case Weighting::Kind::efficient:
       return "efficient";
@@ -243,6 +245,12 @@ std::string describe(const Weighting& w) {
       return "groups";
   }
   return "";
+}
+}  // namespace
+
+std::string describe(const Weighting& w) {
+  const std::string kind = describe_kind(w);
+  return w.noise_replicates > 0 ? kind + " + noise of " + std::to_string(w.noise_replicates) + " replicates" : kind;
 }
 
 namespace {
@@ -262,10 +270,36 @@ std::vector<double> equal_group_totals(const std::vector<Moment>& moments, std::
 
 }  // namespace
 
+double difference_variance(const Moment& m, int replicates, const Weighting& w, std::size_t k) {
+  const bool measured = k < w.simulation_variance.size() && std::isfinite(w.simulation_variance[k]);
+  return measured ? m.variance + w.simulation_variance[k] / replicates : m.variance * (1.0 + 1.0 / replicates);
+}
+
+std::vector<double> variance_across_replicates(const std::vector<std::vector<double>>& by_replicate) {
+  const std::size_t n = by_replicate.empty() ? 0 : by_replicate.front().size();
+  std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());
+  for (std::size_t k = 0; k < n; ++k) {
+    double sum = 0, sum2 = 0;
+    int count = 0;
+    for (const auto& r : by_replicate)
+      if (std::isfinite(r[k])) {
+        sum += r[k];
+        ++count;
+      }
+    if (count < 2) continue;
+    const double mean = sum / count;
+    for (const auto& r : by_replicate)
+      if (std::isfinite(r[k])) sum2 += (r[k] - mean) * (r[k] - mean);
+    out[k] = sum2 / (count - 1);
+  }
+  return out;
+}
+
 std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates, const Weighting& weighting) {
   std::vector<double> w;
-  for (const Moment& m : moments) {
-    double variance = m.variance * (1.0 + 1.0 / replicates);
+  for (std::size_t k = 0; k < moments.size(); ++k) {
+    const Moment& m = moments[k];
+    double variance = difference_variance(m, replicates, weighting, k);
     if (weighting.kind == Weighting::Kind::floor) variance += std::pow(weighting.model_error * m.empirical, 2);
     w.push_back(1.0 / variance);
   }

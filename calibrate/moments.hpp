@@ -14,6 +14,11 @@
 //             (a stated judgement, used sparingly)
 // The weight of moment k is 1 / (var_k (1 + 1/R)), R the simulated replicates:
 // the simulated moment is an average over R samples as large as the data's.
+// That assumes one simulated sample is as noisy as the data's; where it is not
+// (a fat-tailed size distribution makes totals and shares of a few giant firms
+// far noisier than the published standard errors say), `--noise-replicates`
+// measures each moment's variance across replicates at the start point and
+// the weight becomes 1 / (var_k + noise_k / R).
 #pragma once
 
 #include <string>
@@ -73,13 +78,25 @@ struct Weighting {
   enum class Kind { efficient, floor, groups };
   Kind kind = Kind::efficient;
   double model_error = 0.1;  // floor: the model error's sd as a share of the published value
+  // Measured simulation noise: per moment, the variance of a one-replicate
+  // simulated moment across `noise_replicates` replicates (empty: not
+  // measured, taken equal to the data's variance). A moment whose noise could
+  // not be measured (NaN) keeps the data-based assumption.
+  int noise_replicates = 0;
+  std::vector<double> simulation_variance;
 };
 // "efficient", "floor" or "groups"; InputError naming --weighting otherwise.
 Weighting parse_weighting(const std::string& name, double model_error);
-std::string describe(const Weighting& w);  // "efficient", "floor 0.1", "groups"
+std::string describe(const Weighting& w);  // "efficient", "floor 0.1", "groups", "... + noise of 8 replicates"
 
 // The objective's weights under a weighting; efficient by default.
 std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates, const Weighting& w = {});
+// The variance of (simulated mean over R replicates - published) for moment
+// k: the data's variance plus the simulation's (measured, or assumed equal).
+double difference_variance(const Moment& m, int replicates, const Weighting& w, std::size_t k);
+// The variance across replicates of each moment (NaN where fewer than two
+// replicates measure it), from moments[replicate][moment].
+std::vector<double> variance_across_replicates(const std::vector<std::vector<double>>& by_replicate);
 
 // A missing simulated moment costs this many squared standard errors, so the
 // optimizer is steered away from worlds where a fact cannot be measured.

@@ -135,6 +135,34 @@ TEST(Moments, FloorAndGroupWeightings) {
   EXPECT_EQ(describe(parse_weighting("floor", 0.1)), "floor 0.1");
 }
 
+// Measured simulation noise replaces the assumption that one simulated sample
+// is as noisy as the data: var + noise / R where measured, var (1 + 1/R) where
+// not (NaN); the spread across replicates is the unbiased sample variance.
+TEST(Moments, MeasuredSimulationNoiseWeighting) {
+  const auto m = moments("  - {table: table_16, rows: [BG, BI, TI], column: exit rate, weight: {relative: 0.1}}\n");
+  ASSERT_EQ(m.size(), 3u);
+  const std::vector<std::vector<double>> by_replicate = {
+      {1.0, 5.0, std::nan("")}, {3.0, 5.0, 2.0}, {2.0, 5.0, std::nan("")}};
+  const std::vector<double> noise = variance_across_replicates(by_replicate);
+  EXPECT_DOUBLE_EQ(noise[0], 1.0);  // mean 2, squares 1 + 1 + 0 over 2
+  EXPECT_DOUBLE_EQ(noise[1], 0.0);
+  EXPECT_TRUE(std::isnan(noise[2]));  // one replicate measures it: unknown
+
+  Weighting w = parse_weighting("efficient", 0.1);
+  w.noise_replicates = 3;
+  w.simulation_variance = {100 * m[0].variance, 0.0, std::nan("")};
+  const std::vector<double> weights = moment_weights(m, 4, w);
+  EXPECT_DOUBLE_EQ(weights[0], 1.0 / (m[0].variance + 25 * m[0].variance));  // 100x the data's, over R = 4
+  EXPECT_DOUBLE_EQ(weights[1], 1.0 / m[1].variance);                         // a noiseless simulated moment
+  EXPECT_DOUBLE_EQ(weights[2], 1.0 / (m[2].variance * 1.25));                // not measured: as before
+  EXPECT_EQ(describe(w), "efficient + noise of 3 replicates");
+  Weighting floor = parse_weighting("floor", 0.2);
+  floor.noise_replicates = 3;
+  floor.simulation_variance = w.simulation_variance;
+  EXPECT_DOUBLE_EQ(moment_weights(m, 4, floor)[0],
+                   1.0 / (26 * m[0].variance + std::pow(0.2 * m[0].empirical, 2)));
+}
+
 TEST(Moments, UnknownCellsAreLocatedErrors) {
   EXPECT_THROW(moments("  - {table: table_99, row: BG, column: total, weight: se}\n"), InputError);
   EXPECT_THROW(moments("  - {table: table_06, row: XX, column: total, weight: binomial}\n"), InputError);

@@ -195,5 +195,34 @@ TEST_F(CalibrateCli, ScreeningOptionsNeedASmallerWorld) {
   EXPECT_FALSE(fs::exists(dir_ / "a" / "evaluations.csv"));
 }
 
+// --noise-replicates measures each moment's simulation noise at the start
+// point (noise.csv, one row a moment), weighs by it (the start's objective
+// changes), and is a setting: a resume with another count is refused.
+TEST_F(CalibrateCli, MeasuredNoiseIsWrittenWeighedAndKept) {
+  const std::string args = arguments(dir_ / "noise") + " --noise-replicates 3";
+  ASSERT_EQ(run(args), 0);
+  ASSERT_EQ(run(arguments(dir_ / "plain")), 0);
+  const std::vector<std::string> noise = lines(dir_ / "noise" / "noise.csv");
+  const std::vector<std::string> log = lines(dir_ / "noise" / "evaluations.csv");
+  const std::vector<std::string> header = split_csv_line(log.front());
+  const std::size_t parameters =
+      static_cast<std::size_t>(std::count_if(header.begin(), header.end(), [](const std::string& h) {
+        return h.find('.') != std::string::npos && h.find('/') == std::string::npos;
+      }));
+  EXPECT_EQ(noise.size(), 1 + header.size() - 4 - parameters);  // a header, then one row per moment
+  EXPECT_EQ(noise.front(), "moment,group,published,data_sd,simulation_sd,variance_ratio");
+  const std::vector<std::string> settings = lines(dir_ / "noise" / "settings.txt");
+  EXPECT_NE(std::find_if(settings.begin(), settings.end(),
+                         [](const std::string& l) { return l.find("noise of 3 replicates") != std::string::npos; }),
+            settings.end());
+  const auto start_objective = [&](const char* run_dir) { return split_csv_line(lines(dir_ / run_dir / "evaluations.csv")[1])[3]; };
+  EXPECT_NE(start_objective("noise"), start_objective("plain"));  // same candidate, other weights
+  EXPECT_EQ(run(arguments(dir_ / "noise") + " --noise-replicates 4 --resume"), 2);
+  EXPECT_EQ(run(arguments(dir_ / "noise") + " --resume"), 2);
+  EXPECT_EQ(lines(dir_ / "noise" / "evaluations.csv"), log);
+  EXPECT_EQ(run(arguments(dir_ / "one") + " --noise-replicates 1"), 2);  // a spread needs two
+  EXPECT_FALSE(fs::exists(dir_ / "one" / "evaluations.csv"));
+}
+
 }  // namespace
 }  // namespace firmsim::cal
