@@ -44,18 +44,12 @@ status() {
 if [ "${1:-}" = --status ]; then status; exit 0; fi
 
 # The pinned program: a worktree of $model built in build-round2/.
-exe=build-round2/build/app/firmsim
-if [ ! -x "$exe" ]; then
-  echo "round2: building firmsim of commit $model in build-round2/ (once per machine)"
-  [ -d build-round2/src ] || git worktree add --detach build-round2/src "$model"
-  cmake -S build-round2/src -B build-round2/build -DCMAKE_BUILD_TYPE=Release -DFIRMSIM_BACKEND=omp \
-    -DFIRMSIM_TESTS=OFF -DFIRMSIM_VIEWER=OFF > build-round2/configure.log
-  cmake --build build-round2/build --target firmsim -j "${FIRMSIM_JOBS:-$(nproc)}" > build-round2/build.log
-fi
+source scripts/lib/pinned-firmsim.sh
+pinned_firmsim "$model" build-round2
+exe="$pinned_exe"
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
-git archive "$model" configs scenarios "$top"/start-1.yaml "$top"/start-2.yaml "$top"/start-3.yaml |
-  tar -x -C "$pinned"
+pinned_files "$model" "$pinned" configs scenarios "$top"/start-1.yaml "$top"/start-2.yaml "$top"/start-3.yaml
 
 calibrate() {  # calibrate RUN START SEARCH_SEED [extra options]
   local run="$1" start="$2" search_seed="$3"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Round two's problem again, with the moments weighed by their measured
+# simulation noise (calibrate --noise-replicates; calibrate/README.md,
+# "Measured simulation noise"). The first recovery experiment failed because
+# the objective at the truth was dominated by the draws of a few giant firms
+# (docs/calibration/round2/README.md); this job asks whether, with the noise
+# weighed in, the search finds the truth, and then polishes the shipped
+# estimate under the same weights. Runs, each into docs/calibration/round2/<run>/:
+#   recovery-noise  the recovery problem of calibrate-round2.sh (truth = start
+#                   1's estimate, its tables at seed 11, search from start 2,
+#                   search seed 4), noise from 8 replicates at the start
+#   polish-1-noise  the real tables, from start 1's estimate (the shipped
+#                   default), noise from 8 replicates there, search seed 5
+# Hours of 2-core time: run it in the background and let it go on from
+# session to session,
+#   nohup nice -n 5 bash scripts/calibrate-round2-noise.sh >> docs/calibration/round2/noise-job.log 2>&1 &
+# The same command resumes it (a run with fit.md is done, one with
+# evaluations.csv resumes); commit docs/calibration/round2/ before a session
+# ends. `--status` prints where it stands.
+#
+# The program is pinned to $program (the first with --noise-replicates, built
+# into build-round2b/), the configs to round two's model commit $model; the
+# two simulate the same panels (the commits between them change no draw).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
+program="${FIRMSIM_ROUND2B_PROGRAM:-d43af37}"
+top="${FIRMSIM_ROUND2_OUT:-docs/calibration/round2}"
+runs=(recovery-noise polish-1-noise)
+
+if [ "${1:-}" = --status ]; then
+  for run in "${runs[@]}"; do
+    dir="$top/$run" state="not started"
+    if [ -f "$dir/fit.md" ]; then state="done: $(grep -m1 -o 'start [0-9.,]*, optimum [0-9.,]*' "$dir/fit.md" || true)"
+    elif [ -f "$dir/evaluations.csv" ]; then state="$(($(wc -l < "$dir/evaluations.csv") - 1)) evaluations logged"; fi
+    echo "$run: $state"
+  done
+  exit 0
+fi
+
+source scripts/lib/pinned-firmsim.sh
+pinned_firmsim "$program" build-round2b
+pinned="$(mktemp -d)"
+trap 'rm -rf "$pinned"' EXIT
+pinned_files "$model" "$pinned" configs scenarios "$top"/start-1.yaml "$top"/start-2.yaml
+
+calibrate() {  # calibrate RUN EVALUATIONS SEARCH_SEED [options]
+  local run="$1" evaluations="$2" search_seed="$3" dir="$top/$1" resume=()
+  shift 3
+  [ -f "$dir/fit.md" ] && { echo "round2-noise: $run done"; return 0; }
+  [ -f "$dir/evaluations.csv" ] && resume=(--resume)
+  mkdir -p "$dir"
+  echo "round2-noise: $run ($(date -u +%FT%TZ))"
+  "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" \
+    --moments "$pinned/configs/calibration/belgium_moments.yaml" \
+    --parameters "$pinned/configs/calibration/belgium_parameters.yaml" \
+    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" --noise-replicates 8 --out "$dir" \
+    "$@" "${resume[@]}"
+}
+
+rec="$top/recovery"
+calibrate recovery-noise 500 4 --scenario "$pinned/$top/start-2.yaml" \
+  --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
+calibrate polish-1-noise 300 5 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-1/calibrated.yaml"
+bash "$0" --status
