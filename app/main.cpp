@@ -97,6 +97,9 @@ int main(int argc, char** argv) {
                             "Measure each moment's simulation noise across this many replicates at the start point "
                             "and weigh by it (DIR/noise.csv); 0: assume it equals the data's sampling variance")
       ->default_val(0);
+  calibrate_cmd->add_flag("--score", calibrate.score,
+                          "Only score the start point (config and scenarios) against the moments: DIR/score.csv, no "
+                          "search");
   calibrate_cmd->add_option("--promote", calibrate.promote,
                             "Best screened candidates evaluated at full size before the polish (default: 2 x --batch)");
 

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "calibrate/evaluation_log.hpp"
@@ -127,16 +128,20 @@ std::shared_ptr<EvaluationLog> open_log(const CalibrationOptions& o, const std::
   return log;
 }
 
+void make_directory(const std::string& dir) {
+  try {
+    std::filesystem::create_directories(dir);
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw InputError(dir, 0, "--out", std::string("cannot create the directory: ") + e.what());
+  }
+}
+
 // DIR/settings.txt: written when the calibration starts, compared on --resume
 // (before any log is opened, so a refused resume changes nothing).
 void keep_settings(const CalibrationOptions& o, const std::vector<Setting>& settings) {
   std::exception_ptr failure;
   if (par::is_root()) try {
-      try {
-        std::filesystem::create_directories(o.out);
-      } catch (const std::filesystem::filesystem_error& e) {
-        throw InputError(o.out, 0, "--out", std::string("cannot create the directory: ") + e.what());
-      }
+      make_directory(o.out);
       const std::string path = o.out + "/settings.txt";
       if (o.resume && std::filesystem::exists(o.out + "/evaluations.csv"))
         check_settings(path, settings);
@@ -183,6 +188,32 @@ void measure_noise(const CalibrationOptions& o, EvaluatorSetup& setup, std::ostr
   os << " (" << o.out << "/noise.csv)\n";
 }
 
+// --score: the start point's objective, moment by moment, into DIR/score.csv
+// and a summary line; nothing else is written (no log, no settings).
+int score_start(const CalibrationOptions& o, const EvaluatorSetup& setup, std::ostream& os) {
+  const Evaluation e = Evaluator(setup).evaluate_one(start_values(setup.parameters), "start");
+  const std::vector<double> weights = moment_weights(setup.moments, setup.base.run.replicates, setup.weighting);
+  std::ostringstream csv;
+  csv << std::setprecision(10) << "moment,group,published,simulated,weight,contribution\n";
+  std::map<std::string, double> by_group;
+  for (std::size_t k = 0; k < setup.moments.size(); ++k) {
+    const Moment& m = setup.moments[k];
+    const double contribution = objective({m}, {weights[k]}, {e.moments[k]});
+    by_group[m.group] += contribution;
+    csv << '"' << m.name << "\",\"" << m.group << "\"," << m.empirical << ',' << e.moments[k] << ',' << weights[k]
+        << ',' << contribution << '\n';
+  }
+  if (par::is_root()) write_file_atomically(o.out + "/score.csv", csv.str());
+  std::vector<std::pair<double, std::string>> groups;
+  for (const auto& [group, q] : by_group) groups.emplace_back(q, group);
+  std::sort(groups.rbegin(), groups.rend());
+  os << "calibrate --score: objective " << e.objective << " (" << setup.moments.size() << " moments, weighting "
+     << describe(setup.weighting) << ", seed " << setup.base.run.seed << "); by group:";
+  for (const auto& [q, group] : groups) os << " " << group << " " << q << ";";
+  os << " (" << o.out << "/score.csv)\n";
+  return 0;
+}
+
 // --targets as given; else the moments file's `targets:`; else the default set.
 std::vector<est::Targets> load_target_sets(const CalibrationOptions& o) {
   std::vector<std::string> files = o.targets;
@@ -210,6 +241,11 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
                          std::to_string(setup.parameters.size()) + "): the parameters are not identified");
 
   std::optional<EvaluatorSetup> small = screening_setup(o, setup);
+  if (o.score) {
+    if (par::is_root()) make_directory(o.out);
+    measure_noise(o, setup, par::is_root() ? progress_to : nowhere());
+    return score_start(o, setup, par::is_root() ? progress_to : nowhere());
+  }
   std::vector<std::string> keys, names;
   for (const Parameter& p : setup.parameters) keys.push_back(p.key);
   for (const Moment& m : setup.moments) names.push_back(m.name);

@@ -39,6 +39,9 @@ struct CalibrationOptions {
   // Replicates at the start point whose spread measures each moment's
   // simulation noise (calibrate/moments.hpp); 0: not measured.
   int noise_replicates = 0;
+  // Score the start point only (no search, no log): DIR/score.csv, each
+  // moment's simulated value, weight and share of the objective.
+  bool score = false;
   unsigned search_seed = 1;  // the optimizers' seed
   std::string command;       // as typed, for the report
 };

@@ -224,5 +224,22 @@ TEST_F(CalibrateCli, MeasuredNoiseIsWrittenWeighedAndKept) {
   EXPECT_FALSE(fs::exists(dir_ / "one" / "evaluations.csv"));
 }
 
+// --score evaluates the start point alone: its moments' contributions add up
+// to the objective the search logs for the same start, and nothing but
+// score.csv is written.
+TEST_F(CalibrateCli, ScoreGivesTheStartsObjectiveMomentByMoment) {
+  ASSERT_EQ(run(arguments(dir_ / "search")), 0);
+  ASSERT_EQ(run(arguments(dir_ / "score") + " --score"), 0);
+  const double logged = std::stod(split_csv_line(lines(dir_ / "search" / "evaluations.csv")[1])[3]);
+  const std::vector<std::string> score = lines(dir_ / "score" / "score.csv");
+  ASSERT_GT(score.size(), 1u);
+  EXPECT_EQ(score.front(), "moment,group,published,simulated,weight,contribution");
+  double sum = 0;
+  for (std::size_t i = 1; i < score.size(); ++i) sum += std::stod(split_csv_line(score[i]).back());
+  EXPECT_NEAR(sum, logged, 1e-9 * logged);
+  EXPECT_FALSE(fs::exists(dir_ / "score" / "evaluations.csv"));
+  EXPECT_FALSE(fs::exists(dir_ / "score" / "settings.txt"));
+}
+
 }  // namespace
 }  // namespace firmsim::cal
