@@ -58,13 +58,13 @@ thrust::device_vector<T> to_device(const std::vector<T>& v) {
   return thrust::device_vector<T>(v.begin(), v.end());
 }
 
-// The year's best market reach per unit of entry cost (the bound of
-// some_market_may_pay); infinity, so no bound, if a cost scale is not positive.
-float best_reach_per_cost(const std::vector<MarketYear>& markets) {
+// The year's best import supply per unit of cost scale (the bound of
+// some_supplier_may_pay); infinity, so no bound, if a cost scale is not positive.
+float best_supply_per_cost(const std::vector<MarketParams>& markets, const std::vector<MarketYear>& year) {
   float best = 0;
-  for (const MarketYear& m : markets) {
-    if (!(m.cost_scale > 0)) return std::numeric_limits<float>::infinity();
-    best = std::max(best, m.reach / m.cost_scale);
+  for (std::size_t m = 0; m < year.size(); ++m) {
+    if (!(year[m].cost_scale > 0)) return std::numeric_limits<float>::infinity();
+    best = std::max(best, markets[m].import_supply / year[m].cost_scale);
   }
   return best;
 }
@@ -249,7 +249,7 @@ struct Engine::Impl {
   thrust::device_vector<PolicyProgram> policies;  // kMaxPolicies slots per variant
   std::vector<int> n_policies;
   std::vector<MeasurementParams> measurement_by_variant;
-  std::vector<float> best_reach_per_cost;  // this year's, per variant (YearInputs)
+  std::vector<float> best_supply_per_cost;  // this year's, per variant (YearInputs: the import bound)
   thrust::device_vector<YearInputs> inputs_by_variant;
   thrust::device_vector<float> founding_cdf, industry_cdf;
   // last year's industry x market counts (crowding), per replicate
@@ -282,7 +282,7 @@ struct Engine::Impl {
     policies.resize(static_cast<std::size_t>(kMaxPolicies) * v);
     n_policies.assign(v, 0);
     measurement_by_variant.assign(v, MeasurementParams{});
-    best_reach_per_cost.assign(v, std::numeric_limits<float>::infinity());
+    best_supply_per_cost.assign(v, std::numeric_limits<float>::infinity());
     founding_cdf = to_device(s.founding_cdf);
     industry_cdf = to_device(s.industry_cdf);
     if (s.peer_slots > kMaxPeerSlots || s.base_peers > s.peer_slots)
@@ -381,7 +381,7 @@ struct Engine::Impl {
     YearInputs in = keyed_inputs(v);
     in.year = year;
     in.measurement = measurement_by_variant[v];
-    in.best_reach_per_cost = best_reach_per_cost[v];
+    in.best_supply_per_cost = best_supply_per_cost[v];
     in.entry_bound = setup.entry_bound;
     in.industries = raw(industries) + static_cast<std::ptrdiff_t>(v) * n_industries;
     in.markets = raw(markets) + static_cast<std::ptrdiff_t>(v) * n_markets;
@@ -502,7 +502,7 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
     std::copy(w.policies.begin(), w.policies.end(), policies.begin() + v * kMaxPolicies);
     m.n_policies[v] = static_cast<int>(w.policies.size());
     m.measurement_by_variant[v] = w.measurement;
-    m.best_reach_per_cost[v] = best_reach_per_cost(w.markets);
+    m.best_supply_per_cost[v] = best_supply_per_cost(m.variants[v].markets, w.markets);
   }
   thrust::copy(market_year.begin(), market_year.end(), m.market_year.begin());
   thrust::copy(policies.begin(), policies.end(), m.policies.begin());

@@ -34,7 +34,7 @@ struct EngineSetup {
   int replicates = 1;  // in all, over every variant
   std::uint64_t seed = 0;
   std::int64_t batch = 1 << 20;  // firms per kernel launch (does not change results)
-  bool entry_bound = true;       // some_market_may_pay screens firms before each market's value (same results)
+  bool entry_bound = true;       // the entry screens skip markets that cannot pay (same results; kernels/README.md)
   ModelParams params{};          // variant 0 (and the only one when variants is empty)
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;

@@ -49,6 +49,7 @@ enum class Extent : std::uint8_t {
   X(MarketMask, export_mask, firm)                                                                      \
   X(MarketMask, import_mask, firm)                                                                      \
   X(MarketMask, ever_exported_mask, firm)                                                               \
+  X(MarketMask, ever_imported_mask, firm) /* markets sourced from at some time: the rest hold zeros */  \
   X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                                 \
   X(float, support, firm)                   /* policy support received this year (EUR) */               \
   X(std::uint8_t, policy_targeted, firm)    /* bit k: program k in force this year targeted the firm */ \

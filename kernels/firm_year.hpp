@@ -56,9 +56,9 @@ struct YearInputs {
   // that of an industry's alive firms that served a market last year, per
   // replicate of the whole population: [(replicate * n_industries + j) * n_markets + m].
   const float* crowding_factor = nullptr;
-  // max over markets of reach / cost_scale this year (some_market_may_pay);
-  // infinity, the default, makes the bound say yes.
-  float best_reach_per_cost = std::numeric_limits<float>::infinity();
+  // The same for sourcing: max over markets of import_supply / cost_scale
+  // (some_supplier_may_pay).
+  float best_supply_per_cost = std::numeric_limits<float>::infinity();
   bool entry_bound = true;  // false: value every market (tests compare the two)
 };
 
@@ -103,7 +103,7 @@ struct FirmYear {
   float shock, belief, precision, gain, fte, cash, export_intensity;
   std::uint8_t strategy;
   std::int16_t export_start_year;
-  MarketMask exporting, importing, ever_exported;
+  MarketMask exporting, importing, ever_exported, ever_imported;
   MarketMask exported_this_year;                // markets with sales this year (before this year's exits)
   std::uint8_t region_experience[kMaxRegions];  // markets ever exported to, per region
   float venture_belief;                         // what it believes of venture_appeal (set in step 6)
@@ -258,27 +258,27 @@ FIRMSIM_HD FIRMSIM_INLINE Support support_for(const YearInputs& in, const FirmYe
     switch (static_cast<PolicyKind>(p.kind)) {
       case PolicyKind::sunk_cost_subsidy:
         s.subsidy_markets |= p.markets;
-        s.subsidy_share = fmaxf(s.subsidy_share, p.strength);
+        s.subsidy_share = pmath::fmax(s.subsidy_share, p.strength);
         break;
       case PolicyKind::information:
         s.information_markets |= p.markets;
-        s.information_share = fmaxf(s.information_share, p.strength);
+        s.information_share = pmath::fmax(s.information_share, p.strength);
         break;
       case PolicyKind::import_facilitation:
         s.import_markets |= p.markets;
-        s.import_share = fmaxf(s.import_share, p.strength);
+        s.import_share = pmath::fmax(s.import_share, p.strength);
         break;
       case PolicyKind::credit_guarantee:
-        s.extra_credit_per_fte = fmaxf(s.extra_credit_per_fte, p.strength);
+        s.extra_credit_per_fte = pmath::fmax(s.extra_credit_per_fte, p.strength);
         break;
       case PolicyKind::reentry_support:
         s.reentry_markets |= p.markets;
-        s.reentry_share = fmaxf(s.reentry_share, p.strength);
+        s.reentry_share = pmath::fmax(s.reentry_share, p.strength);
         break;
       case PolicyKind::diplomacy:  // acts on MarketYear::psychic_distance
         break;
       case PolicyKind::mentoring:
-        s.mentoring_share = fmaxf(s.mentoring_share, p.strength);
+        s.mentoring_share = pmath::fmax(s.mentoring_share, p.strength);
         break;
       case PolicyKind::cluster:
         s.cluster = true;
@@ -312,14 +312,14 @@ FIRMSIM_HD FIRMSIM_INLINE void birth(const YearInputs& in, FirmYear& f) {
   f.cash = d.start_cash * f.fte;
   // Stationary start of the transitory component; prior belief = industry mean.
   const float rho = in.params.efficiency.persistence;
-  f.shock = in.params.efficiency.shock_sd * f.initial_shock / sqrtf(fmaxf(1e-6f, 1.0f - rho * rho));
+  f.shock = in.params.efficiency.shock_sd * f.initial_shock / sqrtf(pmath::fmax(1e-6f, 1.0f - rho * rho));
   f.belief = f.industry->efficiency_mean;
-  f.precision = 1.0f / fmaxf(1e-6f, f.industry->efficiency_sd * f.industry->efficiency_sd);
+  f.precision = 1.0f / pmath::fmax(1e-6f, f.industry->efficiency_sd * f.industry->efficiency_sd);
   f.gain = 0;
   f.export_intensity = 0;
   f.strategy = 0;
   f.export_start_year = 0;
-  f.exporting = f.importing = f.ever_exported = 0;
+  f.exporting = f.importing = f.ever_exported = f.ever_imported = 0;
 }
 
 // ----------------------------------------------------------------------------
@@ -338,7 +338,7 @@ FIRMSIM_HD FIRMSIM_INLINE void update_efficiency(const YearInputs& in, const Fir
 FIRMSIM_HD FIRMSIM_INLINE void learn_efficiency(const YearInputs& in, const FirmDraws& d, FirmYear& f) {
   const LearningParams& l = in.params.learning;
   if (!l.passive) return;
-  const float noise_sd = fmaxf(1e-4f, l.efficiency_signal_sd);
+  const float noise_sd = pmath::fmax(1e-4f, l.efficiency_signal_sd);
   const float signal = f.efficiency + noise_sd * d.efficiency_signal;
   const float signal_precision = 1.0f / (noise_sd * noise_sd);
   const float posterior = f.precision + signal_precision;
@@ -362,7 +362,7 @@ FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const Fir
     const float log_fte = pmath::log(f.fte);
     const float next =
         log_fte + p.adjustment_speed * (log_target - log_fte) + p.employment_noise_sd * d.employment_noise;
-    f.fte = fminf(p.max_fte, fmaxf(1.0f, pmath::exp(next)));
+    f.fte = pmath::fmin(p.max_fte, pmath::fmax(1.0f, pmath::exp(next)));
   }
   const float labour_productivity = f.industry->va_per_fte * pmath::exp(f.productivity - f.industry->efficiency_mean);
   f.value_added = f.fte * labour_productivity;
@@ -377,8 +377,8 @@ FIRMSIM_HD FIRMSIM_INLINE void domestic_activity(const YearInputs& in, const Fir
 FIRMSIM_HD FIRMSIM_INLINE float death_hazard(const YearInputs& in, const FirmYear& f) {
   const DeathParams& p = in.params.death;
   const float h = f.industry->base_hazard * pmath::exp(-p.age_decay * static_cast<float>(f.age)) *
-                  pmath::pow(fmaxf(f.fte, 1.0f) / 10.0f, -p.size_elasticity);
-  return fminf(p.max_hazard, h);
+                  pmath::pow(pmath::fmax(f.fte, 1.0f) / 10.0f, -p.size_elasticity);
+  return pmath::fmin(p.max_hazard, h);
 }
 
 FIRMSIM_HD FIRMSIM_INLINE bool dies(const YearInputs& in, const FirmDraws& d, const FirmYear& f) {
@@ -469,7 +469,7 @@ FIRMSIM_HD FIRMSIM_INLINE float peer_awareness(const YearInputs& in, const FirmY
 FIRMSIM_HD FIRMSIM_INLINE float mentor_cut(const YearInputs& in, const FirmYear& f, int m) {
   float cut = 0;
   if ((f.mentor_markets >> m) & 1u) cut = in.params.interactions.mentor_discount;
-  if ((f.program_mentor_markets >> m) & 1u) cut = fmaxf(cut, f.policy.mentoring_share);
+  if ((f.program_mentor_markets >> m) & 1u) cut = pmath::fmax(cut, f.policy.mentoring_share);
   return cut;
 }
 
@@ -642,44 +642,60 @@ struct Candidates {
 FIRMSIM_HD FIRMSIM_INLINE float lowest_sunk_share(const YearInputs& in, const FirmYear& f) {
   const ExportParams& x = in.params.exports;
   float share = f.orientation_sunk_factor;
-  share *= fminf(1.0f, 1.0f - x.related_experience_discount);
-  share *= fminf(1.0f, x.import_sunk_factor);
-  share *= fminf(1.0f, x.reentry_factor);
+  share *= pmath::fmin(1.0f, 1.0f - x.related_experience_discount);
+  share *= pmath::fmin(1.0f, x.import_sunk_factor);
+  share *= pmath::fmin(1.0f, x.reentry_factor);
   float cut = 0;
   if (f.mentor_markets) cut = in.params.interactions.mentor_discount;
-  if (f.program_mentor_markets) cut = fmaxf(cut, f.policy.mentoring_share);
-  share *= fmaxf(0.0f, 1.0f - cut);
-  if (f.policy.subsidy_markets) share *= fmaxf(0.0f, 1.0f - f.policy.subsidy_share);
-  if (f.policy.reentry_markets) share *= fmaxf(0.0f, 1.0f - f.policy.reentry_share);
+  if (f.program_mentor_markets) cut = pmath::fmax(cut, f.policy.mentoring_share);
+  share *= pmath::fmax(0.0f, 1.0f - cut);
+  if (f.policy.subsidy_markets) share *= pmath::fmax(0.0f, 1.0f - f.policy.subsidy_share);
+  if (f.policy.reentry_markets) share *= pmath::fmax(0.0f, 1.0f - f.policy.reentry_share);
   return share;
 }
 
-// Whether any market the firm does not serve could be worth entering: an
-// upper bound of entry_value's expected profit (best belief, best reach per
-// unit of cost, best crowding) against a lower bound of its costs. Most firms
-// are far from exporting in any year, and for them this spares valuing 64
-// markets one by one. It only skips work: a market passes the full valuation
-// only if its profit beats its cost, and the bound asks 1% less than that, far
-// above float rounding, so the candidates found are exactly those of the full
-// loop (EntryBound tests; the panel hashes).
-FIRMSIM_HD FIRMSIM_INLINE bool some_market_may_pay(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
-                                                   bool sprinkler) {
+// The entry screen: which markets the firm does not serve could be worth
+// entering, without valuing them. Entry pays in m only if
+//   margin x F x scale x annuity x reach_m x crowding_m x exp(belief_m + shift_m)
+//     > cost_scale_m x (fixed cost x annuity + sunk cost x own share),
+// so, in logs, only if belief_m + log(reach_m / cost_scale_m) + log_revenue
+// >= log_cost, with log_revenue an upper bound of the firm's side (the best
+// crowding, the venture belief if positive) and log_cost a lower bound (every
+// discount that might apply). Most firms are far from exporting, and for them
+// this spares an exp and a sunk cost per market. It only skips work: the
+// screen asks 1% (0.01 in logs) less than the full valuation, far above float
+// rounding, so the candidates found are exactly those of the full loop
+// (EntryBound tests; the panel hashes).
+struct EntryScreen {
+  float log_revenue;
+  float log_cost;
+};
+constexpr float kEntryScreenMargin = 0.01f;
+
+FIRMSIM_HD FIRMSIM_INLINE EntryScreen entry_screen(const YearInputs& in, const FirmYear& f, bool sprinkler) {
+  if (!in.entry_bound) return {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
   const ExportParams& x = in.params.exports;
-  float best_belief = -3.0e38f;
-  float best_crowding = in.params.interactions.crowding ? 0.0f : 1.0f;
-  for (int m = 0; m < in.params.n_markets; ++m) {
-    if ((f.exporting >> m) & 1u) continue;
-    best_belief = fmaxf(best_belief, s.appeal_belief[s.at(m, f.id)]);
-    if (in.params.interactions.crowding) best_crowding = fmaxf(best_crowding, crowding_factor(in, f, m));
+  float best_crowding = 1.0f;
+  if (in.params.interactions.crowding) {
+    best_crowding = 0.0f;
+    for (int m = 0; m < in.params.n_markets; ++m)
+      if (!((f.exporting >> m) & 1u)) best_crowding = pmath::fmax(best_crowding, crowding_factor(in, f, m));
   }
   const float annuity = export_annuity(in);
   const float scale = sprinkler ? 1.0f + in.params.strategy.scale_gain : 1.0f;
-  const float revenue = x.margin * f.export_factor * scale * annuity * in.best_reach_per_cost * best_crowding *
-                        pmath::exp(best_belief + fmaxf(f.venture_belief, 0.0f));
-  const float sunk_share = sprinkler ? fminf(1.0f, in.params.strategy.launch_sunk_share) : 1.0f;
+  const float revenue = x.margin * f.export_factor * scale * annuity * best_crowding;
+  const float sunk_share = sprinkler ? pmath::fmin(1.0f, in.params.strategy.launch_sunk_share) : 1.0f;
   const float cost = x.fixed_cost * f.industry->fixed_cost_scale * annuity +
                      x.sunk_cost * f.industry->sunk_cost_scale * sunk_share * lowest_sunk_share(in, f);
-  return !(revenue < 0.99f * cost);  // NaN or infinity: value every market
+  // log(<= 0) is -inf or NaN: a NaN lets every market through, -inf none
+  // (no revenue) or all (no cost).
+  return {pmath::log(revenue) + pmath::fmax(f.venture_belief, 0.0f), pmath::log(cost)};
+}
+
+FIRMSIM_HD FIRMSIM_INLINE bool market_may_pay(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+                                              const EntryScreen& e, int m) {
+  const float upper = s.appeal_belief[s.at(m, f.id)] + in.market_year[m].log_reach_per_cost + e.log_revenue;
+  return !(upper < e.log_cost - kEntryScreenMargin);  // NaN: value the market
 }
 
 // Markets worth entering this year: aware of (unless scanning globally) and
@@ -689,9 +705,10 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
   c.mask = 0;
   c.count = 0;
   for (int m = 0; m < in.params.n_markets; ++m) c.value[m] = -1.0f;
-  if (in.entry_bound && !some_market_may_pay(in, s, f, sprinkler)) return;
+  const EntryScreen screen = entry_screen(in, f, sprinkler);
   for (int m = 0; m < in.params.n_markets; ++m) {
     if ((f.exporting >> m) & 1u) continue;
+    if (!market_may_pay(in, s, f, screen, m)) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
     if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness())))
@@ -721,14 +738,14 @@ FIRMSIM_HD FIRMSIM_INLINE float sprinkler_advantage(const YearInputs& in, const 
   u += p.globalized * j.globalized;
   u += p.high_tech * (j.technology == static_cast<std::uint8_t>(Technology::high_medium_high) ? 1.0f : 0.0f);
   u -= p.life_cycle * j.product_life_cycle / 10.0f;
-  u += p.market_size * pmath::log(fmaxf(size / n, 1e-6f));
+  u += p.market_size * pmath::log(pmath::fmax(size / n, 1e-6f));
   u += p.market_growth * 100.0f * growth / n;
   u += p.innovativeness * innovativeness / n;
   u += p.competition * competition / n;
   u -= p.cooperation * p.competitor_cooperation;
   u -= p.fixed_entry_cost * j.sunk_cost_scale;
-  u += p.orientation * f.orientation / fmaxf(p.orientation_sd, 1e-6f);
-  u += p.cash * pmath::log(fmaxf(spendable_cash(in, f), 1.0f) / fmaxf(sunk, 1.0f));
+  u += p.orientation * f.orientation / pmath::fmax(p.orientation_sd, 1e-6f);
+  u += p.cash * pmath::log(pmath::fmax(spendable_cash(in, f), 1.0f) / pmath::fmax(sunk, 1.0f));
   return u + p.taste_scale * taste;
 }
 
@@ -803,7 +820,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s,
   float best_score = 0;
   for (int m = 0; m < in.params.n_markets; ++m) {
     if (c.value[m] <= hurdle || c.sunk[m] > spendable_cash(in, f)) continue;
-    const float score = c.value[m] / fmaxf(c.sunk[m], 1.0f) - psychic_distance(in, m);
+    const float score = c.value[m] / pmath::fmax(c.sunk[m], 1.0f) - psychic_distance(in, m);
     if (best < 0 || score > best_score) {
       best = m;
       best_score = score;
@@ -877,7 +894,7 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
 FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const FirmYear& f, int m, float signal,
                                                     float noise_sd) {
   const std::int64_t k = s.at(m, f.id);
-  const float signal_precision = 1.0f / fmaxf(1e-8f, noise_sd * noise_sd);
+  const float signal_precision = 1.0f / pmath::fmax(1e-8f, noise_sd * noise_sd);
   const float posterior = s.appeal_precision[k] + signal_precision;
   s.appeal_belief[k] = (s.appeal_precision[k] * s.appeal_belief[k] + signal_precision * signal) / posterior;
   s.appeal_precision[k] = posterior;
@@ -943,7 +960,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
   if (f.exporting) f.cash -= x.venture_fixed_cost;
   f.exported_this_year = f.exporting;
   if (in.params.learning.market && f.exporting) spread_regional_beliefs(in, s, f);
-  f.export_intensity = total / fmaxf(f.turnover_domestic, 1.0f);
+  f.export_intensity = total / pmath::fmax(f.turnover_domestic, 1.0f);
 }
 
 // ----------------------------------------------------------------------------
@@ -1032,35 +1049,71 @@ FIRMSIM_HD FIRMSIM_INLINE bool aware_of_supplier(const YearInputs& in, const Fir
   return u < p;
 }
 
+FIRMSIM_HD FIRMSIM_INLINE float import_annuity(const YearInputs& in) {
+  return 1.0f / (1.0f - in.params.exports.discount * (1.0f - in.params.imports.relationship_hazard));
+}
+
+// Whether any market the firm does not source from could be worth starting
+// to import from: the import twin of some_market_may_pay. A market is entered
+// only if margin x factor x supply - fixed cost, as an annuity, beats its sunk
+// cost; the bound takes the year's best supply per unit of cost scale and the
+// lowest sunk cost any discount allows (keep in step with import_sunk_cost),
+// and asks 1% less. It only skips work: the markets entered are those of the
+// full loop (EntryBound tests; the panel hashes).
+FIRMSIM_HD FIRMSIM_INLINE bool some_supplier_may_pay(const YearInputs& in, const FirmYear& f) {
+  const ImportParams& p = in.params.imports;
+  float share = f.exporting ? pmath::fmin(1.0f, p.export_sunk_factor) : 1.0f;
+  if (f.policy.import_markets) share *= pmath::fmax(0.0f, 1.0f - f.policy.import_share);
+  const float annuity = import_annuity(in);
+  const float revenue = p.margin * f.import_factor * annuity * in.best_supply_per_cost;
+  const float cost = p.fixed_cost * annuity + p.sunk_cost * share;
+  return !(revenue < 0.99f * cost);  // NaN or infinity: value every market
+}
+
+// Relationships that break or stop paying end; then, if any market may pay,
+// new ones start, market by market in order (cash falls with each). Exits
+// move no cash, so deciding them first changes nothing; a market left this
+// year is not entered again this year.
 FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateView& s, FirmYear& f) {
   const ImportParams& p = in.params.imports;
   f.import_factor = import_factor(in, f);
-  const float annuity = 1.0f / (1.0f - in.params.exports.discount * (1.0f - p.relationship_hazard));
+  const float annuity = import_annuity(in);
   const float band = exit_band(in, f);
-  for (int m = 0; m < in.params.n_markets; ++m) {
-    const std::int64_t k = s.at(m, f.id);
+  const MarketMask sourced = f.importing;
+  for (MarketMask rest = sourced; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
     const float expected_profit = p.margin * expected_imports(in, f, m) - import_fixed_cost(in, m);
     const float sunk = import_sunk_cost(in, f, m);
-    if ((f.importing >> m) & 1u) {
-      const bool broken = market_uniform(in, f, m, draws::import_relationship_break()) < p.relationship_hazard;
-      if (broken || expected_profit < -band * sunk) {
-        f.importing &= ~market_bit(m);
-        s.import_tenure[k] = -1;
-      }
-    } else if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
-               aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness()))) {
+    const bool broken = market_uniform(in, f, m, draws::import_relationship_break()) < p.relationship_hazard;
+    if (broken || expected_profit < -band * sunk) {
+      f.importing &= ~market_bit(m);
+      s.import_tenure[s.at(m, f.id)] = -1;
+    }
+  }
+  if (in.entry_bound && !some_supplier_may_pay(in, f)) return;
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    if ((sourced >> m) & 1u) continue;
+    const float expected_profit = p.margin * expected_imports(in, f, m) - import_fixed_cost(in, m);
+    const float sunk = import_sunk_cost(in, f, m);
+    if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
+        aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness()))) {
       f.importing |= market_bit(m);
+      f.ever_imported |= market_bit(m);
       f.cash -= sunk;
       f.sunk_paid += sunk;
       if ((f.policy.import_markets >> m) & 1u) f.support += import_sunk_cost_unsupported(in, f, m) - sunk;
-      s.import_tenure[k] = 0;
+      s.import_tenure[s.at(m, f.id)] = 0;
     }
   }
 }
 
+// Flows and tenures in the markets ever sourced from (the others hold zeros:
+// value 0, tenure 0, and stay so). Firms built by hand in tests may set
+// `importing` alone, hence the union.
 FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, FirmStateView& s, FirmYear& f) {
   const ImportParams& p = in.params.imports;
-  for (int m = 0; m < in.params.n_markets; ++m) {
+  for (MarketMask rest = f.ever_imported | f.importing; rest; rest &= rest - 1) {
+    const int m = lowest_bit(rest);
     const std::int64_t k = s.at(m, f.id);
     if (!((f.importing >> m) & 1u)) {
       s.import_value[k] = 0;
@@ -1088,7 +1141,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, Firm
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE int product_count(float scope, int n_markets) {
   const float n = scope * (1.0f + pmath::log(static_cast<float>(n_markets)));
-  return static_cast<int>(fminf(255.0f, fmaxf(1.0f, floorf(n + 0.5f))));
+  return static_cast<int>(pmath::fmin(255.0f, pmath::fmax(1.0f, floorf(n + 0.5f))));
 }
 
 // Intra-EU trade is reported only by firms whose yearly intra-EU total passes
@@ -1142,7 +1195,7 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   s.intangible_assets[i] = reports_intangibles ? d.intangibles_per_fte * f.fte * pmath::exp(gap) : 0.0f;
   s.rnd[i] = reports_rnd ? d.rnd_per_fte * f.fte * pmath::exp(gap) : 0.0f;
   const float alpha = d.capital_share;
-  s.tfp[i] = pmath::log(fmaxf(f.value_added, 1.0f)) - alpha * pmath::log(fmaxf(capital, 1.0f)) -
+  s.tfp[i] = pmath::log(pmath::fmax(f.value_added, 1.0f)) - alpha * pmath::log(pmath::fmax(capital, 1.0f)) -
              (1.0f - alpha) * pmath::log(f.fte);
 
   float exports_observed, imports_observed;
@@ -1222,6 +1275,7 @@ FIRMSIM_HD FIRMSIM_INLINE FirmYear load(const YearInputs& in, const FirmStateVie
   f.exporting = s.export_mask[i];
   f.importing = s.import_mask[i];
   f.ever_exported = s.ever_exported_mask[i];
+  f.ever_imported = s.ever_imported_mask[i];
   count_region_experience(in, f);
   return f;
 }
@@ -1240,6 +1294,7 @@ FIRMSIM_HD FIRMSIM_INLINE void store(FirmStateView& s, const FirmYear& f) {
   s.export_mask[i] = f.exporting;
   s.import_mask[i] = f.importing;
   s.ever_exported_mask[i] = f.ever_exported;
+  s.ever_imported_mask[i] = f.ever_imported;
   s.support[i] = f.support;
 }
 
@@ -1255,7 +1310,7 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
   s.exported_1993_1997[i] = 0;
   s.strategy[i] = 0;
   s.export_start_year[i] = 0;
-  s.export_mask[i] = s.import_mask[i] = s.ever_exported_mask[i] = 0;
+  s.export_mask[i] = s.import_mask[i] = s.ever_exported_mask[i] = s.ever_imported_mask[i] = 0;
   s.support[i] = 0;
   s.policy_targeted[i] = 0;
   const ExportParams& x = in.params.exports;
@@ -1264,7 +1319,7 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
   for (int m = 0; m < in.params.n_markets; ++m) {
     const std::int64_t k = s.at(m, i);
     s.appeal_belief[k] = 0;
-    s.appeal_precision[k] = 1.0f / fmaxf(1e-8f, prior_sd * prior_sd);
+    s.appeal_precision[k] = 1.0f / pmath::fmax(1e-8f, prior_sd * prior_sd);
     s.export_tenure[k] = s.import_tenure[k] = 0;
     s.export_value[k] = s.import_value[k] = 0;
   }

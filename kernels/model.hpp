@@ -57,6 +57,7 @@ struct MarketYear {
   float awareness;     // awareness_base * exp(-awareness_distance * psychic_distance)
   std::uint8_t is_eu;  // EU member this year (reporting and sunk costs)
   std::uint8_t pad[3];
+  float log_reach_per_cost;  // log(reach / cost_scale), +inf where cost_scale <= 0 (the entry screen)
 };
 
 struct EfficiencyParams {

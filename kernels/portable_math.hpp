@@ -226,4 +226,27 @@ FIRMSIM_HD FIRMSIM_INLINE double normal_quantile_d(double p) {
   return q < 0.0 ? -z : z;
 }
 
+// fmaxf / fminf without a call. The host's (glibc's) are library calls the
+// compiler does not inline (their NaN rules are not those of maxss), and the
+// step calls them in its per-market loops; these give glibc's bits on every
+// input but signaling NaNs, which the model never makes: x when x >= y (so
+// fmax(+0, -0) = +0 and fmax(-0, +0) = -0, as glibc 2.36), y when x < y, and
+// the other operand when one is NaN (tests/sim/portable_math_test.cpp). On
+// the GPU the device's fmaxf / fminf (instructions) stay, as before.
+FIRMSIM_HD FIRMSIM_INLINE float fmax(float x, float y) {
+#ifdef __CUDA_ARCH__
+  return fmaxf(x, y);
+#else
+  return (x >= y || y != y) ? x : y;
+#endif
+}
+
+FIRMSIM_HD FIRMSIM_INLINE float fmin(float x, float y) {
+#ifdef __CUDA_ARCH__
+  return fminf(x, y);
+#else
+  return (x <= y || y != y) ? x : y;
+#endif
+}
+
 }  // namespace firmsim::pmath

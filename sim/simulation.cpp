@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstring>
 #include <sstream>
 #include <string>
@@ -259,6 +260,8 @@ YearWorld year_world(const Config& config, int year) {
     my.cost_scale = static_cast<float>(1.0 + x.psychic_cost * psychic);
     my.awareness = static_cast<float>(x.awareness_base * std::exp(-x.awareness_distance * psychic));
     my.is_eu = spec.meta.is_eu(year) ? 1 : 0;
+    my.log_reach_per_cost = my.cost_scale > 0 ? static_cast<float>(std::log(static_cast<double>(my.reach) / my.cost_scale))
+                                              : std::numeric_limits<float>::infinity();
     w.markets.push_back(my);
   }
   for (const PolicySpec& p : config.policies) {

@@ -72,7 +72,9 @@ TEST(Experiment, TheBaselineAgainstItselfMovesNothingExactly) {
   for (const policy::Transition& t : e.changes.at(0))
     for (std::size_t i = 0; i < t.labels.size(); ++i)
       for (std::size_t j = 0; j < t.labels.size(); ++j) {
-        if (i != j) EXPECT_EQ(t.counts[i][j], 0.0) << t.title << " " << t.labels[i] << " -> " << t.labels[j];
+        if (i != j) {
+          EXPECT_EQ(t.counts[i][j], 0.0) << t.title << " " << t.labels[i] << " -> " << t.labels[j];
+        }
       }
   for (const policy::FirmPath& p : e.firm_paths.at(0)) {
     EXPECT_EQ(p.type[0], p.type[1]);

@@ -136,11 +136,12 @@ TEST(Determinism, VariantsShareTheirRandomNumbers) {
   EXPECT_EQ(together.summaries(1).back().exporters, alone.summaries().back().exporters);
 }
 
-// The entry bound (kernels/firm_year.hpp, some_market_may_pay) spares work
-// only: with and without it the panel is the same byte for byte, in worlds
-// that put many firms near the margin of entering and use every discount of
-// the sunk cost that the bound must know of (re-entry, imports, mentors,
-// programs' subsidies and re-entry support, sprinkler launches, crowding).
+// The entry bounds (kernels/firm_year.hpp, some_market_may_pay and
+// some_supplier_may_pay) spare work only: with and without them the panel is
+// the same byte for byte, in worlds that put many firms near the margin of
+// entering and use every discount of the sunk cost that a bound must know of
+// (re-entry, imports, mentors, programs' subsidies and re-entry support,
+// sprinkler launches, crowding; for sourcing, exporting and the import program).
 std::string panel_with_entry_bound(Config c, bool bound, const std::string& name) {
   c.run.entry_bound = bound;
   Simulation sim(c);
@@ -161,6 +162,9 @@ TEST(EntryBound, SparesWorkNotCandidates) {
   cheap.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::sprinkler_only);
   Config supported = shipped;
   supported.model.interactions.program_peers = 6;
+  // Crowding that raises sales (round one's estimate had it so): the screen
+  // must allow for a crowding factor above 1.
+  set_model_parameter(supported.model, "interactions.crowding_elasticity", -1.5);
   supported.policies = {program("subsidy", PolicyKind::sunk_cost_subsidy, 0.7),
                         program("mentoring", PolicyKind::mentoring, 0.9),
                         program("reentry", PolicyKind::reentry_support, 0.8)};
@@ -170,8 +174,19 @@ TEST(EntryBound, SparesWorkNotCandidates) {
   set_model_parameter(subsidized.model, "exports.sunk_cost",
                       4.0 * get_model_parameter(subsidized.model, "exports.sunk_cost"));
   subsidized.policies = {program("subsidy", PolicyKind::sunk_cost_subsidy, 0.9)};
-  const std::vector<std::pair<std::string, Config>> worlds = {
-      {"shipped", shipped}, {"cheap", cheap}, {"supported", supported}, {"subsidized", subsidized}};
+  // Sourcing dear enough that most new import relationships need the import
+  // program, and cheap for exporters (export_sunk_factor): the import bound
+  // must know both discounts.
+  Config sourcing = shipped;
+  set_model_parameter(sourcing.model, "imports.sunk_cost",
+                      4.0 * get_model_parameter(sourcing.model, "imports.sunk_cost"));
+  set_model_parameter(sourcing.model, "imports.export_sunk_factor", 0.1);
+  sourcing.policies = {program("imports", PolicyKind::import_facilitation, 0.9)};
+  const std::vector<std::pair<std::string, Config>> worlds = {{"shipped", shipped},
+                                                              {"cheap", cheap},
+                                                              {"supported", supported},
+                                                              {"subsidized", subsidized},
+                                                              {"sourcing", sourcing}};
   for (const auto& [name, world] : worlds)
     EXPECT_TRUE(panel_with_entry_bound(world, true, name) == panel_with_entry_bound(world, false, name))
         << name << ": the entry bound changed the panel";

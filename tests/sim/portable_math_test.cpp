@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <vector>
 
 #include <boost/math/distributions/normal.hpp>
 
@@ -139,6 +140,41 @@ TEST(PortableMath, SpecialValuesAsTheCLibrary) {
 // Boost.Math: the central region to double precision, the tails to the
 // accuracy of log_d (about 1e-10 relative), so the float the kernels are
 // given is the correctly rounded one almost everywhere.
+// pmath::fmax / fmin are the C library's fmaxf / fminf, bit for bit, on
+// every pair of special and ordinary values (signed zeros and NaNs
+// included): the library's own calls, through volatile operands so the
+// compiler cannot fold them.
+std::uint32_t bits(float x) {
+  std::uint32_t b;
+  std::memcpy(&b, &x, sizeof b);
+  return b;
+}
+
+TEST(PortableMath, MaxAndMinAreTheCLibrarysBitForBit) {
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float denormal = std::numeric_limits<float>::denorm_min();
+  const std::vector<float> values = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, -2.5f, 3.0e38f, -3.0e38f,
+                                     inf,  -inf,  nan,  -nan, denormal, -denormal, 1e-8f, 0.99f};
+  for (float a : values)
+    for (float b : values) {
+      volatile float x = a, y = b;
+      const float lib_max = std::fmax(static_cast<float>(x), static_cast<float>(y));
+      const float lib_min = std::fmin(static_cast<float>(x), static_cast<float>(y));
+      const float max = pmath::fmax(a, b), min = pmath::fmin(a, b);
+      if (std::isnan(lib_max)) {
+        EXPECT_TRUE(std::isnan(max)) << a << " " << b;
+      } else {
+        EXPECT_EQ(bits(max), bits(lib_max)) << "fmax(" << a << ", " << b << ")";
+      }
+      if (std::isnan(lib_min)) {
+        EXPECT_TRUE(std::isnan(min)) << a << " " << b;
+      } else {
+        EXPECT_EQ(bits(min), bits(lib_min)) << "fmin(" << a << ", " << b << ")";
+      }
+    }
+}
+
 TEST(PortableMath, NormalQuantileAgreesWithBoost) {
   const boost::math::normal normal;
   long points = 0, same_float = 0;
