@@ -45,17 +45,13 @@ trap 'rm -rf "$pinned"' EXIT
 pinned_files "$model" "$pinned" configs scenarios "$top"/start-1.yaml "$top"/start-2.yaml
 
 calibrate() {  # calibrate RUN EVALUATIONS SEARCH_SEED [options]
-  local run="$1" evaluations="$2" search_seed="$3" dir="$top/$1" resume=()
+  local run="$1" evaluations="$2" search_seed="$3"
   shift 3
-  [ -f "$dir/fit.md" ] && { echo "round2-noise: $run done"; return 0; }
-  [ -f "$dir/evaluations.csv" ] && resume=(--resume)
-  mkdir -p "$dir"
-  echo "round2-noise: $run ($(date -u +%FT%TZ))"
-  "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" \
+  resumable_calibration round2-noise "$top/$run" "$pinned_exe" "$pinned/configs/belgium.yaml" \
+    --scenario "$pinned/scenarios/network.yaml" \
     --moments "$pinned/configs/calibration/belgium_moments.yaml" \
     --parameters "$pinned/configs/calibration/belgium_parameters.yaml" \
-    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" --noise-replicates 8 --out "$dir" \
-    "$@" "${resume[@]}"
+    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" --noise-replicates 8 "$@"
 }
 
 rec="$top/recovery"

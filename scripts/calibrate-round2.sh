@@ -54,16 +54,11 @@ pinned_files "$model" "$pinned" configs scenarios "$top"/start-1.yaml "$top"/sta
 calibrate() {  # calibrate RUN START SEARCH_SEED [extra options]
   local run="$1" start="$2" search_seed="$3"
   shift 3
-  local dir="$top/$run" resume=()
-  [ -f "$dir/fit.md" ] && { echo "round2: $run done"; return 0; }
-  [ -f "$dir/evaluations.csv" ] && resume=(--resume)
-  mkdir -p "$dir"
-  echo "round2: $run ($(date -u +%FT%TZ))"
-  "$exe" calibrate "$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" \
-    --scenario "$start" \
+  resumable_calibration round2 "$top/$run" "$exe" "$pinned/configs/belgium.yaml" \
+    --scenario "$pinned/scenarios/network.yaml" --scenario "$start" \
     --moments "$pinned/configs/calibration/belgium_moments.yaml" \
     --parameters "$pinned/configs/calibration/belgium_parameters.yaml" \
-    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" --out "$dir" "$@" "${resume[@]}"
+    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" "$@"
 }
 
 calibrate start-1 "$pinned/$top/start-1.yaml" 1

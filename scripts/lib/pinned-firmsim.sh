@@ -4,6 +4,9 @@
 #                               worktree in DIR/src, once per machine) and
 #                               sets $pinned_exe to it
 #   pinned_files COMMIT DEST PATH...   extracts PATHs as of COMMIT into DEST
+#   resumable_calibration TAG DIR EXE ARG...   EXE calibrate ARG... --out DIR,
+#                               with --resume when DIR holds an evaluations
+#                               log, nothing when DIR/fit.md says it is done
 pinned_firmsim() {
   local commit="$1" dir="$2"
   pinned_exe="$dir/build/app/firmsim"
@@ -19,4 +22,14 @@ pinned_files() {
   local commit="$1" dest="$2"
   shift 2
   git archive "$commit" "$@" | tar -x -C "$dest"
+}
+
+resumable_calibration() {
+  local tag="$1" dir="$2" exe="$3" resume=()
+  shift 3
+  [ -f "$dir/fit.md" ] && { echo "$tag: $(basename "$dir") done"; return 0; }
+  [ -f "$dir/evaluations.csv" ] && resume=(--resume)
+  mkdir -p "$dir"
+  echo "$tag: $(basename "$dir") ($(date -u +%FT%TZ))"
+  "$exe" calibrate "$@" --out "$dir" "${resume[@]}"
 }
