@@ -361,7 +361,9 @@ TEST(Seed001Tables, ComparisonMeasuresOverTheTargetsWindow) {
     const int n = std::stoi(t.id.substr(t.id.size() - 2));
     const bool built = n <= 6 || (n >= 17 && n <= 22);
     EXPECT_EQ(t.simulated, built) << t.id;
-    if (built) EXPECT_GT(t.comparable, 0u) << t.id;
+    if (built) {
+      EXPECT_GT(t.comparable, 0u) << t.id;
+    }
   }
   const TableComparison& t4 = c.tables[3];
   ASSERT_EQ(t4.id, "s001_table_04");
