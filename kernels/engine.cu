@@ -185,6 +185,19 @@ struct CrowdingShare {
   }
 };
 
+// Each (replicate, industry)'s largest crowding factor over the markets: the
+// entry screen's bound of the crowding a firm could meet in any market.
+struct BestCrowding {
+  const float* factor;  // [replicate][industry][market]
+  int n_markets;
+  float* best;  // [replicate][industry]
+  FIRMSIM_HD void operator()(std::int64_t q) const {
+    float b = 0.0f;
+    for (int m = 0; m < n_markets; ++m) b = pmath::fmax(b, factor[q * n_markets + m]);
+    best[q] = b;
+  }
+};
+
 // One peer slot of a firm: same industry with the given probability
 // (always for program slots), then a uniform pick that skips the firm itself
 // and peers it already has. Host code: peers are drawn once.
@@ -256,6 +269,7 @@ struct Engine::Impl {
   thrust::device_vector<std::int32_t> crowding_partial;
   thrust::device_vector<std::int64_t> crowding_counts;
   thrust::device_vector<float> crowding_factor;
+  thrust::device_vector<float> crowding_best;  // [replicate][industry]: max over markets (the entry screen)
 
   FirmStateView view;
 
@@ -292,6 +306,7 @@ struct Engine::Impl {
                               (n_markets + 1));
       crowding_counts.resize(static_cast<std::size_t>(s.replicates) * n_industries * (n_markets + 1));
       crowding_factor.resize(static_cast<std::size_t>(s.replicates) * n_industries * n_markets);
+      crowding_best.resize(static_cast<std::size_t>(s.replicates) * n_industries);
     }
   }
 
@@ -343,6 +358,9 @@ struct Engine::Impl {
                      thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_factor.size())),
                      CrowdingShare{raw(crowding_counts), n_markets, n_industries, inputs, replicates_per_variant,
                                    raw(crowding_factor)});
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
+                     thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(crowding_best.size())),
+                     BestCrowding{raw(crowding_factor), n_markets, raw(crowding_best)});
   }
 
   int variant_count() const { return static_cast<int>(variants.size()); }
@@ -396,6 +414,7 @@ struct Engine::Impl {
     in.base_peers = setup.base_peers;
     in.n_industries = n_industries;
     in.crowding_factor = crowding_factor.empty() ? nullptr : raw(crowding_factor);
+    in.crowding_best = crowding_best.empty() ? nullptr : raw(crowding_best);
     return in;
   }
 

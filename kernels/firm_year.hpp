@@ -56,6 +56,9 @@ struct YearInputs {
   // that of an industry's alive firms that served a market last year, per
   // replicate of the whole population: [(replicate * n_industries + j) * n_markets + m].
   const float* crowding_factor = nullptr;
+  // Its largest value over the markets, per replicate and industry
+  // [replicate * n_industries + j] (the entry screen's bound).
+  const float* crowding_best = nullptr;
   // The same for sourcing: max over markets of import_supply / cost_scale
   // (some_supplier_may_pay).
   float best_supply_per_cost = std::numeric_limits<float>::infinity();
@@ -675,12 +678,11 @@ constexpr float kEntryScreenMargin = 0.01f;
 FIRMSIM_HD FIRMSIM_INLINE EntryScreen entry_screen(const YearInputs& in, const FirmYear& f, bool sprinkler) {
   if (!in.entry_bound) return {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
   const ExportParams& x = in.params.exports;
-  float best_crowding = 1.0f;
-  if (in.params.interactions.crowding) {
-    best_crowding = 0.0f;
-    for (int m = 0; m < in.params.n_markets; ++m)
-      if (!((f.exporting >> m) & 1u)) best_crowding = pmath::fmax(best_crowding, crowding_factor(in, f, m));
-  }
+  // The largest crowding factor over all markets (served ones too: a bound).
+  const float best_crowding =
+      in.params.interactions.crowding
+          ? in.crowding_best[f.id / in.firms_per_replicate * in.n_industries + f.industry_index]
+          : 1.0f;
   const float annuity = export_annuity(in);
   const float scale = sprinkler ? 1.0f + in.params.strategy.scale_gain : 1.0f;
   const float revenue = x.margin * f.export_factor * scale * annuity * best_crowding;
