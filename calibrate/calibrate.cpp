@@ -191,8 +191,9 @@ void measure_noise(const CalibrationOptions& o, EvaluatorSetup& setup, std::ostr
 // --score: the start point's objective, moment by moment, into DIR/score.csv
 // and a summary line; nothing else is written (no log, no settings).
 int score_start(const CalibrationOptions& o, const EvaluatorSetup& setup, std::ostream& os) {
-  const Evaluation e = Evaluator(setup).evaluate_one(start_values(setup.parameters), "start");
-  const std::vector<double> weights = moment_weights(setup.moments, setup.base.run.replicates, setup.weighting);
+  Evaluator evaluator(setup);
+  const Evaluation e = evaluator.evaluate_one(start_values(setup.parameters), "start");
+  const std::vector<double>& weights = evaluator.weights();
   std::ostringstream csv;
   csv << std::setprecision(10) << "moment,group,published,simulated,weight,contribution\n";
   std::map<std::string, double> by_group;
