@@ -11,6 +11,11 @@
 #                   search seed 4), noise from 8 replicates at the start
 #   polish-1-noise  the real tables, from start 1's estimate (the shipped
 #                   default), noise from 8 replicates there, search seed 5
+#   recovery-near   the recovery problem again, from a start near the truth
+#                   (start-near.yaml: every parameter moved by a tenth of its
+#                   range, scripts/perturb-start.py, coin seed 7), search
+#                   seed 6: is the truth a minimum the search stays in, and
+#                   are its standard errors honest?
 # Hours of 2-core time: run it in the background and let it go on from
 # session to session,
 #   nohup nice -n 5 bash scripts/calibrate-round2-noise.sh >> docs/calibration/round2/noise-job.log 2>&1 &
@@ -26,7 +31,7 @@ cd "$(dirname "$0")/.."
 model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
 program="${FIRMSIM_ROUND2B_PROGRAM:-d43af37}"
 top="${FIRMSIM_ROUND2_OUT:-docs/calibration/round2}"
-runs=(recovery-noise polish-1-noise)
+runs=(recovery-noise polish-1-noise recovery-near)
 
 if [ "${1:-}" = --status ]; then
   for run in "${runs[@]}"; do
@@ -58,4 +63,6 @@ rec="$top/recovery"
 calibrate recovery-noise 500 4 --scenario "$pinned/$top/start-2.yaml" \
   --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
 calibrate polish-1-noise 300 5 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-1/calibrated.yaml"
+calibrate recovery-near 300 6 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-near.yaml" \
+  --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
 bash "$0" --status
