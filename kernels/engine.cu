@@ -8,6 +8,7 @@
 #include <limits>
 
 #include <thrust/copy.h>
+#include <thrust/count.h>
 #include <thrust/device_vector.h>
 #include <thrust/for_each.h>
 #include <thrust/gather.h>
@@ -83,15 +84,16 @@ struct CountFlows {
   FirmStateView s;
   int n_markets;
   FIRMSIM_HD std::int64_t operator()(std::int64_t i) const {
+    const std::int64_t row = s.row_of(i);
     std::int64_t n = 0;
-    for (int m = 0; m < n_markets; ++m)
-      if (s.export_value[s.at(m, i)] > 0 || s.import_value[s.at(m, i)] > 0) ++n;
+    for (int m = 0; row >= 0 && m < n_markets; ++m)
+      if (s.export_value[s.cell(m, row)] > 0 || s.import_value[s.cell(m, row)] > 0) ++n;
     return n;
   }
 };
 
-// Where each flow is: its firm's row, its market and its cell in the
-// per-market arrays (m * n + i), which the record then gathers from.
+// Where each flow is: its firm's row of the record, its market and its cell
+// in the per-market arrays, which the record then gathers from.
 struct FlowCells {
   std::int64_t* row;
   std::uint8_t* market;
@@ -105,16 +107,21 @@ struct LocateFlows {
   const std::int64_t* offsets;
   FlowCells out;
   FIRMSIM_HD void operator()(std::int64_t r) const {
-    const std::int64_t i = rows[r];
+    const std::int64_t row = s.row_of(rows[r]);
     std::int64_t k = offsets[r];
-    for (int m = 0; m < n_markets; ++m) {
-      if (!(s.export_value[s.at(m, i)] > 0 || s.import_value[s.at(m, i)] > 0)) continue;
+    for (int m = 0; row >= 0 && m < n_markets; ++m) {
+      const std::int64_t cell = s.cell(m, row);
+      if (!(s.export_value[cell] > 0 || s.import_value[cell] > 0)) continue;
       out.row[k] = r;
       out.market[k] = static_cast<std::uint8_t>(m);
-      out.cell[k] = s.at(m, i);
+      out.cell[k] = cell;
       ++k;
     }
   }
+};
+
+struct IsRow {
+  FIRMSIM_HD bool operator()(std::int32_t row) const { return row >= 0; }
 };
 
 // The variant of population index i (variants are contiguous blocks).
@@ -198,6 +205,60 @@ struct BestCrowding {
   }
 };
 
+// Market rows (kernels/README.md): whether firm i keeps its row when the pool
+// is compacted in `year`: it holds one and did not die before `year` (a firm
+// that died earlier has been recorded and is never read again).
+struct KeepsRow {
+  FirmStateView s;
+  int year;
+  FIRMSIM_HD std::int64_t operator()(std::int64_t i) const {
+    if (s.market_row[i] < 0) return 0;
+    const bool gone = s.status[i] == static_cast<std::uint8_t>(FirmStatus::dead) && s.exit_year[i] < year;
+    return gone ? 0 : 1;
+  }
+};
+
+// Gives each kept row its place in firm order (new_row: the exclusive scan
+// of KeepsRow) and frees the others; a firm waiting for a row keeps waiting.
+struct RenumberRows {
+  FirmStateView s;
+  int year;
+  const std::int64_t* new_row;
+  std::int64_t* old_of_new;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    if (KeepsRow{s, year}(i)) {
+      old_of_new[new_row[i]] = s.market_row[i];
+      s.market_row[i] = static_cast<std::int32_t>(new_row[i]);
+    } else if (s.market_row[i] >= 0) {
+      s.market_row[i] = kNoMarketRow;
+    }
+  }
+};
+
+// One per-market array into a pool of to_rows rows, row r taking old row old_of_new[r].
+template <class T>
+struct MoveRows {
+  const T* from;
+  T* to;
+  const std::int64_t* old_of_new;
+  std::int64_t kept, from_rows, to_rows;
+  FIRMSIM_HD void operator()(std::int64_t q) const {
+    const std::int64_t m = q / kept, r = q % kept;
+    to[m * to_rows + r] = from[m * from_rows + old_of_new[r]];
+  }
+};
+
+template <class T>
+void move_rows(thrust::device_vector<T>& v, const thrust::device_vector<std::int64_t>& old_of_new, std::int64_t kept,
+               std::int64_t from_rows, std::int64_t to_rows, int n_markets) {
+  thrust::device_vector<T> moved(static_cast<std::size_t>(to_rows) * n_markets);
+  thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
+                   thrust::counting_iterator<std::int64_t>(kept * n_markets),
+                   MoveRows<T>{thrust::raw_pointer_cast(v.data()), thrust::raw_pointer_cast(moved.data()),
+                               thrust::raw_pointer_cast(old_of_new.data()), kept, from_rows, to_rows});
+  v.swap(moved);
+}
+
 // One peer slot of a firm: same industry with the given probability
 // (always for program slots), then a uniform pick that skips the firm itself
 // and peers it already has. Host code: peers are drawn once.
@@ -270,6 +331,11 @@ struct Engine::Impl {
   thrust::device_vector<std::int64_t> crowding_counts;
   thrust::device_vector<float> crowding_factor;
   thrust::device_vector<float> crowding_best;  // [replicate][industry]: max over markets (the entry screen)
+
+  // The pool of market rows: capacity, and one counter of rows handed out.
+  std::int64_t market_rows = 0;
+  thrust::device_vector<std::int64_t> rows_taken;
+  int passes_run_again = 0;  // for the firms that found the pool full
 
   FirmStateView view;
 
@@ -372,13 +438,74 @@ struct Engine::Impl {
   // Elements per firm of an array of this extent.
   std::size_t per_firm(Extent e) const { return elements_per_firm(e, n_markets, setup.peer_slots); }
 
+  // Elements of an array of this extent: per firm, or per market row.
+  std::size_t elements(Extent e) const {
+    const std::int64_t rows = e == Extent::market ? market_rows : n;
+    return static_cast<std::size_t>(rows) * per_firm(e);
+  }
+
   void allocate() {
     view.n = n;
-#define FIRMSIM_ALLOCATE(type, name, extent)                           \
-  name.resize(static_cast<std::size_t>(n) * per_firm(Extent::extent)); \
+    const std::int64_t wanted =
+        setup.initial_market_rows > 0 ? setup.initial_market_rows : std::max<std::int64_t>(1024, n / 16);
+    market_rows = std::max<std::int64_t>(1, std::min(wanted, n));
+#define FIRMSIM_ALLOCATE(type, name, extent) \
+  name.resize(elements(Extent::extent));     \
   view.name = raw(name);
     FIRMSIM_FIRM_STATE(FIRMSIM_ALLOCATE)
 #undef FIRMSIM_ALLOCATE
+    rows_taken.assign(1, 0);
+    view.rows_taken = raw(rows_taken);
+    view.market_rows = market_rows;
+  }
+
+  std::int64_t rows_handed_out() const { return rows_taken[0]; }
+
+  // Rewrites the pool in firm order, without the rows of firms dead before
+  // `year`, into `capacity(kept)` rows (kernels/README.md, "Market rows").
+  template <class Capacity>
+  void compact_market_rows(int year, Capacity capacity) {
+    thrust::device_vector<std::int64_t> new_row(static_cast<std::size_t>(n) + 1, 0);
+    thrust::transform(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
+                      new_row.begin(), KeepsRow{view, year});
+    thrust::exclusive_scan(new_row.begin(), new_row.end(), new_row.begin());
+    const std::int64_t kept = new_row[n];
+    thrust::device_vector<std::int64_t> old_of_new(static_cast<std::size_t>(kept));
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
+                     RenumberRows{view, year, raw(new_row), raw(old_of_new)});
+    const std::int64_t rows = std::max<std::int64_t>({1, kept, capacity(kept)});
+#define FIRMSIM_MOVE_ROWS(type, name, extent)                                                      \
+  FIRMSIM_ONE_PER_MARKET_##extent(move_rows(name, old_of_new, kept, market_rows, rows, n_markets); \
+                                  view.name = raw(name);)
+    FIRMSIM_FIRM_STATE(FIRMSIM_MOVE_ROWS)
+#undef FIRMSIM_MOVE_ROWS
+    market_rows = rows;
+    view.market_rows = rows;
+    rows_taken.assign(1, kept);
+  }
+
+  // Room for the year's new rows: when a quarter of the pool is no longer
+  // free, the dead firms' rows are freed and the pool grows to half again
+  // what is kept.
+  void prepare_market_rows(int year) {
+    if (rows_handed_out() * 4 < market_rows * 3) return;
+    compact_market_rows(year, [&](std::int64_t kept) { return std::max(market_rows, kept + kept / 2 + spare_rows()); });
+  }
+
+  // The fewest free rows a grown pool has.
+  std::int64_t spare_rows() const { return std::min<std::int64_t>(1024, n / 16 + 1); }
+
+  // After a pass: if some firms found the pool full, grows it by at least
+  // their number and says so (they then run their pass again).
+  bool grow_for_waiting_firms(int year) {
+    const std::int64_t taken = rows_handed_out();
+    if (taken <= market_rows) return false;
+    ++passes_run_again;
+    const std::int64_t waiting = taken - market_rows;
+    compact_market_rows(year, [&](std::int64_t kept) {
+      return std::max(market_rows, kept + std::max(kept / 2, waiting) + spare_rows());
+    });
+    return true;
   }
 
   // What keys variant v's firms' draws: the seed, where each firm sits in the
@@ -452,12 +579,22 @@ namespace {
 // The yearly step and the slot set-up as Thrust functors over population
 // indices. Each firm reads its variant's inputs by reference: firms of one
 // variant are contiguous, so a warp reads one address (a broadcast).
+// `waiting`: run only the firms that found the pool of market rows full
+// (they wrote nothing), after it has grown.
+FIRMSIM_HD FIRMSIM_INLINE bool skip_unless_waiting(FirmStateView& s, std::int64_t i, bool waiting) {
+  if (!waiting) return false;
+  if (s.market_row[i] != kMarketRowWanted) return true;
+  s.market_row[i] = kNoMarketRow;
+  return false;
+}
 struct StepFirm {
   const YearInputs* inputs;
   VariantIndex variant;
   FirmStateView s;
+  bool waiting;
   FIRMSIM_HD void operator()(std::int64_t i) const {
     FirmStateView view = s;
+    if (skip_unless_waiting(view, i, waiting)) return;
     step_firm_year(inputs[variant(i)], view, i);
   }
 };
@@ -465,8 +602,10 @@ struct RememberLastYear {
   const YearInputs* inputs;
   VariantIndex variant;
   FirmStateView s;
+  bool waiting;
   FIRMSIM_HD void operator()(std::int64_t i) const {
     FirmStateView view = s;
+    if (skip_unless_waiting(view, i, waiting)) return;
     remember_last_year(inputs[variant(i)], view, i);
   }
 };
@@ -526,10 +665,16 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
   thrust::copy(market_year.begin(), market_year.end(), m.market_year.begin());
   thrust::copy(policies.begin(), policies.end(), m.policies.begin());
   const YearInputs* inputs = m.upload_inputs(year);
+  m.prepare_market_rows(year);
   // Interactions read last year's state, prepared here before any firm moves.
-  if (m.setup.peer_slots > 0) m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view});
+  if (m.setup.peer_slots > 0) {
+    m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view, false});
+    while (m.grow_for_waiting_firms(year))
+      m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view, true});
+  }
   if (m.setup.crowding) m.count_crowding(inputs);
-  m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view});
+  m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view, false});
+  while (m.grow_for_waiting_firms(year)) m.for_each_batch(StepFirm{inputs, m.firms_per_variant(), m.view, true});
   m.last_year = year;
 }
 
@@ -618,13 +763,14 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
   s.import_mask = element(m.import_mask, id);
   s.exported_1993_1997 = element(m.exported_1993_1997, id);
   const int n_markets = m.n_markets;
-  for (int k = 0; k < n_markets; ++k) {
-    const std::int64_t at = static_cast<std::int64_t>(k) * m.n + id;
-    s.appeal_belief.push_back(element(m.appeal_belief, at));
-    s.export_value.push_back(element(m.export_value, at));
-    s.import_value.push_back(element(m.import_value, at));
-    s.export_tenure.push_back(element(m.export_tenure, at));
-    s.import_tenure.push_back(element(m.import_tenure, at));
+  const std::int64_t row = element(m.market_row, id);
+  for (int k = 0; k < n_markets; ++k) {  // a firm without a market row holds the defaults
+    const std::int64_t at = static_cast<std::int64_t>(k) * m.market_rows + row;
+    s.appeal_belief.push_back(row < 0 ? 0.0f : element(m.appeal_belief, at));
+    s.export_value.push_back(row < 0 ? 0.0f : element(m.export_value, at));
+    s.import_value.push_back(row < 0 ? 0.0f : element(m.import_value, at));
+    s.export_tenure.push_back(row < 0 ? std::int8_t{0} : element(m.export_tenure, at));
+    s.import_tenure.push_back(row < 0 ? std::int8_t{0} : element(m.import_tenure, at));
   }
   // Latent traits are redrawn on the host from the same generator.
   const std::vector<IndustryParams>& industries = m.variants[m.variant_of(id)].industries;
@@ -678,6 +824,14 @@ std::size_t Engine::state_bytes() const {
   std::size_t total = 0;
   for (const auto& span : impl_->state_spans()) total += span.second;
   return total;
+}
+
+std::int64_t Engine::market_rows() const { return impl_->market_rows; }
+
+int Engine::passes_run_again() const { return impl_->passes_run_again; }
+
+std::int64_t Engine::market_rows_held() const {
+  return thrust::count_if(impl_->market_row.begin(), impl_->market_row.end(), IsRow{});
 }
 
 double Engine::time_state_copy(int repeats) const {
@@ -743,8 +897,11 @@ void load_array(const std::string& in, std::size_t& offset, const char* name, th
 }  // namespace
 
 void Engine::save_state(std::string& out) const {
-  const Impl& m = *impl_;
-  const std::int64_t header[2] = {m.n, m.last_year};
+  // The pool in firm order and no larger than it must be, so the bytes do not
+  // depend on which thread took which row (a layout change only: results stay).
+  Impl& m = *impl_;
+  m.compact_market_rows(m.last_year, [](std::int64_t kept) { return kept; });
+  const std::int64_t header[3] = {m.n, m.last_year, m.market_rows};
   put_bytes(out, header, sizeof header);
 #define FIRMSIM_SAVE(type, name, extent) save_array(out, #name, m.name);
   FIRMSIM_FIRM_STATE(FIRMSIM_SAVE)
@@ -753,22 +910,32 @@ void Engine::save_state(std::string& out) const {
 
 void Engine::load_state(const std::string& in, std::size_t& offset) {
   Impl& m = *impl_;
-  std::int64_t header[2] = {0, 0};
+  std::int64_t header[3] = {0, 0, 0};
   get_bytes(in, offset, header, sizeof header, "the engine header");
   if (header[0] != m.n) throw std::runtime_error("checkpoint holds another population size");
+  if (header[2] < 1 || header[2] > m.n)
+    throw std::runtime_error("checkpoint holds a pool of market rows of another size");
   m.last_year = static_cast<int>(header[1]);
+  m.market_rows = header[2];
+#define FIRMSIM_RESIZE_ROWS(type, name, extent) \
+  FIRMSIM_ONE_PER_MARKET_##extent(m.name.resize(m.elements(Extent::market)); m.view.name = raw(m.name);)
+  FIRMSIM_FIRM_STATE(FIRMSIM_RESIZE_ROWS)
+#undef FIRMSIM_RESIZE_ROWS
+  m.view.market_rows = m.market_rows;
+  m.rows_taken.assign(1, m.market_rows);
 #define FIRMSIM_LOAD(type, name, extent) load_array(in, offset, #name, m.name);
   FIRMSIM_FIRM_STATE(FIRMSIM_LOAD)
 #undef FIRMSIM_LOAD
 }
 
 std::size_t Engine::bytes_per_firm(int n_markets, int peer_slots) {
-  std::size_t bytes = 0;
-#define FIRMSIM_BYTES(type, name, extent) \
-  bytes += sizeof(type) * elements_per_firm(Extent::extent, n_markets, peer_slots);
+  double bytes = 0;
+#define FIRMSIM_BYTES(type, name, extent)                                                                 \
+  bytes += sizeof(type) * static_cast<double>(elements_per_firm(Extent::extent, n_markets, peer_slots)) * \
+           (Extent::extent == Extent::market ? kPlannedRowShare : 1.0);
   FIRMSIM_FIRM_STATE(FIRMSIM_BYTES)
 #undef FIRMSIM_BYTES
-  return bytes;
+  return static_cast<std::size_t>(bytes + 0.5);
 }
 
 std::size_t Engine::available_memory() {

@@ -35,7 +35,11 @@ struct EngineSetup {
   std::uint64_t seed = 0;
   std::int64_t batch = 1 << 20;  // firms per kernel launch (does not change results)
   bool entry_bound = true;       // the entry screens skip markets that cannot pay (same results; kernels/README.md)
-  ModelParams params{};          // variant 0 (and the only one when variants is empty)
+  // Rows of per-market state to start with (the pool grows as firms start
+  // trading; kernels/README.md, "Market rows"); 0: a sixteenth of the
+  // population, at least 1,024 and at most the population. Does not change results.
+  std::int64_t initial_market_rows = 0;
+  ModelParams params{};  // variant 0 (and the only one when variants is empty)
   std::vector<IndustryParams> industries;
   std::vector<MarketParams> markets;
   std::vector<VariantSetup> variants;  // empty: one variant from the three fields above
@@ -148,6 +152,8 @@ class Engine {
   // The year last stepped, with the state arrays `which` names (status is
   // always read, for `alive`).
   void record_year(YearRecord& out, const StateSelection& which) const;
+  // One firm now. A firm dead before the last year stepped may show the
+  // per-market defaults: its market row is freed (kernels/README.md).
   FirmSnapshot snapshot(std::int64_t id) const;
   FirmTable firm_table(const StateSelection& which) const;
   PeerTable peer_table() const;
@@ -159,6 +165,11 @@ class Engine {
   // device to device (the memory-bound limit of a step), best of `repeats`.
   double time_state_copy(int repeats) const;
   std::size_t state_bytes() const;  // bytes of all those arrays together
+  // The pool of market rows: its capacity, and the rows firms hold now.
+  std::int64_t market_rows() const;
+  std::int64_t market_rows_held() const;
+  // How often a pass ran again for the firms that found the pool full.
+  int passes_run_again() const;
 
   // Every state array (FIRMSIM_FIRM_STATE) as named raw bytes, for the
   // checkpoint; load_state() refuses a state of another shape (throws
@@ -166,8 +177,10 @@ class Engine {
   void save_state(std::string& out) const;
   void load_state(const std::string& in, std::size_t& offset);
 
-  // Device bytes per firm of state for a world of n_markets (for memory checks).
+  // Device bytes per firm of state for a world of n_markets (for memory
+  // checks), planning a market row for kPlannedRowShare of the firm slots.
   static std::size_t bytes_per_firm(int n_markets, int peer_slots = 0);
+  static constexpr double kPlannedRowShare = 0.5;
   // Free device (or host, for OpenMP) memory now, in bytes.
   static std::size_t available_memory();
   static const char* backend_name();

@@ -1,8 +1,12 @@
 // The population's state as structure-of-arrays views (raw pointers), so the
 // same functors run on device memory (CUDA) and host memory (OpenMP).
-// Per-market arrays are market-major: value[m * n + i], so neighbouring
-// threads (firms) touch neighbouring addresses for the same market; peer
-// arrays are peer-major for the same reason: peer[k * n + i].
+// Per-market arrays live in a pool of market rows, one row (64 markets) for
+// each firm that has traded or holds a belief about a market (most firms never
+// do), market-major: value[m * market_rows + row], so neighbouring rows touch
+// neighbouring addresses for the same market. A firm without a row
+// (market_row < 0) holds the defaults in every market: appeal belief 0 at the
+// prior's precision, no tenure, no flows (kernels/README.md, "Market rows").
+// Peer arrays are peer-major for the same reason: peer[k * n + i].
 //
 // FIRMSIM_FIRM_STATE is the one list of the state: the view's members, the
 // engine's device arrays, their allocation, byte counts, the copy benchmark
@@ -21,63 +25,64 @@ enum class FirmStatus : std::uint8_t { unborn = 0, alive = 1, dead = 2 };
 // How many elements an array has per firm.
 enum class Extent : std::uint8_t {
   firm = 0,         // one
-  market = 1,       // one per market, market-major
+  market = 1,       // one per market and market row, market-major (not per firm: see market_row)
   peer = 2,         // one per peer slot, peer-major: peer[k * n + i] (none when firms do not interact)
   interacting = 3,  // one, only when firms interact (peers read it), else none
 };
 
 // X(type, name, extent): comments use /* */ because a // comment would swallow
 // the line continuation.
-#define FIRMSIM_FIRM_STATE(X)                                                                           \
-  /* --- who the firm is --- */                                                                         \
-  X(std::uint8_t, status, firm)                                                                         \
-  X(std::uint8_t, industry, firm)                                                                       \
-  X(std::int16_t, founding_year, firm)                                                                  \
-  X(std::int16_t, exit_year, firm) /* 0 while alive */                                                  \
-  /* --- efficiency and what the firm believes about it --- */                                          \
-  X(float, efficiency_shock, firm) /* AR(1) transitory component */                                     \
-  X(float, belief_mean, firm)      /* belief about persistent log efficiency */                         \
-  X(float, belief_precision, firm)                                                                      \
-  X(float, import_gain, firm) /* log-efficiency gain from sourcing abroad */                            \
-  /* --- domestic activity and finance --- */                                                           \
-  X(float, fte, firm)                                                                                   \
-  X(float, cash, firm)                                                                                  \
-  X(float, export_intensity, firm) /* last year's exports / domestic turnover */                        \
-  /* --- internationalization --- */                                                                    \
-  X(std::uint8_t, strategy, firm)          /* Strategy (panel.hpp) */                                   \
-  X(std::int16_t, export_start_year, firm) /* 0 = never exported */                                     \
-  X(MarketMask, export_mask, firm)                                                                      \
-  X(MarketMask, import_mask, firm)                                                                      \
-  X(MarketMask, ever_exported_mask, firm)                                                               \
-  X(MarketMask, ever_imported_mask, firm) /* markets sourced from at some time: the rest hold zeros */  \
-  X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                                 \
-  X(float, support, firm)                   /* policy support received this year (EUR) */               \
-  X(std::uint8_t, policy_targeted, firm)    /* bit k: program k in force this year targeted the firm */ \
-  /* --- per market, market-major --- */                                                                \
-  X(float, appeal_belief, market) /* belief about own appeal in the market */                           \
-  X(float, appeal_precision, market)                                                                    \
-  X(std::int8_t, export_tenure, market) /* >0 years served, <0 years since leaving, 0 never */          \
-  X(std::int8_t, import_tenure, market)                                                                 \
-  X(float, export_value, market) /* this year's latent flows (EUR) */                                   \
-  X(float, import_value, market)                                                                        \
-  /* --- this year's record (step 11) --- */                                                            \
-  X(float, value_added, firm)                                                                           \
-  X(float, turnover, firm)                                                                              \
-  X(float, fixed_assets, firm)                                                                          \
-  X(float, intangible_assets, firm)                                                                     \
-  X(float, rnd, firm)                                                                                   \
-  X(float, tfp, firm)                                                                                   \
-  X(float, exports_true, firm)                                                                          \
-  X(float, imports_true, firm)                                                                          \
-  X(float, exports_observed, firm)                                                                      \
-  X(float, imports_observed, firm)                                                                      \
-  X(MarketMask, export_mask_observed, firm)                                                             \
-  X(MarketMask, import_mask_observed, firm)                                                             \
-  X(std::uint8_t, n_export_products, firm)                                                              \
-  X(std::uint8_t, n_import_products, firm)                                                              \
-  /* --- firm interactions (issue 9) --- */                                                             \
-  X(std::int32_t, peers, peer)                      /* a peer's firm index within the replicate */      \
-  X(MarketMask, export_mask_last_year, interacting) /* export_mask as the year began, what peers see */ \
+#define FIRMSIM_FIRM_STATE(X)                                                                                   \
+  /* --- who the firm is --- */                                                                                 \
+  X(std::uint8_t, status, firm)                                                                                 \
+  X(std::uint8_t, industry, firm)                                                                               \
+  X(std::int16_t, founding_year, firm)                                                                          \
+  X(std::int16_t, exit_year, firm) /* 0 while alive */                                                          \
+  /* --- efficiency and what the firm believes about it --- */                                                  \
+  X(float, efficiency_shock, firm) /* AR(1) transitory component */                                             \
+  X(float, belief_mean, firm)      /* belief about persistent log efficiency */                                 \
+  X(float, belief_precision, firm)                                                                              \
+  X(float, import_gain, firm) /* log-efficiency gain from sourcing abroad */                                    \
+  /* --- domestic activity and finance --- */                                                                   \
+  X(float, fte, firm)                                                                                           \
+  X(float, cash, firm)                                                                                          \
+  X(float, export_intensity, firm) /* last year's exports / domestic turnover */                                \
+  /* --- internationalization --- */                                                                            \
+  X(std::uint8_t, strategy, firm)          /* Strategy (panel.hpp) */                                           \
+  X(std::int16_t, export_start_year, firm) /* 0 = never exported */                                             \
+  X(MarketMask, export_mask, firm)                                                                              \
+  X(MarketMask, import_mask, firm)                                                                              \
+  X(MarketMask, ever_exported_mask, firm)                                                                       \
+  X(MarketMask, ever_imported_mask, firm)   /* markets sourced from at some time: the rest hold zeros */        \
+  X(std::uint8_t, exported_1993_1997, firm) /* observed export dummy */                                         \
+  X(float, support, firm)                   /* policy support received this year (EUR) */                       \
+  X(std::uint8_t, policy_targeted, firm)    /* bit k: program k in force this year targeted the firm */         \
+  X(std::int32_t, market_row, firm)         /* the firm's row of the per-market arrays; < 0: none (defaults) */ \
+  /* --- per market and market row, market-major --- */                                                         \
+  X(float, appeal_belief, market) /* belief about own appeal in the market */                                   \
+  X(float, appeal_precision, market)                                                                            \
+  X(std::int8_t, export_tenure, market) /* >0 years served, <0 years since leaving, 0 never */                  \
+  X(std::int8_t, import_tenure, market)                                                                         \
+  X(float, export_value, market) /* this year's latent flows (EUR) */                                           \
+  X(float, import_value, market)                                                                                \
+  /* --- this year's record (step 11) --- */                                                                    \
+  X(float, value_added, firm)                                                                                   \
+  X(float, turnover, firm)                                                                                      \
+  X(float, fixed_assets, firm)                                                                                  \
+  X(float, intangible_assets, firm)                                                                             \
+  X(float, rnd, firm)                                                                                           \
+  X(float, tfp, firm)                                                                                           \
+  X(float, exports_true, firm)                                                                                  \
+  X(float, imports_true, firm)                                                                                  \
+  X(float, exports_observed, firm)                                                                              \
+  X(float, imports_observed, firm)                                                                              \
+  X(MarketMask, export_mask_observed, firm)                                                                     \
+  X(MarketMask, import_mask_observed, firm)                                                                     \
+  X(std::uint8_t, n_export_products, firm)                                                                      \
+  X(std::uint8_t, n_import_products, firm)                                                                      \
+  /* --- firm interactions (issue 9) --- */                                                                     \
+  X(std::int32_t, peers, peer)                      /* a peer's firm index within the replicate */              \
+  X(MarketMask, export_mask_last_year, interacting) /* export_mask as the year began, what peers see */         \
   X(MarketMask, mentoring_last_year, interacting)   /* the same, when the firm was an experienced exporter */
 
 // Each array's place in FIRMSIM_FIRM_STATE, to name arrays at run time (the
@@ -102,6 +107,12 @@ constexpr int kStateArrays = static_cast<int>(StateArray::count);
 #define FIRMSIM_ONE_PER_MARKET_peer(...)
 #define FIRMSIM_ONE_PER_MARKET_interacting(...)
 
+// market_row's values that are not rows: no row (every market at its
+// defaults), and no row because the pool was full when the firm needed one
+// this year (the engine grows the pool and runs the firm's year again).
+constexpr std::int32_t kNoMarketRow = -1;
+constexpr std::int32_t kMarketRowWanted = -2;
+
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)
 
@@ -109,8 +120,21 @@ struct FirmStateView {
   FIRMSIM_FIRM_STATE(FIRMSIM_VIEW_MEMBER)
 #undef FIRMSIM_VIEW_MEMBER
 
-  FIRMSIM_HD FIRMSIM_INLINE std::int64_t at(int market, std::int64_t firm) const {
-    return static_cast<std::int64_t>(market) * n + firm;
+  // The pool of market rows: its capacity and the count of rows handed out
+  // (may pass the capacity: the requests that found the pool full). A view
+  // without market_row (tests that build one by hand) is dense: firm i's row
+  // is i, n rows, every firm holds one.
+  std::int64_t market_rows = 0;
+  std::int64_t* rows_taken = nullptr;
+
+  FIRMSIM_HD FIRMSIM_INLINE bool dense() const { return market_row == nullptr; }
+  // Firm i's row, or a negative value if it has none.
+  FIRMSIM_HD FIRMSIM_INLINE std::int64_t row_of(std::int64_t firm) const {
+    return dense() ? firm : static_cast<std::int64_t>(market_row[firm]);
+  }
+  // The element of market m in a row.
+  FIRMSIM_HD FIRMSIM_INLINE std::int64_t cell(int market, std::int64_t row) const {
+    return static_cast<std::int64_t>(market) * (dense() ? n : market_rows) + row;
   }
 };
 

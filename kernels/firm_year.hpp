@@ -122,6 +122,7 @@ struct FirmYear {
   int n_peers;
   MarketMask mentor_markets;          // markets an experienced exporter peer served (novices only)
   MarketMask program_mentor_markets;  // the same through a mentoring program's pairs
+  bool row_missing;                   // it needed a market row and the pool was full: its year is run again
 };
 
 // ----------------------------------------------------------------------------
@@ -394,6 +395,57 @@ FIRMSIM_HD FIRMSIM_INLINE bool dies(const YearInputs& in, const FirmDraws& d, co
 // Firm interactions (issue 9): peers, market information, mentoring, crowding.
 // Everything here reads last year's state (see remember_last_year()).
 // ----------------------------------------------------------------------------
+// ----------------------------------------------------------------------------
+// Market rows: the per-market state of the firms that have one
+// ----------------------------------------------------------------------------
+// The precision of the prior about a market's appeal: region, market and
+// venture parts together.
+FIRMSIM_HD FIRMSIM_INLINE float prior_appeal_precision(const YearInputs& in) {
+  const ExportParams& x = in.params.exports;
+  const float prior_sd = sqrtf(x.appeal_region_sd * x.appeal_region_sd + x.appeal_market_sd * x.appeal_market_sd +
+                               x.appeal_firm_sd * x.appeal_firm_sd);
+  return 1.0f / pmath::fmax(1e-8f, prior_sd * prior_sd);
+}
+
+// Every market of a row at what a firm without a row holds.
+FIRMSIM_HD FIRMSIM_INLINE void clear_market_row(const YearInputs& in, FirmStateView& s, std::int64_t row) {
+  const float precision = prior_appeal_precision(in);
+  for (int m = 0; m < in.params.n_markets; ++m) {
+    const std::int64_t k = s.cell(m, row);
+    s.appeal_belief[k] = 0;
+    s.appeal_precision[k] = precision;
+    s.export_tenure[k] = s.import_tenure[k] = 0;
+    s.export_value[k] = s.import_value[k] = 0;
+  }
+}
+
+// Firm i's row, taken from the pool the first time it needs one (its first
+// market entered, supplier found or belief borrowed). -1 if the pool is full:
+// the firm is then marked, must write nothing this year, and runs its year
+// again once the engine has grown the pool. Which row a firm gets depends on
+// thread timing; nothing it computes does.
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t acquire_market_row(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+  const std::int64_t held = s.row_of(i);
+  if (held >= 0) return held;
+  if (held == kMarketRowWanted) return -1;  // asked once this year already
+  const std::int64_t row = take_ticket(s.rows_taken);
+  if (row >= s.market_rows) {
+    s.market_row[i] = kMarketRowWanted;
+    return -1;
+  }
+  s.market_row[i] = static_cast<std::int32_t>(row);
+  clear_market_row(in, s, row);
+  return row;
+}
+
+// Reads that hold for firms without a row: the defaults.
+FIRMSIM_HD FIRMSIM_INLINE float appeal_belief_in(const FirmStateView& s, std::int64_t row, int m) {
+  return row < 0 ? 0.0f : s.appeal_belief[s.cell(m, row)];
+}
+FIRMSIM_HD FIRMSIM_INLINE int export_tenure_in(const FirmStateView& s, std::int64_t row, int m) {
+  return row < 0 ? 0 : s.export_tenure[s.cell(m, row)];
+}
+
 FIRMSIM_HD FIRMSIM_INLINE std::int64_t peer_id(const YearInputs& in, const FirmStateView& s, std::int64_t i, int k) {
   return i - i % in.firms_per_replicate + s.peers[static_cast<std::int64_t>(k) * s.n + i];
 }
@@ -413,15 +465,19 @@ FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, FirmSta
     any |= served[p];
   }
   const float w = in.params.interactions.peer_prior_weight;
-  for (MarketMask rest = any & ~s.export_mask[i]; rest; rest &= rest - 1) {
+  const MarketMask borrowed = any & ~s.export_mask[i];
+  if (!borrowed) return;
+  const std::int64_t row = acquire_market_row(in, s, i);
+  if (row < 0) return;  // the pool is full: asked again after it grows
+  for (MarketMask rest = borrowed; rest; rest &= rest - 1) {
     const int m = lowest_bit(rest);
-    const std::int64_t k = s.at(m, i);
+    const std::int64_t k = s.cell(m, row);
     if (s.export_tenure[k] != 0) continue;  // the firm has its own experience of m
     float sum = 0;
     int count = 0;
     for (int p = 0; p < in.base_peers; ++p)
       if ((served[p] >> m) & 1u) {
-        sum += s.appeal_belief[s.at(m, peer[p])];
+        sum += s.appeal_belief[s.cell(m, s.row_of(peer[p]))];  // a peer serving m holds a row
         ++count;
       }
     const float weight = w * static_cast<float>(count);
@@ -519,8 +575,9 @@ FIRMSIM_HD FIRMSIM_INLINE float venture_belief(const YearInputs& in, const FirmS
   if (!(v2 > 0) || f.ever_exported == 0) return 0;
   float sum = 0;
   int n = 0;
+  const std::int64_t row = s.row_of(f.id);  // held: it has exported
   for (MarketMask rest = f.ever_exported; rest; rest &= rest - 1) {
-    sum += s.appeal_belief[s.at(lowest_bit(rest), f.id)];
+    sum += s.appeal_belief[s.cell(lowest_bit(rest), row)];
     ++n;
   }
   const float rm2 = x.appeal_region_sd * x.appeal_region_sd + x.appeal_market_sd * x.appeal_market_sd;
@@ -542,7 +599,7 @@ FIRMSIM_HD FIRMSIM_INLINE float venture_shift(const YearInputs& in, const FirmYe
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
   const float sales = f.export_factor * in.market_year[m].reach *
-                      pmath::exp(s.appeal_belief[s.at(m, f.id)] + venture_shift(in, f, m));
+                      pmath::exp(appeal_belief_in(s, s.row_of(f.id), m) + venture_shift(in, f, m));
   return in.params.interactions.crowding ? sales * crowding_factor(in, f, m) : sales;
 }
 
@@ -564,7 +621,7 @@ FIRMSIM_HD FIRMSIM_INLINE void count_region_experience(const YearInputs& in, Fir
 FIRMSIM_HD FIRMSIM_INLINE float export_own_share(const FirmStateView& s, const FirmYear& f, int m) {
   float own = 1.0f;
   if ((f.policy.subsidy_markets >> m) & 1u) own *= 1.0f - f.policy.subsidy_share;
-  if (((f.policy.reentry_markets >> m) & 1u) && s.export_tenure[s.at(m, f.id)] < 0)
+  if (((f.policy.reentry_markets >> m) & 1u) && export_tenure_in(s, s.row_of(f.id), m) < 0)
     own *= 1.0f - f.policy.reentry_share;
   return own;
 }
@@ -578,7 +635,7 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost_unsupported(const YearInputs& i
   float cost = x.sunk_cost * f.industry->sunk_cost_scale * in.market_year[m].cost_scale;
   if (has_region_experience(in, f, m)) cost *= 1.0f - x.related_experience_discount;
   if ((f.importing >> m) & 1u) cost *= x.import_sunk_factor;
-  const int tenure = s.export_tenure[s.at(m, f.id)];
+  const int tenure = export_tenure_in(s, s.row_of(f.id), m);
   if (tenure < 0 && static_cast<float>(-tenure) <= x.reentry_years) cost *= x.reentry_factor;
   cost *= f.orientation_sunk_factor;
   if (!((f.exporting >> m) & 1u)) {  // mentors help with entering, not with staying
@@ -679,10 +736,9 @@ FIRMSIM_HD FIRMSIM_INLINE EntryScreen entry_screen(const YearInputs& in, const F
   if (!in.entry_bound) return {std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
   const ExportParams& x = in.params.exports;
   // The largest crowding factor over all markets (served ones too: a bound).
-  const float best_crowding =
-      in.params.interactions.crowding
-          ? in.crowding_best[f.id / in.firms_per_replicate * in.n_industries + f.industry_index]
-          : 1.0f;
+  const float best_crowding = in.params.interactions.crowding
+                                  ? in.crowding_best[f.id / in.firms_per_replicate * in.n_industries + f.industry_index]
+                                  : 1.0f;
   const float annuity = export_annuity(in);
   const float scale = sprinkler ? 1.0f + in.params.strategy.scale_gain : 1.0f;
   const float revenue = x.margin * f.export_factor * scale * annuity * best_crowding;
@@ -694,9 +750,9 @@ FIRMSIM_HD FIRMSIM_INLINE EntryScreen entry_screen(const YearInputs& in, const F
   return {pmath::log(revenue) + pmath::fmax(f.venture_belief, 0.0f), pmath::log(cost)};
 }
 
-FIRMSIM_HD FIRMSIM_INLINE bool market_may_pay(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
+FIRMSIM_HD FIRMSIM_INLINE bool market_may_pay(const YearInputs& in, const FirmStateView& s, std::int64_t row,
                                               const EntryScreen& e, int m) {
-  const float upper = s.appeal_belief[s.at(m, f.id)] + in.market_year[m].log_reach_per_cost + e.log_revenue;
+  const float upper = appeal_belief_in(s, row, m) + in.market_year[m].log_reach_per_cost + e.log_revenue;
   return !(upper < e.log_cost - kEntryScreenMargin);  // NaN: value the market
 }
 
@@ -708,9 +764,10 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
   c.count = 0;
   for (int m = 0; m < in.params.n_markets; ++m) c.value[m] = -1.0f;
   const EntryScreen screen = entry_screen(in, f, sprinkler);
+  const std::int64_t row = s.row_of(f.id);
   for (int m = 0; m < in.params.n_markets; ++m) {
     if ((f.exporting >> m) & 1u) continue;
-    if (!market_may_pay(in, s, f, screen, m)) continue;
+    if (!market_may_pay(in, s, row, screen, m)) continue;
     const float v = entry_value(in, s, f, m, sprinkler, c.sunk[m]);
     if (v <= 0) continue;
     if (!global_scan && !aware_of_export_market(in, f, m, market_uniform(in, f, m, draws::export_awareness())))
@@ -769,14 +826,19 @@ FIRMSIM_HD FIRMSIM_INLINE bool choose_sprinkler(const YearInputs& in, const Firm
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmStateView& s, FirmYear& f, int m,
                                                    float sunk) {
+  const std::int64_t row = acquire_market_row(in, s, f.id);
+  if (row < 0) {  // the pool is full: this year runs again
+    f.row_missing = true;
+    return;
+  }
   // Support is what the firm did not pay (read before tenure says "served").
   const float own = export_own_share(s, f, m);
   if (own < 1.0f) f.support += own > 1e-6f ? sunk * (1.0f / own - 1.0f) : export_sunk_cost_unsupported(in, s, f, m);
-  s.appeal_belief[s.at(m, f.id)] += venture_shift(in, f, m);  // the prior it entered on becomes the stored one
+  s.appeal_belief[s.cell(m, row)] += venture_shift(in, f, m);  // the prior it entered on becomes the stored one
   f.exporting |= market_bit(m);
   if (!((f.ever_exported >> m) & 1u)) ++f.region_experience[in.markets[m].region];
   f.ever_exported |= market_bit(m);
-  s.export_tenure[s.at(m, f.id)] = 0;  // becomes 1 when this year's sales are booked
+  s.export_tenure[s.cell(m, row)] = 0;  // becomes 1 when this year's sales are booked
   f.cash -= sunk;
   f.sunk_paid += sunk;
   if (f.export_start_year == 0) f.export_start_year = static_cast<std::int16_t>(f.year);
@@ -836,9 +898,10 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s,
 FIRMSIM_HD FIRMSIM_INLINE bool experience_is_good(const YearInputs& in, const FirmStateView& s, const FirmYear& f) {
   float sum = 0;
   int n = 0;
+  const std::int64_t row = s.row_of(f.id);
   for (int m = 0; m < in.params.n_markets; ++m)
     if ((f.exporting >> m) & 1u) {
-      sum += s.appeal_belief[s.at(m, f.id)];
+      sum += s.appeal_belief[s.cell(m, row)];
       ++n;
     }
   return n == 0 || sum >= 0;
@@ -895,7 +958,7 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
 
 FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const FirmYear& f, int m, float signal,
                                                     float noise_sd) {
-  const std::int64_t k = s.at(m, f.id);
+  const std::int64_t k = s.cell(m, s.row_of(f.id));
   const float signal_precision = 1.0f / pmath::fmax(1e-8f, noise_sd * noise_sd);
   const float posterior = s.appeal_precision[k] + signal_precision;
   s.appeal_belief[k] = (s.appeal_precision[k] * s.appeal_belief[k] + signal_precision * signal) / posterior;
@@ -921,15 +984,16 @@ FIRMSIM_HD FIRMSIM_INLINE void learn_appeal(const YearInputs& in, FirmStateView&
 FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
   float sum[kMaxRegions] = {};
   int count[kMaxRegions] = {};
+  const std::int64_t row = s.row_of(f.id);  // held: it exports
   for (int m = 0; m < in.params.n_markets; ++m)
     if ((f.exporting >> m) & 1u) {
-      sum[in.markets[m].region] += s.appeal_belief[s.at(m, f.id)];
+      sum[in.markets[m].region] += s.appeal_belief[s.cell(m, row)];
       ++count[in.markets[m].region];
     }
   for (int m = 0; m < in.params.n_markets; ++m) {
     const int r = in.markets[m].region;
     if (((f.exporting >> m) & 1u) || count[r] == 0) continue;
-    s.appeal_belief[s.at(m, f.id)] = in.params.learning.region_correlation * sum[r] / count[r];
+    s.appeal_belief[s.cell(m, row)] = in.params.learning.region_correlation * sum[r] / count[r];
   }
 }
 
@@ -939,9 +1003,10 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, F
   // Markets never served hold no sales and no tenure: only those ever served
   // need their year booked. The engine keeps ever_exported a superset of
   // exporting; or-ing them keeps the kernel right for any caller that does not.
+  const std::int64_t row = s.row_of(f.id);  // held by every firm that has exported
   for (MarketMask rest = f.ever_exported | f.exporting; rest; rest &= rest - 1) {
     const int m = lowest_bit(rest);
-    const std::int64_t k = s.at(m, f.id);
+    const std::int64_t k = s.cell(m, row);
     if (!((f.exporting >> m) & 1u)) {
       s.export_value[k] = 0;
       if (s.export_tenure[k] < 0 && s.export_tenure[k] > -127) --s.export_tenure[k];
@@ -993,7 +1058,8 @@ FIRMSIM_HD FIRMSIM_INLINE bool venture_pays(const YearInputs& in, const FirmStat
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void leave_all_markets(const YearInputs& in, FirmStateView& s, FirmYear& f) {
-  for (MarketMask rest = f.exporting; rest; rest &= rest - 1) s.export_tenure[s.at(lowest_bit(rest), f.id)] = -1;
+  const std::int64_t row = s.row_of(f.id);
+  for (MarketMask rest = f.exporting; rest; rest &= rest - 1) s.export_tenure[s.cell(lowest_bit(rest), row)] = -1;
   f.exporting = 0;
   (void)in;
 }
@@ -1008,7 +1074,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& 
     const bool broken = market_uniform(in, f, m, draws::export_relationship_break()) < x.relationship_hazard;
     if (broken || profit < -band * sunk) {
       f.exporting &= ~market_bit(m);
-      s.export_tenure[s.at(m, f.id)] = -1;
+      s.export_tenure[s.cell(m, s.row_of(f.id))] = -1;
     }
   }
   if (x.venture_fixed_cost > 0 && f.exporting && !venture_pays(in, s, f)) leave_all_markets(in, s, f);
@@ -1089,7 +1155,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
     const bool broken = market_uniform(in, f, m, draws::import_relationship_break()) < p.relationship_hazard;
     if (broken || expected_profit < -band * sunk) {
       f.importing &= ~market_bit(m);
-      s.import_tenure[s.at(m, f.id)] = -1;
+      s.import_tenure[s.cell(m, s.row_of(f.id))] = -1;
     }
   }
   if (in.entry_bound && !some_supplier_may_pay(in, f)) return;
@@ -1099,12 +1165,17 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
     const float sunk = import_sunk_cost(in, f, m);
     if (expected_profit * annuity > sunk && sunk <= spendable_cash(in, f) &&
         aware_of_supplier(in, f, m, market_uniform(in, f, m, draws::import_awareness()))) {
+      const std::int64_t row = acquire_market_row(in, s, f.id);
+      if (row < 0) {  // the pool is full: this year runs again
+        f.row_missing = true;
+        return;
+      }
       f.importing |= market_bit(m);
       f.ever_imported |= market_bit(m);
       f.cash -= sunk;
       f.sunk_paid += sunk;
       if ((f.policy.import_markets >> m) & 1u) f.support += import_sunk_cost_unsupported(in, f, m) - sunk;
-      s.import_tenure[s.at(m, f.id)] = 0;
+      s.import_tenure[s.cell(m, row)] = 0;
     }
   }
 }
@@ -1114,9 +1185,10 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
 // `importing` alone, hence the union.
 FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, FirmStateView& s, FirmYear& f) {
   const ImportParams& p = in.params.imports;
+  const std::int64_t row = s.row_of(f.id);  // held by every firm that has imported
   for (MarketMask rest = f.ever_imported | f.importing; rest; rest &= rest - 1) {
     const int m = lowest_bit(rest);
-    const std::int64_t k = s.at(m, f.id);
+    const std::int64_t k = s.cell(m, row);
     if (!((f.importing >> m) & 1u)) {
       s.import_value[k] = 0;
       if (s.import_tenure[k] < 0 && s.import_tenure[k] > -127) --s.import_tenure[k];
@@ -1148,19 +1220,19 @@ FIRMSIM_HD FIRMSIM_INLINE int product_count(float scope, int n_markets) {
 
 // Intra-EU trade is reported only by firms whose yearly intra-EU total passes
 // the Intrastat threshold; extra-EU flows are reported above a per-flow floor.
-FIRMSIM_HD FIRMSIM_INLINE MarketMask observed_flows(const YearInputs& in, const FirmStateView& s, std::int64_t i,
+FIRMSIM_HD FIRMSIM_INLINE MarketMask observed_flows(const YearInputs& in, const FirmStateView& s, std::int64_t row,
                                                     MarketMask active, const float* values, float& observed_total) {
   float intra = 0;
   for (MarketMask rest = active; rest; rest &= rest - 1) {
     const int m = lowest_bit(rest);
-    if (in.market_year[m].is_eu) intra += values[s.at(m, i)];
+    if (in.market_year[m].is_eu) intra += values[s.cell(m, row)];
   }
   const bool intrastat_reporter = intra >= in.measurement.intrastat_threshold;
   MarketMask observed = 0;
   observed_total = 0;
   for (MarketMask rest = active; rest; rest &= rest - 1) {
     const int m = lowest_bit(rest);
-    const float v = values[s.at(m, i)];
+    const float v = values[s.cell(m, row)];
     const bool seen = in.market_year[m].is_eu ? intrastat_reporter : v >= in.measurement.extrastat_threshold;
     if (seen && v > 0) {
       observed |= market_bit(m);
@@ -1177,9 +1249,10 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
   // and 10 cleared the rest), so summing over those alone, in the same order,
   // gives the same sums.
   float exports = 0, imports = 0;
+  const std::int64_t row = s.row_of(i);  // held by every firm that trades (the masks are empty otherwise)
   for (MarketMask rest = f.exported_this_year; rest; rest &= rest - 1)
-    exports += s.export_value[s.at(lowest_bit(rest), i)];
-  for (MarketMask rest = f.importing; rest; rest &= rest - 1) imports += s.import_value[s.at(lowest_bit(rest), i)];
+    exports += s.export_value[s.cell(lowest_bit(rest), row)];
+  for (MarketMask rest = f.importing; rest; rest &= rest - 1) imports += s.import_value[s.cell(lowest_bit(rest), row)];
   s.exports_true[i] = exports;
   s.imports_true[i] = imports;
   s.value_added[i] = f.value_added;
@@ -1201,8 +1274,8 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
              (1.0f - alpha) * pmath::log(f.fte);
 
   float exports_observed, imports_observed;
-  const MarketMask xo = observed_flows(in, s, i, f.exported_this_year, s.export_value, exports_observed);
-  const MarketMask mo = observed_flows(in, s, i, f.importing, s.import_value, imports_observed);
+  const MarketMask xo = observed_flows(in, s, row, f.exported_this_year, s.export_value, exports_observed);
+  const MarketMask mo = observed_flows(in, s, row, f.importing, s.import_value, imports_observed);
   s.export_mask_observed[i] = xo;
   s.import_mask_observed[i] = mo;
   s.exports_observed[i] = exports_observed;
@@ -1214,9 +1287,10 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void record_death(FirmStateView& s, std::int64_t i, int n_markets) {
-  for (int m = 0; m < n_markets; ++m) {
-    s.export_value[s.at(m, i)] = 0;
-    s.import_value[s.at(m, i)] = 0;
+  const std::int64_t row = s.row_of(i);
+  for (int m = 0; row >= 0 && m < n_markets; ++m) {
+    s.export_value[s.cell(m, row)] = 0;
+    s.import_value[s.cell(m, row)] = 0;
   }
   s.value_added[i] = s.turnover[i] = s.fixed_assets[i] = s.intangible_assets[i] = s.rnd[i] = s.tfp[i] = 0;
   s.exports_true[i] = s.imports_true[i] = s.exports_observed[i] = s.imports_observed[i] = 0;
@@ -1315,16 +1389,10 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
   s.export_mask[i] = s.import_mask[i] = s.ever_exported_mask[i] = s.ever_imported_mask[i] = 0;
   s.support[i] = 0;
   s.policy_targeted[i] = 0;
-  const ExportParams& x = in.params.exports;
-  const float prior_sd = sqrtf(x.appeal_region_sd * x.appeal_region_sd + x.appeal_market_sd * x.appeal_market_sd +
-                               x.appeal_firm_sd * x.appeal_firm_sd);
-  for (int m = 0; m < in.params.n_markets; ++m) {
-    const std::int64_t k = s.at(m, i);
-    s.appeal_belief[k] = 0;
-    s.appeal_precision[k] = 1.0f / pmath::fmax(1e-8f, prior_sd * prior_sd);
-    s.export_tenure[k] = s.import_tenure[k] = 0;
-    s.export_value[k] = s.import_value[k] = 0;
-  }
+  if (s.dense())
+    clear_market_row(in, s, i);
+  else
+    s.market_row[i] = kNoMarketRow;  // a row when it first trades
   record_death(s, i, in.params.n_markets);
 }
 
@@ -1336,21 +1404,21 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
   if (status == FirmStatus::dead) return;
   if (status == FirmStatus::unborn && s.founding_year[i] != in.year) return;
 
+  // Nothing is written to the state before the firm knows it has the market
+  // row it needs (after step 10): a firm that finds the pool full runs this
+  // year again, from the same state, once the engine has grown the pool.
   FirmYear f = load(in, s, i);
   draw_traits(in, f);
   const bool newborn = status == FirmStatus::unborn;
-  if (newborn) {  // 1. births
-    birth(in, f);
-    s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
-  }
+  if (newborn) birth(in, f);  // 1. births
   f.policy = support_for(in, f);
   gather_peers(in, s, f);  // last year's peers (interactions)
-  s.policy_targeted[i] = f.policy.targeted;
   const FirmDraws d = draw_firm_year(in, f);
   update_efficiency(in, d, f);           // 2. efficiency
   learn_efficiency(in, d, f);            // 3. passive learning
   domestic_activity(in, d, f, newborn);  // 4. domestic activity
   if (!newborn && dies(in, d, f)) {      // 5. death
+    s.policy_targeted[i] = f.policy.targeted;
     s.status[i] = static_cast<std::uint8_t>(FirmStatus::dead);
     s.exit_year[i] = static_cast<std::int16_t>(in.year);
     f.exporting = f.importing = 0;
@@ -1362,9 +1430,13 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
   // firm's support stays 0, so the engine's yearly sum never counts it again.
   f.support = f.policy.fee;
   export_start_and_entry(in, s, f, d.strategy_taste);  // 6-7. start, strategy, entry
+  if (f.row_missing) return;                           // (the firm had no row: nothing written)
   export_sales_and_learning(in, s, f);                 // 8. sales and market learning
   export_exit(in, s, f);                               // 9. market exit (re-entry via tenure)
   import_decisions(in, s, f);                          // 10. importing
+  if (f.row_missing) return;                           // (no row before, so steps 8-9 wrote nothing)
+  s.policy_targeted[i] = f.policy.targeted;
+  if (newborn) s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
   import_flows_and_gains(in, s, f);
   record(in, s, f);  // 11. record
   store(s, f);

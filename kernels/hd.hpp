@@ -41,4 +41,14 @@ FIRMSIM_HD FIRMSIM_INLINE int lowest_bit(MarketMask x) {
 #endif
 }
 
+// Takes one ticket from a counter shared by all threads and returns the
+// counter's value before (relaxed: the ticket only has to be unique).
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t take_ticket(std::int64_t* counter) {
+#if defined(__CUDA_ARCH__)
+  return static_cast<std::int64_t>(atomicAdd(reinterpret_cast<unsigned long long*>(counter), 1ull));
+#else
+  return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+#endif
+}
+
 }  // namespace firmsim

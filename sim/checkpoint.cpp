@@ -13,7 +13,9 @@ namespace firmsim {
 
 namespace {
 
-const std::string kMagic = "firmsim-checkpoint-1\n";
+// Version 2: the per-market state in a pool of market rows (kernels/README.md).
+const std::string kFamily = "firmsim-checkpoint-";
+const std::string kMagic = kFamily + "2\n";
 
 // FNV-1a over the file's body: a torn or edited checkpoint is refused.
 std::uint64_t checksum(const std::string& s, std::size_t n) {
@@ -33,6 +35,11 @@ std::string read_verified(const std::string& path, std::string& run_key, std::si
   text << f.rdbuf();
   const std::string in = text.str();
   std::uint64_t stored = 0;
+  if (in.size() >= kMagic.size() && in.compare(0, kFamily.size(), kFamily) == 0 &&
+      in.compare(0, kMagic.size(), kMagic) != 0)
+    throw InputError(path, 0, "",
+                     "checkpoint written by another version of firmsim (its state layout differs): "
+                     "run again without resuming");
   if (in.size() < kMagic.size() + sizeof stored || in.compare(0, kMagic.size(), kMagic) != 0)
     throw InputError(path, 0, "", "not a firmsim checkpoint");
   std::copy(in.end() - sizeof stored, in.end(), reinterpret_cast<char*>(&stored));

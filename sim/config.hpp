@@ -23,7 +23,10 @@ struct RunOptions {
   int last_year = 2005;          // last recorded (and simulated) year
   std::int64_t batch = 1 << 20;  // firms per kernel launch; results do not depend on it
   bool entry_bound = true;       // skip valuing markets no entry could pay for; results do not depend on it
-  double birth_growth = 0.0;     // yearly growth of cohort size
+  // The pool of per-market state to start with (0: the engine's choice); it
+  // grows as firms need rows, and results do not depend on it.
+  std::int64_t initial_market_rows = 0;
+  double birth_growth = 0.0;  // yearly growth of cohort size
 };
 
 struct MarketSpec {

@@ -175,6 +175,7 @@ EngineSetup engine_setup(const Config& config) {
   s.seed = config.run.seed;
   s.batch = config.run.batch;
   s.entry_bound = config.run.entry_bound;
+  s.initial_market_rows = config.run.initial_market_rows;
   s.params = config.model;
   for (const IndustrySpec& j : config.industries) s.industries.push_back(j.params);
   for (const MarketSpec& m : config.markets) s.markets.push_back(m.params);

@@ -192,6 +192,84 @@ TEST(EntryBound, SparesWorkNotCandidates) {
         << name << ": the entry bound changed the panel";
 }
 
+// The pool of market rows (kernels/README.md, "Market rows") is a layout, not
+// a model: a pool that starts with one row and must grow again and again -
+// every firm that finds it full, in the peers' pass (borrowed beliefs) and in
+// the step (first market, first supplier), runs its pass again after it has
+// grown - gives the panel of a pool that never fills.
+std::string panel_with_market_rows(Config c, std::int64_t rows, const std::string& name) {
+  c.run.initial_market_rows = rows;
+  Simulation sim(c);
+  sim.run();
+  return panel_csv(sim.panel(), name);
+}
+
+TEST(MarketRows, APoolThatMustGrowGivesTheSamePanel) {
+  Config c = testing::small_default(3000, 1980);
+  c.model.interactions = load_config(testing::default_config_path()).model.interactions;
+  ASSERT_TRUE(c.model.interactions.market_information) << "the peers' pass must take rows too";
+  EXPECT_TRUE(panel_with_market_rows(c, 1, "rows-1") == panel_with_market_rows(c, c.run.firms, "rows-all"))
+      << "the panel depends on the pool of market rows";
+
+  // The tight pool did grow, by the engine's rule, and rows went only to
+  // firms that traded or borrowed a belief: far fewer than the firms.
+  c.run.initial_market_rows = 1;
+  Engine engine(engine_setup(c));
+  for (int year = c.run.burn_in_start; year <= c.run.last_year; ++year) engine.step(year, year_world(c, year));
+  EXPECT_GT(engine.market_rows(), 1);
+  EXPECT_GT(engine.market_rows_held(), 0);
+  EXPECT_LT(engine.market_rows_held(), engine.size() / 2);
+  EXPECT_LE(engine.market_rows_held(), engine.market_rows());
+}
+
+// The same where the pool overflows within a pass: every firm born at once,
+// entry cheap, so hundreds of firms want their first row in the same year -
+// in the step, and a year later in the peers' pass. Every firm's whole
+// per-market state (snapshot) and every record must match a pool that never fills.
+void expect_same_firms(const Engine& a, const Engine& b, int year) {
+  const StateSelection everything = StateSelection{}.set().reset(state_bit(StateArray::market_row));
+  YearRecord ra, rb;
+  a.record_year(ra, everything);
+  b.record_year(rb, everything);
+  EXPECT_EQ(ra.id, rb.id) << year;
+  EXPECT_EQ(ra.flow_row, rb.flow_row) << year;
+  EXPECT_EQ(ra.flow_market, rb.flow_market) << year;
+  EXPECT_EQ(ra.flow_state.export_value, rb.flow_state.export_value) << year;
+  EXPECT_EQ(ra.state.exports_true, rb.state.exports_true) << year;
+  EXPECT_EQ(ra.state.cash, rb.state.cash) << year;
+  for (std::int64_t i = 0; i < a.size(); ++i) {
+    const FirmSnapshot x = a.snapshot(i), y = b.snapshot(i);
+    ASSERT_EQ(x.status, y.status) << "firm " << i << ", " << year;
+    // A firm dead before this year is never read again: its row may be freed.
+    if (x.status == static_cast<std::uint8_t>(FirmStatus::dead) && x.exit_year < year) continue;
+    ASSERT_EQ(x.appeal_belief, y.appeal_belief) << "firm " << i << ", " << year;
+    ASSERT_EQ(x.export_tenure, y.export_tenure) << "firm " << i << ", " << year;
+    ASSERT_EQ(x.import_tenure, y.import_tenure) << "firm " << i << ", " << year;
+    ASSERT_EQ(x.import_value, y.import_value) << "firm " << i << ", " << year;
+    ASSERT_EQ(x.cash, y.cash) << "firm " << i << ", " << year;
+  }
+}
+
+TEST(MarketRows, APoolFullWithinAPassRunsTheWaitingFirmsAgain) {
+  Config c = testing::small_default(3000, 2000);
+  c.model.interactions = load_config(testing::default_config_path()).model.interactions;
+  set_model_parameter(c.model, "exports.sunk_cost", 0.3 * get_model_parameter(c.model, "exports.sunk_cost"));
+  c.model.interactions.peers = 12;  // many firms borrow beliefs in the year after the first entries
+  EngineSetup tight = engine_setup(c), roomy = tight;
+  tight.founding_cdf = roomy.founding_cdf = {1.0f};
+  tight.first_founding_year = roomy.first_founding_year = 2000;
+  tight.initial_market_rows = 1;
+  roomy.initial_market_rows = c.run.firms;
+  Engine a(tight), b(roomy);
+  for (int year = 2000; year <= 2008; ++year) {
+    a.step(year, year_world(c, year));
+    b.step(year, year_world(c, year));
+    expect_same_firms(a, b, year);
+  }
+  EXPECT_GE(a.passes_run_again(), 2) << "the pool never overflowed within a pass: this tests nothing";
+  EXPECT_EQ(b.passes_run_again(), 0);
+}
+
 TEST(Determinism, SkippingBurnInSummariesLeavesThePanelAlone) {
   const Config c = testing::small_default(2000, 1985);
   Simulation full(c), lean(c);
