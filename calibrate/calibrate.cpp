@@ -53,6 +53,9 @@ void check_options(const CalibrationOptions& o) {
   bounded("--screen-evaluations", o.screen_evaluations, 0, 1000000);
   bounded("--promote", o.promote, 0, 100000);
   if (o.noise_replicates != 0) bounded("--noise-replicates", o.noise_replicates, 2, 1000);
+  if (o.simulated_targets && o.noise_replicates == 0)
+    throw InputError("command line", 0, "--simulated-targets",
+                     "needs --noise-replicates: the targets' error is the measured simulation noise");
   if (!o.screen_firms && (o.screen_evaluations > 0 || o.promote > 0))
     throw InputError("command line", 0, o.promote > 0 ? "--promote" : "--screen-evaluations",
                      "only means something with --screen-firms");
@@ -235,6 +238,7 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   EvaluatorSetup setup{base, load_parameters(o.parameters, base), load_moments(o.moments, sets), o.batch,
                        parse_weighting(o.weighting, o.model_error)};
   setup.weighting.noise_replicates = o.noise_replicates;
+  setup.weighting.simulated_targets = o.simulated_targets;
   if (o.threads) omp_set_num_threads(*o.threads);
   if (static_cast<int>(setup.moments.size()) < static_cast<int>(setup.parameters.size()))
     throw InputError(o.moments, 0, "moments",

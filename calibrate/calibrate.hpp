@@ -39,6 +39,8 @@ struct CalibrationOptions {
   // Replicates at the start point whose spread measures each moment's
   // simulation noise (calibrate/moments.hpp); 0: not measured.
   int noise_replicates = 0;
+  // --simulated-targets: the targets are one draw of the model (recovery).
+  bool simulated_targets = false;
   // Score the start point only (no search, no log): DIR/score.csv, each
   // moment's simulated value, weight and share of the objective.
   bool score = false;

@@ -137,6 +137,7 @@ Evaluator::Evaluator(EvaluatorSetup setup, std::shared_ptr<EvaluationLog> log)
   Weighting sampling;  // efficient, with the simulation noise where it was measured
   sampling.noise_replicates = setup_.weighting.noise_replicates;
   sampling.simulation_variance = setup_.weighting.simulation_variance;
+  sampling.simulated_targets = setup_.weighting.simulated_targets;
   sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, sampling);
   options_ = table_options(setup_.base);
   requests_ = table_requests(setup_.moments, options_);

@@ -1,6 +1,7 @@
 #include "calibrate/moments.hpp"
 
 #include <boost/math/distributions/normal.hpp>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -250,7 +251,9 @@ std::string describe_kind(const Weighting& w) {
 
 std::string describe(const Weighting& w) {
   const std::string kind = describe_kind(w);
-  return w.noise_replicates > 0 ? kind + " + noise of " + std::to_string(w.noise_replicates) + " replicates" : kind;
+  if (w.noise_replicates == 0) return kind;
+  const std::string noise = kind + " + noise of " + std::to_string(w.noise_replicates) + " replicates";
+  return w.simulated_targets ? noise + ", targets simulated" : noise;
 }
 
 namespace {
@@ -272,7 +275,13 @@ std::vector<double> equal_group_totals(const std::vector<Moment>& moments, std::
 
 double difference_variance(const Moment& m, int replicates, const Weighting& w, std::size_t k) {
   const bool measured = k < w.simulation_variance.size() && std::isfinite(w.simulation_variance[k]);
-  return measured ? m.variance + w.simulation_variance[k] / replicates : m.variance * (1.0 + 1.0 / replicates);
+  if (!measured) return m.variance * (1.0 + 1.0 / replicates);
+  const double noise = w.simulation_variance[k];
+  // A simulated target is one more draw: its error is the noise, like the
+  // candidate's, and never less than the sampling variance it states (so a
+  // moment that no draw moves keeps a finite weight).
+  const double target = w.simulated_targets ? std::max(noise, m.variance) : m.variance;
+  return target + noise / replicates;
 }
 
 std::vector<double> variance_across_replicates(const std::vector<std::vector<double>>& by_replicate) {

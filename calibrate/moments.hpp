@@ -84,6 +84,12 @@ struct Weighting {
   // not be measured (NaN) keeps the data-based assumption.
   int noise_replicates = 0;
   std::vector<double> simulation_variance;
+  // The targets are themselves one simulated draw of the model (a recovery
+  // experiment): their error is the measured simulation noise where it
+  // exceeds their stated sampling variance, which a fat-tailed panel
+  // understates. Only with measured noise; unmeasured moments keep the
+  // data-based assumption.
+  bool simulated_targets = false;
 };
 // "efficient", "floor" or "groups"; InputError naming --weighting otherwise.
 Weighting parse_weighting(const std::string& name, double model_error);
@@ -92,7 +98,8 @@ std::string describe(const Weighting& w);  // "efficient", "floor 0.1", "groups"
 // The objective's weights under a weighting; efficient by default.
 std::vector<double> moment_weights(const std::vector<Moment>& moments, int replicates, const Weighting& w = {});
 // The variance of (simulated mean over R replicates - published) for moment
-// k: the data's variance plus the simulation's (measured, or assumed equal).
+// k: the data's variance plus the simulation's (measured, or assumed equal);
+// for simulated targets, max(noise_k, var_k) + noise_k / R where measured.
 double difference_variance(const Moment& m, int replicates, const Weighting& w, std::size_t k);
 // The variance across replicates of each moment (NaN where fewer than two
 // replicates measure it), from moments[replicate][moment].

@@ -161,6 +161,16 @@ TEST(Moments, MeasuredSimulationNoiseWeighting) {
   floor.simulation_variance = w.simulation_variance;
   EXPECT_DOUBLE_EQ(moment_weights(m, 4, floor)[0],
                    1.0 / (26 * m[0].variance + std::pow(0.2 * m[0].empirical, 2)));
+
+  // Simulated targets (a recovery): the target is one more draw, so its error
+  // is the measured noise where that exceeds the variance it states.
+  Weighting simulated = w;
+  simulated.simulated_targets = true;
+  const std::vector<double> recovery = moment_weights(m, 4, simulated);
+  EXPECT_DOUBLE_EQ(recovery[0], 1.0 / (100 * m[0].variance + 25 * m[0].variance));  // target 100x, candidate 25x
+  EXPECT_DOUBLE_EQ(recovery[1], weights[1]);  // no draw moves it: the stated variance, finite
+  EXPECT_DOUBLE_EQ(recovery[2], weights[2]);  // not measured: as before
+  EXPECT_EQ(describe(simulated), "efficient + noise of 3 replicates, targets simulated");
 }
 
 TEST(Moments, UnknownCellsAreLocatedErrors) {

@@ -220,6 +220,11 @@ TEST_F(CalibrateCli, MeasuredNoiseIsWrittenWeighedAndKept) {
   EXPECT_EQ(run(arguments(dir_ / "noise") + " --noise-replicates 4 --resume"), 2);
   EXPECT_EQ(run(arguments(dir_ / "noise") + " --resume"), 2);
   EXPECT_EQ(lines(dir_ / "noise" / "evaluations.csv"), log);
+  // Simulated targets change the weights: a setting too, and refused without measured noise.
+  EXPECT_EQ(run(args + " --simulated-targets --resume"), 2);
+  EXPECT_EQ(lines(dir_ / "noise" / "evaluations.csv"), log);
+  EXPECT_EQ(run(arguments(dir_ / "unmeasured") + " --simulated-targets"), 2);
+  EXPECT_FALSE(fs::exists(dir_ / "unmeasured" / "evaluations.csv"));
   EXPECT_EQ(run(arguments(dir_ / "one") + " --noise-replicates 1"), 2);  // a spread needs two
   EXPECT_FALSE(fs::exists(dir_ / "one" / "evaluations.csv"));
 }
