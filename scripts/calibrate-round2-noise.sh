@@ -16,6 +16,12 @@
 #                   range, scripts/perturb-start.py, coin seed 7), search
 #                   seed 6: is the truth a minimum the search stays in, and
 #                   are its standard errors honest?
+#   recovery-near-se  recovery-near's estimate polished (40 evaluations, search
+#                   seed 7) with --simulated-targets: the targets' error taken
+#                   to be their measured draw noise; are the standard errors
+#                   honest then? (program $program_se, which has the flag and
+#                   simulates the same panels: its score of start-near matches
+#                   recovery-near's logged start moment for moment)
 # Hours of 2-core time: run it in the background and let it go on from
 # session to session,
 #   nohup nice -n 5 bash scripts/calibrate-round2-noise.sh >> docs/calibration/round2/noise-job.log 2>&1 &
@@ -24,14 +30,17 @@
 # ends. `--status` prints where it stands.
 #
 # The program is pinned to $program (the first with --noise-replicates, built
-# into build-round2b/), the configs to round two's model commit $model; the
-# two simulate the same panels (the commits between them change no draw).
+# into build-round2b/; recovery-near-se: $program_se in build-round2c/), the
+# configs to round two's model commit $model; they simulate the same panels
+# (the commits between them change no draw). A program is built only when a
+# run that needs it is not done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
 program="${FIRMSIM_ROUND2B_PROGRAM:-d43af37}"
+program_se="${FIRMSIM_ROUND2C_PROGRAM:-30c63c5}"
 top="${FIRMSIM_ROUND2_OUT:-docs/calibration/round2}"
-runs=(recovery-noise polish-1-noise recovery-near)
+runs=(recovery-noise polish-1-noise recovery-near recovery-near-se)
 
 if [ "${1:-}" = --status ]; then
   for run in "${runs[@]}"; do
@@ -44,7 +53,6 @@ if [ "${1:-}" = --status ]; then
 fi
 
 source scripts/lib/pinned-firmsim.sh
-pinned_firmsim "$program" build-round2b
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$model" "$pinned" configs scenarios "$top"/start-1.yaml "$top"/start-2.yaml
@@ -60,9 +68,17 @@ calibrate() {  # calibrate RUN EVALUATIONS SEARCH_SEED [options]
 }
 
 rec="$top/recovery"
-calibrate recovery-noise 500 4 --scenario "$pinned/$top/start-2.yaml" \
-  --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
-calibrate polish-1-noise 300 5 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-1/calibrated.yaml"
-calibrate recovery-near 300 6 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-near.yaml" \
+done_run() { [ -f "$top/$1/fit.md" ]; }
+if ! done_run recovery-noise || ! done_run polish-1-noise || ! done_run recovery-near; then
+  pinned_firmsim "$program" build-round2b
+  calibrate recovery-noise 500 4 --scenario "$pinned/$top/start-2.yaml" \
+    --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
+  calibrate polish-1-noise 300 5 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-1/calibrated.yaml"
+  calibrate recovery-near 300 6 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-near.yaml" \
+    --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
+fi
+pinned_firmsim "$program_se" build-round2c
+calibrate recovery-near-se 40 7 --simulated-targets --scenario "$pinned/$top/start-1.yaml" \
+  --scenario "$top/recovery-near/calibrated.yaml" \
   --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
 bash "$0" --status
