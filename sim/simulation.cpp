@@ -84,7 +84,8 @@ double estimated_device_bytes(const Config& c, int variants) {
 // peak RSS of `firmsim run configs/belgium.yaml --firms N --out DIR` (13
 // recorded years, omp backend, 64 markets) was 32.4 MB at N = 10,000 and
 // 133.0 MB at N = 50,000, i.e. 2,574 bytes per firm slot; the engine's state
-// and temporaries (estimated_device_bytes) account for 1,376 of them, which
+// and temporaries (estimated_device_bytes, then with a dense 64-market state
+// for every firm: the pool of market rows came later) account for 1,376, which
 // leaves ~1,200 bytes over 13 years: ~92 bytes per slot and recorded year
 // (the firm-year and flow columns, held twice while Simulation::panel()
 // copies them, and the writers' buffers). Rounded up to 100.

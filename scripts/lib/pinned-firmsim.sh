@@ -12,7 +12,7 @@ pinned_firmsim() {
   pinned_exe="$dir/build/app/firmsim"
   [ -x "$pinned_exe" ] && return 0
   echo "pinned: building firmsim of commit $commit in $dir/ (once per machine)"
-  [ -d "$dir/src" ] || git worktree add --detach "$dir/src" "$commit"
+  [ -d "$dir/src" ] || git worktree add --quiet --detach "$dir/src" "$commit"
   cmake -S "$dir/src" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release -DFIRMSIM_BACKEND=omp \
     -DFIRMSIM_TESTS=OFF -DFIRMSIM_VIEWER=OFF > "$dir/configure.log"
   cmake --build "$dir/build" --target firmsim -j "${FIRMSIM_JOBS:-$(nproc)}" > "$dir/build.log"
