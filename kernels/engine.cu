@@ -241,10 +241,13 @@ struct MoveRows {
   const T* from;
   T* to;
   const std::int64_t* old_of_new;
-  std::int64_t kept, from_rows, to_rows;
-  FIRMSIM_HD void operator()(std::int64_t q) const {
-    const std::int64_t m = q / kept, r = q % kept;
-    to[m * to_rows + r] = from[m * from_rows + old_of_new[r]];
+  std::int64_t from_rows, to_rows;
+  int n_markets;
+  // One kept row r, every market: no division per element, and on a GPU the
+  // threads of a warp write neighbouring rows of one market at a time.
+  FIRMSIM_HD void operator()(std::int64_t r) const {
+    const std::int64_t old = old_of_new[r];
+    for (int m = 0; m < n_markets; ++m) to[m * to_rows + r] = from[m * from_rows + old];
   }
 };
 
@@ -252,12 +255,58 @@ template <class T>
 void move_rows(thrust::device_vector<T>& v, const thrust::device_vector<std::int64_t>& old_of_new, std::int64_t kept,
                std::int64_t from_rows, std::int64_t to_rows, int n_markets) {
   thrust::device_vector<T> moved(static_cast<std::size_t>(to_rows) * n_markets);
-  thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
-                   thrust::counting_iterator<std::int64_t>(kept * n_markets),
+  thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(kept),
                    MoveRows<T>{thrust::raw_pointer_cast(v.data()), thrust::raw_pointer_cast(moved.data()),
-                               thrust::raw_pointer_cast(old_of_new.data()), kept, from_rows, to_rows});
+                               thrust::raw_pointer_cast(old_of_new.data()), from_rows, to_rows, n_markets});
   v.swap(moved);
 }
+
+// Refilling the pool in place (Impl::refill_market_rows). MarkHeldRows frees
+// the rows of firms dead before `year` and flags the rows kept (held[row] = 1;
+// the exclusive scan of the flags then counts the held rows below each row).
+struct MarkHeldRows {
+  FirmStateView s;
+  int year;
+  std::int64_t* held;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    if (KeepsRow{s, year}(i))
+      held[s.market_row[i]] = 1;
+    else if (s.market_row[i] >= 0)
+      s.market_row[i] = kNoMarketRow;
+  }
+};
+
+// The free rows below `kept`, in order: hole h is row hole_at[h]. below: the
+// exclusive scan of the held flags, so row p is free iff below[p + 1] == below[p].
+struct ListHoles {
+  const std::int64_t* below;
+  std::int64_t* hole_at;
+  FIRMSIM_HD void operator()(std::int64_t p) const {
+    if (below[p + 1] == below[p]) hole_at[p - below[p]] = p;
+  }
+};
+
+// A firm holding a row at or above `kept` moves it into a hole: the k-th such
+// row (in row order) into the k-th hole. Sources and holes are disjoint.
+struct MoveIntoHole {
+  FirmStateView s;
+  int n_markets;
+  std::int64_t kept;
+  const std::int64_t* below;
+  const std::int64_t* hole_at;
+  FIRMSIM_HD void operator()(std::int64_t i) const {
+    const std::int64_t row = s.market_row[i];
+    if (row < kept) return;
+    const std::int64_t hole = hole_at[below[row] - below[kept]];
+    for (int m = 0; m < n_markets; ++m) {
+      const std::int64_t from = s.cell(m, row), to = s.cell(m, hole);
+#define FIRMSIM_MOVE_CELL(type, name, extent) FIRMSIM_ONE_PER_MARKET_##extent(s.name[to] = s.name[from];)
+      FIRMSIM_FIRM_STATE(FIRMSIM_MOVE_CELL)
+#undef FIRMSIM_MOVE_CELL
+    }
+    s.market_row[i] = static_cast<std::int32_t>(hole);
+  }
+};
 
 // One peer slot of a firm: same industry with the given probability
 // (always for program slots), then a uniform pick that skips the firm itself
@@ -484,26 +533,51 @@ struct Engine::Impl {
     rows_taken.assign(1, kept);
   }
 
+  // Frees the rows of firms dead before `year` and moves the rows held at or
+  // above the number kept into the freed rows below it, in place: the held
+  // rows are then 0..kept-1, in no set order, and only the moved rows are
+  // touched. (A new layout, compact_market_rows, writes the whole pool into
+  // fresh memory, whose first touch costs more than the copy on a CPU.)
+  void refill_market_rows(int year) {
+    thrust::device_vector<std::int64_t> below(static_cast<std::size_t>(market_rows) + 1, 0);
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
+                     MarkHeldRows{view, year, raw(below)});
+    thrust::exclusive_scan(below.begin(), below.end(), below.begin());
+    const std::int64_t kept = below[market_rows];
+    const std::int64_t moves = kept - below[kept];
+    if (moves > 0) {
+      thrust::device_vector<std::int64_t> hole_at(static_cast<std::size_t>(moves));
+      thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(kept),
+                       ListHoles{raw(below), raw(hole_at)});
+      thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n),
+                       MoveIntoHole{view, n_markets, kept, raw(below), raw(hole_at)});
+    }
+    rows_taken.assign(1, kept);
+  }
+
   // Room for the year's new rows: when a quarter of the pool is no longer
-  // free, the dead firms' rows are freed and the pool grows to half again
-  // what is kept.
+  // free, the dead firms' rows are freed in place; if it is still three
+  // quarters held, it grows to twice what is kept, so that growing (a new
+  // layout) is rare.
   void prepare_market_rows(int year) {
     if (rows_handed_out() * 4 < market_rows * 3) return;
-    compact_market_rows(year, [&](std::int64_t kept) { return std::max(market_rows, kept + kept / 2 + spare_rows()); });
+    refill_market_rows(year);
+    if (rows_handed_out() * 4 < market_rows * 3) return;
+    compact_market_rows(year, [&](std::int64_t kept) { return std::max(market_rows, 2 * kept + spare_rows()); });
   }
 
   // The fewest free rows a grown pool has.
   std::int64_t spare_rows() const { return std::min<std::int64_t>(1024, n / 16 + 1); }
 
-  // After a pass: if some firms found the pool full, grows it by at least
-  // their number and says so (they then run their pass again).
+  // After a pass: if some firms found the pool full, grows it to twice what
+  // is kept, or by their number if more, and says so (they run their pass again).
   bool grow_for_waiting_firms(int year) {
     const std::int64_t taken = rows_handed_out();
     if (taken <= market_rows) return false;
     ++passes_run_again;
     const std::int64_t waiting = taken - market_rows;
     compact_market_rows(year, [&](std::int64_t kept) {
-      return std::max(market_rows, kept + std::max(kept / 2, waiting) + spare_rows());
+      return std::max(market_rows, kept + std::max(kept, waiting) + spare_rows());
     });
     return true;
   }
