@@ -26,6 +26,38 @@ struct Row {
   double step_seconds, copy_seconds, firm_market_years_per_second, bytes_per_firm, alive_share;
 };
 
+// Steps years first..first+years-1, timing each step alone; firm-years
+// counts only firms alive at the start of a year (only those are worked on).
+struct Timed {
+  double firm_years = 0, seconds = 0;
+};
+
+Timed time_steps(Engine& engine, const Config& c, int first, int years) {
+  firmsim::YearRecord record;
+  engine.record_year(record, firmsim::StateSelection{});  // only who is alive
+  Timed t;
+  for (int y = first; y < first + years; ++y) {
+    for (auto a : record.alive) t.firm_years += a;
+    const firmsim::YearWorld world = firmsim::year_world(c, y);
+    engine.synchronize();
+    const auto start = std::chrono::steady_clock::now();
+    engine.step(y, world);
+    engine.synchronize();
+    t.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    engine.record_year(record, firmsim::StateSelection{});
+  }
+  return t;
+}
+
+Row row_of(const Engine& engine, const Config& c, long long firms, int years, const Timed& t) {
+  return Row{firms,
+             t.seconds / years,
+             engine.time_state_copy(3),
+             t.firm_years * static_cast<double>(c.markets.size()) / t.seconds,
+             static_cast<double>(engine.state_bytes()) / firms,
+             t.firm_years / years / firms};
+}
+
 Row measure(const Config& base, long long firms, int years, int warm_up = 0) {
   Config c = base;
   c.run.firms = firms;
@@ -41,26 +73,27 @@ Row measure(const Config& base, long long firms, int years, int warm_up = 0) {
   Engine engine(setup);
   engine.step(2000, firmsim::year_world(c, 2000));                                         // births; not timed
   for (int y = 2001; y <= 2000 + warm_up; ++y) engine.step(y, firmsim::year_world(c, y));  // exporters appear
-  firmsim::YearRecord record;
-  engine.record_year(record, firmsim::StateSelection{});  // only who is alive
-  // Only firms alive at the start of a year are worked on: count those.
-  double firm_years = 0, seconds = 0;
-  for (int y = 2001 + warm_up; y <= 2000 + warm_up + years; ++y) {
-    long long alive = 0;
-    for (auto a : record.alive) alive += a;
-    firm_years += static_cast<double>(alive);
-    const firmsim::YearWorld world = firmsim::year_world(c, y);
-    engine.synchronize();
-    const auto start = std::chrono::steady_clock::now();
-    engine.step(y, world);
-    engine.synchronize();
-    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    engine.record_year(record, firmsim::StateSelection{});  // only who is alive
-  }
-  const double step = seconds / years;
-  const double copy = engine.time_state_copy(3);
-  const double fmy = firm_years * static_cast<double>(c.markets.size()) / seconds;
-  return Row{firms, step, copy, fmy, static_cast<double>(engine.state_bytes()) / firms, firm_years / years / firms};
+  return row_of(engine, c, firms, years, time_steps(engine, c, 2001 + warm_up, years));
+}
+
+// The same in the default world's own history: firms founded from
+// run.burn_in_start on as the config has it, so the timed years (2001-2004)
+// hold old and young firms, exporters and the dead, as a calibration
+// evaluation's recorded years do. Also the pool of market rows at the end.
+struct HistoryRow {
+  Row row;
+  std::int64_t market_rows, rows_held;
+};
+
+HistoryRow measure_history(const Config& base, long long firms) {
+  Config c = base;
+  c.run.firms = firms;
+  c.run.replicates = 1;
+  Engine engine(firmsim::engine_setup(c));
+  for (int y = c.run.burn_in_start; y <= 2000; ++y) engine.step(y, firmsim::year_world(c, y));
+  const int years = 4;
+  const Row row = row_of(engine, c, firms, years, time_steps(engine, c, 2001, years));
+  return HistoryRow{row, engine.market_rows(), engine.market_rows_held()};
 }
 
 // Every firm interaction (issue 9) on or off, at the config's strengths
@@ -130,10 +163,25 @@ int main(int argc, char** argv) {
                 on.step_seconds / off.step_seconds, on.bytes_per_firm);
     std::fflush(stdout);
   }
+  // The default world's history: the figures issue 18's targets are about.
+  std::printf("\nthe default world's own history (founded from %d on, steps %d-2000 untimed), steps 2001-2004:\n",
+              config.run.burn_in_start, config.run.burn_in_start);
+  std::printf("%10s %10s %10s %12s %10s %14s %11s %7s %12s %12s\n", "firms", "step (s)", "x memcpy", "state copy",
+              "step/copy", "firm-mkt-yr/s", "bytes/firm", "alive", "market rows", "rows held");
+  for (long long n : sizes) {
+    const HistoryRow h = measure_history(config, n);
+    const Row& r = h.row;
+    std::printf("%10lld %10.4f %9.2fx %11.4fs %9.1fx %14.3e %11.0f %6.0f%% %12lld %12lld\n", r.firms, r.step_seconds,
+                r.step_seconds / yardstick, r.copy_seconds, r.step_seconds / r.copy_seconds,
+                r.firm_market_years_per_second, r.bytes_per_firm, 100.0 * r.alive_share,
+                static_cast<long long>(h.market_rows), static_cast<long long>(h.rows_held));
+    std::fflush(stdout);
+  }
   std::printf(
       "firm-mkt-yr/s counts firms alive at the start of each timed year x markets;\n"
       "x memcpy = one yearly step / the yardstick memcpy above (the same for every population);\n"
       "state copy = a plain memcpy of this population's state (cudaMemcpy on a GPU); step/copy = 1 is memory-bound;\n"
-      "alive = mean share of the population alive at the start of the timed years\n");
+      "alive = mean share of the population alive at the start of the timed years;\n"
+      "market rows = the pool of per-market state (64 markets a row) after the timed years, rows held = by firms now\n");
   return 0;
 }
