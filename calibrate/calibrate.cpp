@@ -170,8 +170,8 @@ void measure_noise(const CalibrationOptions& o, EvaluatorSetup& setup, std::ostr
   noisy.base.run.replicates = o.noise_replicates;
   os << "calibrate: the moments' simulation noise from " << o.noise_replicates
      << " replicates at the start point\n" << std::flush;
-  const std::vector<double> noise =
-      variance_across_replicates(Evaluator(noisy).moments_by_replicate(start_values(setup.parameters)));
+  setup.weighting.simulation_draws = Evaluator(noisy).moments_by_replicate(start_values(setup.parameters));
+  const std::vector<double> noise = variance_across_replicates(setup.weighting.simulation_draws);
   setup.weighting.simulation_variance = noise;
   std::ostringstream csv;
   csv << std::setprecision(10) << "moment,group,published,data_sd,simulation_sd,variance_ratio\n";
@@ -298,6 +298,7 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   os << "calibrate: standard errors and identification (" << 2 * setup.parameters.size()
      << " evaluations around the optimum)\n";
   report.inference = infer(evaluator, report.search.best_theta);
+  report.noise_draws = static_cast<int>(setup.weighting.simulation_draws.size());
   report.start_point = evaluator.evaluate_one(report.search.start_theta, "start");
   report.best_point = evaluator.evaluate_one(report.search.best_theta, "local");
   os << "calibrate: every table at the start and at the optimum (the untargeted moments)\n";

@@ -134,11 +134,12 @@ std::vector<Evaluation> from_bytes(const std::string& in) {
 Evaluator::Evaluator(EvaluatorSetup setup, std::shared_ptr<EvaluationLog> log)
     : setup_(std::move(setup)), log_(std::move(log)) {
   weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, setup_.weighting);
-  Weighting sampling;  // efficient, with the simulation noise where it was measured
-  sampling.noise_replicates = setup_.weighting.noise_replicates;
-  sampling.simulation_variance = setup_.weighting.simulation_variance;
-  sampling.simulated_targets = setup_.weighting.simulated_targets;
-  sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, sampling);
+  // Efficient, with the simulation noise where it was measured.
+  sampling_.noise_replicates = setup_.weighting.noise_replicates;
+  sampling_.simulation_variance = setup_.weighting.simulation_variance;
+  sampling_.simulation_draws = setup_.weighting.simulation_draws;
+  sampling_.simulated_targets = setup_.weighting.simulated_targets;
+  sampling_weights_ = moment_weights(setup_.moments, setup_.base.run.replicates, sampling_);
   options_ = table_options(setup_.base);
   requests_ = table_requests(setup_.moments, options_);
   best_.objective = 1e301;

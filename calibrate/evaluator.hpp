@@ -61,6 +61,9 @@ class Evaluator {
   // errors, the J test and the fit report's intervals whatever the weighting.
   const std::vector<double>& weights() const { return weights_; }
   const std::vector<double>& sampling_weights() const { return sampling_weights_; }
+  // The efficient weighting's setting (with the measured noise and its draws):
+  // what the standard errors' Omega is made of.
+  const Weighting& sampling_weighting() const { return sampling_; }
   // Distinct candidates asked for in this run, whether simulated now or found
   // in the log: budgets and the best point depend on these only, so a resumed
   // run takes exactly the path of an uninterrupted one.
@@ -80,6 +83,7 @@ class Evaluator {
   EvaluatorSetup setup_;
   std::shared_ptr<EvaluationLog> log_;
   std::vector<double> weights_, sampling_weights_;
+  Weighting sampling_;
   // The tables the moments need, grouped by how they are measured: one
   // prepare_tables per group and replicate (seed 000's and seed 001's differ
   // in population and window).

@@ -76,16 +76,19 @@ Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, dou
   inf.se.assign(P, std::nan(""));
   inf.singular = free.empty();
   if (!free.empty()) {
-    Eigen::MatrixXd G(used.size(), free.size());
-    Eigen::VectorXd W(used.size()), omega(used.size());
+    // Omega: the covariance of (simulated - published) moments; diagonal
+    // unless the simulation noise was measured (difference_covariance).
+    const std::vector<std::vector<double>> full =
+        difference_covariance(ms, evaluator.setup().base.run.replicates, evaluator.sampling_weighting());
+    Eigen::MatrixXd G(used.size(), free.size()), omega(used.size(), used.size());
+    Eigen::VectorXd W(used.size());
     for (std::size_t r = 0; r < used.size(); ++r) {
       W(r) = w[used[r]];
-      omega(r) = 1.0 / efficient[used[r]];
+      for (std::size_t c = 0; c < used.size(); ++c) omega(r, c) = full[used[r]][used[c]];
       for (std::size_t c = 0; c < free.size(); ++c) G(r, c) = inf.jacobian[used[r]][free[c]];
     }
     const Eigen::MatrixXd bread = G.transpose() * W.asDiagonal() * G;
-    // Omega: the sampling variance of (simulated - published) moments.
-    const Eigen::MatrixXd meat = G.transpose() * W.asDiagonal() * omega.asDiagonal() * W.asDiagonal() * G;
+    const Eigen::MatrixXd meat = G.transpose() * W.asDiagonal() * omega * W.asDiagonal() * G;
     Eigen::JacobiSVD<Eigen::MatrixXd> svd(bread);
     const Eigen::VectorXd sv = svd.singularValues();
     const double smax = sv(0), smin = sv(sv.size() - 1);

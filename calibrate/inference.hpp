@@ -2,12 +2,14 @@
 //
 // G = d m / d u, the moments' Jacobian in the unit box, by central differences
 // with common random numbers (2P candidates in one batch; one-sided at a
-// bound). With W the diagonal weights and Omega = diag(var_k (1 + 1/R)) the
-// variance of (simulated - published) moments, the sandwich
+// bound). With W the diagonal weights and Omega the covariance of
+// (simulated - published) moments (diag(var_k (1 + 1/R)); with measured noise
+// its diagonal var_k + noise_k / R and, off the diagonal, the simulation
+// draws' covariance: difference_covariance in moments.hpp), the sandwich
 //   V(u) = (G'WG)^-1 G'W Omega W G (G'WG)^-1
-// (equal to (G'WG)^-1 under the efficient weighting, W = Omega^-1), and by
-// the delta method se(theta_p) = |d theta_p / d u_p| se(u_p).
-// J = sum_k (m_k - e_k)^2 / Omega_kk at the optimum, the objective under the
+// (equal to (G'WG)^-1 under the efficient weighting when Omega is diagonal),
+// and by the delta method se(theta_p) = |d theta_p / d u_p| se(u_p).
+// J = sum_k (m_k - e_k)^2 / Omega_kk at the optimum (Omega's diagonal), the objective under the
 // efficient weighting whatever weighting was optimized: chi-square with K - P
 // degrees of freedom under correct specification (over-identification test;
 // at an estimate made with other weights it is a diagnostic, not exact).

@@ -284,6 +284,44 @@ double difference_variance(const Moment& m, int replicates, const Weighting& w, 
   return target + noise / replicates;
 }
 
+namespace {
+
+// Sample covariance of moments j and k over the replicates that measure both
+// (0 where fewer than two do).
+double covariance_across_replicates(const std::vector<std::vector<double>>& by_replicate, std::size_t j,
+                                    std::size_t k) {
+  double sj = 0, sk = 0, sjk = 0;
+  int count = 0;
+  for (const auto& r : by_replicate)
+    if (std::isfinite(r[j]) && std::isfinite(r[k])) {
+      sj += r[j];
+      sk += r[k];
+      sjk += r[j] * r[k];
+      ++count;
+    }
+  if (count < 2) return 0;
+  return (sjk - sj * sk / count) / (count - 1);
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> difference_covariance(const std::vector<Moment>& moments, int replicates,
+                                                       const Weighting& w) {
+  const std::size_t K = moments.size();
+  std::vector<std::vector<double>> omega(K, std::vector<double>(K, 0.0));
+  const auto measured = [&](std::size_t k) {
+    return k < w.simulation_variance.size() && std::isfinite(w.simulation_variance[k]) && !w.simulation_draws.empty();
+  };
+  const double share = (w.simulated_targets ? 1.0 : 0.0) + 1.0 / replicates;
+  for (std::size_t j = 0; j < K; ++j) {
+    omega[j][j] = difference_variance(moments[j], replicates, w, j);
+    if (!measured(j)) continue;
+    for (std::size_t k = 0; k < K; ++k)
+      if (k != j && measured(k)) omega[j][k] = share * covariance_across_replicates(w.simulation_draws, j, k);
+  }
+  return omega;
+}
+
 std::vector<double> variance_across_replicates(const std::vector<std::vector<double>>& by_replicate) {
   const std::size_t n = by_replicate.empty() ? 0 : by_replicate.front().size();
   std::vector<double> out(n, std::numeric_limits<double>::quiet_NaN());

@@ -84,6 +84,9 @@ struct Weighting {
   // not be measured (NaN) keeps the data-based assumption.
   int noise_replicates = 0;
   std::vector<double> simulation_variance;
+  // The one-replicate moments behind it, [replicate][moment]: their
+  // covariance enters the standard errors (difference_covariance).
+  std::vector<std::vector<double>> simulation_draws;
   // The targets are themselves one simulated draw of the model (a recovery
   // experiment): their error is the measured simulation noise where it
   // exceeds their stated sampling variance, which a fat-tailed panel
@@ -101,6 +104,14 @@ std::vector<double> moment_weights(const std::vector<Moment>& moments, int repli
 // k: the data's variance plus the simulation's (measured, or assumed equal);
 // for simulated targets, max(noise_k, var_k) + noise_k / R where measured.
 double difference_variance(const Moment& m, int replicates, const Weighting& w, std::size_t k);
+// The covariance of (simulated mean over R replicates - published) across
+// moments, K x K: the diagonal is difference_variance; where the noise was
+// measured, the off-diagonal is the simulation draws' covariance times the
+// share of the simulation in the diagonal (1/R, or 1 + 1/R for simulated
+// targets). One draw moves many moments together (a giant firm moves every
+// large-firm cell; shares sum to one), and a diagonal Omega ignores it.
+std::vector<std::vector<double>> difference_covariance(const std::vector<Moment>& moments, int replicates,
+                                                       const Weighting& w);
 // The variance across replicates of each moment (NaN where fewer than two
 // replicates measure it), from moments[replicate][moment].
 std::vector<double> variance_across_replicates(const std::vector<std::vector<double>>& by_replicate);

@@ -184,7 +184,12 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
      << num(r.search.start_objective) << ", optimum " << num(r.search.best_objective) << ".\n\n## Estimates\n\n";
   parameter_table(md, ps, r);
   md << "\nStandard errors: the MSM sandwich with a numerical Jacobian (central differences, common random numbers)"
-        " and the (1 + 1/R) simulation correction.";
+        " and the (1 + 1/R) simulation correction";
+  if (!r.noise_draws)
+    md << ".";
+  else
+    md << "; Omega carries the covariance of the moments' simulation draws across the " << r.noise_draws
+       << " replicates of the noise measurement.";
   if (r.inference.singular)
     md << " **G'WG is singular even without the parameters that are not pinned down: no standard errors.**";
   md << "\n\nJ statistic (over-identification, under the efficient weighting whatever the objective's): "

@@ -24,6 +24,7 @@ struct FitReport {
   est::Comparison start, optimum;  // every table at the start and at the optimum
   double seconds = 0;
   int simulated = 0, from_log = 0;
+  int noise_draws = 0;  // replicates whose draws' covariance is in Omega (0: Omega diagonal)
 };
 
 // The overlay that sets the estimates (YAML emitter, nested by key).

@@ -173,6 +173,29 @@ TEST(Moments, MeasuredSimulationNoiseWeighting) {
   EXPECT_EQ(describe(simulated), "efficient + noise of 3 replicates, targets simulated");
 }
 
+// The standard errors' Omega: the diagonal is each moment's difference
+// variance; measured moments also covary as their simulation draws do (times
+// 1/R, or 1 + 1/R when the targets are simulated too); unmeasured ones not.
+TEST(Moments, DifferenceCovarianceCarriesTheDrawsCovariance) {
+  const auto m = moments("  - {table: table_16, rows: [BG, BI, TI], column: exit rate, weight: {relative: 0.1}}\n");
+  ASSERT_EQ(m.size(), 3u);
+  const std::vector<std::vector<double>> draws = {{1.0, 2.0, std::nan("")}, {3.0, 6.0, 2.0}, {2.0, 4.0, std::nan("")}};
+  Weighting w = parse_weighting("efficient", 0.1);
+  w.noise_replicates = 3;
+  w.simulation_draws = draws;
+  w.simulation_variance = variance_across_replicates(draws);  // 1, 4, unknown; the first two covary by 2
+  const auto omega = difference_covariance(m, 4, w);
+  for (std::size_t k = 0; k < 3; ++k) EXPECT_DOUBLE_EQ(omega[k][k], difference_variance(m[k], 4, w, k)) << k;
+  EXPECT_DOUBLE_EQ(omega[0][1], 2.0 / 4);
+  EXPECT_DOUBLE_EQ(omega[1][0], 2.0 / 4);
+  EXPECT_EQ(omega[0][2], 0.0);
+  EXPECT_EQ(omega[2][1], 0.0);
+  w.simulated_targets = true;
+  EXPECT_DOUBLE_EQ(difference_covariance(m, 4, w)[0][1], 2.0 * 1.25);
+  w.simulation_draws.clear();  // noise without its draws: diagonal, as before
+  EXPECT_EQ(difference_covariance(m, 4, w)[0][1], 0.0);
+}
+
 TEST(Moments, UnknownCellsAreLocatedErrors) {
   EXPECT_THROW(moments("  - {table: table_99, row: BG, column: total, weight: se}\n"), InputError);
   EXPECT_THROW(moments("  - {table: table_06, row: XX, column: total, weight: binomial}\n"), InputError);
