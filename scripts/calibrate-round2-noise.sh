@@ -22,6 +22,10 @@
 #                   honest then? (program $program_se, which has the flag and
 #                   simulates the same panels: its score of start-near matches
 #                   recovery-near's logged start moment for moment)
+#   recovery-near-cov the same with the noise measured over 16 replicates and
+#                   their covariance in the standard errors' Omega (program
+#                   $program_cov, build-round2d/): do the standard errors
+#                   cover the truth once correlated draw noise is counted?
 # Hours of 2-core time: run it in the background and let it go on from
 # session to session,
 #   nohup nice -n 5 bash scripts/calibrate-round2-noise.sh >> docs/calibration/round2/noise-job.log 2>&1 &
@@ -39,8 +43,9 @@ cd "$(dirname "$0")/.."
 model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
 program="${FIRMSIM_ROUND2B_PROGRAM:-d43af37}"
 program_se="${FIRMSIM_ROUND2C_PROGRAM:-30c63c5}"
+program_cov="${FIRMSIM_ROUND2D_PROGRAM:-bea941a}"
 top="${FIRMSIM_ROUND2_OUT:-docs/calibration/round2}"
-runs=(recovery-noise polish-1-noise recovery-near recovery-near-se)
+runs=(recovery-noise polish-1-noise recovery-near recovery-near-se recovery-near-cov)
 
 if [ "${1:-}" = --status ]; then
   for run in "${runs[@]}"; do
@@ -64,7 +69,7 @@ calibrate() {  # calibrate RUN EVALUATIONS SEARCH_SEED [options]
     --scenario "$pinned/scenarios/network.yaml" \
     --moments "$pinned/configs/calibration/belgium_moments.yaml" \
     --parameters "$pinned/configs/calibration/belgium_parameters.yaml" \
-    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" --noise-replicates 8 "$@"
+    --evaluations "$evaluations" --batch 4 --search-seed "$search_seed" --noise-replicates "${noise_replicates:-8}" "$@"
 }
 
 rec="$top/recovery"
@@ -77,8 +82,14 @@ if ! done_run recovery-noise || ! done_run polish-1-noise || ! done_run recovery
   calibrate recovery-near 300 6 --scenario "$pinned/$top/start-1.yaml" --scenario "$top/start-near.yaml" \
     --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
 fi
-pinned_firmsim "$program_se" build-round2c
-calibrate recovery-near-se 40 7 --simulated-targets --scenario "$pinned/$top/start-1.yaml" \
-  --scenario "$top/recovery-near/calibrated.yaml" \
+if ! done_run recovery-near-se; then
+  pinned_firmsim "$program_se" build-round2c
+  calibrate recovery-near-se 40 7 --simulated-targets --scenario "$pinned/$top/start-1.yaml" \
+    --scenario "$top/recovery-near/calibrated.yaml" \
+    --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
+fi
+pinned_firmsim "$program_cov" build-round2d
+noise_replicates=16 calibrate recovery-near-cov 8 8 --simulated-targets \
+  --scenario "$pinned/$top/start-1.yaml" --scenario "$top/recovery-near/calibrated.yaml" \
   --targets "$rec/targets_s000.yaml" --targets "$rec/targets_s001.yaml"
 bash "$0" --status
