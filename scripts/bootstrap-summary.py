@@ -1,0 +1,61 @@
+#!/usr/bin/env python3
+"""The parametric bootstrap's verdict on the standard errors (issue 17).
+
+    python3 scripts/bootstrap-summary.py TRUTH.yaml FIT.md [FIT.md ...]
+
+Each FIT.md is one bootstrap replicate's `firmsim calibrate` report: the same
+truth, estimated on targets and with candidates drawn at other seeds
+(scripts/bootstrap-round2.sh). Prints per parameter the truth, the mean and
+the sd of the estimates, the mean reported s.e., their ratio (sd / s.e.:
+above 1, the reported standard errors are too small) and how many replicates
+have the truth within 1.96 reported s.e.; missing files are skipped.
+"""
+import importlib.util
+import os
+import statistics
+import sys
+
+import yaml
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+spec = importlib.util.spec_from_file_location("recovery_table", os.path.join(HERE, "recovery-table.py"))
+recovery_table = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(recovery_table)
+
+
+def number(text):
+    try:
+        return float(text)
+    except ValueError:  # "not identified"
+        return None
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    model = yaml.safe_load(open(sys.argv[1]))["model"]
+    truth = {f"{section}.{name}": v for section, d in model.items() for name, v in d.items()}
+    fits = [recovery_table.estimates(p) for p in sys.argv[2:] if os.path.exists(p)]
+    if not fits:
+        sys.exit("bootstrap-summary: no finished replicate (no fit.md yet)")
+    print(f"{len(fits)} replicate(s)\n")
+    print("| parameter | truth | mean estimate | sd of estimates | mean s.e. | sd / s.e. | truth within 1.96 s.e. |")
+    print("|---|---|---|---|---|---|---|")
+    inside = counted = 0
+    for key in fits[0]:
+        values = [f[key][1] for f in fits if key in f]
+        ses = [number(f[key][2]) for f in fits if key in f]
+        hits = [abs(v - truth[key]) <= 1.96 * s for v, s in zip(values, ses) if s is not None]
+        inside += sum(hits)
+        counted += len(hits)
+        sd = statistics.stdev(values) if len(values) > 1 else float("nan")
+        known = [s for s in ses if s is not None]
+        mean_se = statistics.mean(known) if known else float("nan")
+        ratio = sd / mean_se if known and mean_se > 0 else float("nan")
+        print(f"| `{key}` | {truth[key]:.4g} | {statistics.mean(values):.4g} | {sd:.3g} | {mean_se:.3g} | "
+              f"{ratio:.2f} | {sum(hits)} of {len(hits)} |")
+    print(f"\n{inside} of {counted} (replicate, parameter) pairs with the truth within 1.96 s.e.")
+
+
+if __name__ == "__main__":
+    main()
