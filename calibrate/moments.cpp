@@ -287,20 +287,24 @@ double difference_variance(const Moment& m, int replicates, const Weighting& w, 
 namespace {
 
 // Sample covariance of moments j and k over the replicates that measure both
-// (0 where fewer than two do).
+// (0 where fewer than two do); two passes, as variance_across_replicates, so
+// that the off-diagonal is computed the way the diagonal is.
 double covariance_across_replicates(const std::vector<std::vector<double>>& by_replicate, std::size_t j,
                                     std::size_t k) {
-  double sj = 0, sk = 0, sjk = 0;
+  double sj = 0, sk = 0;
   int count = 0;
   for (const auto& r : by_replicate)
     if (std::isfinite(r[j]) && std::isfinite(r[k])) {
       sj += r[j];
       sk += r[k];
-      sjk += r[j] * r[k];
       ++count;
     }
   if (count < 2) return 0;
-  return (sjk - sj * sk / count) / (count - 1);
+  const double mj = sj / count, mk = sk / count;
+  double sjk = 0;
+  for (const auto& r : by_replicate)
+    if (std::isfinite(r[j]) && std::isfinite(r[k])) sjk += (r[j] - mj) * (r[k] - mk);
+  return sjk / (count - 1);
 }
 
 }  // namespace
