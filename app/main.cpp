@@ -103,6 +103,14 @@ int main(int argc, char** argv) {
   calibrate_cmd->add_flag("--score", calibrate.score,
                           "Only score the start point (config and scenarios) against the moments: DIR/score.csv, no "
                           "search");
+  calibrate_cmd->add_option("--swarm-share", calibrate.swarm_share,
+                            "Share of the budget for the particle swarm; 0: none, the local search starts at the "
+                            "start point (e.g. a recovery from a near start)")
+      ->default_val(0.7);
+  calibrate_cmd->add_option("--local-search", calibrate.local_search,
+                            "The local stage: subplex (derivative-free, one candidate at a time) or gauss-newton "
+                            "(a Jacobian of the moments and damped steps, each a batch)")
+      ->default_val("subplex");
   calibrate_cmd->add_option("--promote", calibrate.promote,
                             "Best screened candidates evaluated at full size before the polish (default: 2 x --batch)");
 

@@ -56,6 +56,13 @@ void check_options(const CalibrationOptions& o) {
   if (o.simulated_targets && o.noise_replicates == 0)
     throw InputError("command line", 0, "--simulated-targets",
                      "needs --noise-replicates: the targets' error is the measured simulation noise");
+  if (!(o.swarm_share >= 0 && o.swarm_share <= 1))
+    throw InputError("command line", 0, "--swarm-share", "must be between 0 and 1");
+  if (o.local_search != "subplex" && o.local_search != "gauss-newton")
+    throw InputError("command line", 0, "--local-search",
+                     "is '" + o.local_search + "'; expected subplex or gauss-newton");
+  if (o.screen_firms && o.swarm_share == 0)
+    throw InputError("command line", 0, "--swarm-share", "0 leaves --screen-firms nothing to screen");
   if (!o.screen_firms && (o.screen_evaluations > 0 || o.promote > 0))
     throw InputError("command line", 0, o.promote > 0 ? "--promote" : "--screen-evaluations",
                      "only means something with --screen-firms");
@@ -281,6 +288,8 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   settings.evaluations = o.evaluations;
   settings.swarm = o.batch;
   settings.seed = o.search_seed;
+  settings.global_share = o.swarm_share;
+  settings.local = o.local_search == "gauss-newton" ? LocalSearch::gauss_newton : LocalSearch::subplex;
   std::optional<Evaluator> screen;
   if (small) {
     screen.emplace(*small, screening_log);

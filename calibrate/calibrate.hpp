@@ -45,6 +45,10 @@ struct CalibrationOptions {
   // moment's simulated value, weight and share of the objective.
   bool score = false;
   unsigned search_seed = 1;  // the optimizers' seed
+  // The search: the swarm's share of the budget (0: none, the local stage
+  // starts at the start point) and the local stage, subplex or gauss-newton.
+  double swarm_share = 0.7;
+  std::string local_search = "subplex";
   std::string command;       // as typed, for the report
 };
 

@@ -1,5 +1,8 @@
 #include "calibrate/optimizer.hpp"
 
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
 #include <nlopt.hpp>
 #include <pagmo/algorithms/pso_gen.hpp>
 #include <pagmo/batch_evaluators/member_bfe.hpp>
@@ -80,6 +83,112 @@ std::vector<double> polish(Evaluator& evaluator, const SearchSettings& s, std::v
   return u;
 }
 
+// Gauss-Newton with Levenberg-Marquardt damping. The objective is a sum of
+// squares, q(u) = sum_k r_k(u)^2 with r_k = sqrt(w_k) (m_k(u) - m*_k), so a
+// Jacobian of the moments (P candidates, one-sided steps of kGaussNewtonStep
+// in the unit box, a batch) gives the whole local quadratic model that
+// subplex must discover one candidate at a time. Each iteration then tries
+// four damping levels at once (a batch), takes the best if it improves, and
+// damps harder if none does. The candidates are projected into the box.
+constexpr double kGaussNewtonStep = 0.02;
+constexpr int kDampingTrials = 4;  // damping lambda x 0.1, 1, 10, 100
+constexpr int kFailedRoundsToStop = 2;
+
+struct Residuals {
+  Eigen::VectorXd r;  // sqrt(w) (m - m*); 0 where the moment is missing
+  double objective = 0;
+};
+
+Residuals residuals(const Evaluator& evaluator, const Evaluation& e) {
+  const std::vector<Moment>& ms = evaluator.setup().moments;
+  Residuals out{Eigen::VectorXd::Zero(static_cast<Eigen::Index>(ms.size())), e.objective};
+  for (std::size_t k = 0; k < ms.size(); ++k) {
+    const double d = std::sqrt(evaluator.weights()[k]) * (e.moments[k] - ms[k].empirical);
+    if (std::isfinite(d)) out.r(static_cast<Eigen::Index>(k)) = d;
+  }
+  return out;
+}
+
+// d r / d u by one-sided differences, away from a bound; a moment missing at
+// a probe gives that entry 0.
+Eigen::MatrixXd residual_jacobian(Evaluator& evaluator, const std::vector<double>& u, const Residuals& at) {
+  const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  std::vector<std::vector<double>> thetas;
+  std::vector<double> h(ps.size());
+  for (std::size_t p = 0; p < ps.size(); ++p) {
+    h[p] = u[p] + kGaussNewtonStep <= 1.0 ? kGaussNewtonStep : -kGaussNewtonStep;
+    std::vector<double> probe = u;
+    probe[p] += h[p];
+    thetas.push_back(from_unit(ps, probe));
+  }
+  const std::vector<Evaluation> e = evaluator.evaluate(thetas, "gauss-newton-jacobian");
+  Eigen::MatrixXd J(at.r.size(), static_cast<Eigen::Index>(ps.size()));
+  for (std::size_t p = 0; p < ps.size(); ++p) {
+    const Residuals moved = residuals(evaluator, e[p]);
+    for (Eigen::Index k = 0; k < at.r.size(); ++k) {
+      const double d = (moved.r(k) - at.r(k)) / h[p];
+      J(k, static_cast<Eigen::Index>(p)) = std::isfinite(d) ? d : 0.0;
+    }
+  }
+  return J;
+}
+
+// The damped step (J'J + lambda D) delta = -J'r, D the diagonal of J'J with
+// a floor so that a parameter no moment moves stays put.
+std::vector<double> damped_step(const Eigen::MatrixXd& J, const Eigen::VectorXd& r, double lambda,
+                                const std::vector<double>& u) {
+  const Eigen::MatrixXd JtJ = J.transpose() * J;
+  Eigen::VectorXd D = JtJ.diagonal();
+  const double floor = std::max(1e-12, 1e-9 * D.maxCoeff());
+  for (Eigen::Index p = 0; p < D.size(); ++p) D(p) = std::max(D(p), floor);
+  Eigen::MatrixXd A = JtJ;
+  A.diagonal() += lambda * D;
+  const Eigen::VectorXd delta = A.ldlt().solve(-J.transpose() * r);
+  std::vector<double> next = u;
+  for (std::size_t p = 0; p < u.size(); ++p) {
+    const double d = delta(static_cast<Eigen::Index>(p));
+    next[p] = std::clamp(u[p] + (std::isfinite(d) ? d : 0.0), 0.0, 1.0);
+  }
+  return next;
+}
+
+// From an evaluated point, whose moments give the first residuals; a copy,
+// since the evaluator's best point moves as the search goes.
+void gauss_newton(Evaluator& evaluator, const Evaluation from, int budget) {
+  const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  const int P = static_cast<int>(ps.size());
+  const int end = evaluator.total() + budget;
+  std::vector<double> u = to_unit(ps, from.theta);
+  Residuals at = residuals(evaluator, from);
+  double lambda = 0.01;
+  while (evaluator.total() + P + kDampingTrials <= end) {
+    const Eigen::MatrixXd J = residual_jacobian(evaluator, u, at);
+    bool improved = false;
+    for (int round = 0; round < kFailedRoundsToStop && !improved && evaluator.total() + kDampingTrials <= end;
+         ++round) {
+      std::vector<std::vector<double>> us, thetas;
+      for (int t = 0; t < kDampingTrials; ++t) {
+        us.push_back(damped_step(J, at.r, lambda * std::pow(10.0, t - 1), u));
+        thetas.push_back(from_unit(ps, us.back()));
+      }
+      const std::vector<Evaluation> e = evaluator.evaluate(thetas, "gauss-newton");
+      const auto best = std::min_element(e.begin(), e.end(), [](const Evaluation& a, const Evaluation& b) {
+        return a.objective < b.objective;
+      });
+      if (best->objective < at.objective) {
+        const int t = static_cast<int>(best - e.begin());
+        lambda = std::max(1e-6, lambda * std::pow(10.0, t - 1) / 3.0);
+        u = us[static_cast<std::size_t>(t)];
+        at = residuals(evaluator, *best);
+        improved = true;
+      } else {
+        lambda *= std::pow(10.0, kDampingTrials - 1);  // the next trials start where these ended
+      }
+    }
+    if (!improved) return;  // no damping level improves: a (local) optimum at this step size
+  }
+}
+
 // The particle swarm over the box, `budget` evaluations in generations of
 // s.swarm (one batch each).
 void swarm_search(Evaluator& evaluator, const SearchSettings& s, int budget) {
@@ -112,7 +221,9 @@ SearchResult search(Evaluator& evaluator, const SearchSettings& s, Evaluator* sc
   Evaluator& global = screen ? *screen : evaluator;
   const int global_budget =
       screen ? std::max(s.swarm, s.screen_evaluations) : std::max(s.swarm, static_cast<int>(s.evaluations * s.global_share));
-  swarm_search(global, s, global_budget);
+  result.swarm = s.global_share > 0 || screen;
+  result.local = s.local;
+  if (result.swarm) swarm_search(global, s, global_budget);
   if (screen) {
     result.screened = screen->total();
     result.promoted = promote(evaluator, *screen, s.promote);
@@ -121,7 +232,10 @@ SearchResult search(Evaluator& evaluator, const SearchSettings& s, Evaluator* sc
 
   const std::vector<double> best_global = evaluator.best()->theta;
   const int local_budget = s.evaluations - evaluator.total();
-  polish(evaluator, s, to_unit(ps, best_global), local_budget);
+  if (s.local == LocalSearch::gauss_newton)
+    gauss_newton(evaluator, *evaluator.best(), local_budget);
+  else
+    polish(evaluator, s, to_unit(ps, best_global), local_budget);
   result.local_evaluations = evaluator.total() - result.global_evaluations;
   result.best_theta = evaluator.best()->theta;
   result.best_objective = evaluator.best()->objective;

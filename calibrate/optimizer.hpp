@@ -20,9 +20,15 @@
 
 namespace firmsim::cal {
 
+// The local stage: subplex (NLopt, derivative-free, one candidate at a time)
+// or Gauss-Newton on the weighted moment residuals (a finite-difference
+// Jacobian and damped trial steps, each a batch; calibrate/README.md).
+enum class LocalSearch { subplex, gauss_newton };
+
 struct SearchSettings {
   int evaluations = 400;      // budget over both stages (start point included)
-  double global_share = 0.7;  // share of the budget for the swarm
+  double global_share = 0.7;  // share of the budget for the swarm; 0: none, the local stage starts at the start
+  LocalSearch local = LocalSearch::subplex;
   int swarm = 8;              // particles; each generation is one batch
   unsigned seed = 1;          // the optimizers' own seed (not the simulation's)
   double local_step = 0.05;   // the polish's initial step in the unit box
@@ -37,6 +43,8 @@ struct SearchResult {
   double start_objective = 0, best_objective = 0;
   int global_evaluations = 0, local_evaluations = 0;
   int screened = 0, promoted = 0;  // multi-fidelity: on the small world, then moved to full size
+  bool swarm = true;               // false: the local stage started at the start point
+  LocalSearch local = LocalSearch::subplex;
 };
 
 // `screen`, if given, evaluates the same candidates on a smaller world: the

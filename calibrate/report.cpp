@@ -173,6 +173,9 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
      << " (common random numbers for every candidate). " << ev.total() << " evaluations (" << r.simulated
      << " simulated in this session, " << r.from_log << " read from the log), " << num(r.seconds / 60.0, 3)
      << " minutes.";
+  md << " Search: " << (r.search.swarm ? "a particle swarm, then " : "from the start, ")
+     << (r.search.local == LocalSearch::gauss_newton ? "Gauss-Newton" : "subplex") << " (" << r.search.global_evaluations
+     << " + " << r.search.local_evaluations << " evaluations).";
   if (r.search.screened > 0)
     md << " Multi-fidelity: the swarm screened " << r.search.screened << " candidates on a smaller world "
        << "(`screening.csv`) and the best " << r.search.promoted
