@@ -12,23 +12,42 @@
 # error; compare it with the standard errors each fit.md reports
 # (`--summary`). Each replicate: 150 search evaluations, 8 noise replicates
 # (their covariance in Omega), simulated targets; about 30 minutes on 2 cores.
+# FIRMSIM_BOOTSTRAP_SEARCH picks the search (below).
 #
 # Hours of 2-core time: run it in the background, from session to session,
-#   nohup nice -n 5 bash scripts/bootstrap-round2.sh >> docs/calibration/round2/bootstrap/job.log 2>&1 &
+#   mkdir -p docs/calibration/round2/bootstrap-gn
+#   nohup nice -n 5 bash scripts/bootstrap-round2.sh >> docs/calibration/round2/bootstrap-gn/job.log 2>&1 &
 # The same command resumes it (a replicate with fit.md is done, one with
-# evaluations.csv resumes); commit docs/calibration/round2/bootstrap/ before a
-# session ends. `--status` prints where it stands, `--summary` the spread.
+# evaluations.csv resumes); commit docs/calibration/round2/bootstrap-gn/ before a
+# session ends. `--status` prints where it stands, `--summary` the spread;
+# `--score-points` scores the truth and the start under each finished
+# replicate's targets (done after each replicate since 2026-12-06).
 #
 # Pinned like the other round-two jobs (scripts/lib/pinned-firmsim.sh): the
-# program to bea941a (the first with the draws' covariance in Omega, built
-# into build-round2d/), the configs to round two's model commit.
+# program to the commit named below (built into build-round2e/ or
+# build-round2d/), the configs to round two's model commit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
-program="${FIRMSIM_ROUND2D_PROGRAM:-bea941a}"
 round2="docs/calibration/round2"
-top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap}"
 replicates="${FIRMSIM_BOOTSTRAP_REPLICATES:-4}"
+# The search each replicate runs. gauss-newton (the default since
+# 2026-12-06): no swarm, Gauss-Newton from the near start, program 0971b95,
+# results in bootstrap-gn/. swarm: the first version (swarm, then subplex,
+# program bea941a, bootstrap/), whose replicate b1 stopped at objective 446
+# where the truth scores 38: it measured the search, not the standard errors.
+search="${FIRMSIM_BOOTSTRAP_SEARCH:-gauss-newton}"
+case "$search" in
+  gauss-newton)
+    program="${FIRMSIM_ROUND2E_PROGRAM:-0971b95}" build_dir=build-round2e
+    top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap-gn}"
+    search_args() { echo --swarm-share 0 --local-search gauss-newton --evaluations "${FIRMSIM_BOOTSTRAP_EVALUATIONS:-150}"; } ;;
+  swarm)
+    program="${FIRMSIM_ROUND2D_PROGRAM:-bea941a}" build_dir=build-round2d
+    top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap}"
+    search_args() { echo --evaluations 150 --search-seed $((30 + $1)); } ;;
+  *) echo "bootstrap-round2: FIRMSIM_BOOTSTRAP_SEARCH is '$search'; expected gauss-newton or swarm" >&2; exit 2 ;;
+esac
 
 if [ "${1:-}" = --status ]; then
   for b in $(seq 1 "$replicates"); do
@@ -45,7 +64,7 @@ if [ "${1:-}" = --summary ]; then
 fi
 
 source scripts/lib/pinned-firmsim.sh
-pinned_firmsim "$program" build-round2d
+pinned_firmsim "$program" "$build_dir"
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$model" "$pinned" configs scenarios "$round2"/start-1.yaml
@@ -80,6 +99,35 @@ make_targets() {
   mv "$dir/targets_s001.yaml.tmp" "$dir/targets_s001.yaml"  # the marker that both are complete
 }
 
+# score_points DIR B: the objective of the truth and of the start under
+# replicate B's targets and calibration seed, with the same weighting (its
+# noise measured at the scored point) as DIR/objective-points.txt. An
+# estimate's objective below the truth's says the minimum is not at the
+# truth; above it, that the search stopped short.
+score_points() {
+  local dir="$1" b="$2" point scenario
+  [ -f "$dir/objective-points.txt" ] && return 0
+  : > "$dir/objective-points.txt.tmp"
+  for point in truth start; do
+    scenario="$round2/recovery/truth.yaml"
+    [ "$point" = start ] && scenario="$round2/start-near.yaml"
+    rm -rf "$pinned/score"
+    "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" "${common[@]}" --scenario "$scenario" \
+      --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" --seed $((20260101 + b)) \
+      --noise-replicates 8 --simulated-targets --score --out "$pinned/score" > "$dir/score-$point.log" 2>&1
+    echo "$point $(grep -o 'objective [0-9.]*' "$dir/score-$point.log" | head -1 | cut -d' ' -f2)" \
+      >> "$dir/objective-points.txt.tmp"
+  done
+  mv "$dir/objective-points.txt.tmp" "$dir/objective-points.txt"
+}
+
+if [ "${1:-}" = --score-points ]; then  # for replicates finished before this step existed
+  for b in $(seq 1 "$replicates"); do
+    [ -f "$top/b$b/fit.md" ] && score_points "$top/b$b" "$b"
+  done
+  exit 0
+fi
+
 for b in $(seq 1 "$replicates"); do
   dir="$top/b$b"
   mkdir -p "$dir"
@@ -93,7 +141,7 @@ for b in $(seq 1 "$replicates"); do
   resumable_calibration bootstrap "$dir" "$pinned_exe" "$pinned/configs/belgium.yaml" "${common[@]}" \
     --scenario "$round2/start-near.yaml" \
     --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
-    --seed $((20260101 + b)) --evaluations 150 --batch 4 --search-seed $((30 + b)) \
-    --noise-replicates 8 --simulated-targets
+    --seed $((20260101 + b)) --batch 4 $(search_args "$b") --noise-replicates 8 --simulated-targets
+  score_points "$dir" "$b"
 done
 bash "$0" --status

@@ -8,10 +8,13 @@ truth, estimated on targets and with candidates drawn at other seeds
 (scripts/bootstrap-round2.sh). Prints per parameter the truth, the mean and
 the sd of the estimates, the mean reported s.e., their ratio (sd / s.e.:
 above 1, the reported standard errors are too small) and how many replicates
-have the truth within 1.96 reported s.e.; missing files are skipped.
+have the truth within 1.96 reported s.e.; then each replicate's objective at
+its start, its estimate and the truth (objective-points.txt beside fit.md,
+from `bootstrap-round2.sh --score-points`); missing files are skipped.
 """
 import importlib.util
 import os
+import re
 import statistics
 import sys
 
@@ -55,6 +58,30 @@ def main():
         print(f"| `{key}` | {truth[key]:.4g} | {statistics.mean(values):.4g} | {sd:.3g} | {mean_se:.3g} | "
               f"{ratio:.2f} | {sum(hits)} of {len(hits)} |")
     print(f"\n{inside} of {counted} (replicate, parameter) pairs with the truth within 1.96 s.e.")
+    print_objectives([p for p in sys.argv[2:] if os.path.exists(p)])
+
+
+def print_objectives(fit_paths):
+    """Each replicate's objective at the start, the estimate and the truth:
+    an estimate below the truth means the objective's minimum is not at the
+    truth (the estimator's error); above it, that the search stopped short."""
+    print("\n| replicate | start (search) | estimate | start (scored) | truth (scored) | estimate below the truth |")
+    print("|---|---|---|---|---|---|")
+    for path in fit_paths:
+        text = open(path).read()
+        found = re.search(r"start ([0-9,]+(?:\.[0-9]+)?), optimum ([0-9,]+(?:\.[0-9]+)?)", text)
+        start, optimum = (float(x.replace(",", "")) for x in found.groups())
+        points = {}
+        scored = os.path.join(os.path.dirname(path), "objective-points.txt")
+        if os.path.exists(scored):
+            for line in open(scored):
+                name, _, value = line.partition(" ")
+                if value.strip():
+                    points[name] = float(value)
+        truth = points.get("truth")
+        below = "-" if truth is None else ("yes" if optimum < truth else "no")
+        print(f"| {os.path.basename(os.path.dirname(path))} | {start:.1f} | {optimum:.1f} | "
+              f"{points.get('start', float('nan')):.1f} | {(truth if truth is not None else float('nan')):.1f} | {below} |")
 
 
 if __name__ == "__main__":
