@@ -310,6 +310,7 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   report.noise_draws = static_cast<int>(setup.weighting.simulation_draws.size());
   report.start_point = evaluator.evaluate_one(report.search.start_theta, "start");
   report.best_point = evaluator.evaluate_one(report.search.best_theta, "local");
+  report.lowest_seen = evaluator.best()->objective;
   os << "calibrate: every table at the start and at the optimum (the untargeted moments)\n";
   const auto all = evaluator.all_tables({report.search.start_theta, report.search.best_theta});
   report.start = est::compare_tables(tables_of(all, 0), targets);

@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <nlopt.hpp>
 #include <pagmo/algorithms/pso_gen.hpp>
 #include <pagmo/batch_evaluators/member_bfe.hpp>
@@ -110,8 +111,14 @@ Residuals residuals(const Evaluator& evaluator, const Evaluation& e) {
 }
 
 // d r / d u by one-sided differences, away from a bound; a moment missing at
-// a probe gives that entry 0.
-Eigen::MatrixXd residual_jacobian(Evaluator& evaluator, const std::vector<double>& u, const Residuals& at) {
+// a probe gives that entry 0. The best probe is kept in `best_probe`: on the
+// simulation's small steps a probe is sometimes better than any damped step.
+struct Probe {
+  std::vector<double> u;
+  Evaluation e;
+};
+Eigen::MatrixXd residual_jacobian(Evaluator& evaluator, const std::vector<double>& u, const Residuals& at,
+                                  Probe& best_probe) {
   const std::vector<Parameter>& ps = evaluator.setup().parameters;
   std::vector<std::vector<double>> thetas;
   std::vector<double> h(ps.size());
@@ -123,7 +130,14 @@ Eigen::MatrixXd residual_jacobian(Evaluator& evaluator, const std::vector<double
   }
   const std::vector<Evaluation> e = evaluator.evaluate(thetas, "gauss-newton-jacobian");
   Eigen::MatrixXd J(at.r.size(), static_cast<Eigen::Index>(ps.size()));
+  best_probe = Probe{u, Evaluation{}};
+  best_probe.e.objective = std::numeric_limits<double>::infinity();
   for (std::size_t p = 0; p < ps.size(); ++p) {
+    if (e[p].objective < best_probe.e.objective) {
+      best_probe.u = u;
+      best_probe.u[p] += h[p];
+      best_probe.e = e[p];
+    }
     const Residuals moved = residuals(evaluator, e[p]);
     for (Eigen::Index k = 0; k < at.r.size(); ++k) {
       const double d = (moved.r(k) - at.r(k)) / h[p];
@@ -162,7 +176,8 @@ void gauss_newton(Evaluator& evaluator, const Evaluation from, int budget) {
   Residuals at = residuals(evaluator, from);
   double lambda = 0.01;
   while (evaluator.total() + P + kDampingTrials <= end) {
-    const Eigen::MatrixXd J = residual_jacobian(evaluator, u, at);
+    Probe probe;
+    const Eigen::MatrixXd J = residual_jacobian(evaluator, u, at, probe);
     bool improved = false;
     for (int round = 0; round < kFailedRoundsToStop && !improved && evaluator.total() + kDampingTrials <= end;
          ++round) {
@@ -175,7 +190,11 @@ void gauss_newton(Evaluator& evaluator, const Evaluation from, int budget) {
       const auto best = std::min_element(e.begin(), e.end(), [](const Evaluation& a, const Evaluation& b) {
         return a.objective < b.objective;
       });
-      if (best->objective < at.objective) {
+      if (probe.e.objective < std::min(best->objective, at.objective)) {  // a probe beats every step
+        u = probe.u;
+        at = residuals(evaluator, probe.e);
+        improved = true;
+      } else if (best->objective < at.objective) {
         const int t = static_cast<int>(best - e.begin());
         lambda = std::max(1e-6, lambda * std::pow(10.0, t - 1) / 3.0);
         u = us[static_cast<std::size_t>(t)];

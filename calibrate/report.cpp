@@ -160,6 +160,18 @@ std::string calibrated_overlay(const std::vector<Parameter>& ps, const std::vect
   return std::string(out.c_str()) + "\n";
 }
 
+bool search_not_converged(const FitReport& r) {
+  return r.lowest_seen < r.search.best_objective * (1 - 1e-9);
+}
+
+namespace {
+std::string not_converged_warning(const FitReport& r) {
+  return "a Jacobian probe scored " + num(r.lowest_seen) + ", below the optimum's " + num(r.search.best_objective) +
+         ": the search had not converged (rerun from calibrated.yaml, e.g. with --swarm-share 0 --local-search "
+         "gauss-newton, or with a larger budget)";
+}
+}  // namespace
+
 void write_fit_report(const std::string& dir, const Evaluator& ev, const FitReport& r) {
   const std::vector<Parameter>& ps = ev.setup().parameters;
   const Evaluation& start = r.start_point;
@@ -184,7 +196,9 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
      << "Objective (weighting " << describe(ev.setup().weighting)
      << ", calibrate/README.md; under the efficient weighting it is the sum of squared standard errors over the "
         "targeted moments): start "
-     << num(r.search.start_objective) << ", optimum " << num(r.search.best_objective) << ".\n\n## Estimates\n\n";
+     << num(r.search.start_objective) << ", optimum " << num(r.search.best_objective) << ".\n\n";
+  if (search_not_converged(r)) md << "**Not converged: " << not_converged_warning(r) << ".**\n\n";
+  md << "## Estimates\n\n";
   parameter_table(md, ps, r);
   md << "\nStandard errors: the MSM sandwich with a numerical Jacobian (central differences, common random numbers)"
         " and the (1 + 1/R) simulation correction";
@@ -233,6 +247,7 @@ void print_fit_summary(std::ostream& os, const Evaluator& ev, const FitReport& r
   os << "J = " << num(r.inference.j_statistic) << " on " << r.inference.degrees_of_freedom
      << " d.f. (p = " << num(r.inference.j_p_value, 3) << "); comparison distance " << num(r.start.distance, 3)
      << " -> " << num(r.optimum.distance, 3) << "\n";
+  if (search_not_converged(r)) os << "not converged: " << not_converged_warning(r) << "\n";
   if (!r.inference.not_pinned_down.empty()) {
     os << "not pinned down:";
     for (const std::string& k : r.inference.not_pinned_down) os << " " << k;

@@ -25,7 +25,14 @@ struct FitReport {
   double seconds = 0;
   int simulated = 0, from_log = 0;
   int noise_draws = 0;  // replicates whose draws' covariance is in Omega (0: Omega diagonal)
+  // The lowest objective of any evaluation, the standard errors' probes
+  // included: below the optimum's, the search had not converged.
+  double lowest_seen = 0;
 };
+
+// Whether a point evaluated after the search (a Jacobian probe) is better
+// than the search's optimum by more than round-off.
+bool search_not_converged(const FitReport& report);
 
 // The overlay that sets the estimates (YAML emitter, nested by key).
 std::string calibrated_overlay(const std::vector<Parameter>& ps, const std::vector<double>& theta,

@@ -8,6 +8,7 @@
 
 #include "calibrate/moments.hpp"
 #include "calibrate/parameters.hpp"
+#include "calibrate/report.hpp"
 #include "sim/input_error.hpp"
 #include "tests/sim/support.hpp"
 
@@ -238,5 +239,22 @@ TEST(Parameters, BadFilesAreLocatedErrors) {
       InputError);
 }
 
+}  // namespace
+}  // namespace firmsim::cal
+
+namespace firmsim::cal {
+namespace {
+// A probe of the standard errors that beats the search's optimum says the
+// search had not converged; round-off does not.
+TEST(FitReport, AProbeBelowTheOptimumMeansNotConverged) {
+  FitReport r;
+  r.search.best_objective = 68.4;
+  r.lowest_seen = 57.6;
+  EXPECT_TRUE(search_not_converged(r));
+  r.lowest_seen = 68.4;
+  EXPECT_FALSE(search_not_converged(r));
+  r.lowest_seen = 68.4 * (1 - 1e-12);
+  EXPECT_FALSE(search_not_converged(r));
+}
 }  // namespace
 }  // namespace firmsim::cal
