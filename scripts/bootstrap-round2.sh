@@ -32,16 +32,17 @@ model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
 round2="docs/calibration/round2"
 replicates="${FIRMSIM_BOOTSTRAP_REPLICATES:-4}"
 # The search each replicate runs. gauss-newton (the default since
-# 2026-12-06): no swarm, Gauss-Newton from the near start, program 0971b95,
+# 2026-12-06): no swarm, Gauss-Newton from the near start (250 evaluations),
+# program 2248444,
 # results in bootstrap-gn/. swarm: the first version (swarm, then subplex,
 # program bea941a, bootstrap/), whose replicate b1 stopped at objective 446
 # where the truth scores 38: it measured the search, not the standard errors.
 search="${FIRMSIM_BOOTSTRAP_SEARCH:-gauss-newton}"
 case "$search" in
   gauss-newton)
-    program="${FIRMSIM_ROUND2E_PROGRAM:-0971b95}" build_dir=build-round2e
+    program="${FIRMSIM_ROUND2E_PROGRAM:-2248444}" build_dir=build-round2e
     top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap-gn}"
-    search_args() { echo --swarm-share 0 --local-search gauss-newton --evaluations "${FIRMSIM_BOOTSTRAP_EVALUATIONS:-150}"; } ;;
+    search_args() { echo --swarm-share 0 --local-search gauss-newton --evaluations "${FIRMSIM_BOOTSTRAP_EVALUATIONS:-250}"; } ;;
   swarm)
     program="${FIRMSIM_ROUND2D_PROGRAM:-bea941a}" build_dir=build-round2d
     top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap}"

@@ -17,13 +17,14 @@
 # log before a session ends. `--status` prints where it stands.
 #
 # Pinned like calibrate-round2.sh: configs from round two's model commit, the
-# program from the first commit with Gauss-Newton (built into build-round2e/).
+# program from 2248444 (Gauss-Newton taking its best probe, built into
+# build-round2e/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 model="${FIRMSIM_ROUND2_MODEL:-3158abedbffa}"
-program="${FIRMSIM_ROUND2E_PROGRAM:-0971b95}"
+program="${FIRMSIM_ROUND2E_PROGRAM:-2248444}"
 top="docs/calibration/round2"
-evaluations="${FIRMSIM_REFINE_EVALUATIONS:-200}"
+evaluations="${FIRMSIM_REFINE_EVALUATIONS:-250}"
 
 if [ "${1:-}" = --status ]; then
   for n in 1 2 3; do
