@@ -47,17 +47,12 @@ program_cov="${FIRMSIM_ROUND2D_PROGRAM:-bea941a}"
 top="${FIRMSIM_ROUND2_OUT:-docs/calibration/round2}"
 runs=(recovery-noise polish-1-noise recovery-near recovery-near-se recovery-near-cov)
 
+source scripts/lib/pinned-firmsim.sh
 if [ "${1:-}" = --status ]; then
-  for run in "${runs[@]}"; do
-    dir="$top/$run" state="not started"
-    if [ -f "$dir/fit.md" ]; then state="done: $(grep -m1 -o 'start [0-9.,]*, optimum [0-9.,]*' "$dir/fit.md" || true)"
-    elif [ -f "$dir/evaluations.csv" ]; then state="$(($(wc -l < "$dir/evaluations.csv") - 1)) evaluations logged"; fi
-    echo "$run: $state"
-  done
+  for run in "${runs[@]}"; do echo "$run: $(run_state "$top/$run")"; done
   exit 0
 fi
 
-source scripts/lib/pinned-firmsim.sh
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$model" "$pinned" configs scenarios "$top"/start-1.yaml "$top"/start-2.yaml

@@ -26,17 +26,12 @@ program="${FIRMSIM_ROUND2E_PROGRAM:-2248444}"
 top="docs/calibration/round2"
 evaluations="${FIRMSIM_REFINE_EVALUATIONS:-250}"
 
+source scripts/lib/pinned-firmsim.sh
 if [ "${1:-}" = --status ]; then
-  for n in 1 2 3; do
-    dir="$top/refine-$n" state="not started"
-    if [ -f "$dir/fit.md" ]; then state="done: $(grep -m1 -o 'start [0-9.,]*, optimum [0-9.,]*' "$dir/fit.md" || true)"
-    elif [ -f "$dir/evaluations.csv" ]; then state="$(($(wc -l < "$dir/evaluations.csv") - 1)) evaluations logged"; fi
-    echo "refine-$n (from start-$n's estimate): $state"
-  done
+  for n in 1 2 3; do echo "refine-$n (from start-$n's estimate): $(run_state "$top/refine-$n")"; done
   exit 0
 fi
 
-source scripts/lib/pinned-firmsim.sh
 pinned_firmsim "$program" build-round2e
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT

@@ -7,6 +7,7 @@
 #   resumable_calibration TAG DIR EXE ARG...   EXE calibrate ARG... --out DIR,
 #                               with --resume when DIR holds an evaluations
 #                               log, nothing when DIR/fit.md says it is done
+#   run_state DIR               where the calibration in DIR stands, one line
 pinned_firmsim() {
   local commit="$1" dir="$2"
   pinned_exe="$dir/build/app/firmsim"
@@ -32,4 +33,15 @@ resumable_calibration() {
   mkdir -p "$dir"
   echo "$tag: $(basename "$dir") ($(date -u +%FT%TZ))"
   "$exe" calibrate "$@" --out "$dir" "${resume[@]}"
+}
+
+run_state() {
+  local dir="$1"
+  if [ -f "$dir/fit.md" ]; then
+    echo "done: $(grep -m1 -o 'start [0-9.,]*, optimum [0-9.,]*' "$dir/fit.md" || true)"
+  elif [ -f "$dir/evaluations.csv" ]; then
+    echo "$(($(wc -l < "$dir/evaluations.csv") - 1)) evaluations logged"
+  else
+    echo "not started"
+  fi
 }
