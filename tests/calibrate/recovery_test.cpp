@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -126,6 +127,87 @@ TEST(ParameterRecovery, GaussNewtonFromTheStartAlone) {
   EXPECT_EQ(found.global_evaluations, 1);  // the start only: no swarm
   EXPECT_LE(evaluator.total(), settings.evaluations);
   expect_recovered(setup, found, infer(evaluator, found.best_theta));
+}
+
+// Six parameters at once (issue 17 asks a recovery test of at least six):
+// both sunk costs, both sales scales, the export relationships' hazard and
+// the death hazard's fall with age, from a start 15% of each range away,
+// by Gauss-Newton alone. Moments: trade status in 1998 and its transitions
+// (Table 17), exit rates with their across-industry s.e. (Table 16), mean log
+// exports and imports per FTE (Table 22). What it showed when written: the
+// objective 154 -> 26.3 in 87 evaluations (Gauss-Newton stopped by itself;
+// the truth scores 22.6 on the candidates' draws), 5 of 6 within 2 s.e.;
+// the export sunk cost stays far (41,000 against 60,000, 2.6 s.e.): on this
+// small world it trades off against the relationships' hazard. (Started at
+// the truth, the same search descends from 22.6 to 11.1: the small world's
+// noise puts the objective's minimum away from the truth.)
+const char* kSixMoments = R"(moments:
+  - table: table_17
+    rows: [import only, export only, two way trade]
+    column: "# SMEs active in 1998"
+    divide_by: {row: total}
+    weight: binomial
+  - table: table_17
+    rows: [no trade, export only, two way trade]
+    columns: ["2005: import only", "2005: export only", "2005: two way trade", "2005: no trade"]
+    scale: 0.01
+    weight: {binomial: {column: "# SMEs active in 1998"}}
+  - table: table_16
+    rows: [old traders, old non-traders, young non-traders]
+    column: exit rate
+    weight: se
+  - table: table_22
+    rows: [ln_M_FTE98, ln_X98]
+    column: Mean
+    weight: {mean: {sd_column: "Std. Dev.", n_column: Obs}}
+)";
+
+const char* kSixParameters = R"(parameters:
+  - {key: exports.sunk_cost, lower: 15000, upper: 240000, scale: log}
+  - {key: imports.sunk_cost, lower: 5000, upper: 80000, scale: log}
+  - {key: exports.scale, lower: 1000, upper: 12000, scale: log}
+  - {key: imports.scale, lower: 1000, upper: 12000, scale: log}
+  - {key: exports.relationship_hazard, lower: 0.05, upper: 0.5}
+  - {key: death.age_decay, lower: 0.0, upper: 0.15}
+)";
+
+TEST(ParameterRecovery, SixParametersByGaussNewton) {
+  const Config truth = small_world(11);
+  const est::Targets targets = simulated_targets(truth);
+  Config start = small_world(22);
+  const std::vector<Parameter> ps = load_parameters(write_file("recovery6_parameters.yaml", kSixParameters), start);
+  std::vector<double> truth_values;
+  for (const Parameter& p : ps) truth_values.push_back(get_model_parameter(truth.model, p.key));
+  std::vector<double> u = to_unit(ps, truth_values);
+  for (double& x : u) x += x < 0.5 ? 0.15 : -0.15;  // 15% of the range off, inwards
+  const std::vector<double> start_theta = from_unit(ps, u);
+  for (std::size_t p = 0; p < ps.size(); ++p) set_model_parameter(start.model, ps[p].key, start_theta[p]);
+  // Loaded again: a parameter's start value is read from the config it is loaded with.
+  EvaluatorSetup setup{start, load_parameters(write_file("recovery6_parameters.yaml", kSixParameters), start),
+                       load_moments(write_file("recovery6_moments.yaml", kSixMoments), targets), 6, {}};
+  Evaluator evaluator(setup);
+  SearchSettings settings;
+  settings.evaluations = 121;  // a ceiling: Gauss-Newton stops when no damping improves
+  settings.global_share = 0;
+  settings.local = LocalSearch::gauss_newton;
+  const SearchResult found = search(evaluator, settings);
+  const Inference inf = infer(evaluator, found.best_theta);
+
+  EXPECT_LT(found.best_objective, found.start_objective / 4);
+  const int used = evaluator.total();
+  const double truth_scores = evaluator.evaluate_one(truth_values, "truth").objective;
+  std::printf("objective %g -> %g in %d evaluations; the truth scores %g\n", found.start_objective,
+              found.best_objective, used, truth_scores);
+  int inside = 0;
+  for (std::size_t p = 0; p < ps.size(); ++p) {
+    SCOPED_TRACE(ps[p].key);
+    ASSERT_TRUE(std::isfinite(inf.se[p]));
+    const bool in = std::fabs(found.best_theta[p] - truth_values[p]) < 2.0 * inf.se[p];
+    inside += in;
+    std::printf("%-32s truth %10.4g  start %10.4g  estimate %10.4g  s.e. %10.4g%s\n", ps[p].key.c_str(),
+                truth_values[p], start_theta[p], found.best_theta[p], inf.se[p], in ? "" : "  (outside 2 s.e.)");
+  }
+  EXPECT_GE(inside, 5);  // 90% of six, rounded down
 }
 
 // A moment of seed 001 is measured as seed 001 measured it: on every SME of 1+
