@@ -30,6 +30,23 @@ enum class Extent : std::uint8_t {
   interacting = 3,  // one, only when firms interact (peers read it), else none
 };
 
+// A firm's timeless traits (draw_traits in firm_year.hpp): drawn once, in the
+// year it is born, and kept, because redrawing them every year (four Philox
+// blocks, three normal pairs, logs and exps) cost more than reading 40 bytes.
+// One struct, not ten arrays: they are always read together.
+struct FirmTraits {
+  float efficiency;               // persistent log efficiency (unknown to the firm)
+  float orientation;              // international orientation, in sd units
+  float export_promise;           // what it expects of exporting (a standard normal)
+  float orientation_sunk_factor;  // exp(-orientation_sunk * orientation)
+  float product_scope;            // products per market scale
+  float asset_rank;               // uniform rank for reporting R&D / intangibles
+  float capital_trait;            // firm-specific log capital intensity
+  float venture_appeal;           // appeal common to all its export markets (unknown to it)
+  float import_trait;             // persistent propensity to source abroad (mean 1)
+  float scale;                    // persistent log scale of its target size
+};
+
 // X(type, name, extent): comments use /* */ because a // comment would swallow
 // the line continuation.
 #define FIRMSIM_FIRM_STATE(X)                                                                                   \
@@ -38,6 +55,7 @@ enum class Extent : std::uint8_t {
   X(std::uint8_t, industry, firm)                                                                               \
   X(std::int16_t, founding_year, firm)                                                                          \
   X(std::int16_t, exit_year, firm) /* 0 while alive */                                                          \
+  X(FirmTraits, traits, firm)      /* set in the year of birth, never changed */                                \
   /* --- efficiency and what the firm believes about it --- */                                                  \
   X(float, efficiency_shock, firm) /* AR(1) transitory component */                                             \
   X(float, belief_mean, firm)      /* belief about persistent log efficiency */                                 \

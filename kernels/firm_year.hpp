@@ -90,7 +90,7 @@ struct FirmYear {
   int year, age;
   const IndustryParams* industry;
   int industry_index;
-  // time-invariant traits, redrawn from the generator rather than stored
+  // time-invariant traits: drawn at birth (draw_traits), then kept in the state (FirmTraits)
   float efficiency;               // persistent log efficiency (unknown to the firm)
   float orientation;              // international orientation, in sd units
   float product_scope;            // products per market scale
@@ -177,6 +177,28 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
   const float sd = in.params.imports.firm_propensity_sd;
   f.import_trait = pmath::exp(sd * z_import - 0.5f * sd * sd);
   f.scale = size_scale(in, f);
+}
+
+// The traits a firm keeps from its birth (all of draw_traits but the birth's
+// own initial shock).
+FIRMSIM_HD FIRMSIM_INLINE void keep_traits(FirmStateView& s, const FirmYear& f) {
+  s.traits[f.id] = FirmTraits{f.efficiency,    f.orientation,   f.export_promise, f.orientation_sunk_factor,
+                              f.product_scope, f.asset_rank,    f.capital_trait,  f.venture_appeal,
+                              f.import_trait,  f.scale};
+}
+
+FIRMSIM_HD FIRMSIM_INLINE void recall_traits(const FirmStateView& s, FirmYear& f) {
+  const FirmTraits t = s.traits[f.id];
+  f.efficiency = t.efficiency;
+  f.orientation = t.orientation;
+  f.export_promise = t.export_promise;
+  f.orientation_sunk_factor = t.orientation_sunk_factor;
+  f.product_scope = t.product_scope;
+  f.asset_rank = t.asset_rank;
+  f.capital_trait = t.capital_trait;
+  f.venture_appeal = t.venture_appeal;
+  f.import_trait = t.import_trait;
+  f.scale = t.scale;
 }
 
 // True appeal of the firm's product in market m: the venture's part shared by
@@ -1408,9 +1430,13 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
   // row it needs (after step 10): a firm that finds the pool full runs this
   // year again, from the same state, once the engine has grown the pool.
   FirmYear f = load(in, s, i);
-  draw_traits(in, f);
   const bool newborn = status == FirmStatus::unborn;
-  if (newborn) birth(in, f);  // 1. births
+  if (newborn) {
+    draw_traits(in, f);
+    birth(in, f);  // 1. births
+  } else {
+    recall_traits(s, f);
+  }
   f.policy = support_for(in, f);
   gather_peers(in, s, f);  // last year's peers (interactions)
   const FirmDraws d = draw_firm_year(in, f);
@@ -1436,7 +1462,10 @@ FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateVie
   import_decisions(in, s, f);                          // 10. importing
   if (f.row_missing) return;                           // (no row before, so steps 8-9 wrote nothing)
   s.policy_targeted[i] = f.policy.targeted;
-  if (newborn) s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
+  if (newborn) {
+    s.status[i] = static_cast<std::uint8_t>(FirmStatus::alive);
+    keep_traits(s, f);
+  }
   import_flows_and_gains(in, s, f);
   record(in, s, f);  // 11. record
   store(s, f);
