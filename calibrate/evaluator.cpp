@@ -231,7 +231,7 @@ std::vector<std::vector<double>> Evaluator::moments_by_replicate(const Panel& pa
 
 std::vector<std::vector<double>> Evaluator::moments_by_replicate(const std::vector<double>& theta) const {
   const std::unique_ptr<Simulation> sim = simulate_variants(setup_, {theta});
-  return moments_by_replicate(sim->panel(0));
+  return moments_by_replicate(sim->take_panel(0));
 }
 
 std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double>>& thetas, const std::string& stage) {
@@ -241,7 +241,7 @@ std::vector<Evaluation> Evaluator::simulate(const std::vector<std::vector<double
   for (std::size_t v = 0; v < thetas.size(); ++v) {
     Evaluation e;
     e.theta = thetas[v];
-    e.moments = mean_over_replicates(moments_by_replicate(sim->panel(static_cast<int>(v))));
+    e.moments = mean_over_replicates(moments_by_replicate(sim->take_panel(static_cast<int>(v))));
     e.objective = objective(setup_.moments, weights_, e.moments);
     e.stage = stage;
     out.push_back(std::move(e));
@@ -256,7 +256,7 @@ std::vector<std::vector<std::vector<est::Table>>> Evaluator::all_tables(
   const std::unique_ptr<Simulation> sim = simulate_variants(setup_, thetas);
   std::vector<std::vector<std::vector<est::Table>>> out;
   for (std::size_t v = 0; v < thetas.size(); ++v) {
-    const Panel panel = sim->panel(static_cast<int>(v));
+    const Panel panel = sim->take_panel(static_cast<int>(v));
     out.emplace_back();
     for (int r = 0; r < setup_.base.run.replicates; ++r) out.back().push_back(est::build_tables(panel, r, options_));
   }

@@ -134,6 +134,11 @@ class Simulation {
   // The recorded years so far of one variant, ordered by (replicate, year,
   // firm), replicates numbered 0..R-1 within the variant.
   Panel panel(int variant = 0) const;
+  // The same panel, its recorded rows moved out instead of copied: for a
+  // caller that measures it and is done with the simulation (a calibration
+  // candidate). The variant's rows leave the simulation, so a second panel of
+  // it, or another year, is refused (std::logic_error).
+  Panel take_panel(int variant = 0);
   PolicyColumns policy_columns(int variant = 0) const;
   FirmSnapshot snapshot(int replicate, std::int64_t firm, int variant = 0) const;
 
@@ -147,8 +152,11 @@ class Simulation {
  private:
   void summarize(int year, const YearRecord& record);
   void append(const YearRecord& record);
+  void reserve_rows(const YearRecord& record);
   static StateSelection recorded_state();
   void add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const;
+  Panel panel_without_rows(int variant) const;  // the meta, the firms and the peers
+  void refuse_if_taken(int variant) const;
   int replicates_per_variant() const { return config_.run.replicates; }
 
   void reduce_over_processes(std::vector<YearSummary>& year_by_variant) const;
@@ -164,6 +172,7 @@ class Simulation {
   std::vector<FlowColumns> flows_;                   // one per replicate of every variant
   std::vector<std::int64_t> previous_exporters_;     // population ids exporting last year (sorted)
   bool summarize_burn_in_ = true;
+  std::vector<bool> panel_taken_;  // per variant (take_panel)
 };
 
 }  // namespace firmsim

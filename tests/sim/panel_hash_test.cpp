@@ -67,6 +67,28 @@ TEST(PanelHash, SecondVariantIsByteIdentical) {
   EXPECT_EQ(panel_hash(p, "variant"), 0xa5e0cfe26e57036eull) << std::hex << panel_hash(p, "again");
 }
 
+// take_panel hands the same bytes over without the copy (two replicates: the
+// first moved, the second appended), and the rows then leave the simulation.
+TEST(PanelHash, TakenPanelIsThePanel) {
+  Config base = fixed_world();
+  Config cheaper = base;
+  cheaper.model.exports.sunk_cost *= 0.7f;
+  Simulation sim(std::vector<Config>{base, cheaper});
+  sim.run();
+  const Panel copied = sim.panel(1);
+  const Panel taken = sim.take_panel(1);
+  EXPECT_EQ(panel_hash(taken, "taken"), panel_hash(copied, "copied"));
+  EXPECT_EQ(panel_hash(taken, "taken"), 0xa5e0cfe26e57036eull);
+  EXPECT_THROW(sim.panel(1), std::logic_error);
+  EXPECT_THROW(sim.take_panel(1), std::logic_error);
+  const std::size_t rows = sim.panel(0).firm_years.rows();  // variant 0 is still whole
+  EXPECT_EQ(sim.take_panel(0).firm_years.rows(), rows);
+  Simulation young(fixed_world());
+  young.step();
+  young.take_panel();
+  EXPECT_THROW(young.step(), std::logic_error);  // no year after a panel was taken
+}
+
 // The default as shipped: market information, mentoring and crowding on, so
 // the peer gather and the crowding reduction are under the guard too (and,
 // run on a GPU by bench/gpu-check.sh, give the CPU's bytes).
