@@ -499,6 +499,13 @@ void Simulation::append(const YearRecord& r) {
 void Simulation::add_peers(PeerColumns& out, const FirmTable& t, std::size_t first, std::size_t rpv) const {
   const PeerTable peers = engine_->peer_table();
   const std::int64_t per = config_.run.firms, n = engine_->size();
+  const std::size_t rows = out.rows() + rpv * static_cast<std::size_t>(per) * static_cast<std::size_t>(peers.slots);
+  out.replicate.reserve(rows);
+  out.firm.reserve(rows);
+  out.slot.reserve(rows);
+  out.peer.reserve(rows);
+  out.same_industry.reserve(rows);
+  out.program.reserve(rows);
   for (std::size_t r = first; r < first + rpv; ++r)
     for (std::int64_t firm = 0; firm < per; ++firm) {
       const std::int64_t i = static_cast<std::int64_t>(r) * per + firm;

@@ -101,6 +101,15 @@ void expect_recovered(const EvaluatorSetup& setup, const SearchResult& found, co
   EXPECT_TRUE(inf.not_pinned_down.empty());
 }
 
+// Gauss-Newton from the start point, no swarm, within `evaluations`.
+SearchSettings gauss_newton_alone(int evaluations) {
+  SearchSettings settings;
+  settings.evaluations = evaluations;
+  settings.global_share = 0;
+  settings.local = LocalSearch::gauss_newton;
+  return settings;
+}
+
 TEST(ParameterRecovery, SunkCostsOfExportingAndImporting) {
   const EvaluatorSetup setup = recovery_setup();
   Evaluator evaluator(setup);
@@ -118,11 +127,7 @@ TEST(ParameterRecovery, SunkCostsOfExportingAndImporting) {
 TEST(ParameterRecovery, GaussNewtonFromTheStartAlone) {
   const EvaluatorSetup setup = recovery_setup();
   Evaluator evaluator(setup);
-  SearchSettings settings;
-  settings.evaluations = 30;
-  settings.swarm = 6;
-  settings.global_share = 0;
-  settings.local = LocalSearch::gauss_newton;
+  const SearchSettings settings = gauss_newton_alone(30);
   const SearchResult found = search(evaluator, settings);
   EXPECT_EQ(found.global_evaluations, 1);  // the start only: no swarm
   EXPECT_LE(evaluator.total(), settings.evaluations);
@@ -186,10 +191,7 @@ TEST(ParameterRecovery, SixParametersByGaussNewton) {
   EvaluatorSetup setup{start, load_parameters(write_file("recovery6_parameters.yaml", kSixParameters), start),
                        load_moments(write_file("recovery6_moments.yaml", kSixMoments), targets), 6, {}};
   Evaluator evaluator(setup);
-  SearchSettings settings;
-  settings.evaluations = 121;  // a ceiling: Gauss-Newton stops when no damping improves
-  settings.global_share = 0;
-  settings.local = LocalSearch::gauss_newton;
+  const SearchSettings settings = gauss_newton_alone(121);  // a ceiling: it stops when no damping improves
   const SearchResult found = search(evaluator, settings);
   const Inference inf = infer(evaluator, found.best_theta);
 
