@@ -655,7 +655,7 @@ namespace {
 // variant are contiguous, so a warp reads one address (a broadcast).
 // `waiting`: run only the firms that found the pool of market rows full
 // (they wrote nothing), after it has grown.
-FIRMSIM_HD FIRMSIM_INLINE bool skip_unless_waiting(FirmStateView& s, std::int64_t i, bool waiting) {
+FIRMSIM_HD FIRMSIM_INLINE bool skip_unless_waiting(const FirmStateView& s, std::int64_t i, bool waiting) {
   if (!waiting) return false;
   if (s.market_row[i] != kMarketRowWanted) return true;
   s.market_row[i] = kNoMarketRow;
@@ -667,9 +667,8 @@ struct StepFirm {
   FirmStateView s;
   bool waiting;
   FIRMSIM_HD void operator()(std::int64_t i) const {
-    FirmStateView view = s;
-    if (skip_unless_waiting(view, i, waiting)) return;
-    step_firm_year(inputs[variant(i)], view, i);
+    if (skip_unless_waiting(s, i, waiting)) return;
+    step_firm_year(inputs[variant(i)], s, i);
   }
 };
 struct RememberLastYear {
@@ -678,9 +677,8 @@ struct RememberLastYear {
   FirmStateView s;
   bool waiting;
   FIRMSIM_HD void operator()(std::int64_t i) const {
-    FirmStateView view = s;
-    if (skip_unless_waiting(view, i, waiting)) return;
-    remember_last_year(inputs[variant(i)], view, i);
+    if (skip_unless_waiting(s, i, waiting)) return;
+    remember_last_year(inputs[variant(i)], s, i);
   }
 };
 struct InitializeSlot {
@@ -688,8 +686,7 @@ struct InitializeSlot {
   VariantIndex variant;
   FirmStateView s;
   FIRMSIM_HD void operator()(std::int64_t i) const {
-    FirmStateView view = s;
-    initialize_slot(inputs[variant(i)], view, i);
+    initialize_slot(inputs[variant(i)], s, i);
   }
 };
 }  // namespace

@@ -131,6 +131,9 @@ constexpr int kStateArrays = static_cast<int>(StateArray::count);
 constexpr std::int32_t kNoMarketRow = -1;
 constexpr std::int32_t kMarketRowWanted = -2;
 
+// Kernels take the view as `const FirmStateView&`: the view (its pointers and
+// sizes) never changes during a step, the arrays it points to do. Copying it
+// instead (384 bytes) for every slot was 3% of a calibration evaluation.
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)
 

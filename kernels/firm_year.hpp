@@ -181,7 +181,7 @@ FIRMSIM_HD FIRMSIM_INLINE void draw_traits(const YearInputs& in, FirmYear& f) {
 
 // The traits a firm keeps from its birth (all of draw_traits but the birth's
 // own initial shock).
-FIRMSIM_HD FIRMSIM_INLINE void keep_traits(FirmStateView& s, const FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void keep_traits(const FirmStateView& s, const FirmYear& f) {
   s.traits[f.id] = FirmTraits{f.efficiency,    f.orientation,   f.export_promise, f.orientation_sunk_factor,
                               f.product_scope, f.asset_rank,    f.capital_trait,  f.venture_appeal,
                               f.import_trait,  f.scale};
@@ -430,7 +430,7 @@ FIRMSIM_HD FIRMSIM_INLINE float prior_appeal_precision(const YearInputs& in) {
 }
 
 // Every market of a row at what a firm without a row holds.
-FIRMSIM_HD FIRMSIM_INLINE void clear_market_row(const YearInputs& in, FirmStateView& s, std::int64_t row) {
+FIRMSIM_HD FIRMSIM_INLINE void clear_market_row(const YearInputs& in, const FirmStateView& s, std::int64_t row) {
   const float precision = prior_appeal_precision(in);
   for (int m = 0; m < in.params.n_markets; ++m) {
     const std::int64_t k = s.cell(m, row);
@@ -446,7 +446,7 @@ FIRMSIM_HD FIRMSIM_INLINE void clear_market_row(const YearInputs& in, FirmStateV
 // the firm is then marked, must write nothing this year, and runs its year
 // again once the engine has grown the pool. Which row a firm gets depends on
 // thread timing; nothing it computes does.
-FIRMSIM_HD FIRMSIM_INLINE std::int64_t acquire_market_row(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t acquire_market_row(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
   const std::int64_t held = s.row_of(i);
   if (held >= 0) return held;
   if (held == kMarketRowWanted) return -1;  // asked once this year already
@@ -477,7 +477,7 @@ FIRMSIM_HD FIRMSIM_INLINE std::int64_t peer_id(const YearInputs& in, const FirmS
 // the beliefs of the peers that serve them, with weight w k / (1 + w k) for k
 // such peers. Reads peers' beliefs only in markets they serve and writes this
 // firm's only in markets it never served: no firm reads what another writes.
-FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
   std::int64_t peer[kMaxPeerSlots];
   MarketMask served[kMaxPeerSlots];
   MarketMask any = 0;
@@ -507,7 +507,7 @@ FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, FirmSta
   }
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void remember_last_year(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+FIRMSIM_HD FIRMSIM_INLINE void remember_last_year(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
   const bool alive = s.status[i] == static_cast<std::uint8_t>(FirmStatus::alive);
   const MarketMask served = alive ? s.export_mask[i] : 0;
   s.export_mask_last_year[i] = served;
@@ -846,7 +846,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool choose_sprinkler(const YearInputs& in, const Firm
 // ----------------------------------------------------------------------------
 // 7. Market entry
 // ----------------------------------------------------------------------------
-FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmStateView& s, FirmYear& f, int m,
+FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, const FirmStateView& s, FirmYear& f, int m,
                                                    float sunk) {
   const std::int64_t row = acquire_market_row(in, s, f.id);
   if (row < 0) {  // the pool is full: this year runs again
@@ -872,7 +872,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_export_market(const YearInputs& in, FirmSta
 // values together cover the first market's extra cost.
 // A starter's launch must also carry its venture's yearly cost (`hurdle`, its
 // present value).
-FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s, FirmYear& f, Candidates& c,
+FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, const FirmStateView& s, FirmYear& f, Candidates& c,
                                           float hurdle) {
   const float share = in.params.strategy.launch_sunk_share;
   const int cap = static_cast<int>(in.params.strategy.max_markets);
@@ -900,7 +900,7 @@ FIRMSIM_HD FIRMSIM_INLINE void enter_many(const YearInputs& in, FirmStateView& s
 
 // Waterfall: the single best market, psychically closest first (Uppsala); a
 // starter's first market must also carry the venture's cost (`hurdle`).
-FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, FirmStateView& s, FirmYear& f, const Candidates& c,
+FIRMSIM_HD FIRMSIM_INLINE void enter_one(const YearInputs& in, const FirmStateView& s, FirmYear& f, const Candidates& c,
                                          float hurdle) {
   int best = -1;
   float best_score = 0;
@@ -929,7 +929,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool experience_is_good(const YearInputs& in, const Fi
   return n == 0 || sum >= 0;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, FirmStateView& s, FirmYear& f,
+FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, const FirmStateView& s, FirmYear& f,
                                                       float taste) {
   if (f.industry->tradability <= 0) return;
   f.export_factor = export_factor(in, f);
@@ -978,7 +978,7 @@ FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const Fir
   return entry_year ? sales * x.first_year_fraction : sales;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const FirmYear& f, int m, float signal,
+FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(const FirmStateView& s, const FirmYear& f, int m, float signal,
                                                     float noise_sd) {
   const std::int64_t k = s.cell(m, s.row_of(f.id));
   const float signal_precision = 1.0f / pmath::fmax(1e-8f, noise_sd * noise_sd);
@@ -989,7 +989,7 @@ FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(FirmStateView& s, const Firm
 
 // The firm reads its appeal from its sales; a market-information program gives
 // it a sharper signal instead (its own noise draw, so sales are untouched).
-FIRMSIM_HD FIRMSIM_INLINE void learn_appeal(const YearInputs& in, FirmStateView& s, const FirmYear& f, int m,
+FIRMSIM_HD FIRMSIM_INLINE void learn_appeal(const YearInputs& in, const FirmStateView& s, const FirmYear& f, int m,
                                             float appeal, float z_sales) {
   const float sd = in.params.exports.sales_noise_sd;
   if (!((f.policy.information_markets >> m) & 1u) || f.policy.information_share <= 0) {
@@ -1003,7 +1003,7 @@ FIRMSIM_HD FIRMSIM_INLINE void learn_appeal(const YearInputs& in, FirmStateView&
   update_appeal_belief(s, f, m, appeal + informed_sd * z_signal, informed_sd);
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, const FirmStateView& s, const FirmYear& f) {
   float sum[kMaxRegions] = {};
   int count[kMaxRegions] = {};
   const std::int64_t row = s.row_of(f.id);  // held: it exports
@@ -1019,7 +1019,7 @@ FIRMSIM_HD FIRMSIM_INLINE void spread_regional_beliefs(const YearInputs& in, Fir
   }
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
   const ExportParams& x = in.params.exports;
   float total = 0;
   // Markets never served hold no sales and no tenure: only those ever served
@@ -1079,14 +1079,14 @@ FIRMSIM_HD FIRMSIM_INLINE bool venture_pays(const YearInputs& in, const FirmStat
   return profit >= x.venture_fixed_cost;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void leave_all_markets(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void leave_all_markets(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
   const std::int64_t row = s.row_of(f.id);
   for (MarketMask rest = f.exporting; rest; rest &= rest - 1) s.export_tenure[s.cell(lowest_bit(rest), row)] = -1;
   f.exporting = 0;
   (void)in;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void export_exit(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
   const ExportParams& x = in.params.exports;
   const float band = exit_band(in, f);
   for (int m = 0; m < in.params.n_markets; ++m) {
@@ -1164,7 +1164,7 @@ FIRMSIM_HD FIRMSIM_INLINE bool some_supplier_may_pay(const YearInputs& in, const
 // new ones start, market by market in order (cash falls with each). Exits
 // move no cash, so deciding them first changes nothing; a market left this
 // year is not entered again this year.
-FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
   const ImportParams& p = in.params.imports;
   f.import_factor = import_factor(in, f);
   const float annuity = import_annuity(in);
@@ -1205,7 +1205,7 @@ FIRMSIM_HD FIRMSIM_INLINE void import_decisions(const YearInputs& in, FirmStateV
 // Flows and tenures in the markets ever sourced from (the others hold zeros:
 // value 0, tenure 0, and stay so). Firms built by hand in tests may set
 // `importing` alone, hence the union.
-FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, FirmStateView& s, FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void import_flows_and_gains(const YearInputs& in, const FirmStateView& s, FirmYear& f) {
   const ImportParams& p = in.params.imports;
   const std::int64_t row = s.row_of(f.id);  // held by every firm that has imported
   for (MarketMask rest = f.ever_imported | f.importing; rest; rest &= rest - 1) {
@@ -1264,7 +1264,7 @@ FIRMSIM_HD FIRMSIM_INLINE MarketMask observed_flows(const YearInputs& in, const 
   return observed;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, const FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, const FirmStateView& s, const FirmYear& f) {
   const std::int64_t i = f.id;
   const DomesticParams& d = in.params.domestic;
   // This year's flows are zero outside the markets served this year (steps 8
@@ -1308,7 +1308,7 @@ FIRMSIM_HD FIRMSIM_INLINE void record(const YearInputs& in, FirmStateView& s, co
     s.exported_1993_1997[i] = 1;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void record_death(FirmStateView& s, std::int64_t i, int n_markets) {
+FIRMSIM_HD FIRMSIM_INLINE void record_death(const FirmStateView& s, std::int64_t i, int n_markets) {
   const std::int64_t row = s.row_of(i);
   for (int m = 0; row >= 0 && m < n_markets; ++m) {
     s.export_value[s.cell(m, row)] = 0;
@@ -1378,7 +1378,7 @@ FIRMSIM_HD FIRMSIM_INLINE FirmYear load(const YearInputs& in, const FirmStateVie
   return f;
 }
 
-FIRMSIM_HD FIRMSIM_INLINE void store(FirmStateView& s, const FirmYear& f) {
+FIRMSIM_HD FIRMSIM_INLINE void store(const FirmStateView& s, const FirmYear& f) {
   const std::int64_t i = f.id;
   s.efficiency_shock[i] = f.shock;
   s.belief_mean[i] = f.belief;
@@ -1398,7 +1398,7 @@ FIRMSIM_HD FIRMSIM_INLINE void store(FirmStateView& s, const FirmYear& f) {
 
 // Assigns a slot its founding year and industry and clears its state; the
 // firm itself is born when the simulation reaches its founding year.
-FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
   const std::int64_t firm = firm_number(in, i);
   s.status[i] = static_cast<std::uint8_t>(FirmStatus::unborn);
   const RngKey key = firm_key(in, i);
@@ -1421,7 +1421,7 @@ FIRMSIM_HD FIRMSIM_INLINE void initialize_slot(const YearInputs& in, FirmStateVi
 // ----------------------------------------------------------------------------
 // The year, in the order of docs/model.md, section 2.
 // ----------------------------------------------------------------------------
-FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, FirmStateView& s, std::int64_t i) {
+FIRMSIM_HD FIRMSIM_INLINE void step_firm_year(const YearInputs& in, const FirmStateView& s, std::int64_t i) {
   const auto status = static_cast<FirmStatus>(s.status[i]);
   if (status == FirmStatus::dead) return;
   if (status == FirmStatus::unborn && s.founding_year[i] != in.year) return;
