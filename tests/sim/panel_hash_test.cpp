@@ -57,11 +57,16 @@ TEST(PanelHash, FixedSmallWorldIsByteIdentical) {
   EXPECT_EQ(panel_hash(p, "one"), 0xad64e54607f833a0ull) << std::hex << panel_hash(p, "again");
 }
 
-TEST(PanelHash, SecondVariantIsByteIdentical) {
+// The fixed world and, as a second variant, the same with cheaper export entry.
+std::vector<Config> with_cheaper_entry() {
   Config base = fixed_world();
   Config cheaper = base;
   cheaper.model.exports.sunk_cost *= 0.7f;
-  Simulation sim(std::vector<Config>{base, cheaper});
+  return {base, cheaper};
+}
+
+TEST(PanelHash, SecondVariantIsByteIdentical) {
+  Simulation sim(with_cheaper_entry());
   sim.run();
   const Panel p = sim.panel(1);
   EXPECT_EQ(panel_hash(p, "variant"), 0xa5e0cfe26e57036eull) << std::hex << panel_hash(p, "again");
@@ -70,10 +75,7 @@ TEST(PanelHash, SecondVariantIsByteIdentical) {
 // take_panel hands the same bytes over without the copy (two replicates: the
 // first moved, the second appended), and the rows then leave the simulation.
 TEST(PanelHash, TakenPanelIsThePanel) {
-  Config base = fixed_world();
-  Config cheaper = base;
-  cheaper.model.exports.sunk_cost *= 0.7f;
-  Simulation sim(std::vector<Config>{base, cheaper});
+  Simulation sim(with_cheaper_entry());
   sim.run();
   const Panel copied = sim.panel(1);
   const Panel taken = sim.take_panel(1);
