@@ -164,13 +164,16 @@ bool search_not_converged(const FitReport& r) {
   return r.lowest_seen < r.search.best_objective * (1 - 1e-9);
 }
 
-namespace {
 std::string not_converged_warning(const FitReport& r) {
-  return "a Jacobian probe scored " + num(r.lowest_seen) + ", below the optimum's " + num(r.search.best_objective) +
+  // As many digits as it takes for the two to differ in print (1275.99 and
+  // 1276.04, not "1276, below the optimum's 1276").
+  int digits = 4;
+  while (digits < 12 && num(r.lowest_seen, digits) == num(r.search.best_objective, digits)) ++digits;
+  return "a Jacobian probe scored " + num(r.lowest_seen, digits) + ", below the optimum's " +
+         num(r.search.best_objective, digits) +
          ": the search had not converged (rerun from calibrated.yaml, e.g. with --swarm-share 0 --local-search "
          "gauss-newton, or with a larger budget)";
 }
-}  // namespace
 
 void write_fit_report(const std::string& dir, const Evaluator& ev, const FitReport& r) {
   const std::vector<Parameter>& ps = ev.setup().parameters;

@@ -33,6 +33,9 @@ struct FitReport {
 // Whether a point evaluated after the search (a Jacobian probe) is better
 // than the search's optimum by more than round-off.
 bool search_not_converged(const FitReport& report);
+// What fit.md and the summary say then, both objectives printed to as many
+// digits as it takes to tell them apart.
+std::string not_converged_warning(const FitReport& report);
 
 // The overlay that sets the estimates (YAML emitter, nested by key).
 std::string calibrated_overlay(const std::vector<Parameter>& ps, const std::vector<double>& theta,

@@ -256,5 +256,19 @@ TEST(FitReport, AProbeBelowTheOptimumMeansNotConverged) {
   r.lowest_seen = 68.4 * (1 - 1e-12);
   EXPECT_FALSE(search_not_converged(r));
 }
+
+// refine-2's fit.md said "a Jacobian probe scored 1276, below the optimum's 1276".
+TEST(FitReport, TheWarningPrintsTheTwoObjectivesApart) {
+  FitReport r;
+  r.search.best_objective = 1276.0893;
+  r.lowest_seen = 1275.9923;
+  ASSERT_TRUE(search_not_converged(r));
+  EXPECT_NE(not_converged_warning(r).find("scored 1276, below the optimum's 1276.1"), std::string::npos)
+      << not_converged_warning(r);
+  r.search.best_objective = 68.4;
+  r.lowest_seen = 57.6;
+  EXPECT_NE(not_converged_warning(r).find("scored 57.6, below the optimum's 68.4"), std::string::npos)
+      << not_converged_warning(r);
+}
 }  // namespace
 }  // namespace firmsim::cal
