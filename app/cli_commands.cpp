@@ -335,7 +335,7 @@ int run_command(const RunCommand& given, bool interactive) {
     if (!cmd.quiet) progress.update(done, std::to_string(s.year), year_line(s));
   });
   const double seconds = progress.seconds();
-  const Panel panel = sim.panel();
+  const Panel panel = sim.take_panel();  // the simulation is done: no copy
 
   RunReport report = make_run_report(config, sim.summaries(), panel);
   print_run_report(std::cout, report);

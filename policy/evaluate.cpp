@@ -200,8 +200,8 @@ std::vector<Comparison> compare_programs_over_processes(const std::vector<Config
         const std::size_t v = static_cast<std::size_t>(k) + 1;
         Simulation sim(std::vector<Config>{variants[0], variants[v]});
         sim.run();
-        return to_bytes(compare_variants(variants[v], VariantResult{sim.panel(0), sim.policy_columns(0)},
-                                         VariantResult{sim.panel(1), sim.policy_columns(1)}));
+        return to_bytes(compare_variants(variants[v], VariantResult{sim.take_panel(0), sim.policy_columns(0)},
+                                         VariantResult{sim.take_panel(1), sim.policy_columns(1)}));
       });
   std::vector<Comparison> out;
   for (const std::string& r : results) out.push_back(from_bytes(r));
@@ -229,10 +229,10 @@ Evaluation evaluate(const Config& baseline, std::vector<Program> programs, std::
   sim.run([&](const YearSummary& s) {
     if (on_year) on_year(s.year, baseline.run.last_year);
   });
-  const VariantResult base{sim.panel(0), sim.policy_columns(0)};
+  const VariantResult base{sim.take_panel(0), sim.policy_columns(0)};
   for (std::size_t k = 0; k < programs.size(); ++k) {
     const int v = static_cast<int>(k) + 1;
-    const VariantResult prog{sim.panel(v), sim.policy_columns(v)};
+    const VariantResult prog{sim.take_panel(v), sim.policy_columns(v)};
     e.comparisons.push_back(compare_variants(variants[static_cast<std::size_t>(v)], base, prog));
     e.comparisons.back().program = programs[k].file;
   }

@@ -290,7 +290,7 @@ Experiment run_experiment(const Config& baseline, std::vector<Scenario> scenario
       sim.step();
       if (on_year) on_year(sim.next_year() - 1);
     }
-    for (int v = 0; v < sim.variants(); ++v) panels.push_back(sim.panel(v));
+    for (int v = 0; v < sim.variants(); ++v) panels.push_back(sim.take_panel(v));
   }  // the population's memory goes before the tables are built
   Experiment e = measure_experiment(baseline, std::move(scenarios), targets, panels, on_stage);
   e.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -627,7 +627,7 @@ std::vector<VariantResult> launch(std::vector<Config>& variants, const std::func
     if (on_year) on_year(sim.next_year() - 1, last);
   }
   std::vector<VariantResult> worlds;
-  for (int k = 0; k < sim.variants(); ++k) worlds.push_back({sim.panel(k), sim.policy_columns(k)});
+  for (int k = 0; k < sim.variants(); ++k) worlds.push_back({sim.take_panel(k), sim.policy_columns(k)});
   return worlds;
 }
 
