@@ -346,6 +346,21 @@ std::size_t elements_per_firm(Extent e, int n_markets, int peer_slots) {
   return 0;
 }
 
+// One word of FirmStateView::exporter_bits: the firms 64 w .. 64 w + 63 with
+// a market in export_mask (read in order, so the pass streams).
+struct MarkExporters {
+  const MarketMask* export_mask;
+  std::int64_t n;
+  std::uint64_t* bits;
+  FIRMSIM_HD void operator()(std::int64_t w) const {
+    std::uint64_t word = 0;
+    const std::int64_t first = w * 64;
+    const int count = static_cast<int>(n - first < 64 ? n - first : 64);
+    for (int b = 0; b < count; ++b) word |= static_cast<std::uint64_t>(export_mask[first + b] != 0) << b;
+    bits[w] = word;
+  }
+};
+
 // Every state array as raw bytes, for the copy benchmark.
 template <class T>
 void add_span(std::vector<std::pair<const void*, std::size_t>>& spans, const thrust::device_vector<T>& v) {
@@ -384,6 +399,7 @@ struct Engine::Impl {
   // The pool of market rows: capacity, and one counter of rows handed out.
   std::int64_t market_rows = 0;
   thrust::device_vector<std::int64_t> rows_taken;
+  thrust::device_vector<std::uint64_t> exporter_bits;  // FirmStateView::exporter_bits (firms that interact)
   int passes_run_again = 0;  // for the firms that found the pool full
 
   FirmStateView view;
@@ -506,6 +522,17 @@ struct Engine::Impl {
     rows_taken.assign(1, 0);
     view.rows_taken = raw(rows_taken);
     view.market_rows = market_rows;
+    if (setup.peer_slots > 0) {
+      exporter_bits.assign(static_cast<std::size_t>((n + 63) / 64), 0);
+      view.exporter_bits = raw(exporter_bits);
+    }
+  }
+
+  // Which firms served a market as the year begins (before any firm moves).
+  void mark_exporters() {
+    thrust::for_each(thrust::counting_iterator<std::int64_t>(0),
+                     thrust::counting_iterator<std::int64_t>(static_cast<std::int64_t>(exporter_bits.size())),
+                     MarkExporters{raw(export_mask), n, raw(exporter_bits)});
   }
 
   std::int64_t rows_handed_out() const { return rows_taken[0]; }
@@ -739,6 +766,7 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
   m.prepare_market_rows(year);
   // Interactions read last year's state, prepared here before any firm moves.
   if (m.setup.peer_slots > 0) {
+    m.mark_exporters();
     m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view, false});
     while (m.grow_for_waiting_firms(year))
       m.for_each_batch(RememberLastYear{inputs, m.firms_per_variant(), m.view, true});

@@ -147,6 +147,13 @@ struct FirmStateView {
   // is i, n rows, every firm holds one.
   std::int64_t market_rows = 0;
   std::int64_t* rows_taken = nullptr;
+  // Bit i % 64 of word i / 64: firm i served some market as the year began
+  // (a superset: set where export_mask[i] != 0). Peers' masks are read at
+  // random, and most peers do not export; the bits (47 KB for 380,000 slots)
+  // stay in cache where the masks do not. Built by the engine before the
+  // interactions read them; nullptr (a view built by hand): no bits, every
+  // mask is read.
+  const std::uint64_t* exporter_bits = nullptr;
 
   FIRMSIM_HD FIRMSIM_INLINE bool dense() const { return market_row == nullptr; }
   // Firm i's row, or a negative value if it has none.

@@ -472,6 +472,13 @@ FIRMSIM_HD FIRMSIM_INLINE std::int64_t peer_id(const YearInputs& in, const FirmS
   return i - i % in.firms_per_replicate + s.peers[static_cast<std::int64_t>(k) * s.n + i];
 }
 
+// Whether firm j may have served a market as the year began: false means its
+// masks (export_mask before the year, export_mask_last_year,
+// mentoring_last_year) are all 0 and need not be read (FirmStateView::exporter_bits).
+FIRMSIM_HD FIRMSIM_INLINE bool may_have_served(const FirmStateView& s, std::int64_t j) {
+  return s.exporter_bits == nullptr || ((s.exporter_bits[j >> 6] >> (j & 63)) & 1u) != 0;
+}
+
 // Before the year: what peers will see of this firm, and (market
 // information) this firm's prior about markets it never served moves towards
 // the beliefs of the peers that serve them, with weight w k / (1 + w k) for k
@@ -483,7 +490,7 @@ FIRMSIM_HD FIRMSIM_INLINE void borrow_peer_beliefs(const YearInputs& in, const F
   MarketMask any = 0;
   for (int p = 0; p < in.base_peers; ++p) {
     peer[p] = peer_id(in, s, i, p);
-    served[p] = s.export_mask[peer[p]];
+    served[p] = may_have_served(s, peer[p]) ? s.export_mask[peer[p]] : 0;
     any |= served[p];
   }
   const float w = in.params.interactions.peer_prior_weight;
@@ -528,8 +535,9 @@ FIRMSIM_HD FIRMSIM_INLINE void gather_peers(const YearInputs& in, const FirmStat
   const int active = f.policy.cluster ? in.peer_slots : in.base_peers;
   for (int k = 0; k < in.peer_slots; ++k) {
     const std::int64_t j = peer_id(in, s, f.id, k);
-    if (k < active) f.peer_served[f.n_peers++] = s.export_mask_last_year[j];
-    if (!novice) continue;
+    const bool may = may_have_served(s, j);
+    if (k < active) f.peer_served[f.n_peers++] = may ? s.export_mask_last_year[j] : 0;
+    if (!novice || !may) continue;
     if (k < active && in.params.interactions.mentoring) f.mentor_markets |= s.mentoring_last_year[j];
     if (k >= in.base_peers && f.policy.mentoring_share > 0) f.program_mentor_markets |= s.mentoring_last_year[j];
   }
