@@ -80,14 +80,26 @@ struct HasRow {
   }
 };
 
+// The markets where firm i can hold a flow: the step writes export and
+// import values only in markets the firm ever served or sourced from (steps 8
+// and 10; every other cell stays 0), so the others are not read.
+FIRMSIM_HD FIRMSIM_INLINE MarketMask markets_ever_traded(const FirmStateView& s, std::int64_t i) {
+  return s.ever_exported_mask[i] | s.export_mask[i] | s.ever_imported_mask[i] | s.import_mask[i];
+}
+
+// Whether the cell holds a flow of the year.
+FIRMSIM_HD FIRMSIM_INLINE bool holds_flow(const FirmStateView& s, std::int64_t cell) {
+  return s.export_value[cell] > 0 || s.import_value[cell] > 0;
+}
+
 struct CountFlows {
   FirmStateView s;
-  int n_markets;
   FIRMSIM_HD std::int64_t operator()(std::int64_t i) const {
     const std::int64_t row = s.row_of(i);
+    if (row < 0) return 0;
     std::int64_t n = 0;
-    for (int m = 0; row >= 0 && m < n_markets; ++m)
-      if (s.export_value[s.cell(m, row)] > 0 || s.import_value[s.cell(m, row)] > 0) ++n;
+    for (MarketMask rest = markets_ever_traded(s, i); rest; rest &= rest - 1)
+      if (holds_flow(s, s.cell(lowest_bit(rest), row))) ++n;
     return n;
   }
 };
@@ -102,16 +114,18 @@ struct FlowCells {
 
 struct LocateFlows {
   FirmStateView s;
-  int n_markets;
   const std::int64_t* rows;
   const std::int64_t* offsets;
   FlowCells out;
+  // Markets in ascending order, as CountFlows counted them.
   FIRMSIM_HD void operator()(std::int64_t r) const {
     const std::int64_t row = s.row_of(rows[r]);
+    if (row < 0) return;
     std::int64_t k = offsets[r];
-    for (int m = 0; row >= 0 && m < n_markets; ++m) {
+    for (MarketMask rest = markets_ever_traded(s, rows[r]); rest; rest &= rest - 1) {
+      const int m = lowest_bit(rest);
       const std::int64_t cell = s.cell(m, row);
-      if (!(s.export_value[cell] > 0 || s.import_value[cell] > 0)) continue;
+      if (!holds_flow(s, cell)) continue;
       out.row[k] = r;
       out.market[k] = static_cast<std::uint8_t>(m);
       out.cell[k] = cell;
@@ -790,7 +804,6 @@ void gather_column(const thrust::device_vector<std::int64_t>& rows, const thrust
 
 void Engine::record_year(YearRecord& out, const StateSelection& which) const {
   Impl& m = *impl_;
-  const int n_markets = m.n_markets;
   out = YearRecord{};
   out.year = m.last_year;
 
@@ -819,14 +832,14 @@ void Engine::record_year(YearRecord& out, const StateSelection& which) const {
   // per-market arrays at the flows' cells.
   const std::int64_t n_rows = static_cast<std::int64_t>(rows.size());
   thrust::device_vector<std::int64_t> counts(n_rows + 1, 0);
-  thrust::transform(rows.begin(), rows.end(), counts.begin(), CountFlows{m.view, n_markets});
+  thrust::transform(rows.begin(), rows.end(), counts.begin(), CountFlows{m.view});
   thrust::exclusive_scan(counts.begin(), counts.end(), counts.begin());
   const std::int64_t n_flows = counts[n_rows];
   thrust::device_vector<std::int64_t> flow_row(n_flows), cells(n_flows);
   thrust::device_vector<std::uint8_t> flow_market(n_flows);
   thrust::for_each(
       thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(n_rows),
-      LocateFlows{m.view, n_markets, raw(rows), raw(counts), FlowCells{raw(flow_row), raw(flow_market), raw(cells)}});
+      LocateFlows{m.view, raw(rows), raw(counts), FlowCells{raw(flow_row), raw(flow_market), raw(cells)}});
   out.flow_row = to_host(flow_row);
   out.flow_market = to_host(flow_market);
 #define FIRMSIM_GATHER_CELLS(type, name, extent)                          \
