@@ -16,9 +16,11 @@
 #include "app/validate_command.hpp"
 #include "parallel/comm.hpp"
 #include "sim/input_error.hpp"
+#include "sim/memory_reuse.hpp"
 
 int main(int argc, char** argv) {
   using namespace firmsim;
+  keep_freed_memory_for_reuse();       // calibrate, evaluate, experiments: world after world
   par::Session processes(argc, argv);  // MPI, when started by mpirun/srun
   CLI::App app{"firmsim: an agent-based simulator of how firms go international"};
   app.require_subcommand(1);

@@ -20,6 +20,7 @@
 #include "calibrate/evaluator.hpp"
 #include "estimation/targets.hpp"
 #include "kernels/engine.hpp"
+#include "sim/memory_reuse.hpp"
 
 namespace {
 
@@ -56,6 +57,7 @@ Options parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   using namespace firmsim;
+  keep_freed_memory_for_reuse();  // as `firmsim calibrate` does: evaluation after evaluation
   const Options o = parse(argc, argv);
   const std::string src = FIRMSIM_SOURCE_DIR;
   Config base = load_config(src + "/configs/belgium.yaml");
