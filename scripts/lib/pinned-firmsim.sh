@@ -32,7 +32,12 @@ resumable_calibration() {
   [ -f "$dir/evaluations.csv" ] && resume=(--resume)
   mkdir -p "$dir"
   echo "$tag: $(basename "$dir") ($(date -u +%FT%TZ))"
-  "$exe" calibrate "$@" --out "$dir" "${resume[@]}"
+  # A pinned program older than 8dfe4a4 does not keep freed memory for the
+  # next world itself (sim/memory_reuse.hpp); the same glibc settings, given
+  # here, make its evaluations cheaper and leave its results unchanged
+  # (bench/README.md, "Memory kept for reuse").
+  GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=2147483647}" \
+    "$exe" calibrate "$@" --out "$dir" "${resume[@]}"
 }
 
 run_state() {
