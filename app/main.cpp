@@ -113,6 +113,11 @@ int main(int argc, char** argv) {
                             "The local stage: subplex (derivative-free, one candidate at a time) or gauss-newton "
                             "(a Jacobian of the moments and damped steps, each a batch)")
       ->default_val("subplex");
+  calibrate_cmd->add_option("--jacobian-step", calibrate.jacobian_step,
+                            "Gauss-Newton's Jacobian step, a share of each parameter's range (unit box)")
+      ->default_val(cal::kDefaultJacobianStep);
+  calibrate_cmd->add_flag("--central-differences", calibrate.central_differences,
+                          "Gauss-Newton probes each parameter on both sides (2P evaluations a Jacobian, not P)");
   calibrate_cmd->add_option("--promote", calibrate.promote,
                             "Best screened candidates evaluated at full size before the polish (default: 2 x --batch)");
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "calibrate/optimizer.hpp"
+
 namespace firmsim::cal {
 
 struct CalibrationOptions {
@@ -49,6 +51,9 @@ struct CalibrationOptions {
   // starts at the start point) and the local stage, subplex or gauss-newton.
   double swarm_share = 0.7;
   std::string local_search = "subplex";
+  // Gauss-Newton's Jacobian: its step in the unit box, and two-sided probes.
+  double jacobian_step = kDefaultJacobianStep;
+  bool central_differences = false;
   std::string command;       // as typed, for the report
 };
 

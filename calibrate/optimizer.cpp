@@ -86,12 +86,12 @@ std::vector<double> polish(Evaluator& evaluator, const SearchSettings& s, std::v
 
 // Gauss-Newton with Levenberg-Marquardt damping. The objective is a sum of
 // squares, q(u) = sum_k r_k(u)^2 with r_k = sqrt(w_k) (m_k(u) - m*_k), so a
-// Jacobian of the moments (P candidates, one-sided steps of kGaussNewtonStep
-// in the unit box, a batch) gives the whole local quadratic model that
-// subplex must discover one candidate at a time. Each iteration then tries
-// four damping levels at once (a batch), takes the best if it improves, and
-// damps harder if none does. The candidates are projected into the box.
-constexpr double kGaussNewtonStep = 0.02;
+// Jacobian of the moments (P candidates, one-sided steps of
+// SearchSettings::jacobian_step in the unit box, or 2P for central
+// differences; a batch) gives the whole local quadratic model that subplex
+// must discover one candidate at a time. Each iteration then tries four
+// damping levels at once (a batch), takes the best if it improves, and damps
+// harder if none does. The candidates are projected into the box.
 constexpr int kDampingTrials = 4;  // damping lambda x 0.1, 1, 10, 100
 constexpr int kFailedRoundsToStop = 2;
 
@@ -110,37 +110,59 @@ Residuals residuals(const Evaluator& evaluator, const Evaluation& e) {
   return out;
 }
 
-// d r / d u by one-sided differences, away from a bound; a moment missing at
-// a probe gives that entry 0. The best probe is kept in `best_probe`: on the
-// simulation's small steps a probe is sometimes better than any damped step.
+// Where parameter p is probed: one-sided away from a bound; central (both
+// sides) where both fit in the box and the settings ask for it.
+struct ProbeSteps {
+  double forward = 0, backward = 0;  // backward 0: one-sided
+};
+ProbeSteps probe_steps(double u, const SearchSettings& s) {
+  const double h = s.jacobian_step;
+  if (s.central_differences && u - h >= 0.0 && u + h <= 1.0) return {h, -h};
+  return {u + h <= 1.0 ? h : -h, 0.0};
+}
+
+int jacobian_evaluations(const std::vector<double>& u, const SearchSettings& s) {
+  int n = 0;
+  for (double x : u) n += probe_steps(x, s).backward != 0 ? 2 : 1;
+  return n;
+}
+
+// d r / d u by finite differences; a moment missing at a probe gives that
+// entry 0. The best probe is kept in `best_probe`: on the simulation's small
+// steps a probe is sometimes better than any damped step.
 struct Probe {
   std::vector<double> u;
   Evaluation e;
 };
-Eigen::MatrixXd residual_jacobian(Evaluator& evaluator, const std::vector<double>& u, const Residuals& at,
-                                  Probe& best_probe) {
+Eigen::MatrixXd residual_jacobian(Evaluator& evaluator, const SearchSettings& s, const std::vector<double>& u,
+                                  const Residuals& at, Probe& best_probe) {
   const std::vector<Parameter>& ps = evaluator.setup().parameters;
-  std::vector<std::vector<double>> thetas;
-  std::vector<double> h(ps.size());
+  std::vector<std::vector<double>> thetas, us;
+  std::vector<ProbeSteps> steps(ps.size());
   for (std::size_t p = 0; p < ps.size(); ++p) {
-    h[p] = u[p] + kGaussNewtonStep <= 1.0 ? kGaussNewtonStep : -kGaussNewtonStep;
-    std::vector<double> probe = u;
-    probe[p] += h[p];
-    thetas.push_back(from_unit(ps, probe));
+    steps[p] = probe_steps(u[p], s);
+    for (double h : {steps[p].forward, steps[p].backward}) {
+      if (h == 0) continue;
+      us.push_back(u);
+      us.back()[p] += h;
+      thetas.push_back(from_unit(ps, us.back()));
+    }
   }
   const std::vector<Evaluation> e = evaluator.evaluate(thetas, "gauss-newton-jacobian");
-  Eigen::MatrixXd J(at.r.size(), static_cast<Eigen::Index>(ps.size()));
   best_probe = Probe{u, Evaluation{}};
   best_probe.e.objective = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < e.size(); ++i)
+    if (e[i].objective < best_probe.e.objective) best_probe = Probe{us[i], e[i]};
+
+  Eigen::MatrixXd J(at.r.size(), static_cast<Eigen::Index>(ps.size()));
+  std::size_t i = 0;
   for (std::size_t p = 0; p < ps.size(); ++p) {
-    if (e[p].objective < best_probe.e.objective) {
-      best_probe.u = u;
-      best_probe.u[p] += h[p];
-      best_probe.e = e[p];
-    }
-    const Residuals moved = residuals(evaluator, e[p]);
+    const Residuals ahead = residuals(evaluator, e[i++]);
+    const bool central = steps[p].backward != 0;
+    const Residuals behind = central ? residuals(evaluator, e[i++]) : at;
+    const double span = steps[p].forward - steps[p].backward;
     for (Eigen::Index k = 0; k < at.r.size(); ++k) {
-      const double d = (moved.r(k) - at.r(k)) / h[p];
+      const double d = (ahead.r(k) - behind.r(k)) / span;
       J(k, static_cast<Eigen::Index>(p)) = std::isfinite(d) ? d : 0.0;
     }
   }
@@ -168,16 +190,15 @@ std::vector<double> damped_step(const Eigen::MatrixXd& J, const Eigen::VectorXd&
 
 // From an evaluated point, whose moments give the first residuals; a copy,
 // since the evaluator's best point moves as the search goes.
-void gauss_newton(Evaluator& evaluator, const Evaluation from, int budget) {
+void gauss_newton(Evaluator& evaluator, const SearchSettings& s, const Evaluation from, int budget) {
   const std::vector<Parameter>& ps = evaluator.setup().parameters;
-  const int P = static_cast<int>(ps.size());
   const int end = evaluator.total() + budget;
   std::vector<double> u = to_unit(ps, from.theta);
   Residuals at = residuals(evaluator, from);
   double lambda = 0.01;
-  while (evaluator.total() + P + kDampingTrials <= end) {
+  while (evaluator.total() + jacobian_evaluations(u, s) + kDampingTrials <= end) {
     Probe probe;
-    const Eigen::MatrixXd J = residual_jacobian(evaluator, u, at, probe);
+    const Eigen::MatrixXd J = residual_jacobian(evaluator, s, u, at, probe);
     bool improved = false;
     for (int round = 0; round < kFailedRoundsToStop && !improved && evaluator.total() + kDampingTrials <= end;
          ++round) {
@@ -242,6 +263,8 @@ SearchResult search(Evaluator& evaluator, const SearchSettings& s, Evaluator* sc
       screen ? std::max(s.swarm, s.screen_evaluations) : std::max(s.swarm, static_cast<int>(s.evaluations * s.global_share));
   result.swarm = s.global_share > 0 || screen;
   result.local = s.local;
+  result.jacobian_step = s.jacobian_step;
+  result.central_differences = s.central_differences;
   if (result.swarm) swarm_search(global, s, global_budget);
   if (screen) {
     result.screened = screen->total();
@@ -252,7 +275,7 @@ SearchResult search(Evaluator& evaluator, const SearchSettings& s, Evaluator* sc
   const std::vector<double> best_global = evaluator.best()->theta;
   const int local_budget = s.evaluations - evaluator.total();
   if (s.local == LocalSearch::gauss_newton)
-    gauss_newton(evaluator, *evaluator.best(), local_budget);
+    gauss_newton(evaluator, s, *evaluator.best(), local_budget);
   else
     polish(evaluator, s, to_unit(ps, best_global), local_budget);
   result.local_evaluations = evaluator.total() - result.global_evaluations;

@@ -24,6 +24,7 @@ namespace firmsim::cal {
 // or Gauss-Newton on the weighted moment residuals (a finite-difference
 // Jacobian and damped trial steps, each a batch; calibrate/README.md).
 enum class LocalSearch { subplex, gauss_newton };
+constexpr double kDefaultJacobianStep = 0.02;  // Gauss-Newton's, in the unit box
 
 struct SearchSettings {
   int evaluations = 400;      // budget over both stages (start point included)
@@ -32,6 +33,12 @@ struct SearchSettings {
   int swarm = 8;              // particles; each generation is one batch
   unsigned seed = 1;          // the optimizers' own seed (not the simulation's)
   double local_step = 0.05;   // the polish's initial step in the unit box
+  // Gauss-Newton's Jacobian: the step in the unit box, and whether each
+  // parameter is probed on both sides (2P evaluations, not P). A larger or
+  // two-sided step averages over the jumps that firms' discrete choices
+  // leave in simulated moments (calibrate/README.md).
+  double jacobian_step = 0.02;
+  bool central_differences = false;
   // Multi-fidelity (with a screening evaluator): the swarm's budget on the
   // small world, and how many of its best candidates go to full size.
   int screen_evaluations = 0;
@@ -45,6 +52,8 @@ struct SearchResult {
   int screened = 0, promoted = 0;  // multi-fidelity: on the small world, then moved to full size
   bool swarm = true;               // false: the local stage started at the start point
   LocalSearch local = LocalSearch::subplex;
+  double jacobian_step = kDefaultJacobianStep;  // Gauss-Newton's, as searched
+  bool central_differences = false;
 };
 
 // `screen`, if given, evaluates the same candidates on a smaller world: the

@@ -190,7 +190,11 @@ void write_fit_report(const std::string& dir, const Evaluator& ev, const FitRepo
      << " minutes.";
   md << " Search: " << (r.search.swarm ? "a particle swarm, then " : "from the start, ")
      << (r.search.local == LocalSearch::gauss_newton ? "Gauss-Newton" : "subplex") << " (" << r.search.global_evaluations
-     << " + " << r.search.local_evaluations << " evaluations).";
+     << " + " << r.search.local_evaluations << " evaluations)";
+  if (r.search.local == LocalSearch::gauss_newton)
+    md << ", its Jacobian by " << (r.search.central_differences ? "central" : "one-sided") << " steps of "
+       << num(r.search.jacobian_step, 3) << " of each range";
+  md << ".";
   if (r.search.screened > 0)
     md << " Multi-fidelity: the swarm screened " << r.search.screened << " candidates on a smaller world "
        << "(`screening.csv`) and the best " << r.search.promoted

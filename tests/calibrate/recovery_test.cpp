@@ -134,6 +134,52 @@ TEST(ParameterRecovery, GaussNewtonFromTheStartAlone) {
   expect_recovered(setup, found, infer(evaluator, found.best_theta));
 }
 
+// The same with a Jacobian by central differences of twice the step: it must
+// still find the truth (its probes cost 2P, so fewer iterations fit).
+TEST(ParameterRecovery, GaussNewtonByCentralDifferences) {
+  const EvaluatorSetup setup = recovery_setup();
+  Evaluator evaluator(setup);
+  SearchSettings settings = gauss_newton_alone(40);
+  settings.jacobian_step = 0.04;
+  settings.central_differences = true;
+  const SearchResult found = search(evaluator, settings);
+  EXPECT_LE(evaluator.total(), settings.evaluations);
+  expect_recovered(setup, found, infer(evaluator, found.best_theta));
+}
+
+// Whether a candidate at the start moved by `step` in parameter p alone was asked for.
+bool probed(const Evaluator& evaluator, const std::vector<double>& start_u, std::size_t p, double step) {
+  const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  for (const Evaluation& e : evaluator.ranked(evaluator.total())) {
+    const std::vector<double> u = to_unit(ps, e.theta);
+    bool match = true;
+    for (std::size_t q = 0; q < u.size(); ++q)
+      match = match && std::fabs(u[q] - (start_u[q] + (q == p ? step : 0.0))) < 1e-9;
+    if (match) return true;
+  }
+  return false;
+}
+
+// One iteration's candidates: the Jacobian probes where the settings say, at
+// +h only (one-sided) or at +h and -h (central), for every parameter.
+TEST(GaussNewton, JacobianProbesSitWhereTheSettingsSay) {
+  const EvaluatorSetup setup = recovery_setup();
+  const std::vector<double> start_u = to_unit(setup.parameters, start_values(setup.parameters));
+  for (const bool central : {false, true}) {
+    SCOPED_TRACE(central ? "central" : "one-sided");
+    Evaluator evaluator(setup);
+    SearchSettings settings = gauss_newton_alone(central ? 9 : 7);  // start, 2P or P probes, 4 damped steps
+    settings.jacobian_step = 0.07;
+    settings.central_differences = central;
+    search(evaluator, settings);
+    for (std::size_t p = 0; p < start_u.size(); ++p) {
+      EXPECT_TRUE(probed(evaluator, start_u, p, 0.07));
+      EXPECT_EQ(probed(evaluator, start_u, p, -0.07), central);
+      EXPECT_FALSE(probed(evaluator, start_u, p, kDefaultJacobianStep));
+    }
+  }
+}
+
 // Six parameters at once (issue 17 asks a recovery test of at least six):
 // both sunk costs, both sales scales, the export relationships' hazard and
 // the death hazard's fall with age, from a start 15% of each range away,

@@ -195,6 +195,17 @@ TEST_F(CalibrateCli, ScreeningOptionsNeedASmallerWorld) {
   EXPECT_FALSE(fs::exists(dir_ / "a" / "evaluations.csv"));
 }
 
+// Gauss-Newton's Jacobian options: a step in (0, 0.25] of each range, and
+// only with Gauss-Newton; a refusal writes nothing.
+TEST_F(CalibrateCli, JacobianOptionsAreCheckedBeforeAnythingRuns) {
+  const std::string gn = " --local-search gauss-newton";
+  EXPECT_EQ(run(arguments(dir_ / "a") + " --jacobian-step 0.05"), 2);  // subplex has no Jacobian
+  EXPECT_EQ(run(arguments(dir_ / "b") + " --central-differences"), 2);
+  EXPECT_EQ(run(arguments(dir_ / "c") + gn + " --jacobian-step 0"), 2);
+  EXPECT_EQ(run(arguments(dir_ / "d") + gn + " --jacobian-step 0.3"), 2);
+  for (const char* d : {"a", "b", "c", "d"}) EXPECT_FALSE(fs::exists(dir_ / d / "evaluations.csv")) << d;
+}
+
 // --noise-replicates measures each moment's simulation noise at the start
 // point (noise.csv, one row a moment), weighs by it (the start's objective
 // changes), and is a setting: a resume with another count is refused.
