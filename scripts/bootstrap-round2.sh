@@ -43,11 +43,23 @@ case "$search" in
     program="${FIRMSIM_ROUND2E_PROGRAM:-2248444}" build_dir=build-round2e
     top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap-gn}"
     search_args() { echo --swarm-share 0 --local-search gauss-newton --evaluations "${FIRMSIM_BOOTSTRAP_EVALUATIONS:-250}"; } ;;
+  gauss-newton-wide)
+    # Gauss-Newton's Jacobian by one-sided steps of 0.05 of each range, not
+    # 0.02 (calibrate/README.md): does a step wider than the moments' jumps
+    # get nearer the truth? Program 71c2af6 (the first with --jacobian-step),
+    # results in bootstrap-gn-wide/; run with FIRMSIM_BOOTSTRAP_REPLICATES=1
+    # for b1 alone, to set beside bootstrap-gn/b1.
+    program="${FIRMSIM_ROUND2F_PROGRAM:-71c2af6}" build_dir=build-round2f
+    top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap-gn-wide}"
+    search_args() {
+      echo --swarm-share 0 --local-search gauss-newton --jacobian-step 0.05 \
+        --evaluations "${FIRMSIM_BOOTSTRAP_EVALUATIONS:-250}"
+    } ;;
   swarm)
     program="${FIRMSIM_ROUND2D_PROGRAM:-bea941a}" build_dir=build-round2d
     top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap}"
     search_args() { echo --evaluations 150 --search-seed $((30 + $1)); } ;;
-  *) echo "bootstrap-round2: FIRMSIM_BOOTSTRAP_SEARCH is '$search'; expected gauss-newton or swarm" >&2; exit 2 ;;
+  *) echo "bootstrap-round2: FIRMSIM_BOOTSTRAP_SEARCH is '$search'; expected gauss-newton, gauss-newton-wide or swarm" >&2; exit 2 ;;
 esac
 
 if [ "${1:-}" = --status ]; then
