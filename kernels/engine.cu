@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <stdexcept>
 
 #if defined(FIRMSIM_BACKEND_CUDA)
@@ -66,6 +67,18 @@ float best_supply_per_cost(const std::vector<MarketParams>& markets, const std::
   for (std::size_t m = 0; m < year.size(); ++m) {
     if (!(year[m].cost_scale > 0)) return std::numeric_limits<float>::infinity();
     best = std::max(best, markets[m].import_supply / year[m].cost_scale);
+  }
+  return best;
+}
+
+// The year's best log(reach / cost_scale) over the markets (the entry
+// screen's bound for a firm without a row); NaN if any market's is NaN, so
+// that such a market is valued, as the per-market screen would.
+float best_log_reach_per_cost(const std::vector<MarketYear>& year) {
+  float best = -std::numeric_limits<float>::infinity();
+  for (const MarketYear& my : year) {
+    if (std::isnan(my.log_reach_per_cost)) return my.log_reach_per_cost;
+    best = std::max(best, my.log_reach_per_cost);
   }
   return best;
 }
@@ -402,6 +415,7 @@ struct Engine::Impl {
   std::vector<int> n_policies;
   std::vector<MeasurementParams> measurement_by_variant;
   std::vector<float> best_supply_per_cost;  // this year's, per variant (YearInputs: the import bound)
+  std::vector<float> best_log_reach_per_cost;  // this year's, per variant (YearInputs: the entry screen)
   thrust::device_vector<YearInputs> inputs_by_variant;
   thrust::device_vector<float> founding_cdf, industry_cdf;
   // last year's industry x market counts (crowding), per replicate
@@ -442,6 +456,7 @@ struct Engine::Impl {
     n_policies.assign(v, 0);
     measurement_by_variant.assign(v, MeasurementParams{});
     best_supply_per_cost.assign(v, std::numeric_limits<float>::infinity());
+    best_log_reach_per_cost.assign(v, std::numeric_limits<float>::infinity());
     founding_cdf = to_device(s.founding_cdf);
     industry_cdf = to_device(s.industry_cdf);
     if (s.peer_slots > kMaxPeerSlots || s.base_peers > s.peer_slots)
@@ -642,6 +657,7 @@ struct Engine::Impl {
     in.year = year;
     in.measurement = measurement_by_variant[v];
     in.best_supply_per_cost = best_supply_per_cost[v];
+    in.best_log_reach_per_cost = best_log_reach_per_cost[v];
     in.entry_bound = setup.entry_bound;
     in.industries = raw(industries) + static_cast<std::ptrdiff_t>(v) * n_industries;
     in.markets = raw(markets) + static_cast<std::ptrdiff_t>(v) * n_markets;
@@ -773,6 +789,7 @@ void Engine::step(int year, const std::vector<YearWorld>& worlds) {
     m.n_policies[v] = static_cast<int>(w.policies.size());
     m.measurement_by_variant[v] = w.measurement;
     m.best_supply_per_cost[v] = best_supply_per_cost(m.variants[v].markets, w.markets);
+    m.best_log_reach_per_cost[v] = best_log_reach_per_cost(w.markets);
   }
   thrust::copy(market_year.begin(), market_year.end(), m.market_year.begin());
   thrust::copy(policies.begin(), policies.end(), m.policies.begin());

@@ -62,6 +62,9 @@ struct YearInputs {
   // The same for sourcing: max over markets of import_supply / cost_scale
   // (some_supplier_may_pay).
   float best_supply_per_cost = std::numeric_limits<float>::infinity();
+  // Max over markets of MarketYear::log_reach_per_cost (NaN if one is NaN):
+  // the entry screen of a firm without a row, all markets at once.
+  float best_log_reach_per_cost = std::numeric_limits<float>::infinity();
   bool entry_bound = true;  // false: value every market (tests compare the two)
 };
 
@@ -786,6 +789,17 @@ FIRMSIM_HD FIRMSIM_INLINE bool market_may_pay(const YearInputs& in, const FirmSt
   return !(upper < e.log_cost - kEntryScreenMargin);  // NaN: value the market
 }
 
+// The screen of every market at once for a firm without a row: its beliefs
+// are all the prior's 0, so market m's bound is (0 + log_reach_per_cost_m) +
+// log_revenue, and float addition is monotone, so if the best market's bound
+// fails, every market's does (exactly, not approximately). Most firms that
+// do not export have no row, and this spares them the 64-market loop.
+FIRMSIM_HD FIRMSIM_INLINE bool some_market_may_pay(const YearInputs& in, std::int64_t row, const EntryScreen& e) {
+  if (row >= 0) return true;
+  const float upper = in.best_log_reach_per_cost + e.log_revenue;
+  return !(upper < e.log_cost - kEntryScreenMargin);  // NaN: look market by market
+}
+
 // Markets worth entering this year: aware of (unless scanning globally) and
 // of positive value.
 FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
@@ -795,6 +809,7 @@ FIRMSIM_HD FIRMSIM_INLINE void find_candidates(const YearInputs& in, const FirmS
   for (int m = 0; m < in.params.n_markets; ++m) c.value[m] = -1.0f;
   const EntryScreen screen = entry_screen(in, f, sprinkler);
   const std::int64_t row = s.row_of(f.id);
+  if (!some_market_may_pay(in, row, screen)) return;
   for (int m = 0; m < in.params.n_markets; ++m) {
     if ((f.exporting >> m) & 1u) continue;
     if (!market_may_pay(in, s, row, screen, m)) continue;
