@@ -47,8 +47,9 @@ case "$search" in
     # Gauss-Newton's Jacobian by one-sided steps of 0.05 of each range, not
     # 0.02 (calibrate/README.md): does a step wider than the moments' jumps
     # get nearer the truth? Program 71c2af6 (the first with --jacobian-step),
-    # results in bootstrap-gn-wide/; run with FIRMSIM_BOOTSTRAP_REPLICATES=1
-    # for b1 alone, to set beside bootstrap-gn/b1.
+    # results in bootstrap-gn-wide/; b1 ran first alone
+    # (FIRMSIM_BOOTSTRAP_REPLICATES=1), beside bootstrap-gn/b1: 38.6 against
+    # 41.5 (the truth 37.7); then b2-b4.
     program="${FIRMSIM_ROUND2F_PROGRAM:-71c2af6}" build_dir=build-round2f
     top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap-gn-wide}"
     search_args() {
