@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "app/cli_commands.hpp"
@@ -113,9 +114,12 @@ int main(int argc, char** argv) {
                             "The local stage: subplex (derivative-free, one candidate at a time) or gauss-newton "
                             "(a Jacobian of the moments and damped steps, each a batch)")
       ->default_val("subplex");
+  // No default_val: an unset step is what lets `calibrate` refuse one given without gauss-newton.
+  std::ostringstream default_step;
+  default_step << cal::kDefaultJacobianStep;
   calibrate_cmd->add_option("--jacobian-step", calibrate.jacobian_step,
-                            "Gauss-Newton's Jacobian step, a share of each parameter's range (unit box)")
-      ->default_val(cal::kDefaultJacobianStep);
+                            "Gauss-Newton's Jacobian step, a share of each parameter's range (unit box; default " +
+                                default_step.str() + ")");
   calibrate_cmd->add_flag("--central-differences", calibrate.central_differences,
                           "Gauss-Newton probes each parameter on both sides (2P evaluations a Jacobian, not P)");
   calibrate_cmd->add_option("--promote", calibrate.promote,

@@ -61,9 +61,9 @@ void check_options(const CalibrationOptions& o) {
   if (o.local_search != "subplex" && o.local_search != "gauss-newton")
     throw InputError("command line", 0, "--local-search",
                      "is '" + o.local_search + "'; expected subplex or gauss-newton");
-  if (!(o.jacobian_step > 0 && o.jacobian_step <= 0.25))
+  if (o.jacobian_step && !(*o.jacobian_step > 0 && *o.jacobian_step <= 0.25))
     throw InputError("command line", 0, "--jacobian-step", "must be above 0 and at most 0.25 (a share of each range)");
-  if (o.local_search != "gauss-newton" && (o.central_differences || o.jacobian_step != kDefaultJacobianStep))
+  if (o.local_search != "gauss-newton" && (o.central_differences || o.jacobian_step))
     throw InputError("command line", 0, o.central_differences ? "--central-differences" : "--jacobian-step",
                      "only means something with --local-search gauss-newton");
   if (o.screen_firms && o.swarm_share == 0)
@@ -295,7 +295,7 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   settings.seed = o.search_seed;
   settings.global_share = o.swarm_share;
   settings.local = o.local_search == "gauss-newton" ? LocalSearch::gauss_newton : LocalSearch::subplex;
-  settings.jacobian_step = o.jacobian_step;
+  settings.jacobian_step = o.jacobian_step.value_or(kDefaultJacobianStep);
   settings.central_differences = o.central_differences;
   std::optional<Evaluator> screen;
   if (small) {

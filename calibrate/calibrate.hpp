@@ -51,8 +51,9 @@ struct CalibrationOptions {
   // starts at the start point) and the local stage, subplex or gauss-newton.
   double swarm_share = 0.7;
   std::string local_search = "subplex";
-  // Gauss-Newton's Jacobian: its step in the unit box, and two-sided probes.
-  double jacobian_step = kDefaultJacobianStep;
+  // Gauss-Newton's Jacobian: its step in the unit box (unset: the default,
+  // kDefaultJacobianStep; set, it must go with gauss-newton), and two-sided probes.
+  std::optional<double> jacobian_step;
   bool central_differences = false;
   std::string command;       // as typed, for the report
 };

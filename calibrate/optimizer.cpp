@@ -92,6 +92,9 @@ std::vector<double> polish(Evaluator& evaluator, const SearchSettings& s, std::v
 // must discover one candidate at a time. Each iteration then tries four
 // damping levels at once (a batch), takes the best if it improves, and damps
 // harder if none does. The candidates are projected into the box.
+// The library's default and the command line's are one (a literal here once
+// kept the library at 0.02 while `calibrate --jacobian-step` said 0.05).
+static_assert(SearchSettings{}.jacobian_step == kDefaultJacobianStep);
 constexpr int kDampingTrials = 4;  // damping lambda x 0.1, 1, 10, 100
 constexpr int kFailedRoundsToStop = 2;
 
