@@ -100,6 +100,10 @@ int main(int argc, char** argv) {
                             "Measure each moment's simulation noise across this many replicates at the start point "
                             "and weigh by it (DIR/noise.csv); 0: assume it equals the data's sampling variance")
       ->default_val(0);
+  calibrate_cmd->add_option("--noise-at", calibrate.noise_at,
+                            "Measure that noise at this scenario's parameter values (laid over the config and "
+                            "--scenario files), not at the start point: scores of several points then share one "
+                            "weighting (needs --noise-replicates)");
   calibrate_cmd->add_flag("--simulated-targets", calibrate.simulated_targets,
                           "The targets are one simulated draw of the model (a recovery experiment): their error is "
                           "the measured noise, not their stated variance (needs --noise-replicates)");

@@ -53,6 +53,8 @@ void check_options(const CalibrationOptions& o) {
   bounded("--screen-evaluations", o.screen_evaluations, 0, 1000000);
   bounded("--promote", o.promote, 0, 100000);
   if (o.noise_replicates != 0) bounded("--noise-replicates", o.noise_replicates, 2, 1000);
+  if (o.noise_at && o.noise_replicates == 0)
+    throw InputError("command line", 0, "--noise-at", "needs --noise-replicates: it says where the noise is measured");
   if (o.simulated_targets && o.noise_replicates == 0)
     throw InputError("command line", 0, "--simulated-targets",
                      "needs --noise-replicates: the targets' error is the measured simulation noise");
@@ -171,18 +173,32 @@ void keep_settings(const CalibrationOptions& o, const std::vector<Setting>& sett
   }
 }
 
+// Where the noise is measured: the start, or the parameter values of
+// --noise-at's scenario laid over the config and its scenarios. Read before
+// anything is written, so that a bad file leaves nothing behind.
+std::vector<double> noise_point(const CalibrationOptions& o, const std::vector<Parameter>& parameters) {
+  if (!o.noise_at) return start_values(parameters);
+  std::vector<std::string> scenarios = o.scenarios;
+  scenarios.push_back(*o.noise_at);
+  const Config at = load_config(o.config, scenarios);
+  std::vector<double> values;
+  for (const Parameter& p : parameters) values.push_back(get_model_parameter(at.model, p.key));
+  return values;
+}
+
 // --noise-replicates: each moment's variance across that many replicates at
-// the start point, measured before the search. Deterministic (the seed fixes
+// the start point (or --noise-at's), measured before the search. Deterministic (the seed fixes
 // every draw), so a resumed run measures the same noise again; every process
 // measures it under MPI. DIR/noise.csv says, moment by moment, how much noisier
 // one simulated sample is than the published one.
-void measure_noise(const CalibrationOptions& o, EvaluatorSetup& setup, std::ostream& os) {
+void measure_noise(const CalibrationOptions& o, EvaluatorSetup& setup, const std::vector<double>& at,
+                   std::ostream& os) {
   if (o.noise_replicates == 0) return;
   EvaluatorSetup noisy = setup;
   noisy.base.run.replicates = o.noise_replicates;
-  os << "calibrate: the moments' simulation noise from " << o.noise_replicates
-     << " replicates at the start point\n" << std::flush;
-  setup.weighting.simulation_draws = Evaluator(noisy).moments_by_replicate(start_values(setup.parameters));
+  os << "calibrate: the moments' simulation noise from " << o.noise_replicates << " replicates at "
+     << (o.noise_at ? *o.noise_at : std::string("the start point")) << "\n" << std::flush;
+  setup.weighting.simulation_draws = Evaluator(noisy).moments_by_replicate(at);
   const std::vector<double> noise = variance_across_replicates(setup.weighting.simulation_draws);
   setup.weighting.simulation_variance = noise;
   std::ostringstream csv;
@@ -251,6 +267,8 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
                        parse_weighting(o.weighting, o.model_error)};
   setup.weighting.noise_replicates = o.noise_replicates;
   setup.weighting.simulated_targets = o.simulated_targets;
+  setup.weighting.noise_point = o.noise_at.value_or("");
+  const std::vector<double> noise_at = noise_point(o, setup.parameters);
   if (o.threads) omp_set_num_threads(*o.threads);
   if (static_cast<int>(setup.moments.size()) < static_cast<int>(setup.parameters.size()))
     throw InputError(o.moments, 0, "moments",
@@ -260,14 +278,14 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
   std::optional<EvaluatorSetup> small = screening_setup(o, setup);
   if (o.score) {
     if (par::is_root()) make_directory(o.out);
-    measure_noise(o, setup, par::is_root() ? progress_to : nowhere());
+    measure_noise(o, setup, noise_at, par::is_root() ? progress_to : nowhere());
     return score_start(o, setup, par::is_root() ? progress_to : nowhere());
   }
   std::vector<std::string> keys, names;
   for (const Parameter& p : setup.parameters) keys.push_back(p.key);
   for (const Moment& m : setup.moments) names.push_back(m.name);
   keep_settings(o, calibration_settings(setup, o.screen_firms));
-  measure_noise(o, setup, par::is_root() ? progress_to : nowhere());
+  measure_noise(o, setup, noise_at, par::is_root() ? progress_to : nowhere());
   // The screen weighs by the full world's noise too: it ranks candidates for
   // the objective the full evaluation computes.
   if (small) small->weighting = setup.weighting;

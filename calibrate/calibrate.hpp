@@ -41,6 +41,10 @@ struct CalibrationOptions {
   // Replicates at the start point whose spread measures each moment's
   // simulation noise (calibrate/moments.hpp); 0: not measured.
   int noise_replicates = 0;
+  // --noise-at: a scenario laid over the config whose parameter values the
+  // noise is measured at instead of the start (so that scores of several
+  // points share one weighting, e.g. a recovery's truth and its estimate).
+  std::optional<std::string> noise_at;
   // --simulated-targets: the targets are one draw of the model (recovery).
   bool simulated_targets = false;
   // Score the start point only (no search, no log): DIR/score.csv, each

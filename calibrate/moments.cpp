@@ -252,7 +252,8 @@ std::string describe_kind(const Weighting& w) {
 std::string describe(const Weighting& w) {
   const std::string kind = describe_kind(w);
   if (w.noise_replicates == 0) return kind;
-  const std::string noise = kind + " + noise of " + std::to_string(w.noise_replicates) + " replicates";
+  std::string noise = kind + " + noise of " + std::to_string(w.noise_replicates) + " replicates";
+  if (!w.noise_point.empty()) noise += " at " + w.noise_point;
   return w.simulated_targets ? noise + ", targets simulated" : noise;
 }
 

@@ -93,6 +93,9 @@ struct Weighting {
   // understates. Only with measured noise; unmeasured moments keep the
   // data-based assumption.
   bool simulated_targets = false;
+  // Where the noise was measured: "" the start point, else the scenario file
+  // of `calibrate --noise-at` (a resumed run must measure it there again).
+  std::string noise_point;
 };
 // "efficient", "floor" or "groups"; InputError naming --weighting otherwise.
 Weighting parse_weighting(const std::string& name, double model_error);

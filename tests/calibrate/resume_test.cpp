@@ -240,6 +240,41 @@ TEST_F(CalibrateCli, MeasuredNoiseIsWrittenWeighedAndKept) {
   EXPECT_FALSE(fs::exists(dir_ / "one" / "evaluations.csv"));
 }
 
+// The column `name` of a CSV file's rows (the header names it).
+std::vector<std::string> column(const fs::path& file, const std::string& name) {
+  const std::vector<std::string> rows = lines(file);
+  if (rows.empty()) return {};
+  const std::vector<std::string> header = split_csv_line(rows.front());
+  const std::size_t c = static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  std::vector<std::string> out;
+  for (std::size_t i = 1; i < rows.size(); ++i) out.push_back(split_csv_line(rows[i]).at(c));
+  return out;
+}
+
+// --noise-at measures the noise at another point than the start, so that
+// scores of two points share one weighting: scoring the start with the noise
+// at point B measures B's noise byte for byte and weighs as a score of B
+// does, while the start's own moments are unchanged. It needs measured noise
+// and a readable scenario, and is refused before anything is written.
+TEST_F(CalibrateCli, NoiseIsMeasuredWhereNoiseAtSays) {
+  const fs::path other = dir_ / "other.yaml";
+  std::ofstream(other) << "scenario: another point\nmodel:\n  exports:\n    sunk_cost: 100000\n"
+                          "  imports:\n    sunk_cost: 40000\n";
+  const std::string noise = " --noise-replicates 3 --score";
+  ASSERT_EQ(run(arguments(dir_ / "start") + noise), 0);
+  ASSERT_EQ(run(arguments(dir_ / "at-other") + noise + " --noise-at " + other.string()), 0);
+  ASSERT_EQ(run(arguments(dir_ / "other") + " --scenario " + other.string() + noise), 0);
+  EXPECT_EQ(lines(dir_ / "at-other" / "noise.csv"), lines(dir_ / "other" / "noise.csv"));
+  EXPECT_NE(lines(dir_ / "at-other" / "noise.csv"), lines(dir_ / "start" / "noise.csv"));
+  EXPECT_EQ(column(dir_ / "at-other" / "score.csv", "weight"), column(dir_ / "other" / "score.csv", "weight"));
+  EXPECT_NE(column(dir_ / "at-other" / "score.csv", "weight"), column(dir_ / "start" / "score.csv", "weight"));
+  EXPECT_EQ(column(dir_ / "at-other" / "score.csv", "simulated"), column(dir_ / "start" / "score.csv", "simulated"));
+  EXPECT_EQ(run(arguments(dir_ / "unmeasured") + " --score --noise-at " + other.string()), 2);
+  EXPECT_EQ(run(arguments(dir_ / "missing") + noise + " --noise-at " + (dir_ / "nowhere.yaml").string()), 2);
+  EXPECT_FALSE(fs::exists(dir_ / "unmeasured"));
+  EXPECT_FALSE(fs::exists(dir_ / "missing"));
+}
+
 // --score evaluates the start point alone: its moments' contributions add up
 // to the objective the search logs for the same start, and nothing but
 // score.csv is written.
