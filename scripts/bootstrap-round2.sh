@@ -21,7 +21,9 @@
 # evaluations.csv resumes); commit docs/calibration/round2/bootstrap-gn/ before a
 # session ends. `--status` prints where it stands, `--summary` the spread;
 # `--score-points` scores the truth and the start under each finished
-# replicate's targets (done after each replicate since 2026-12-06).
+# replicate's targets (done after each replicate since 2026-12-06), each
+# weighted by the noise at itself; `--shared-points` scores the truth and the
+# estimate with the search's own weights (the noise at the start).
 #
 # Pinned like the other round-two jobs (scripts/lib/pinned-firmsim.sh): the
 # program to the commit named below (built into build-round2e/ or
@@ -77,6 +79,12 @@ if [ "${1:-}" = --summary ]; then
   exec python3 scripts/bootstrap-summary.py "$round2/recovery/truth.yaml" "$top"/b*/fit.md
 fi
 
+# --shared-points needs `calibrate --noise-at` (4b974cb; the same panels as
+# the searches' programs: the engine has not changed since 2248444 but for
+# an exact entry screen, panel hashes equal).
+if [ "${1:-}" = --shared-points ]; then
+  program="${FIRMSIM_ROUND2G_PROGRAM:-4b974cb}" build_dir=build-round2g
+fi
 source scripts/lib/pinned-firmsim.sh
 pinned_firmsim "$program" "$build_dir"
 pinned="$(mktemp -d)"
@@ -134,6 +142,38 @@ score_points() {
   done
   mv "$dir/objective-points.txt.tmp" "$dir/objective-points.txt"
 }
+
+# shared_points DIR B: the truth's and the estimate's objectives under
+# replicate B's targets and calibration seed with the search's own weights
+# (the noise measured at start-near.yaml, `calibrate --noise-at`), into
+# DIR/objective-shared.txt. objective-points.txt measured the noise at each
+# scored point, so its truth and the estimate were under two weightings; here
+# the estimate's line must equal its logged optimum, and the truth's is
+# comparable with it.
+shared_points() {
+  local dir="$1" b="$2" point scenario
+  [ -f "$dir/objective-shared.txt" ] && return 0
+  : > "$dir/objective-shared.txt.tmp"
+  for point in truth estimate; do
+    scenario="$round2/recovery/truth.yaml"
+    [ "$point" = estimate ] && scenario="$dir/calibrated.yaml"
+    rm -rf "$pinned/score"
+    "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" "${common[@]}" --scenario "$round2/start-near.yaml" \
+      --scenario "$scenario" --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
+      --seed $((20260101 + b)) --noise-replicates 8 --noise-at "$round2/start-near.yaml" --simulated-targets \
+      --score --out "$pinned/score" > "$dir/shared-$point.log" 2>&1
+    echo "$point $(grep -o 'objective [0-9.e+-]*' "$dir/shared-$point.log" | head -1 | cut -d' ' -f2)" \
+      >> "$dir/objective-shared.txt.tmp"
+  done
+  mv "$dir/objective-shared.txt.tmp" "$dir/objective-shared.txt"
+}
+
+if [ "${1:-}" = --shared-points ]; then
+  for b in $(seq 1 "$replicates"); do
+    [ -f "$top/b$b/fit.md" ] && { echo "bootstrap: b$b: shared points ($(date -u +%FT%TZ))"; shared_points "$top/b$b" "$b"; }
+  done
+  exit 0
+fi
 
 if [ "${1:-}" = --score-points ]; then  # for replicates finished before this step existed
   for b in $(seq 1 "$replicates"); do

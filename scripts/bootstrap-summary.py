@@ -10,7 +10,10 @@ the sd of the estimates, the mean reported s.e., their ratio (sd / s.e.:
 above 1, the reported standard errors are too small) and how many replicates
 have the truth within 1.96 reported s.e.; then each replicate's objective at
 its start, its estimate and the truth (objective-points.txt beside fit.md,
-from `bootstrap-round2.sh --score-points`); missing files are skipped.
+from `bootstrap-round2.sh --score-points`, each point weighted by the noise
+measured at itself; objective-shared.txt from `--shared-points`, the truth
+and the estimate with the search's own weights, which decides "estimate
+below the truth" where it exists); missing files are skipped.
 """
 import importlib.util
 import os
@@ -65,23 +68,32 @@ def print_objectives(fit_paths):
     """Each replicate's objective at the start, the estimate and the truth:
     an estimate below the truth means the objective's minimum is not at the
     truth (the estimator's error); above it, that the search stopped short."""
-    print("\n| replicate | start (search) | estimate | start (scored) | truth (scored) | estimate below the truth |")
-    print("|---|---|---|---|---|---|")
+    print("\n| replicate | start (search) | estimate | start (scored) | truth (scored) | estimate below the truth "
+          "| truth, the search's weights | estimate, the search's weights |")
+    print("|---|---|---|---|---|---|---|---|")
     for path in fit_paths:
         text = open(path).read()
         found = re.search(r"start ([0-9,]+(?:\.[0-9]+)?), optimum ([0-9,]+(?:\.[0-9]+)?)", text)
         start, optimum = (float(x.replace(",", "")) for x in found.groups())
-        points = {}
-        scored = os.path.join(os.path.dirname(path), "objective-points.txt")
-        if os.path.exists(scored):
-            for line in open(scored):
-                name, _, value = line.partition(" ")
-                if value.strip():
-                    points[name] = float(value)
-        truth = points.get("truth")
+        points = read_points(os.path.join(os.path.dirname(path), "objective-points.txt"))
+        shared = read_points(os.path.join(os.path.dirname(path), "objective-shared.txt"))
+        truth = shared.get("truth", points.get("truth"))  # the comparable one where it exists
         below = "-" if truth is None else ("yes" if optimum < truth else "no")
+        nan = float("nan")
         print(f"| {os.path.basename(os.path.dirname(path))} | {start:.1f} | {optimum:.1f} | "
-              f"{points.get('start', float('nan')):.1f} | {(truth if truth is not None else float('nan')):.1f} | {below} |")
+              f"{points.get('start', nan):.1f} | {points.get('truth', nan):.1f} | {below} | "
+              f"{shared.get('truth', nan):.1f} | {shared.get('estimate', nan):.1f} |")
+
+
+def read_points(path):
+    """NAME VALUE lines (objective-points.txt, objective-shared.txt); {} if absent."""
+    points = {}
+    if os.path.exists(path):
+        for line in open(path):
+            name, _, value = line.partition(" ")
+            if value.strip():
+                points[name] = float(value)
+    return points
 
 
 if __name__ == "__main__":
