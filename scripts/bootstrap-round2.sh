@@ -40,6 +40,8 @@ replicates="${FIRMSIM_BOOTSTRAP_REPLICATES:-4}"
 # program bea941a, bootstrap/), whose replicate b1 stopped at objective 446
 # where the truth scores 38: it measured the search, not the standard errors.
 search="${FIRMSIM_BOOTSTRAP_SEARCH:-gauss-newton}"
+continue_search=0
+continue_program="${FIRMSIM_ROUND2G_PROGRAM:-4b974cb}"  # the first with --noise-at
 case "$search" in
   gauss-newton)
     program="${FIRMSIM_ROUND2E_PROGRAM:-2248444}" build_dir=build-round2e
@@ -51,8 +53,10 @@ case "$search" in
     # get nearer the truth? Program 71c2af6 (the first with --jacobian-step),
     # results in bootstrap-gn-wide/; b1 ran first alone
     # (FIRMSIM_BOOTSTRAP_REPLICATES=1), beside bootstrap-gn/b1: 38.6 against
-    # 41.5 (the truth 37.7); then b2-b4.
-    program="${FIRMSIM_ROUND2F_PROGRAM:-71c2af6}" build_dir=build-round2f
+    # 41.5, where the truth scores 28.6 with the search's weights
+    # (--shared-points); then b2-b4. A replicate that ends "Not converged"
+    # searches on from its estimate (continue_replicate, below).
+    program="${FIRMSIM_ROUND2F_PROGRAM:-71c2af6}" build_dir=build-round2f continue_search=1
     top="${FIRMSIM_BOOTSTRAP_OUT:-$round2/bootstrap-gn-wide}"
     search_args() {
       echo --swarm-share 0 --local-search gauss-newton --jacobian-step 0.05 \
@@ -65,6 +69,7 @@ case "$search" in
   *) echo "bootstrap-round2: FIRMSIM_BOOTSTRAP_SEARCH is '$search'; expected gauss-newton, gauss-newton-wide or swarm" >&2; exit 2 ;;
 esac
 
+source scripts/lib/pinned-firmsim.sh
 if [ "${1:-}" = --status ]; then
   for b in $(seq 1 "$replicates"); do
     dir="$top/b$b" state="not started"
@@ -72,11 +77,16 @@ if [ "${1:-}" = --status ]; then
     elif [ -f "$dir/evaluations.csv" ]; then state="$(($(wc -l < "$dir/evaluations.csv") - 1)) evaluations logged"
     elif [ -f "$dir/targets_s001.yaml" ]; then state="targets made"; fi
     echo "b$b: $state"
+    [ -d "$dir/continued" ] && echo "b$b continued: $(run_state "$dir/continued")"
   done
   exit 0
 fi
-if [ "${1:-}" = --summary ]; then
-  exec python3 scripts/bootstrap-summary.py "$round2/recovery/truth.yaml" "$top"/b*/fit.md
+if [ "${1:-}" = --summary ]; then  # a continued replicate's estimate is its second stage's
+  fits=()
+  for dir in "$top"/b*; do
+    if [ -f "$dir/continued/fit.md" ]; then fits+=("$dir/continued/fit.md"); else fits+=("$dir/fit.md"); fi
+  done
+  exec python3 scripts/bootstrap-summary.py "$round2/recovery/truth.yaml" "${fits[@]}"
 fi
 
 # --shared-points needs `calibrate --noise-at` (4b974cb; the same panels as
@@ -85,8 +95,12 @@ fi
 if [ "${1:-}" = --shared-points ]; then
   program="${FIRMSIM_ROUND2G_PROGRAM:-4b974cb}" build_dir=build-round2g
 fi
-source scripts/lib/pinned-firmsim.sh
 pinned_firmsim "$program" "$build_dir"
+if [ "$continue_search" = 1 ]; then
+  search_exe="$pinned_exe"
+  pinned_firmsim "$continue_program" build-round2g
+  continue_exe="$pinned_exe" pinned_exe="$search_exe"
+fi
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$model" "$pinned" configs scenarios "$round2"/start-1.yaml
@@ -168,6 +182,24 @@ shared_points() {
   mv "$dir/objective-shared.txt.tmp" "$dir/objective-shared.txt"
 }
 
+# continue_replicate DIR B: a replicate whose search ended "Not converged"
+# searches on from its estimate into DIR/continued/ (the same search and
+# budget again) under the same weights: the noise measured at
+# start-near.yaml as in the first stage (--noise-at, program 4b974cb, whose
+# panels are the first stage's: the engine changed since 2248444 only by an
+# exact entry screen), so the second stage starts at the first's optimum.
+# The issue asks for as many evaluations as the estimate needs; a second
+# stage that ends "Not converged" again is reported as such.
+continue_replicate() {
+  local dir="$1" b="$2"
+  grep -q "Not converged" "$dir/fit.md" || return 0
+  resumable_calibration bootstrap-continue "$dir/continued" "$continue_exe" "$pinned/configs/belgium.yaml" \
+    "${common[@]}" --scenario "$round2/start-near.yaml" --scenario "$dir/calibrated.yaml" \
+    --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
+    --seed $((20260101 + b)) --batch 4 $(search_args "$b") --noise-replicates 8 \
+    --noise-at "$round2/start-near.yaml" --simulated-targets
+}
+
 if [ "${1:-}" = --shared-points ]; then
   for b in $(seq 1 "$replicates"); do
     [ -f "$top/b$b/fit.md" ] && { echo "bootstrap: b$b: shared points ($(date -u +%FT%TZ))"; shared_points "$top/b$b" "$b"; }
@@ -197,5 +229,6 @@ for b in $(seq 1 "$replicates"); do
     --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
     --seed $((20260101 + b)) --batch 4 $(search_args "$b") --noise-replicates 8 --simulated-targets
   score_points "$dir" "$b"
+  [ "$continue_search" = 1 ] && continue_replicate "$dir" "$b"
 done
 bash "$0" --status

@@ -72,17 +72,29 @@ def print_objectives(fit_paths):
           "| truth, the search's weights | estimate, the search's weights |")
     print("|---|---|---|---|---|---|---|---|")
     for path in fit_paths:
-        text = open(path).read()
-        found = re.search(r"start ([0-9,]+(?:\.[0-9]+)?), optimum ([0-9,]+(?:\.[0-9]+)?)", text)
-        start, optimum = (float(x.replace(",", "")) for x in found.groups())
-        points = read_points(os.path.join(os.path.dirname(path), "objective-points.txt"))
-        shared = read_points(os.path.join(os.path.dirname(path), "objective-shared.txt"))
+        replicate = os.path.dirname(path)
+        label = os.path.basename(replicate)
+        first_stage = path
+        if label == "continued":  # a second stage: its optimum, the first stage's start and points
+            replicate = os.path.dirname(replicate)
+            label = os.path.basename(replicate) + " (continued)"
+            first_stage = os.path.join(replicate, "fit.md")
+        start = start_and_optimum(first_stage)[0]
+        optimum = start_and_optimum(path)[1]
+        points = read_points(os.path.join(replicate, "objective-points.txt"))
+        shared = read_points(os.path.join(replicate, "objective-shared.txt"))
         truth = shared.get("truth", points.get("truth"))  # the comparable one where it exists
         below = "-" if truth is None else ("yes" if optimum < truth else "no")
         nan = float("nan")
-        print(f"| {os.path.basename(os.path.dirname(path))} | {start:.1f} | {optimum:.1f} | "
+        print(f"| {label} | {start:.1f} | {optimum:.1f} | "
               f"{points.get('start', nan):.1f} | {points.get('truth', nan):.1f} | {below} | "
               f"{shared.get('truth', nan):.1f} | {shared.get('estimate', nan):.1f} |")
+
+
+def start_and_optimum(fit_md):
+    """The objective at the start and at the optimum, from fit.md's first lines."""
+    found = re.search(r"start ([0-9,]+(?:\.[0-9]+)?), optimum ([0-9,]+(?:\.[0-9]+)?)", open(fit_md).read())
+    return tuple(float(x.replace(",", "")) for x in found.groups())
 
 
 def read_points(path):
