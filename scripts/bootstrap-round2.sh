@@ -135,50 +135,48 @@ make_targets() {
   mv "$dir/targets_s001.yaml.tmp" "$dir/targets_s001.yaml"  # the marker that both are complete
 }
 
+# score_one DIR B FILE NAME SCENARIO [ARG...]: the objective at SCENARIO
+# (laid over the search's config and scenarios, then ARGs) under replicate
+# B's targets and calibration seed, as the line "NAME VALUE" of
+# DIR/FILE.tmp; calibrate's output in DIR/score-NAME.log (objective-points)
+# or DIR/shared-NAME.log (objective-shared).
+score_one() {
+  local dir="$1" b="$2" file="$3" name="$4" scenario="$5" log="$1/score-$4.log"
+  shift 5
+  [ "$file" = objective-shared.txt ] && log="$dir/shared-$name.log"
+  rm -rf "$pinned/score"
+  "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" "${common[@]}" "$@" --scenario "$scenario" \
+    --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" --seed $((20260101 + b)) \
+    --noise-replicates 8 --simulated-targets --score --out "$pinned/score" > "$log" 2>&1
+  echo "$name $(grep -o 'objective [0-9.e+-]*' "$log" | head -1 | cut -d' ' -f2)" >> "$dir/$file.tmp"
+}
+
 # score_points DIR B: the objective of the truth and of the start under
-# replicate B's targets and calibration seed, with the same weighting (its
-# noise measured at the scored point) as DIR/objective-points.txt. An
-# estimate's objective below the truth's says the minimum is not at the
-# truth; above it, that the search stopped short.
+# replicate B's targets and calibration seed, each weighted by the noise
+# measured at itself, as DIR/objective-points.txt. (Two weightings: compare
+# the truth with the estimate in objective-shared.txt, below.)
 score_points() {
-  local dir="$1" b="$2" point scenario
+  local dir="$1" b="$2"
   [ -f "$dir/objective-points.txt" ] && return 0
   : > "$dir/objective-points.txt.tmp"
-  for point in truth start; do
-    scenario="$round2/recovery/truth.yaml"
-    [ "$point" = start ] && scenario="$round2/start-near.yaml"
-    rm -rf "$pinned/score"
-    "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" "${common[@]}" --scenario "$scenario" \
-      --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" --seed $((20260101 + b)) \
-      --noise-replicates 8 --simulated-targets --score --out "$pinned/score" > "$dir/score-$point.log" 2>&1
-    echo "$point $(grep -o 'objective [0-9.]*' "$dir/score-$point.log" | head -1 | cut -d' ' -f2)" \
-      >> "$dir/objective-points.txt.tmp"
-  done
+  score_one "$dir" "$b" objective-points.txt truth "$round2/recovery/truth.yaml"
+  score_one "$dir" "$b" objective-points.txt start "$round2/start-near.yaml"
   mv "$dir/objective-points.txt.tmp" "$dir/objective-points.txt"
 }
 
 # shared_points DIR B: the truth's and the estimate's objectives under
 # replicate B's targets and calibration seed with the search's own weights
 # (the noise measured at start-near.yaml, `calibrate --noise-at`), into
-# DIR/objective-shared.txt. objective-points.txt measured the noise at each
-# scored point, so its truth and the estimate were under two weightings; here
-# the estimate's line must equal its logged optimum, and the truth's is
-# comparable with it.
+# DIR/objective-shared.txt. The estimate's line must equal its logged
+# optimum, and the truth's is comparable with it: an estimate below the
+# truth says the minimum is not at the truth; above it, that the search
+# stopped short.
 shared_points() {
-  local dir="$1" b="$2" point scenario
+  local dir="$1" b="$2" near=(--scenario "$round2/start-near.yaml" --noise-at "$round2/start-near.yaml")
   [ -f "$dir/objective-shared.txt" ] && return 0
   : > "$dir/objective-shared.txt.tmp"
-  for point in truth estimate; do
-    scenario="$round2/recovery/truth.yaml"
-    [ "$point" = estimate ] && scenario="$dir/calibrated.yaml"
-    rm -rf "$pinned/score"
-    "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" "${common[@]}" --scenario "$round2/start-near.yaml" \
-      --scenario "$scenario" --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
-      --seed $((20260101 + b)) --noise-replicates 8 --noise-at "$round2/start-near.yaml" --simulated-targets \
-      --score --out "$pinned/score" > "$dir/shared-$point.log" 2>&1
-    echo "$point $(grep -o 'objective [0-9.e+-]*' "$dir/shared-$point.log" | head -1 | cut -d' ' -f2)" \
-      >> "$dir/objective-shared.txt.tmp"
-  done
+  score_one "$dir" "$b" objective-shared.txt truth "$round2/recovery/truth.yaml" "${near[@]}"
+  score_one "$dir" "$b" objective-shared.txt estimate "$dir/calibrated.yaml" "${near[@]}"
   mv "$dir/objective-shared.txt.tmp" "$dir/objective-shared.txt"
 }
 
