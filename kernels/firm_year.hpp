@@ -628,12 +628,43 @@ FIRMSIM_HD FIRMSIM_INLINE float venture_shift(const YearInputs& in, const FirmYe
   return f.venture_belief;
 }
 
+// Market penetration: new exporters start small (Ruhl and Willis 2017; the
+// growing customer base of Arkolakis 2010 and Eaton, Eslava, Krizan, Kugler
+// and Tybout 2014). In its t-th year serving a market (t = 1: the year of
+// entry or re-entry) a firm sells g(t) = 1 - (1 - s0) rho^(t-1) of what its
+// appeal would sell to the whole market. s0 = 1 switches it off, exactly.
+FIRMSIM_HD FIRMSIM_INLINE bool starts_small(const ExportParams& x) { return x.entrant_sales_share < 1.0f; }
+
+FIRMSIM_HD FIRMSIM_INLINE float penetration(const ExportParams& x, int years_served) {
+  const float gap = pmath::pow(x.penetration_persistence, static_cast<float>(years_served - 1));
+  return 1.0f - (1.0f - x.entrant_sales_share) * gap;
+}
+
+// What a firm that has served m for `years` years (0: not yet, or left)
+// expects of it per year ahead, as a share of full sales: g over the years to
+// come, weighted as the annuity weights profits,
+//   (1 / Lambda) sum_{t >= 0} delta^t g(years + 1 + t)
+//     = 1 - (1 - s0) rho^years (1 - delta) / (1 - delta rho),   delta = discount (1 - hazard).
+// A firm knows it starts small: entry, exit and the venture's test value a
+// market at this share, so a young market is more fragile to bad news.
+FIRMSIM_HD FIRMSIM_INLINE float penetration_ahead(const ExportParams& x, int years) {
+  const float delta = x.discount * (1.0f - x.relationship_hazard);
+  const float rho = x.penetration_persistence;
+  const float gap = pmath::pow(rho, static_cast<float>(years));
+  return 1.0f - (1.0f - x.entrant_sales_share) * gap * (1.0f - delta) / (1.0f - delta * rho);
+}
+
 // Expected yearly export sales in market m, from the firm's beliefs.
 FIRMSIM_HD FIRMSIM_INLINE float expected_exports(const YearInputs& in, const FirmStateView& s, const FirmYear& f,
                                                  int m) {
-  const float sales = f.export_factor * in.market_year[m].reach *
-                      pmath::exp(appeal_belief_in(s, s.row_of(f.id), m) + venture_shift(in, f, m));
-  return in.params.interactions.crowding ? sales * crowding_factor(in, f, m) : sales;
+  const std::int64_t row = s.row_of(f.id);
+  float sales = f.export_factor * in.market_year[m].reach * pmath::exp(appeal_belief_in(s, row, m) + venture_shift(in, f, m));
+  if (in.params.interactions.crowding) sales *= crowding_factor(in, f, m);
+  if (starts_small(in.params.exports)) {
+    const int years = export_tenure_in(s, row, m);  // < 0: left m; it starts over
+    sales *= penetration_ahead(in.params.exports, years > 0 ? years : 0);
+  }
+  return sales;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_fixed_cost(const YearInputs& in, const FirmYear& f, int m) {
@@ -992,13 +1023,14 @@ FIRMSIM_HD FIRMSIM_INLINE void export_start_and_entry(const YearInputs& in, cons
 //    unserved markets of a region borrow from what was learned in it.
 // ----------------------------------------------------------------------------
 FIRMSIM_HD FIRMSIM_INLINE float realized_exports(const YearInputs& in, const FirmYear& f, int m, float appeal,
-                                                 float noise, bool entry_year) {
+                                                 float noise, int years_served) {
   const ExportParams& x = in.params.exports;
   const float log_sales = x.productivity_elasticity * (f.productivity - f.industry->efficiency_mean) + appeal + noise;
   float sales =
       x.scale * f.industry->tradability * export_capacity(in, f) * in.market_year[m].reach * pmath::exp(log_sales);
   if (in.params.interactions.crowding) sales *= crowding_factor(in, f, m);
-  return entry_year ? sales * x.first_year_fraction : sales;
+  if (years_served == 1) sales *= x.first_year_fraction;  // a part year
+  return starts_small(x) ? sales * penetration(x, years_served) : sales;
 }
 
 FIRMSIM_HD FIRMSIM_INLINE void update_appeal_belief(const FirmStateView& s, const FirmYear& f, int m, float signal,
@@ -1063,7 +1095,7 @@ FIRMSIM_HD FIRMSIM_INLINE void export_sales_and_learning(const YearInputs& in, c
     float z_export, z_import;
     normals(r, draws::sales_noise(), z_export, z_import);
     const float appeal = true_export_appeal(in, f, m);
-    const float sales = realized_exports(in, f, m, appeal, x.sales_noise_sd * z_export, entry_year);
+    const float sales = realized_exports(in, f, m, appeal, x.sales_noise_sd * z_export, s.export_tenure[k]);
     s.export_value[k] = sales;
     total += sales;
     f.cash += x.margin * sales - export_fixed_cost(in, f, m);

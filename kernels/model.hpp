@@ -138,6 +138,10 @@ struct ExportParams {
   // all, so that a venture can fail as a whole.
   float appeal_firm_sd;      // sd of a firm's appeal common to all markets (0: none)
   float venture_fixed_cost;  // EUR/year paid while the firm exports anywhere
+  // Market penetration (docs/model.md 3.9a): a new exporter reaches a share
+  // of a market's buyers and grows into the rest, year by year.
+  float entrant_sales_share;      // share of full sales in a market's first year served (1: no such phase)
+  float penetration_persistence;  // share of the gap to full sales left after each further year served
 };
 
 struct StrategyParams {

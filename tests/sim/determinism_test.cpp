@@ -141,7 +141,8 @@ TEST(Determinism, VariantsShareTheirRandomNumbers) {
 // the same byte for byte, in worlds that put many firms near the margin of
 // entering and use every discount of the sunk cost that a bound must know of
 // (re-entry, imports, mentors, programs' subsidies and re-entry support,
-// sprinkler launches, crowding; for sourcing, exporting and the import program).
+// sprinkler launches, crowding, new exporters that start small; for sourcing,
+// exporting and the import program).
 std::string panel_with_entry_bound(Config c, bool bound, const std::string& name) {
   c.run.entry_bound = bound;
   Simulation sim(c);
@@ -182,8 +183,15 @@ TEST(EntryBound, SparesWorkNotCandidates) {
                       4.0 * get_model_parameter(sourcing.model, "imports.sunk_cost"));
   set_model_parameter(sourcing.model, "imports.export_sunk_factor", 0.1);
   sourcing.policies = {program("imports", PolicyKind::import_facilitation, 0.9)};
+  // New exporters that start small value markets below full sales: the
+  // screens, which bound at full sales, must still find every candidate.
+  Config starting_small = cheap;
+  starting_small.model.strategy.mode = 0;
+  starting_small.model.exports.entrant_sales_share = 0.3f;
+  starting_small.model.exports.penetration_persistence = 0.7f;
   const std::vector<std::pair<std::string, Config>> worlds = {{"shipped", shipped},
                                                               {"cheap", cheap},
+                                                              {"starting small", starting_small},
                                                               {"supported", supported},
                                                               {"subsidized", subsidized},
                                                               {"sourcing", sourcing}};

@@ -366,6 +366,83 @@ TEST(Venture, ItsYearlyCostIsAHurdleToStartAndIsPaid) {
 
 
 // ----------------------------------------------------------------------------
+// Market penetration: new exporters start small (docs/model.md 3.9a). In its
+// t-th year in a market a firm sells g(t) = 1 - (1 - s0) rho^(t-1) of full
+// sales, and it values a market at the annuity-weighted share ahead,
+// 1 - (1 - s0) rho^years 0.1 / (1 - 0.9 rho) here (no hazard, discount 0.9).
+// ----------------------------------------------------------------------------
+Config penetration_world(double size, double s0, double rho) {
+  Config c = quiet_world({plain_market("A", 0.0, size)}, 400);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.entrant_sales_share = static_cast<float>(s0);
+  c.model.exports.penetration_persistence = static_cast<float>(rho);
+  return c;
+}
+
+std::map<std::pair<std::int64_t, int>, double> exports_by_firm_year(const Panel& p) {
+  std::map<std::pair<std::int64_t, int>, double> out;
+  for (std::size_t k = 0; k < p.flows.rows(); ++k)
+    if (p.flows.exports_true[k] > 0) out[{p.flows.firm[k], p.flows.year[k]}] += p.flows.exports_true[k];
+  return out;
+}
+
+// s0 = 0.25, rho = 0.5: sales are 0.25, 0.625, 0.8125, 0.906 of a firm's full
+// sales in its first four years in A, the same firm's sales in the same year
+// of a world without the phase (size 10 pays either way: the share ahead at
+// entry is 0.864, so 10 (60000 x 0.864 - 15000) > 60000).
+TEST(Penetration, NewExportersStartSmallAndGrowIntoTheMarket) {
+  const Panel small = run(penetration_world(10, 0.25, 0.5));
+  const Panel full = run(penetration_world(10, 1.0, 0.5));
+  const auto with = exports_by_firm_year(small);
+  const auto without = exports_by_firm_year(full);
+  const auto first_years = export_sets(small);
+  int checked = 0;
+  for (const auto& [firm, by_year] : first_years) {
+    const int first = by_year.begin()->first;
+    for (int t = 1; t <= 4 && first + t - 1 <= 2005; ++t) {
+      const auto key = std::make_pair(firm, first + t - 1);
+      ASSERT_TRUE(with.count(key) && without.count(key)) << "firm " << firm << " year " << key.second;
+      const double expected = 1.0 - 0.75 * std::pow(0.5, t - 1);
+      EXPECT_NEAR(with.at(key) / without.at(key), expected, 1e-4) << "firm " << firm << ", year " << t << " in A";
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 400);
+}
+
+// Size 3.8 pays at full sales, 10 (0.15 x 40000 x 3.8 - 15000) = 78000 > 60000,
+// but not when the firm knows it starts small: the share ahead at entry is
+// 1 - 0.75 x 0.1 / 0.55 = 0.864, and 10 (22800 x 0.864 - 15000) = 46900 < 60000.
+TEST(Penetration, EntrantsValueTheirSmallFirstYears) {
+  EXPECT_GT(exporters_in(run(penetration_world(3.8, 1.0, 0.5)), 2005), 50);
+  EXPECT_TRUE(export_sets(run(penetration_world(3.8, 0.25, 0.5))).empty()) << "entry should not pay";
+}
+
+// A demand shock of 0.29 in 2000-2001 with no band: a firm stays while
+// 0.29 x 60000 x share ahead > 15000, i.e. share > 0.862. With s0 = 0.25 and
+// rho = 0.8 the share after `years` in A is 1 - 0.268 x 0.8^years: 0.829 after
+// 2 years (a firm that entered in 1999 leaves in 2000), 0.890 after 4 or more
+// (firms in A since 1997 or before stay). Without the phase all stay.
+TEST(Penetration, YoungMarketsAreLeftOnBadNewsThatOldOnesSurvive) {
+  Config c = penetration_world(10, 0.25, 0.8);
+  c.model.exports.hysteresis = 0;
+  c.shocks = {demand_shock(2000, 2001, 0.29)};
+  int young = 0, old = 0;
+  for (const auto& [firm, by_year] : export_sets(run(c))) {
+    const int first = by_year.begin()->first;
+    if (first == 1999) {
+      EXPECT_FALSE(by_year.count(2001)) << "firm " << firm << " (in A since 1999) should have left in 2000";
+      ++young;
+    } else if (first <= 1997 && by_year.count(1999)) {
+      EXPECT_TRUE(by_year.count(2001)) << "firm " << firm << " (in A since " << first << ") should have stayed";
+      ++old;
+    }
+  }
+  EXPECT_GT(young, 10);
+  EXPECT_GT(old, 50);
+}
+
+// ----------------------------------------------------------------------------
 // A persistent scale of firms' target size with a Zipf tail. No efficiency
 // dispersion, no noise, no deaths, no exports: a firm's size converges to
 // base_fte * exp(s), s = (E - 1) / exponent, E ~ Exponential(1). Then

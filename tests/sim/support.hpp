@@ -104,6 +104,7 @@ inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 
   p.exports.appeal_market_sd = 0;
   p.exports.appeal_firm_sd = 0;  // round two's mechanisms off: tests of them switch them on
   p.exports.venture_fixed_cost = 0;
+  p.exports.entrant_sales_share = 1;  // new exporters do not start small
   p.exports.sprinkler_commitment = 0;
   p.domestic.size_tail_exponent = 0;
   p.exports.relationship_hazard = 0;
