@@ -17,26 +17,30 @@ double dtheta_du(const Parameter& p, double theta) {
 std::vector<std::vector<double>> jacobian(Evaluator& evaluator, const std::vector<double>& u0,
                                           const std::vector<double>& m0, double step) {
   const std::vector<Parameter>& ps = evaluator.setup().parameters;
+  const std::vector<std::vector<double>> us = inference_probes(u0, step);
   std::vector<std::vector<double>> thetas;
-  std::vector<double> lo(ps.size()), hi(ps.size());
-  for (std::size_t p = 0; p < ps.size(); ++p) {
-    lo[p] = std::max(0.0, u0[p] - step);
-    hi[p] = std::min(1.0, u0[p] + step);
-    std::vector<double> down = u0, up = u0;
-    down[p] = lo[p];
-    up[p] = hi[p];
-    thetas.push_back(from_unit(ps, down));
-    thetas.push_back(from_unit(ps, up));
-  }
+  for (const std::vector<double>& u : us) thetas.push_back(from_unit(ps, u));
   const std::vector<Evaluation> e = evaluator.evaluate(thetas, "jacobian");
   std::vector<std::vector<double>> g(m0.size(), std::vector<double>(ps.size(), std::nan("")));
-  for (std::size_t p = 0; p < ps.size(); ++p)
-    for (std::size_t k = 0; k < m0.size(); ++k)
-      g[k][p] = (e[2 * p + 1].moments[k] - e[2 * p].moments[k]) / (hi[p] - lo[p]);
+  for (std::size_t p = 0; p < ps.size(); ++p) {
+    const double span = us[2 * p + 1][p] - us[2 * p][p];
+    for (std::size_t k = 0; k < m0.size(); ++k) g[k][p] = (e[2 * p + 1].moments[k] - e[2 * p].moments[k]) / span;
+  }
   return g;
 }
 
 }  // namespace
+
+std::vector<std::vector<double>> inference_probes(const std::vector<double>& u0, double step) {
+  std::vector<std::vector<double>> out;
+  for (std::size_t p = 0; p < u0.size(); ++p) {
+    out.push_back(u0);
+    out.back()[p] = std::max(0.0, u0[p] - step);
+    out.push_back(u0);
+    out.back()[p] = std::min(1.0, u0[p] + step);
+  }
+  return out;
+}
 
 Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, double step) {
   const std::vector<Parameter>& ps = evaluator.setup().parameters;

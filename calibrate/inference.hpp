@@ -38,8 +38,17 @@ struct Inference {
   bool singular = false;  // G'WG not invertible: some parameter has no effect
 };
 
-// step: the half-width of the central differences in the unit box; wide
-// enough that the moments' slopes are not those of single firms switching.
-Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, double step = 0.1);
+// The half-width of the standard errors' central differences in the unit
+// box: wide enough that the moments' slopes are not those of single firms
+// switching.
+constexpr double kInferenceStep = 0.1;
+
+// The points the standard errors' Jacobian evaluates around u0: for each
+// parameter, u0 moved down then up by `step` (clipped to the box). Gauss-
+// Newton looks at the same points before it stops (optimizer.cpp), so a
+// search that stops by itself leaves the fit report no lower probe to find.
+std::vector<std::vector<double>> inference_probes(const std::vector<double>& u0, double step);
+
+Inference infer(Evaluator& evaluator, const std::vector<double>& best_theta, double step = kInferenceStep);
 
 }  // namespace firmsim::cal

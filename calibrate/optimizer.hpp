@@ -42,6 +42,11 @@ struct SearchSettings {
   // leave in simulated moments (calibrate/README.md).
   double jacobian_step = kDefaultJacobianStep;
   bool central_differences = false;
+  // Before Gauss-Newton stops (no damped step and no probe of its Jacobian
+  // improves), it evaluates the standard errors' probes around its point
+  // (inference_probes) and goes on from the best if it is lower: a search
+  // then stops by itself only where the fit report will find it converged.
+  bool look_around = true;
   // Multi-fidelity (with a screening evaluator): the swarm's budget on the
   // small world, and how many of its best candidates go to full size.
   int screen_evaluations = 0;

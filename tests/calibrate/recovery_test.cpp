@@ -191,7 +191,9 @@ TEST(GaussNewton, JacobianProbesSitWhereTheSettingsSay) {
 // draws), 5 of 6 within 2 s.e.; the export sunk cost stayed far (41,000
 // against 60,000, 2.6 s.e.): on this small world it trades off against the
 // relationships' hazard. With the default of 0.05 since 2026-12-07: 154 ->
-// 18.3 in 126 evaluations, 6 of 6. (Started at the truth, the search
+// 18.3 in 126 evaluations, 6 of 6 (Gauss-Newton's look around, 2026-12-07,
+// does not fit in this budget; with room it goes on to 13.0, the next test).
+// (Started at the truth, the search
 // descends from 22.6 to 11.1: the small world's noise puts the objective's
 // minimum away from the truth.)
 const char* kSixMoments = R"(moments:
@@ -224,7 +226,12 @@ const char* kSixParameters = R"(parameters:
   - {key: death.age_decay, lower: 0.0, upper: 0.15}
 )";
 
-TEST(ParameterRecovery, SixParametersByGaussNewton) {
+struct SixParameterProblem {
+  EvaluatorSetup setup;
+  std::vector<double> truth, start;
+};
+
+SixParameterProblem six_parameter_problem() {
   const Config truth = small_world(11);
   const est::Targets targets = simulated_targets(truth);
   Config start = small_world(22);
@@ -236,8 +243,17 @@ TEST(ParameterRecovery, SixParametersByGaussNewton) {
   const std::vector<double> start_theta = from_unit(ps, u);
   for (std::size_t p = 0; p < ps.size(); ++p) set_model_parameter(start.model, ps[p].key, start_theta[p]);
   // Loaded again: a parameter's start value is read from the config it is loaded with.
-  EvaluatorSetup setup{start, load_parameters(write_file("recovery6_parameters.yaml", kSixParameters), start),
-                       load_moments(write_file("recovery6_moments.yaml", kSixMoments), targets), 6, {}};
+  return {EvaluatorSetup{start, load_parameters(write_file("recovery6_parameters.yaml", kSixParameters), start),
+                         load_moments(write_file("recovery6_moments.yaml", kSixMoments), targets), 6, {}},
+          truth_values, start_theta};
+}
+
+TEST(ParameterRecovery, SixParametersByGaussNewton) {
+  const SixParameterProblem problem = six_parameter_problem();
+  const EvaluatorSetup& setup = problem.setup;
+  const std::vector<Parameter>& ps = setup.parameters;
+  const std::vector<double>& truth_values = problem.truth;
+  const std::vector<double>& start_theta = problem.start;
   Evaluator evaluator(setup);
   const SearchSettings settings = gauss_newton_alone(121);  // a ceiling: it stops when no damping improves
   const SearchResult found = search(evaluator, settings);
@@ -258,6 +274,24 @@ TEST(ParameterRecovery, SixParametersByGaussNewton) {
                 truth_values[p], start_theta[p], found.best_theta[p], inf.se[p], in ? "" : "  (outside 2 s.e.)");
   }
   EXPECT_GE(inside, 5);  // 90% of six, rounded down
+}
+
+// A Gauss-Newton search that stops by itself (budget left) has looked at the
+// standard errors' probes around its optimum: the fit report then finds none
+// lower ("Not converged" is left to searches that ran out of budget), and
+// those probes come from the evaluator's cache.
+TEST(GaussNewton, StopsOnlyWhereTheReportsProbesSeeNothingLower) {
+  const SixParameterProblem problem = six_parameter_problem();
+  Evaluator evaluator(problem.setup);
+  const SearchSettings settings = gauss_newton_alone(600);
+  const SearchResult found = search(evaluator, settings);
+  const int searched = evaluator.total();
+  ASSERT_LT(searched, settings.evaluations) << "the search should stop by itself";
+  infer(evaluator, found.best_theta);
+  std::printf("objective %g -> %g in %d evaluations; the report's probes cost %d more\n", found.start_objective,
+              found.best_objective, searched, evaluator.total() - searched);
+  EXPECT_EQ(evaluator.best()->objective, found.best_objective) << "a probe of the report is below the optimum";
+  EXPECT_EQ(evaluator.total(), searched) << "the report's probes were not those the search looked at";
 }
 
 // A moment of seed 001 is measured as seed 001 measured it: on every SME of 1+
