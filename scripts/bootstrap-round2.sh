@@ -42,6 +42,12 @@ replicates="${FIRMSIM_BOOTSTRAP_REPLICATES:-4}"
 search="${FIRMSIM_BOOTSTRAP_SEARCH:-gauss-newton}"
 continue_search=0
 continue_program="${FIRMSIM_ROUND2G_PROGRAM:-4b974cb}"  # the first with --noise-at
+# A third stage, where the second also ends "Not converged": Gauss-Newton
+# that looks around before it stops (f775242, calibrate/README.md), into
+# bN/looked/. Its configs need the keys of market penetration, which the
+# pinned model's lack: round2/penetration-off.yaml gives them (1: off, so the
+# panels are the earlier stages' bit for bit).
+look_program="${FIRMSIM_ROUND2H_PROGRAM:-f775242}"
 case "$search" in
   gauss-newton)
     program="${FIRMSIM_ROUND2E_PROGRAM:-2248444}" build_dir=build-round2e
@@ -78,13 +84,16 @@ if [ "${1:-}" = --status ]; then
     elif [ -f "$dir/targets_s001.yaml" ]; then state="targets made"; fi
     echo "b$b: $state"
     [ -d "$dir/continued" ] && echo "b$b continued: $(run_state "$dir/continued")"
+    [ -d "$dir/looked" ] && echo "b$b looked around: $(run_state "$dir/looked")"
   done
   exit 0
 fi
 if [ "${1:-}" = --summary ]; then  # a continued replicate's estimate is its second stage's
   fits=()
   for dir in "$top"/b*; do
-    if [ -f "$dir/continued/fit.md" ]; then fits+=("$dir/continued/fit.md"); else fits+=("$dir/fit.md"); fi
+    if [ -f "$dir/looked/fit.md" ]; then fits+=("$dir/looked/fit.md")
+    elif [ -f "$dir/continued/fit.md" ]; then fits+=("$dir/continued/fit.md")
+    else fits+=("$dir/fit.md"); fi
   done
   exec python3 scripts/bootstrap-summary.py "$round2/recovery/truth.yaml" "${fits[@]}"
 fi
@@ -99,7 +108,9 @@ pinned_firmsim "$program" "$build_dir"
 if [ "$continue_search" = 1 ]; then
   search_exe="$pinned_exe"
   pinned_firmsim "$continue_program" build-round2g
-  continue_exe="$pinned_exe" pinned_exe="$search_exe"
+  continue_exe="$pinned_exe"
+  pinned_firmsim "$look_program" "build-pinned-$look_program"
+  look_exe="$pinned_exe" pinned_exe="$search_exe"
 fi
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
@@ -198,6 +209,20 @@ continue_replicate() {
     --noise-at "$round2/start-near.yaml" --simulated-targets
 }
 
+# look_replicate DIR B: where the second stage too ends "Not converged", a
+# third searches on from its estimate into DIR/looked/ with Gauss-Newton that
+# looks around before it stops, under the same weights.
+look_replicate() {
+  local dir="$1" b="$2"
+  [ -f "$dir/continued/fit.md" ] && grep -q "Not converged" "$dir/continued/fit.md" || return 0
+  resumable_calibration bootstrap-look "$dir/looked" "$look_exe" "$pinned/configs/belgium.yaml" \
+    "${common[@]}" --scenario "$round2/penetration-off.yaml" --scenario "$round2/start-near.yaml" \
+    --scenario "$dir/continued/calibrated.yaml" \
+    --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
+    --seed $((20260101 + b)) --batch 4 $(search_args "$b") --noise-replicates 8 \
+    --noise-at "$round2/start-near.yaml" --simulated-targets
+}
+
 if [ "${1:-}" = --shared-points ]; then
   for b in $(seq 1 "$replicates"); do
     [ -f "$top/b$b/fit.md" ] && { echo "bootstrap: b$b: shared points ($(date -u +%FT%TZ))"; shared_points "$top/b$b" "$b"; }
@@ -227,6 +252,6 @@ for b in $(seq 1 "$replicates"); do
     --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml" \
     --seed $((20260101 + b)) --batch 4 $(search_args "$b") --noise-replicates 8 --simulated-targets
   score_points "$dir" "$b"
-  [ "$continue_search" = 1 ] && continue_replicate "$dir" "$b"
+  [ "$continue_search" = 1 ] && continue_replicate "$dir" "$b" && look_replicate "$dir" "$b"
 done
 bash "$0" --status
