@@ -75,14 +75,17 @@ def print_objectives(fit_paths):
         replicate = os.path.dirname(path)
         label = os.path.basename(replicate)
         first_stage = path
-        if label == "continued":  # a second stage: its optimum, the first stage's start and points
+        later_stage = label in ("continued", "looked")
+        if later_stage:  # its optimum, the first stage's start and points
             replicate = os.path.dirname(replicate)
-            label = os.path.basename(replicate) + " (continued)"
+            label = os.path.basename(replicate) + f" ({label})"
             first_stage = os.path.join(replicate, "fit.md")
         start = start_and_optimum(first_stage)[0]
         optimum = start_and_optimum(path)[1]
         points = read_points(os.path.join(replicate, "objective-points.txt"))
         shared = read_points(os.path.join(replicate, "objective-shared.txt"))
+        if later_stage and "estimate" in shared:  # searched under the first stage's weights: its own optimum
+            shared["estimate"] = optimum
         truth = shared.get("truth", points.get("truth"))  # the comparable one where it exists
         below = "-" if truth is None else ("yes" if optimum < truth else "no")
         nan = float("nan")

@@ -3,10 +3,12 @@
 # earn its place? Gauss-Newton from the shipped default with the default
 # calibration's 27 free parameters and the mechanism's two
 # (docs/calibration/penetration/parameters.yaml), starting where the
-# mechanism is off (entrant_sales_share 1). The start is refine-wide-1's
-# (the shipped estimate), so the weights and the start objective are the
-# same as there (1,079.1) and the optimum compares with its 1,077.9.
-# A long job: run it in the background; it resumes from its evaluations log.
+# mechanism is off (entrant_sales_share 1), into refine/; then the control:
+# the same search from the same start with the 27 parameters alone, into
+# control/. Both measure the noise, and so the weights, at the same start, so
+# their optima compare (the start scores 1,085.7 with this program and these
+# configs, not refine-wide-1's 1,079.1: the pinned configs differ). A long
+# job: run it in the background; it resumes from its evaluations logs.
 #
 #   nohup nice -n 5 bash scripts/refine-penetration.sh >> docs/calibration/penetration/job.log 2>&1 &
 #   bash scripts/refine-penetration.sh --status
@@ -23,6 +25,7 @@ top=docs/calibration/penetration
 source scripts/lib/pinned-firmsim.sh
 if [ "${1:-}" = --status ]; then
   echo "penetration (from the shipped default, 29 parameters): $(run_state "$top/refine")"
+  echo "control (the same, 27 parameters): $(run_state "$top/control")"
   exit 0
 fi
 
@@ -30,9 +33,10 @@ pinned_firmsim "$program" "build-pinned-$program"
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$program" "$pinned" configs scenarios
-resumable_calibration penetration "$top/refine" "$pinned_exe" "$pinned/configs/belgium.yaml" \
-  --scenario "$pinned/scenarios/network.yaml" \
-  --moments "$pinned/configs/calibration/belgium_moments.yaml" \
-  --parameters "$top/parameters.yaml" \
-  --evaluations "$evaluations" --batch 4 --swarm-share 0 --local-search gauss-newton
+search=(--scenario "$pinned/scenarios/network.yaml" --moments "$pinned/configs/calibration/belgium_moments.yaml"
+        --evaluations "$evaluations" --batch 4 --swarm-share 0 --local-search gauss-newton)
+resumable_calibration penetration "$top/refine" "$pinned_exe" "$pinned/configs/belgium.yaml" "${search[@]}" \
+  --parameters "$top/parameters.yaml"
+resumable_calibration penetration-control "$top/control" "$pinned_exe" "$pinned/configs/belgium.yaml" "${search[@]}" \
+  --parameters "$pinned/configs/calibration/belgium_parameters.yaml"
 bash "$0" --status
