@@ -628,6 +628,12 @@ FIRMSIM_HD FIRMSIM_INLINE float venture_shift(const YearInputs& in, const FirmYe
   return f.venture_belief;
 }
 
+// A year ahead's weight in a relationship's value: discounted, and the
+// relationship still alive (export_annuity = 1 / (1 - this)).
+FIRMSIM_HD FIRMSIM_INLINE float relationship_discount(const ExportParams& x) {
+  return x.discount * (1.0f - x.relationship_hazard);
+}
+
 // Market penetration: new exporters start small (Ruhl and Willis 2017; the
 // growing customer base of Arkolakis 2010 and Eaton, Eslava, Krizan, Kugler
 // and Tybout 2014). In its t-th year serving a market (t = 1: the year of
@@ -648,7 +654,7 @@ FIRMSIM_HD FIRMSIM_INLINE float penetration(const ExportParams& x, int years_ser
 // A firm knows it starts small: entry, exit and the venture's test value a
 // market at this share, so a young market is more fragile to bad news.
 FIRMSIM_HD FIRMSIM_INLINE float penetration_ahead(const ExportParams& x, int years) {
-  const float delta = x.discount * (1.0f - x.relationship_hazard);
+  const float delta = relationship_discount(x);
   const float rho = x.penetration_persistence;
   const float gap = pmath::pow(rho, static_cast<float>(years));
   return 1.0f - (1.0f - x.entrant_sales_share) * gap * (1.0f - delta) / (1.0f - delta * rho);
@@ -716,8 +722,7 @@ FIRMSIM_HD FIRMSIM_INLINE float export_sunk_cost(const YearInputs& in, const Fir
 }
 
 FIRMSIM_HD FIRMSIM_INLINE float export_annuity(const YearInputs& in) {
-  const ExportParams& x = in.params.exports;
-  return 1.0f / (1.0f - x.discount * (1.0f - x.relationship_hazard));
+  return 1.0f / (1.0f - relationship_discount(in.params.exports));
 }
 
 // Value of entering m: discounted expected profit minus the sunk cost.
