@@ -20,7 +20,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 program="${FIRMSIM_PENETRATION_PROGRAM:-f775242}"
-evaluations="${FIRMSIM_PENETRATION_EVALUATIONS:-250}"
 top=docs/calibration/penetration
 source scripts/lib/pinned-firmsim.sh
 if [ "${1:-}" = --status ]; then
@@ -33,10 +32,7 @@ pinned_firmsim "$program" "build-pinned-$program"
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$program" "$pinned" configs scenarios
-search=(--scenario "$pinned/scenarios/network.yaml" --moments "$pinned/configs/calibration/belgium_moments.yaml"
-        --evaluations "$evaluations" --batch 4 --swarm-share 0 --local-search gauss-newton)
-resumable_calibration penetration "$top/refine" "$pinned_exe" "$pinned/configs/belgium.yaml" "${search[@]}" \
-  --parameters "$top/parameters.yaml"
-resumable_calibration penetration-control "$top/control" "$pinned_exe" "$pinned/configs/belgium.yaml" "${search[@]}" \
-  --parameters "$pinned/configs/calibration/belgium_parameters.yaml"
+FIRMSIM_REFINE_EVALUATIONS="${FIRMSIM_PENETRATION_EVALUATIONS:-250}"
+refine_shipped penetration "$top/refine" "$top/parameters.yaml"
+refine_shipped penetration-control "$top/control" "$pinned/configs/calibration/belgium_parameters.yaml"
 bash "$0" --status
