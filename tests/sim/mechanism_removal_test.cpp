@@ -176,6 +176,62 @@ TEST(StrategyChoice, LongProductLifeCyclesFavourTheWaterfall) {
   }
 }
 
+// Market A is worth 42000 to a firm (ImportExportSpillover's arithmetic) against a
+// sunk cost of 60000 x exp(-orientation_sunk x o): with orientation_sunk 1 and o ~
+// N(0, 1), only firms oriented abroad by more than ln(60/42) = 0.357 sd find it
+// worth entering, and those well above it all do.
+TEST(ExportOrientation, FirmsOrientedAbroadPayLessToStartExporting) {
+  Config c = quiet_world({plain_market("A", 0.0, 3.2)}, 1000);
+  c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
+  c.model.exports.orientation_sunk = 1;
+  c.model.strategy.orientation_sd = 1;
+  Simulation sim(c);
+  sim.run();
+  int exporters = 0, oriented = 0;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.founding_year >= c.run.last_year - 1) continue;
+    const bool exported = s.export_start_year != 0;
+    if (exported) {
+      ++exporters;
+      EXPECT_GT(s.orientation, 0.35f) << "firm " << i << " exported with orientation " << s.orientation;
+    }
+    if (s.orientation > 0.45f && s.status != 0) {
+      ++oriented;
+      EXPECT_TRUE(exported) << "firm " << i << " oriented abroad by " << s.orientation << " never exported";
+    }
+  }
+  EXPECT_GT(exporters, 50);
+  EXPECT_GT(oriented, 50);
+}
+
+// Only international orientation (1 util per sd) in the sprinkler utility: a firm
+// oriented abroad (o > 0) launches as a sprinkler, one oriented at home as a
+// waterfall (seed 004's orientations; estimated since the orientation experiment,
+// docs/calibration/orientation/).
+TEST(StrategyChoice, FirmsOrientedAbroadChooseTheSprinkler) {
+  Config c = quiet_world({plain_market("A", 0.0, 10), plain_market("B", 0.1, 10)}, 400);
+  StrategyParams& p = c.model.strategy;
+  p.mode = static_cast<std::uint8_t>(StrategyMode::choice);
+  p.constant = p.life_cycle = 0;
+  p.globalized = p.high_tech = p.market_size = p.market_growth = p.innovativeness = 0;
+  p.competition = p.cooperation = p.fixed_entry_cost = p.cash = 0;
+  p.orientation = 1;
+  p.orientation_sd = 1;
+  Simulation sim(c);
+  sim.run();
+  int abroad = 0, home = 0;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) {
+    const FirmSnapshot s = sim.snapshot(0, i);
+    if (s.export_start_year == 0) continue;
+    const std::uint8_t expected = s.orientation > 0 ? 2 : 1;  // 2 sprinkler, 1 waterfall
+    EXPECT_EQ(s.strategy, expected) << "firm " << i << ", orientation " << s.orientation;
+    ++(s.orientation > 0 ? abroad : home);
+  }
+  EXPECT_GT(abroad, 50);
+  EXPECT_GT(home, 50);
+}
+
 // Efficiency dispersed (sd 0.5), nearly exact signals: a year after birth a firm knows
 // its efficiency, and those more than 0.3 below the industry mean close (Jovanovic).
 // Nothing else can kill a firm here (no hazard, no cash constraint).
