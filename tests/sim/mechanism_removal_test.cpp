@@ -17,6 +17,7 @@ namespace firmsim {
 namespace {
 
 using testing::export_sets;
+using testing::final_snapshots;
 using testing::plain_market;
 using testing::quiet_world;
 
@@ -185,20 +186,17 @@ TEST(ExportOrientation, FirmsOrientedAbroadPayLessToStartExporting) {
   c.model.strategy.mode = static_cast<std::uint8_t>(StrategyMode::waterfall_only);
   c.model.exports.orientation_sunk = 1;
   c.model.strategy.orientation_sd = 1;
-  Simulation sim(c);
-  sim.run();
   int exporters = 0, oriented = 0;
-  for (std::int64_t i = 0; i < c.run.firms; ++i) {
-    const FirmSnapshot s = sim.snapshot(0, i);
+  for (const FirmSnapshot& s : final_snapshots(c)) {
     if (s.founding_year >= c.run.last_year - 1) continue;
     const bool exported = s.export_start_year != 0;
     if (exported) {
       ++exporters;
-      EXPECT_GT(s.orientation, 0.35f) << "firm " << i << " exported with orientation " << s.orientation;
+      EXPECT_GT(s.orientation, 0.35f) << "a firm exported with orientation " << s.orientation;
     }
     if (s.orientation > 0.45f && s.status != 0) {
       ++oriented;
-      EXPECT_TRUE(exported) << "firm " << i << " oriented abroad by " << s.orientation << " never exported";
+      EXPECT_TRUE(exported) << "a firm oriented abroad by " << s.orientation << " never exported";
     }
   }
   EXPECT_GT(exporters, 50);
@@ -218,14 +216,11 @@ TEST(StrategyChoice, FirmsOrientedAbroadChooseTheSprinkler) {
   p.competition = p.cooperation = p.fixed_entry_cost = p.cash = 0;
   p.orientation = 1;
   p.orientation_sd = 1;
-  Simulation sim(c);
-  sim.run();
   int abroad = 0, home = 0;
-  for (std::int64_t i = 0; i < c.run.firms; ++i) {
-    const FirmSnapshot s = sim.snapshot(0, i);
+  for (const FirmSnapshot& s : final_snapshots(c)) {
     if (s.export_start_year == 0) continue;
     const std::uint8_t expected = s.orientation > 0 ? 2 : 1;  // 2 sprinkler, 1 waterfall
-    EXPECT_EQ(s.strategy, expected) << "firm " << i << ", orientation " << s.orientation;
+    EXPECT_EQ(s.strategy, expected) << "orientation " << s.orientation;
     ++(s.orientation > 0 ? abroad : home);
   }
   EXPECT_GT(abroad, 50);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "sim/config.hpp"
 #include "sim/simulation.hpp"
@@ -148,6 +149,15 @@ inline std::map<std::int64_t, std::map<int, MarketMask>> export_sets(const Panel
   for (std::size_t k = 0; k < p.flows.rows(); ++k)
     if (p.flows.exports_true[k] > 0) sets[p.flows.firm[k]][p.flows.year[k]] |= market_bit(p.flows.market[k]);
   return sets;
+}
+
+// Every firm of replicate 0 as the run left it (status, traits, strategy, ...).
+inline std::vector<FirmSnapshot> final_snapshots(const Config& c) {
+  Simulation sim(c);
+  sim.run();
+  std::vector<FirmSnapshot> firms;
+  for (std::int64_t i = 0; i < c.run.firms; ++i) firms.push_back(sim.snapshot(0, i));
+  return firms;
 }
 
 }  // namespace firmsim::testing
