@@ -52,7 +52,7 @@ run_state() {
 }
 
 # The refinements that ask whether some parameters earn their place
-# (refine-penetration.sh, refine-orientation.sh): Gauss-Newton from the
+# (refine-penetration.sh, refine-experiment.sh): Gauss-Newton from the
 # shipped default with the configs of $pinned (pinned_files) and the
 # parameters in PARAMETERS, into DIR. They share program, start, moments and
 # search, so each one's optimum compares with penetration/control's.

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Does a set of parameters set by hand earn a place among the estimated ones?
+# Gauss-Newton from the shipped default with the default calibration's 27 free
+# parameters and the experiment's own (docs/calibration/NAME/parameters.yaml),
+# into docs/calibration/NAME/refine/. Program, configs, start, moments and
+# search are the penetration experiment's (program f775242), so the noise, the
+# weights and the start's objective (1,085.7) are the same, and
+# docs/calibration/penetration/control/ (the 27 alone: 1,076.96) is every
+# experiment's control. A long job: run it in the background; it resumes from
+# its evaluations log.
+#
+#   nohup nice -n 5 bash scripts/refine-experiment.sh NAME >> docs/calibration/NAME/job.log 2>&1 &
+#   bash scripts/refine-experiment.sh NAME --status
+#
+# Experiments: orientation (international orientation's two strengths, done
+# 2026-12-07), entry-size (the entrants' size and the speed of growth to a
+# target size). NAME's folder holds its parameters.yaml and README.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+name="${1:-}"
+top="docs/calibration/$name"
+if [ -z "$name" ] || [ ! -f "$top/parameters.yaml" ]; then
+  echo "refine-experiment: give an experiment whose docs/calibration/NAME/parameters.yaml exists (e.g. orientation, entry-size); got '$name'" >&2
+  exit 2
+fi
+program="${FIRMSIM_REFINE_PROGRAM:-f775242}"  # the penetration experiment's
+source scripts/lib/pinned-firmsim.sh
+if [ "${2:-}" = --status ]; then
+  echo "$name (from the shipped default, the 27 and its own): $(run_state "$top/refine")"
+  echo "control (penetration/control, 27 parameters): $(run_state docs/calibration/penetration/control)"
+  exit 0
+fi
+
+pinned_firmsim "$program" "build-pinned-$program"
+pinned="$(mktemp -d)"
+trap 'rm -rf "$pinned"' EXIT
+pinned_files "$program" "$pinned" configs scenarios
+refine_shipped "$name" "$top/refine" "$top/parameters.yaml"
+bash "$0" "$name" --status
