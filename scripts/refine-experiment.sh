@@ -14,7 +14,10 @@
 #
 # Experiments: orientation (international orientation's two strengths, done
 # 2026-12-07), entry-size (the entrants' size and the speed of growth to a
-# target size). NAME's folder holds its parameters.yaml and README.md.
+# target size). NAME's folder holds its parameters.yaml and README.md, and
+# may hold a start.yaml: values laid over the shipped default as the search's
+# start (the weights do not depend on the start under the default floor
+# weighting, so the optima still compare with the control's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name="${1:-}"
@@ -35,5 +38,7 @@ pinned_firmsim "$program" "build-pinned-$program"
 pinned="$(mktemp -d)"
 trap 'rm -rf "$pinned"' EXIT
 pinned_files "$program" "$pinned" configs scenarios
-refine_shipped "$name" "$top/refine" "$top/parameters.yaml"
+start=()
+[ -f "$top/start.yaml" ] && start=(--scenario "$top/start.yaml")
+refine_shipped "$name" "$top/refine" "$top/parameters.yaml" "${start[@]}"
 bash "$0" "$name" --status

@@ -56,11 +56,12 @@ run_state() {
 # shipped default with the configs of $pinned (pinned_files) and the
 # parameters in PARAMETERS, into DIR. They share program, start, moments and
 # search, so each one's optimum compares with penetration/control's.
-#   refine_shipped TAG DIR PARAMETERS
+#   refine_shipped TAG DIR PARAMETERS [ARG...]   (ARG...: more calibrate arguments)
 refine_shipped() {
   local tag="$1" dir="$2" parameters="$3"
+  shift 3
   resumable_calibration "$tag" "$dir" "$pinned_exe" "$pinned/configs/belgium.yaml" \
     --scenario "$pinned/scenarios/network.yaml" --moments "$pinned/configs/calibration/belgium_moments.yaml" \
     --evaluations "${FIRMSIM_REFINE_EVALUATIONS:-250}" --batch 4 --swarm-share 0 --local-search gauss-newton \
-    --parameters "$parameters"
+    --parameters "$parameters" "$@"
 }
