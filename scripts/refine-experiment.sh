@@ -30,6 +30,7 @@ program="${FIRMSIM_REFINE_PROGRAM:-f775242}"  # the penetration experiment's
 source scripts/lib/pinned-firmsim.sh
 if [ "${2:-}" = --status ]; then
   echo "$name (from the shipped default, the 27 and its own): $(run_state "$top/refine")"
+  [ -d "$top/refine/continued" ] && echo "$name continued: $(run_state "$top/refine/continued")"
   echo "control (penetration/control, 27 parameters): $(run_state docs/calibration/penetration/control)"
   exit 0
 fi
@@ -41,4 +42,10 @@ pinned_files "$program" "$pinned" configs scenarios
 start=()
 [ -f "$top/start.yaml" ] && start=(--scenario "$top/start.yaml")
 refine_shipped "$name" "$top/refine" "$top/parameters.yaml" "${start[@]}"
+# A search that ran out of budget ("Not converged") goes on from its optimum,
+# into refine/continued/ (as the bootstrap's continued/ stage).
+if grep -q "Not converged" "$top/refine/fit.md"; then
+  refine_shipped "$name-continued" "$top/refine/continued" "$top/parameters.yaml" "${start[@]}" \
+    --scenario "$top/refine/calibrated.yaml"
+fi
 bash "$0" "$name" --status
