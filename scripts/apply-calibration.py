@@ -10,6 +10,7 @@ Each estimated key must already be in the config (model.SECTION.KEY); an
 estimate for a key the config lacks is an error (exit 2), nothing written.
 """
 import re
+import struct
 import sys
 
 import yaml
@@ -23,6 +24,18 @@ def estimates(overlay_path):
         for key, value in keys.items():
             out[(section, key)] = value
     return out
+
+
+def same_in_the_model(old_text, estimate):
+    """The model reads its parameters as 32-bit floats, and the calibration
+    writes back what it read: a value that differs from the config's only
+    beyond float precision is the same parameter, not a new estimate."""
+    try:
+        old = float(old_text)
+    except ValueError:
+        return False
+    pack = lambda v: struct.pack("<f", v)
+    return pack(old) == pack(float(estimate))
 
 
 def apply(config_text, values):
@@ -47,6 +60,9 @@ def apply(config_text, values):
         if key not in values:
             continue
         old = m.group(4)
+        seen.add(key)
+        if same_in_the_model(old, values[key]):
+            continue  # a parameter the search left where it was: the line stays
         new = repr(float(values[key]))  # the shortest text that reads back as the estimate
         if new.endswith(".0"):
             new = new[:-2]
@@ -62,7 +78,6 @@ def apply(config_text, values):
         width = len(old) + len(m.group(5))  # keep the comments' column where the value fits
         value = new.ljust(width - 1) if comment else new
         lines[i] = "%s%s:%s%s%s%s" % (m.group(1), m.group(2), m.group(3), value, " " if comment else "", comment)
-        seen.add(key)
     missing = set(values) - seen
     if missing:
         sys.exit("apply-calibration: the config has no line for " + ", ".join("model.%s.%s" % k for k in sorted(missing)))
