@@ -92,6 +92,7 @@ inline Config quiet_world(std::vector<MarketSpec> markets, std::int64_t firms = 
   p.exports.reentry_factor = 0.5f;
   p.exports.import_sunk_factor = 0.6f;
   p.strategy.scale_gain = 0.5f;
+  p.strategy.launch_sunk_share = 1;  // each market of a launch pays its full sunk cost (the launch-share test sets its own)
   p.strategy.max_markets = 15;
   p.imports.margin = 0.12f;
   p.imports.fixed_cost = 6000;
