@@ -276,6 +276,8 @@ int run_calibration(const CalibrationOptions& o, std::ostream& progress_to, bool
                          std::to_string(setup.parameters.size()) + "): the parameters are not identified");
 
   std::optional<EvaluatorSetup> small = screening_setup(o, setup);
+  for (const Parameter& p : setup.parameters)
+    (par::is_root() ? progress_to : nowhere()) << clamped_start_note(p, o.parameters);
   if (o.score) {
     if (par::is_root()) make_directory(o.out);
     measure_noise(o, setup, noise_at, par::is_root() ? progress_to : nowhere());

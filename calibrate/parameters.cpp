@@ -45,7 +45,8 @@ std::vector<Parameter> load_parameters(const std::string& file, const Config& co
     } else if (scale != "linear") {
       item.fail("scale", "must be linear or log");
     }
-    p.start = std::clamp(get_model_parameter(config.model, p.key), p.lower, p.upper);
+    p.given = get_model_parameter(config.model, p.key);
+    p.start = std::clamp(p.given, p.lower, p.upper);
     item.finish();
     out.push_back(p);
   }
@@ -81,6 +82,15 @@ std::vector<double> start_values(const std::vector<Parameter>& ps) {
   std::vector<double> theta;
   for (const Parameter& p : ps) theta.push_back(p.start);
   return theta;
+}
+
+std::string clamped_start_note(const Parameter& p, const std::string& parameters_file) {
+  // The model holds floats: 0.4f read back is 0.4000000059604645, above a bound
+  // of 0.4 by a rounding, which moves nothing.
+  if (static_cast<float>(p.given) == static_cast<float>(p.start)) return "";
+  return "calibrate: " + p.key + " is " + text_of(p.given) + " in the config, outside its bounds [" +
+         text_of(p.lower) + ", " + text_of(p.upper) + "] in " + parameters_file + ": the search starts (and --score " +
+         "scores) at " + text_of(p.start) + "; widen the bounds to start or score there\n";
 }
 
 Config with_parameters(const Config& base, const std::vector<Parameter>& ps, const std::vector<double>& theta) {

@@ -226,6 +226,26 @@ TEST(Parameters, UnitBoxRoundTripsOnBothScales) {
   EXPECT_FLOAT_EQ(moved.model.strategy.constant, 0.5);
 }
 
+// A config value outside the bounds is moved to the bound, and said so: a
+// --score of it would otherwise score another point without a word.
+TEST(Parameters, AStartOutsideItsBoundsIsClampedAndSaidSo) {
+  Config c = testing::small_default();
+  c.model.exports.sunk_cost = 5000;
+  c.model.strategy.constant = -1;
+  const std::vector<Parameter> ps =
+      load_parameters(write_file("parameters_clamp.yaml",
+                                 "parameters:\n  - {key: exports.sunk_cost, lower: 10000, upper: 1000000, scale: log}\n"
+                                 "  - {key: strategy.constant, lower: -4, upper: 2}\n"),
+                      c);
+  EXPECT_DOUBLE_EQ(ps[0].given, 5000);
+  EXPECT_DOUBLE_EQ(ps[0].start, 10000);
+  const std::string note = clamped_start_note(ps[0], "parameters_clamp.yaml");
+  for (const char* part : {"exports.sunk_cost", "5000", "[10000, 1e+06]", "parameters_clamp.yaml", "at 10000"})
+    EXPECT_NE(note.find(part), std::string::npos) << part << " missing from: " << note;
+  EXPECT_DOUBLE_EQ(ps[1].start, -1);
+  EXPECT_EQ(clamped_start_note(ps[1], "parameters_clamp.yaml"), "");  // inside: nothing to say
+}
+
 TEST(Parameters, BadFilesAreLocatedErrors) {
   const Config c = testing::small_default();
   auto load = [&](const std::string& body) {
