@@ -274,7 +274,7 @@ struct MoveRows {
   // threads of a warp write neighbouring rows of one market at a time.
   FIRMSIM_HD void operator()(std::int64_t r) const {
     const std::int64_t old = old_of_new[r];
-    for (int m = 0; m < n_markets; ++m) to[m * to_rows + r] = from[m * from_rows + old];
+    for (int m = 0; m < n_markets; ++m) to[pool_cell(m, r, to_rows, n_markets)] = from[pool_cell(m, old, from_rows, n_markets)];
   }
 };
 
@@ -551,6 +551,7 @@ struct Engine::Impl {
     rows_taken.assign(1, 0);
     view.rows_taken = raw(rows_taken);
     view.market_rows = market_rows;
+    view.markets_per_row = n_markets;
     if (setup.peer_slots > 0) {
       exporter_bits.assign(static_cast<std::size_t>((n + 63) / 64), 0);
       view.exporter_bits = raw(exporter_bits);
@@ -894,7 +895,7 @@ FirmSnapshot Engine::snapshot(std::int64_t id) const {
   const int n_markets = m.n_markets;
   const std::int64_t row = element(m.market_row, id);
   for (int k = 0; k < n_markets; ++k) {  // a firm without a market row holds the defaults
-    const std::int64_t at = static_cast<std::int64_t>(k) * m.market_rows + row;
+    const std::int64_t at = pool_cell(k, row, m.market_rows, n_markets);
     s.appeal_belief.push_back(row < 0 ? 0.0f : element(m.appeal_belief, at));
     s.export_value.push_back(row < 0 ? 0.0f : element(m.export_value, at));
     s.import_value.push_back(row < 0 ? 0.0f : element(m.import_value, at));
@@ -1000,18 +1001,44 @@ void get_bytes(const std::string& in, std::size_t& offset, void* data, std::size
 }
 
 // One array: its name, its byte count, its bytes.
+// A checkpoint holds the pool market-major (file[m * rows + r]) whatever
+// the backend's layout (pool_cell), so its bytes do not depend on the backend
+// and those of the market-major layout before it still load.
+struct PoolShape {
+  std::int64_t rows;
+  int markets;
+};
+
 template <class T>
-void save_array(std::string& out, const char* name, const thrust::device_vector<T>& v) {
+std::vector<T> pool_to_file(const std::vector<T>& pool, PoolShape p) {
+  std::vector<T> file(pool.size());
+  for (std::int64_t r = 0; r < p.rows; ++r)
+    for (int m = 0; m < p.markets; ++m) file[m * p.rows + r] = pool[pool_cell(m, r, p.rows, p.markets)];
+  return file;
+}
+
+template <class T>
+std::vector<T> pool_from_file(const std::vector<T>& file, PoolShape p) {
+  std::vector<T> pool(file.size());
+  for (std::int64_t r = 0; r < p.rows; ++r)
+    for (int m = 0; m < p.markets; ++m) pool[pool_cell(m, r, p.rows, p.markets)] = file[m * p.rows + r];
+  return pool;
+}
+
+template <class T>
+void save_array(std::string& out, const char* name, const thrust::device_vector<T>& v, Extent e, PoolShape pool) {
   const std::uint64_t name_bytes = std::char_traits<char>::length(name), bytes = v.size() * sizeof(T);
   put_bytes(out, &name_bytes, sizeof name_bytes);
   put_bytes(out, name, name_bytes);
   put_bytes(out, &bytes, sizeof bytes);
-  const std::vector<T> host = to_host(v);
+  std::vector<T> host = to_host(v);
+  if (e == Extent::market) host = pool_to_file(host, pool);
   put_bytes(out, host.data(), bytes);
 }
 
 template <class T>
-void load_array(const std::string& in, std::size_t& offset, const char* name, thrust::device_vector<T>& v) {
+void load_array(const std::string& in, std::size_t& offset, const char* name, thrust::device_vector<T>& v, Extent e,
+                PoolShape pool) {
   std::uint64_t name_bytes = 0, bytes = 0;
   get_bytes(in, offset, &name_bytes, sizeof name_bytes, name);
   std::string stored(name_bytes < 256 ? name_bytes : 0, '\0');
@@ -1021,6 +1048,7 @@ void load_array(const std::string& in, std::size_t& offset, const char* name, th
     throw std::runtime_error(std::string("checkpoint state does not match this run at array '") + name + "'");
   std::vector<T> host(v.size());
   get_bytes(in, offset, host.data(), bytes, name);
+  if (e == Extent::market) host = pool_from_file(host, pool);
   copy_to_device(host, v);
 }
 }  // namespace
@@ -1032,7 +1060,8 @@ void Engine::save_state(std::string& out) const {
   m.compact_market_rows(m.last_year, [](std::int64_t kept) { return kept; });
   const std::int64_t header[3] = {m.n, m.last_year, m.market_rows};
   put_bytes(out, header, sizeof header);
-#define FIRMSIM_SAVE(type, name, extent) save_array(out, #name, m.name);
+#define FIRMSIM_SAVE(type, name, extent) \
+  save_array(out, #name, m.name, Extent::extent, PoolShape{m.market_rows, m.n_markets});
   FIRMSIM_FIRM_STATE(FIRMSIM_SAVE)
 #undef FIRMSIM_SAVE
 }
@@ -1052,7 +1081,8 @@ void Engine::load_state(const std::string& in, std::size_t& offset) {
 #undef FIRMSIM_RESIZE_ROWS
   m.view.market_rows = m.market_rows;
   m.rows_taken.assign(1, m.market_rows);
-#define FIRMSIM_LOAD(type, name, extent) load_array(in, offset, #name, m.name);
+#define FIRMSIM_LOAD(type, name, extent) \
+  load_array(in, offset, #name, m.name, Extent::extent, PoolShape{m.market_rows, m.n_markets});
   FIRMSIM_FIRM_STATE(FIRMSIM_LOAD)
 #undef FIRMSIM_LOAD
 }

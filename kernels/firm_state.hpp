@@ -2,8 +2,8 @@
 // same functors run on device memory (CUDA) and host memory (OpenMP).
 // Per-market arrays live in a pool of market rows, one row (64 markets) for
 // each firm that has traded or holds a belief about a market (most firms never
-// do), market-major: value[m * market_rows + row], so neighbouring rows touch
-// neighbouring addresses for the same market. A firm without a row
+// do), laid out by backend (pool_cell: market-major on a GPU, row-major on
+// the CPU). A firm without a row
 // (market_row < 0) holds the defaults in every market: appeal belief 0 at the
 // prior's precision, no tenure, no flows (kernels/README.md, "Market rows").
 // Peer arrays are peer-major for the same reason: peer[k * n + i].
@@ -25,7 +25,7 @@ enum class FirmStatus : std::uint8_t { unborn = 0, alive = 1, dead = 2 };
 // How many elements an array has per firm.
 enum class Extent : std::uint8_t {
   firm = 0,         // one
-  market = 1,       // one per market and market row, market-major (not per firm: see market_row)
+  market = 1,       // one per market and market row, laid out by pool_cell (not per firm: see market_row)
   peer = 2,         // one per peer slot, peer-major: peer[k * n + i] (none when firms do not interact)
   interacting = 3,  // one, only when firms interact (peers read it), else none
 };
@@ -76,7 +76,7 @@ struct FirmTraits {
   X(float, support, firm)                   /* policy support received this year (EUR) */                       \
   X(std::uint8_t, policy_targeted, firm)    /* bit k: program k in force this year targeted the firm */         \
   X(std::int32_t, market_row, firm)         /* the firm's row of the per-market arrays; < 0: none (defaults) */ \
-  /* --- per market and market row, market-major --- */                                                         \
+  /* --- per market and market row (pool_cell) --- */                                                           \
   X(float, appeal_belief, market) /* belief about own appeal in the market */                                   \
   X(float, appeal_precision, market)                                                                            \
   X(std::int8_t, export_tenure, market) /* >0 years served, <0 years since leaving, 0 never */                  \
@@ -134,6 +134,23 @@ constexpr std::int32_t kMarketRowWanted = -2;
 // Kernels take the view as `const FirmStateView&`: the view (its pointers and
 // sizes) never changes during a step, the arrays it points to do. Copying it
 // instead (384 bytes) for every slot was 3% of a calibration evaluation.
+// Where market m of pool row `row` lives, in a pool of `rows` rows of
+// `markets` markets. On a GPU market-major (m * rows + row): the threads of a
+// warp, neighbouring rows, read neighbouring addresses of one market. On the
+// CPU row-major (row * markets + m): one thread goes through a firm's markets
+// one after the other, so a row's 64 beliefs are 4 cache lines, not 64. The
+// engine (kernels/engine.cu) is the only code that indexes the pool, and
+// checkpoints hold it market-major whatever the backend.
+FIRMSIM_HD FIRMSIM_INLINE std::int64_t pool_cell(int market, std::int64_t row, std::int64_t rows, int markets) {
+#if defined(__CUDACC__)
+  (void)markets;
+  return static_cast<std::int64_t>(market) * rows + row;
+#else
+  (void)rows;
+  return row * markets + market;
+#endif
+}
+
 struct FirmStateView {
   std::int64_t n = 0;  // firms in this population (replicates * firms per replicate)
 
@@ -146,6 +163,7 @@ struct FirmStateView {
   // without market_row (tests that build one by hand) is dense: firm i's row
   // is i, n rows, every firm holds one.
   std::int64_t market_rows = 0;
+  int markets_per_row = 0;  // the world's markets (set with the pool)
   std::int64_t* rows_taken = nullptr;
   // Bit i % 64 of word i / 64: firm i served some market as the year began
   // (a superset: set where export_mask[i] != 0). Peers' masks are read at
@@ -162,7 +180,7 @@ struct FirmStateView {
   }
   // The element of market m in a row.
   FIRMSIM_HD FIRMSIM_INLINE std::int64_t cell(int market, std::int64_t row) const {
-    return static_cast<std::int64_t>(market) * (dense() ? n : market_rows) + row;
+    return dense() ? static_cast<std::int64_t>(market) * n + row : pool_cell(market, row, market_rows, markets_per_row);
   }
 };
 

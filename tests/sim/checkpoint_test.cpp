@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -180,6 +181,45 @@ TEST(CheckpointState, ResumingAtAnyYearGivesTheSamePanel) {
   Simulation wrong(std::vector<Config>{bigger, bigger});
   EXPECT_THROW(load_checkpoint(wrong, path.string()), InputError);
   fs::remove(path);
+}
+
+// The pool of market rows is laid out by backend (kernels/firm_state.hpp,
+// pool_cell), its checkpoint market-major on every backend: column m of the
+// stored appeal_belief holds, row after row, the beliefs in m of the firms
+// holding a row, in firm order (save_state compacts the pool so). So a
+// checkpoint's bytes do not depend on the backend, and one written before
+// the CPU's row-major pool still resumes.
+TEST(CheckpointState, ThePoolIsStoredMarketMajorOnEveryBackend) {
+  const Config c = testing::small_default(600, 1990);
+  Simulation sim(c);
+  for (int k = 0; k < 12; ++k) sim.step();
+  std::string bytes;
+  sim.save_state(bytes);
+  const std::string name = "appeal_belief";
+  const std::uint64_t name_bytes = name.size();
+  const std::string key = std::string(reinterpret_cast<const char*>(&name_bytes), sizeof name_bytes) + name;
+  const std::size_t at = bytes.find(key);
+  ASSERT_NE(at, std::string::npos);
+  std::uint64_t size = 0;
+  std::memcpy(&size, bytes.data() + at + key.size(), sizeof size);
+  const int markets = static_cast<int>(c.markets.size());
+  std::vector<float> stored(size / sizeof(float));
+  std::memcpy(stored.data(), bytes.data() + at + key.size() + sizeof size, size);
+  const std::size_t rows = stored.size() / markets;
+  ASSERT_GT(rows, 10u);
+  int compared = 0;
+  for (int m = 0; m < markets; ++m) {
+    std::vector<float> from_firms, from_file;
+    for (std::int64_t i = 0; i < c.run.firms; ++i) {
+      const float b = sim.snapshot(0, i).appeal_belief[m];
+      if (b != 0.0f) from_firms.push_back(b);
+    }
+    for (std::size_t r = 0; r < rows; ++r)
+      if (stored[m * rows + r] != 0.0f) from_file.push_back(stored[m * rows + r]);
+    EXPECT_EQ(from_file, from_firms) << "market " << m;
+    compared += static_cast<int>(from_firms.size());
+  }
+  EXPECT_GT(compared, 20);  // beliefs to compare, not only zeros
 }
 
 // With firms interacting, the peers and last year's masks are state too.
