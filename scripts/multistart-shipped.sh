@@ -31,10 +31,11 @@ starts=(2 3)
 program="${FIRMSIM_REFINE_PROGRAM:-f775242}"
 source scripts/lib/pinned-firmsim.sh
 
-# The last stage of start K's run: refine/, or the deepest continued/.
+# The last finished stage of start K's run: refine/, or the deepest
+# continued/ with its report.
 last_stage() {
   local dir="$1/refine"
-  while [ -d "$dir/continued" ]; do dir="$dir/continued"; done
+  while [ -f "$dir/continued/fit.md" ]; do dir="$dir/continued"; done
   echo "$dir"
 }
 

@@ -26,8 +26,11 @@ def fail(message):
 
 
 def number(text):
-    text = text.strip()
-    return float(text) if text not in ("", "-", "nan") else math.nan
+    """A report's number; nan where it has none (an s.e. "-" or "not identified")."""
+    try:
+        return float(text.strip())
+    except ValueError:
+        return math.nan
 
 
 def read_fit(path):
@@ -68,10 +71,13 @@ def main(argv):
             if name not in rows:
                 fail("%s has no estimate of %s" % (label, name))
             x, se = rows[name]
-            cells.append("%.4g (%.3g)" % (x, se))
+            cells.append("%.4g (%s)" % (x, "no s.e." if math.isnan(se) else "%.3g" % se))
             if label != best[0]:
                 sd = math.hypot(se, b_se)
-                verdicts.append(label + (" yes" if sd > 0 and abs(x - b) <= 2 * sd else " no"))
+                if math.isnan(sd):
+                    verdicts.append(label + " no s.e.")
+                else:
+                    verdicts.append(label + (" yes" if sd > 0 and abs(x - b) <= 2 * sd else " no"))
         agreeing += all(v.endswith("yes") for v in verdicts)
         print("| `%s` | %s | %s |" % (name, " | ".join(cells), ", ".join(verdicts) or "-"))
     print("\n%d of %d parameters agree across all starts within 2 s.e. of the difference." % (agreeing, len(names)))
