@@ -1000,7 +1000,6 @@ void get_bytes(const std::string& in, std::size_t& offset, void* data, std::size
   offset += bytes;
 }
 
-// One array: its name, its byte count, its bytes.
 // A checkpoint holds the pool market-major (file[m * rows + r]) whatever
 // the backend's layout (pool_cell), so its bytes do not depend on the backend
 // and those of the market-major layout before it still load.
@@ -1025,6 +1024,7 @@ std::vector<T> pool_from_file(const std::vector<T>& file, PoolShape p) {
   return pool;
 }
 
+// One array: its name, its byte count, its bytes.
 template <class T>
 void save_array(std::string& out, const char* name, const thrust::device_vector<T>& v, Extent e, PoolShape pool) {
   const std::uint64_t name_bytes = std::char_traits<char>::length(name), bytes = v.size() * sizeof(T);
