@@ -41,6 +41,8 @@ bool is_targeted(const std::vector<Moment>& ms, const est::CellComparison& c, co
   return false;
 }
 
+// scripts/fit_report.py reads this table and the "start X, optimum Y" line
+// back (multi-start, bootstrap and recovery summaries): change both together.
 void parameter_table(std::ostream& md, const std::vector<Parameter>& ps, const FitReport& r) {
   md << "| parameter | scale | bounds | start | estimate | s.e. | 95% interval |\n|---|---|---|---|---|---|---|\n";
   for (std::size_t p = 0; p < ps.size(); ++p) {

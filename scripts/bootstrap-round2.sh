@@ -124,17 +124,11 @@ common=(--moments "$pinned/configs/calibration/belgium_moments.yaml"
 # fails (and leaves no targets_s001.yaml) when the moments cannot all be read
 # from them (checked by scoring start-near once against them).
 make_targets() {
-  local dir="$1" seed="$2" panel="$pinned/truth-panel"
+  local dir="$1" seed="$2"
   echo "bootstrap: $(basename "$dir"): the truth's tables at seed $seed ($(date -u +%FT%TZ))"
-  rm -rf "$panel" "$pinned/check"
-  "$pinned_exe" run "$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" \
-    --scenario "$pinned/$round2/start-1.yaml" --scenario "$round2/recovery/truth.yaml" --seed "$seed" \
-    --out "$panel" > "$dir/truth-run.log" 2>&1
-  "$pinned_exe" compare "$panel" --targets "$pinned/configs/targets/belgium_sme_1998_2005.yaml" \
-    --as-targets "$dir/targets_s000.yaml" > /dev/null
-  "$pinned_exe" compare "$panel" --targets "$pinned/configs/targets/belgium_sme_1998_2003.yaml" \
-    --as-targets "$dir/targets_s001.yaml.tmp" > /dev/null
-  rm -rf "$panel"
+  rm -rf "$pinned/check"
+  simulated_targets "$dir" "$seed" "$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" \
+    --scenario "$pinned/$round2/start-1.yaml" --scenario "$round2/recovery/truth.yaml"
   if ! "$pinned_exe" calibrate "$pinned/configs/belgium.yaml" "${common[@]}" --scenario "$round2/start-near.yaml" \
       --targets "$dir/targets_s000.yaml" --targets "$dir/targets_s001.yaml.tmp" --score --out "$pinned/check" \
       > "$dir/check.log" 2>&1; then

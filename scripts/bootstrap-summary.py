@@ -15,42 +15,43 @@ measured at itself; objective-shared.txt from `--shared-points`, the truth
 and the estimate with the search's own weights, which decides "estimate
 below the truth" where it exists); missing files are skipped.
 """
-import importlib.util
+import math
 import os
-import re
 import statistics
 import sys
 
-import yaml
+import fit_report
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-spec = importlib.util.spec_from_file_location("recovery_table", os.path.join(HERE, "recovery-table.py"))
-recovery_table = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(recovery_table)
+LATER_STAGES = ("continued", "looked")  # folders of a search that went on from an earlier stage
 
 
-def number(text):
-    try:
-        return float(text)
-    except ValueError:  # "not identified"
-        return None
+def fail(message):
+    sys.stderr.write(f"bootstrap-summary: {message}\n")
+    sys.exit(2)
 
 
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    model = yaml.safe_load(open(sys.argv[1]))["model"]
-    truth = {f"{section}.{name}": v for section, d in model.items() for name, v in d.items()}
-    fits = [recovery_table.estimates(p) for p in sys.argv[2:] if os.path.exists(p)]
+    try:
+        truth = fit_report.truth_values(sys.argv[1])
+        fits = [{k: (e.start, e.value, None if math.isnan(e.se) else e.se)
+                 for k, e in fit_report.read(p).estimates.items()}
+                for p in sys.argv[2:] if os.path.exists(p)]
+    except (fit_report.FitReportError, OSError) as e:
+        fail(e)
     if not fits:
-        sys.exit("bootstrap-summary: no finished replicate (no fit.md yet)")
+        fail("no finished replicate (no fit.md yet)")
+    missing = [k for k in fits[0] if k not in truth]
+    if missing:
+        fail(f"{sys.argv[1]}: no true value for {', '.join(missing)}")
     print(f"{len(fits)} replicate(s)\n")
     print("| parameter | truth | mean estimate | sd of estimates | mean s.e. | sd / s.e. | truth within 1.96 s.e. |")
     print("|---|---|---|---|---|---|---|")
     inside = counted = 0
     for key in fits[0]:
         values = [f[key][1] for f in fits if key in f]
-        ses = [number(f[key][2]) for f in fits if key in f]
+        ses = [f[key][2] for f in fits if key in f]
         hits = [abs(v - truth[key]) <= 1.96 * s for v, s in zip(values, ses) if s is not None]
         inside += sum(hits)
         counted += len(hits)
@@ -73,15 +74,14 @@ def print_objectives(fit_paths):
     print("|---|---|---|---|---|---|---|---|")
     for path in fit_paths:
         replicate = os.path.dirname(path)
-        label = os.path.basename(replicate)
-        first_stage = path
-        later_stage = label in ("continued", "looked")
-        if later_stage:  # its optimum, the first stage's start and points
+        stages = []
+        while os.path.basename(replicate) in LATER_STAGES:  # its optimum, the first stage's start and points
+            stages.insert(0, os.path.basename(replicate))
             replicate = os.path.dirname(replicate)
-            label = os.path.basename(replicate) + f" ({label})"
-            first_stage = os.path.join(replicate, "fit.md")
-        start = start_and_optimum(first_stage)[0]
-        optimum = start_and_optimum(path)[1]
+        later_stage = bool(stages)
+        label = os.path.basename(replicate) + (f" ({'/'.join(stages)})" if stages else "")
+        start = fit_report.read(os.path.join(replicate, "fit.md")).start_objective
+        optimum = fit_report.read(path).optimum
         points = read_points(os.path.join(replicate, "objective-points.txt"))
         shared = read_points(os.path.join(replicate, "objective-shared.txt"))
         if later_stage and "estimate" in shared:  # searched under the first stage's weights: its own optimum
@@ -92,12 +92,6 @@ def print_objectives(fit_paths):
         print(f"| {label} | {start:.1f} | {optimum:.1f} | "
               f"{points.get('start', nan):.1f} | {points.get('truth', nan):.1f} | {below} | "
               f"{shared.get('truth', nan):.1f} | {shared.get('estimate', nan):.1f} |")
-
-
-def start_and_optimum(fit_md):
-    """The objective at the start and at the optimum, from fit.md's first lines."""
-    found = re.search(r"start ([0-9,]+(?:\.[0-9]+)?), optimum ([0-9,]+(?:\.[0-9]+)?)", open(fit_md).read())
-    return tuple(float(x.replace(",", "")) for x in found.groups())
 
 
 def read_points(path):

@@ -13,11 +13,9 @@ criterion: every parameter). Exit status 2 when a report lacks its
 estimates or objective.
 """
 import math
-import re
 import sys
 
-ROW = re.compile(r"\| `([^`]+)` \| \w+ \| [^|]+ \| [^|]+ \| ([^|]+) \| ([^|]+) \|")
-OBJECTIVE = re.compile(r"start ([0-9.e+]+), optimum ([0-9.e+]+)")
+import fit_report
 
 
 def fail(message):
@@ -25,24 +23,13 @@ def fail(message):
     sys.exit(2)
 
 
-def number(text):
-    """A report's number; nan where it has none (an s.e. "-" or "not identified")."""
-    try:
-        return float(text.strip())
-    except ValueError:
-        return math.nan
-
-
 def read_fit(path):
+    """The optimum and {key: (estimate, s.e.)} of one start's report."""
     try:
-        text = open(path).read()
-    except OSError as e:
-        fail("%s: %s" % (path, e.strerror))
-    rows = {m.group(1): (number(m.group(2)), number(m.group(3))) for m in map(ROW.match, text.splitlines()) if m}
-    objective = OBJECTIVE.search(text)
-    if not rows or not objective:
-        fail("%s: no Estimates table or no 'start X, optimum Y' line (is it a calibrate fit.md?)" % path)
-    return float(objective.group(2)), rows
+        fit = fit_report.read(path)
+    except fit_report.FitReportError as e:
+        fail(e)
+    return fit.optimum, {key: (e.value, e.se) for key, e in fit.estimates.items()}
 
 
 def main(argv):

@@ -8,6 +8,9 @@
 #                               with --resume when DIR holds an evaluations
 #                               log, nothing when DIR/fit.md says it is done
 #   run_state DIR               where the calibration in DIR stands, one line
+#   simulated_targets DIR SEED RUNARG...   a recovery's targets: the tables
+#                               of `$pinned_exe run RUNARG... --seed SEED` as
+#                               seed 000's and 001's target sets
 pinned_firmsim() {
   local commit="$1" dir="$2"
   pinned_exe="$dir/build/app/firmsim"
@@ -38,6 +41,25 @@ resumable_calibration() {
   # (bench/README.md, "Memory kept for reuse").
   GLIBC_TUNABLES="${GLIBC_TUNABLES:-glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=2147483647}" \
     "$exe" calibrate "$@" --out "$dir" "${resume[@]}"
+}
+
+# simulated_targets DIR SEED RUNARG...: the world of `$pinned_exe run RUNARG...`
+# at SEED, measured as the two target sets of $pinned/configs/targets (seed
+# 000's tables and seed 001's): DIR/targets_s000.yaml and
+# DIR/targets_s001.yaml.tmp, the run's log DIR/truth-run.log. The caller
+# checks that every targeted cell is there (a draw may lack one, e.g. no born
+# global for Table 13's probit) and renames the .tmp, the marker that both
+# are complete.
+simulated_targets() {
+  local dir="$1" seed="$2" panel="$pinned/truth-panel"
+  shift 2
+  rm -rf "$panel"
+  "$pinned_exe" run "$@" --seed "$seed" --out "$panel" > "$dir/truth-run.log" 2>&1
+  "$pinned_exe" compare "$panel" --targets "$pinned/configs/targets/belgium_sme_1998_2005.yaml" \
+    --as-targets "$dir/targets_s000.yaml" > /dev/null
+  "$pinned_exe" compare "$panel" --targets "$pinned/configs/targets/belgium_sme_1998_2003.yaml" \
+    --as-targets "$dir/targets_s001.yaml.tmp" > /dev/null
+  rm -rf "$panel"
 }
 
 run_state() {
