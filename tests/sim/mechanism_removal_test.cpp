@@ -493,6 +493,38 @@ TEST(Penetration, YoungMarketsAreLeftOnBadNewsThatOldOnesSurvive) {
   EXPECT_GT(old, 50);
 }
 
+// Export capacity: a firm's sales per market scale with (FTE / 10)^e,
+// exports.size_elasticity (docs/model.md). In the penetration world at full
+// sales (a market of size 10 that pays at any size here), with exports not
+// feeding back onto size (domestic.export_size_elasticity 0), the same firm
+// sells in the same year fte / 10 times as much with e = 1 as with e = 0.
+// Entrants grow to their target size over years, so sizes differ. Entry
+// timing differs between the two worlds and an entry year sells
+// first_year_fraction of a full year, so only years after a year served in
+// both worlds are compared.
+TEST(ExportCapacity, SalesPerMarketScaleWithTheFirmsSize) {
+  Config proportional = penetration_world(10, 1.0, 0.5);
+  proportional.model.domestic.export_size_elasticity = 0;
+  Config flat = proportional;
+  proportional.model.exports.size_elasticity = 1;
+  flat.model.exports.size_elasticity = 0;
+  const Panel p = run(proportional);
+  const auto with = exports_by_firm_year(p);
+  const auto without = exports_by_firm_year(run(flat));
+  int checked = 0, away_from_10 = 0;
+  for (std::size_t k = 0; k < p.firm_years.rows(); ++k) {
+    const auto key = std::make_pair(p.firm_years.firm[k], static_cast<int>(p.firm_years.year[k]));
+    const auto year_before = std::make_pair(key.first, key.second - 1);
+    if (!with.count(key) || !without.count(key) || !with.count(year_before) || !without.count(year_before)) continue;
+    const double size = p.firm_years.fte[k] / 10.0;
+    EXPECT_NEAR(with.at(key) / without.at(key), size, 1e-4 * size) << "firm " << key.first << " in " << key.second;
+    away_from_10 += std::abs(size - 1.0) > 0.2;
+    ++checked;
+  }
+  EXPECT_GT(checked, 400);
+  EXPECT_GT(away_from_10, 100) << "sizes should differ from 10 FTE, or the test tells nothing";
+}
+
 // ----------------------------------------------------------------------------
 // A persistent scale of firms' target size with a Zipf tail. No efficiency
 // dispersion, no noise, no deaths, no exports: a firm's size converges to
