@@ -5,11 +5,12 @@
 # report for each parameter the estimate, SE and truth, and the share inside
 # two SEs (goal >= 90%)").
 #
-# The truth is the shipped estimate (docs/calibration/entry-size/refine/
-# continued/calibrated.yaml, all 29 parameters of
-# configs/calibration/belgium_parameters.yaml) on the shipped model (program
-# and configs of f775242, with entrants up to 8 FTE as shipped: the
-# multi-start's problem, scripts/multistart-shipped.sh). Replicate rK:
+# The truth is the shipped estimate (docs/calibration/export-size/refine/
+# continued/continued/calibrated.yaml, all 30 parameters of
+# configs/calibration/belgium_parameters.yaml, shipped 2026-12-08) on the
+# shipped model (program and configs of f775242, with entrants up to 8 FTE
+# as shipped: the multi-start's problem, scripts/multistart-shipped.sh).
+# Replicate rK:
 #   - targets: the truth's world at seed 100 + K (else 200 + K, ...: a draw
 #     whose tables lack a targeted cell is skipped, with a line in the log),
 #     measured as seed 000's and 001's tables;
@@ -43,20 +44,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top="${FIRMSIM_RECOVERY_OUT:-docs/calibration/recovery}"
-parameters=docs/calibration/entry-size/parameters.yaml
+parameters=docs/calibration/export-size/parameters.yaml
 entry=docs/calibration/entry-size/start.yaml
-truth=docs/calibration/entry-size/refine/continued/calibrated.yaml
+truth=docs/calibration/export-size/refine/continued/continued/calibrated.yaml
 replicates="${FIRMSIM_RECOVERY_REPLICATES:-3}"
 program="${FIRMSIM_REFINE_PROGRAM:-f775242}"
 source scripts/lib/pinned-firmsim.sh
-
-# The last finished stage of replicate DIR: DIR, or the deepest continued/
-# with its report.
-last_stage() {
-  local dir="$1"
-  while [ -f "$dir/continued/fit.md" ]; do dir="$dir/continued"; done
-  echo "$dir"
-}
 
 case "${1:-}" in
   --status)
@@ -66,11 +59,7 @@ case "${1:-}" in
         echo "$stage: $([ -d "$dir" ] && echo "making its targets" || echo "not started")"
         continue
       fi
-      while :; do
-        echo "$stage: $(run_state "$dir")"
-        [ -d "$dir/continued" ] || break
-        dir="$dir/continued" stage="$stage/continued"
-      done
+      stage_states "$stage" "$dir"
     done
     exit 0 ;;
   --summary)

@@ -32,7 +32,11 @@ program="${FIRMSIM_REFINE_PROGRAM:-f775242}"  # the penetration experiment's
 source scripts/lib/pinned-firmsim.sh
 if [ "${2:-}" = --status ]; then
   echo "$name (from the shipped default, the 27 and its own): $(run_state "$top/refine")"
-  [ -d "$top/refine/continued" ] && echo "$name continued: $(run_state "$top/refine/continued")"
+  dir="$top/refine/continued" stage=continued
+  while [ -d "$dir" ]; do
+    echo "$name $stage: $(run_state "$dir")"
+    dir="$dir/continued" stage="$stage/continued"
+  done
   echo "control (penetration/control, 27 parameters): $(run_state docs/calibration/penetration/control)"
   exit 0
 fi
@@ -45,9 +49,13 @@ start=()
 [ -f "$top/start.yaml" ] && start=(--scenario "$top/start.yaml")
 refine_shipped "$name" "$top/refine" "$top/parameters.yaml" "${start[@]}"
 # A search that ran out of budget ("Not converged") goes on from its optimum,
-# into refine/continued/ (as the bootstrap's continued/ stage).
-if grep -q "Not converged" "$top/refine/fit.md"; then
-  refine_shipped "$name-continued" "$top/refine/continued" "$top/parameters.yaml" "${start[@]}" \
-    --scenario "$top/refine/calibrated.yaml"
-fi
+# into refine/continued/, then refine/continued/continued/ (as the
+# multi-start's stages), up to three stages.
+dir="$top/refine"
+for stage in 2 3; do
+  grep -q "Not converged" "$dir/fit.md" || break
+  refine_shipped "$name-stage-$stage" "$dir/continued" "$top/parameters.yaml" "${start[@]}" \
+    --scenario "$dir/calibrated.yaml"
+  dir="$dir/continued"
+done
 bash "$0" "$name" --status

@@ -8,6 +8,9 @@
 #                               with --resume when DIR holds an evaluations
 #                               log, nothing when DIR/fit.md says it is done
 #   run_state DIR               where the calibration in DIR stands, one line
+#   stage_states LABEL DIR      run_state of DIR and of each continued/ stage
+#                               below it, a line each
+#   last_stage DIR              DIR, or its deepest continued/ with a fit.md
 #   simulated_targets DIR SEED RUNARG...   a recovery's targets: the tables
 #                               of `$pinned_exe run RUNARG... --seed SEED` as
 #                               seed 000's and 001's target sets
@@ -71,6 +74,23 @@ run_state() {
   else
     echo "not started"
   fi
+}
+
+# A search that ends "Not converged" goes on into DIR/continued/, then
+# DIR/continued/continued/ (the multi-start, the recovery, the experiments).
+stage_states() {
+  local label="$1" dir="$2"
+  while :; do
+    echo "$label: $(run_state "$dir")"
+    [ -d "$dir/continued" ] || break
+    dir="$dir/continued" label="$label/continued"
+  done
+}
+
+last_stage() {
+  local dir="$1"
+  while [ -f "$dir/continued/fit.md" ]; do dir="$dir/continued"; done
+  echo "$dir"
 }
 
 # The refinements that ask whether some parameters earn their place
