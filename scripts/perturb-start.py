@@ -81,6 +81,8 @@ def main():
               + "\n".join(lines) + "\n")
     body = yaml.safe_dump({"scenario": f"perturbed start ({a.step} of each range, seed {a.seed})",
                            "model": model}, sort_keys=False)
+    if os.path.dirname(a.out):
+        os.makedirs(os.path.dirname(a.out), exist_ok=True)  # a new run's folder
     tmp = a.out + ".tmp"
     with open(tmp, "w") as f:
         f.write(header + body)
