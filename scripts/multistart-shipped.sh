@@ -58,10 +58,7 @@ case "${1:-}" in
   *) echo "multistart-shipped: unknown argument '$1' (use --status or --summary)" >&2; exit 2 ;;
 esac
 
-pinned_firmsim "$program" "build-pinned-$program"
-pinned="$(mktemp -d)"
-trap 'rm -rf "$pinned"' EXIT
-pinned_files "$program" "$pinned" configs scenarios
+pinned_workspace "$program"
 for k in "${starts[@]}"; do
   start="$top/start-$k/start.yaml"
   dir="$top/start-$k/refine"

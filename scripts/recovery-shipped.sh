@@ -73,10 +73,7 @@ case "${1:-}" in
   *) echo "recovery-shipped: unknown argument '$1' (use --status or --summary)" >&2; exit 2 ;;
 esac
 
-pinned_firmsim "$program" "build-pinned-$program"
-pinned="$(mktemp -d)"
-trap 'rm -rf "$pinned"' EXIT
-pinned_files "$program" "$pinned" configs scenarios
+pinned_workspace "$program"
 world=("$pinned/configs/belgium.yaml" --scenario "$pinned/scenarios/network.yaml" --scenario "$entry")
 problem=(--moments "$pinned/configs/calibration/belgium_moments.yaml" --parameters "$parameters")
 

@@ -32,19 +32,12 @@ program="${FIRMSIM_REFINE_PROGRAM:-f775242}"  # the penetration experiment's
 source scripts/lib/pinned-firmsim.sh
 if [ "${2:-}" = --status ]; then
   echo "$name (from the shipped default, the 27 and its own): $(run_state "$top/refine")"
-  dir="$top/refine/continued" stage=continued
-  while [ -d "$dir" ]; do
-    echo "$name $stage: $(run_state "$dir")"
-    dir="$dir/continued" stage="$stage/continued"
-  done
+  [ -d "$top/refine/continued" ] && stage_states "$name continued" "$top/refine/continued"
   echo "control (penetration/control, 27 parameters): $(run_state docs/calibration/penetration/control)"
   exit 0
 fi
 
-pinned_firmsim "$program" "build-pinned-$program"
-pinned="$(mktemp -d)"
-trap 'rm -rf "$pinned"' EXIT
-pinned_files "$program" "$pinned" configs scenarios
+pinned_workspace "$program"
 start=()
 [ -f "$top/start.yaml" ] && start=(--scenario "$top/start.yaml")
 refine_shipped "$name" "$top/refine" "$top/parameters.yaml" "${start[@]}"

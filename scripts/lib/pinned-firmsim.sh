@@ -4,6 +4,9 @@
 #                               worktree in DIR/src, once per machine) and
 #                               sets $pinned_exe to it
 #   pinned_files COMMIT DEST PATH...   extracts PATHs as of COMMIT into DEST
+#   pinned_workspace COMMIT     pinned_firmsim COMMIT build-pinned-COMMIT, and
+#                               COMMIT's configs and scenarios in $pinned (a
+#                               temporary folder, removed when the script exits)
 #   resumable_calibration TAG DIR EXE ARG...   EXE calibrate ARG... --out DIR,
 #                               with --resume when DIR holds an evaluations
 #                               log, nothing when DIR/fit.md says it is done
@@ -29,6 +32,13 @@ pinned_files() {
   local commit="$1" dest="$2"
   shift 2
   git archive "$commit" "$@" | tar -x -C "$dest"
+}
+
+pinned_workspace() {
+  pinned_firmsim "$1" "build-pinned-$1"
+  pinned="$(mktemp -d)"
+  trap 'rm -rf "$pinned"' EXIT
+  pinned_files "$1" "$pinned" configs scenarios
 }
 
 resumable_calibration() {
