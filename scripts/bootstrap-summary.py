@@ -35,13 +35,12 @@ def main():
         sys.exit(__doc__)
     try:
         truth = fit_report.truth_values(sys.argv[1])
-        fits = [{k: (e.start, e.value, None if math.isnan(e.se) else e.se)
-                 for k, e in fit_report.read(p).estimates.items()}
-                for p in sys.argv[2:] if os.path.exists(p)]
+        reports = [fit_report.read(p) for p in sys.argv[2:] if os.path.exists(p)]
     except (fit_report.FitReportError, OSError) as e:
         fail(e)
-    if not fits:
+    if not reports:
         fail("no finished replicate (no fit.md yet)")
+    fits = [r.estimates for r in reports]
     missing = [k for k in fits[0] if k not in truth]
     if missing:
         fail(f"{sys.argv[1]}: no true value for {', '.join(missing)}")
@@ -50,30 +49,33 @@ def main():
     print("|---|---|---|---|---|---|---|")
     inside = counted = 0
     for key in fits[0]:
-        values = [f[key][1] for f in fits if key in f]
-        ses = [f[key][2] for f in fits if key in f]
-        hits = [abs(v - truth[key]) <= 1.96 * s for v, s in zip(values, ses) if s is not None]
+        values = [f[key].value for f in fits if key in f]
+        known = [f[key].se for f in fits if key in f and not math.isnan(f[key].se)]  # not identified: no s.e.
+        hits = [abs(f[key].value - truth[key]) <= 1.96 * f[key].se
+                for f in fits if key in f and not math.isnan(f[key].se)]
         inside += sum(hits)
         counted += len(hits)
         sd = statistics.stdev(values) if len(values) > 1 else float("nan")
-        known = [s for s in ses if s is not None]
         mean_se = statistics.mean(known) if known else float("nan")
         ratio = sd / mean_se if known and mean_se > 0 else float("nan")
         print(f"| `{key}` | {truth[key]:.4g} | {statistics.mean(values):.4g} | {sd:.3g} | {mean_se:.3g} | "
               f"{ratio:.2f} | {sum(hits)} of {len(hits)} |")
     print(f"\n{inside} of {counted} (replicate, parameter) pairs with the truth within 1.96 s.e.")
-    print_objectives([p for p in sys.argv[2:] if os.path.exists(p)])
+    try:
+        print_objectives(reports)
+    except fit_report.FitReportError as e:  # a later stage whose first stage has no report
+        fail(e)
 
 
-def print_objectives(fit_paths):
+def print_objectives(reports):
     """Each replicate's objective at the start, the estimate and the truth:
     an estimate below the truth means the objective's minimum is not at the
     truth (the estimator's error); above it, that the search stopped short."""
     print("\n| replicate | start (search) | estimate | start (scored) | truth (scored) | estimate below the truth "
           "| truth, the search's weights | estimate, the search's weights |")
     print("|---|---|---|---|---|---|---|---|")
-    for path in fit_paths:
-        replicate = os.path.dirname(path)
+    for report in reports:
+        replicate = os.path.dirname(report.path)
         stages = []
         while os.path.basename(replicate) in LATER_STAGES:  # its optimum, the first stage's start and points
             stages.insert(0, os.path.basename(replicate))
@@ -81,7 +83,7 @@ def print_objectives(fit_paths):
         later_stage = bool(stages)
         label = os.path.basename(replicate) + (f" ({'/'.join(stages)})" if stages else "")
         start = fit_report.read(os.path.join(replicate, "fit.md")).start_objective
-        optimum = fit_report.read(path).optimum
+        optimum = report.optimum
         points = read_points(os.path.join(replicate, "objective-points.txt"))
         shared = read_points(os.path.join(replicate, "objective-shared.txt"))
         if later_stage and "estimate" in shared:  # searched under the first stage's weights: its own optimum

@@ -1,6 +1,7 @@
 """Reading `firmsim calibrate`'s report (fit.md): one parser for the scripts
-that compare reports (recovery-table.py, bootstrap-summary.py,
-multistart-summary.py, recovery-summary in recovery-shipped.sh).
+that compare reports (recovery-table.py, bootstrap-summary.py, which
+`bootstrap-round2.sh --summary` and `recovery-shipped.sh --summary` call,
+and multistart-summary.py).
 
     import fit_report
     fit = fit_report.read("docs/calibration/.../fit.md")

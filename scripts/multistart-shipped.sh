@@ -17,7 +17,7 @@
 #      docs/calibration/entry-size/parameters.yaml, start 1
 #      docs/calibration/entry-size/refine/continued/ (converged at 1,057.6),
 #      results in docs/calibration/multistart/ (start 2 converged at 1,110,
-#      start 3 stopped at 74 evaluations when the 30 were shipped).
+#      start 3 stopped at 71 evaluations when the 30 were shipped).
 # Each folder's start.yaml is the start, laid over the pinned default.
 # Program, configs, moments, weighting and seed are the entry-size
 # experiment's (program f775242, whose model is the shipped one), so every

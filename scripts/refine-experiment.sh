@@ -15,9 +15,9 @@
 # Experiments: orientation (international orientation's two strengths, done
 # 2026-12-07), entry-size (the entrants' size and the speed of growth to a
 # target size; shipped 2026-12-07), export-size (the size elasticity of
-# export sales, beside the shipped 29: its parameters.yaml lists all 30 and
-# its start.yaml all their values, so the 27 in the lines above read 29). NAME's folder holds its parameters.yaml and README.md, and
-# may hold a start.yaml: values laid over the shipped default as the search's
+# export sales beside the shipped 29, not the 27: its parameters.yaml lists
+# all 30 and its start.yaml all their values; shipped 2026-12-08). NAME's
+# folder holds its parameters.yaml and README.md, and may hold a start.yaml: values laid over the shipped default as the search's
 # start (the weights do not depend on the start under the default floor
 # weighting, so the optima still compare with the control's).
 set -euo pipefail
